@@ -1,0 +1,109 @@
+"""Audit events and their hash chain: each event's hash covers its content and the previous hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+class AuditAction(StrEnum):
+    """Everything the trail records."""
+
+    LOGIN = "login"
+    LOGIN_FAILED = "login.failed"
+    LOGOUT = "logout"
+    ORG_CREATE = "org.create"
+    USER_CREATE = "user.create"
+    USER_UPDATE = "user.update"
+    TOKEN_CREATE = "token.create"
+    TOKEN_REVOKE = "token.revoke"
+    CASE_CREATE = "case.create"
+    CASE_UPDATE = "case.update"
+    CASE_REVOKE = "case.revoke"
+    CASE_READ = "case.read"
+    SEARCH = "search"
+    HIT = "hit"
+    EXPORT = "export"
+    GRANT_CREATE = "grant.create"
+    GRANT_REVOKE = "grant.revoke"
+    AUDIT_READ = "audit.read"
+    SEED = "demo.seed"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One recorded event; `seq`, `prev_hash` and `hash` are set when it is appended."""
+
+    action: str
+    at: datetime
+    actor_user_id: int | None = None
+    actor_org_id: str | None = None
+    item_type: str = ""
+    item_id: str = ""
+    owner_org_id: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+    seq: int = 0
+    prev_hash: str = ""
+    hash: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    """Where and how the chain fails to verify."""
+
+    seq: int
+    problem: str
+
+
+def canonical_detail(detail: dict[str, Any]) -> str:
+    """The exact JSON text stored and hashed for `detail`."""
+    return json.dumps(detail, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def event_hash(event: AuditEvent, seq: int, prev_hash: str, detail_json: str) -> str:
+    """SHA-256 over the event's fields, its sequence number and the previous hash."""
+    fields = [
+        seq,
+        event.at.isoformat(timespec="microseconds"),
+        event.action,
+        event.actor_user_id,
+        event.actor_org_id,
+        event.item_type,
+        event.item_id,
+        event.owner_org_id,
+        detail_json,
+        prev_hash,
+    ]
+    payload = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def find_break(
+    stored: Iterable[tuple[AuditEvent, str]], head_seq: int, head_hash: str
+) -> ChainBreak | None:
+    """The first event that was changed, removed or reordered, or None if all verify.
+
+    `stored` yields (event, stored detail JSON) in seq order; the head row says where the
+    chain must end, which catches removal of the newest events.
+    """
+    expected_seq, prev = 1, GENESIS
+    for event, detail_json in stored:
+        if event.seq != expected_seq:
+            return ChainBreak(expected_seq, f"event {expected_seq} is missing or out of order")
+        if event.prev_hash != prev:
+            return ChainBreak(event.seq, "does not follow the event before it (removed or "
+                              "reordered)")
+        if event_hash(event, event.seq, prev, detail_json) != event.hash:
+            return ChainBreak(event.seq, "content changed since it was recorded")
+        expected_seq, prev = event.seq + 1, event.hash
+    if expected_seq - 1 != head_seq or prev != head_hash:
+        return ChainBreak(expected_seq, f"chain ends at {expected_seq - 1} but the head "
+                          f"records {head_seq} (newest events removed)")
+    return None

@@ -1,0 +1,201 @@
+"""The domain vocabulary: organisations, users, cases, occurrences, entities, grants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from cyberfusion.domain.handling import Handling
+
+
+class OrgKind(StrEnum):
+    """What an organisation is in the fusion network (DESIGN.md, "Who uses it")."""
+
+    HUB = "hub"
+    NCB = "ncb"
+    UNIT = "unit"
+    PARTNER = "partner"
+    AGENCY = "agency"
+
+
+class Region(StrEnum):
+    """The five regions used for `region:` release tokens."""
+
+    AFRICA = "africa"
+    AMERICAS = "americas"
+    ASIA = "asia"
+    EUROPE = "europe"
+    MENA = "mena"
+
+
+class Role(StrEnum):
+    """What a user may do inside their organisation."""
+
+    ADMIN = "admin"
+    ANALYST = "analyst"
+    DUTY_OFFICER = "duty_officer"
+    AUDITOR = "auditor"
+    READER = "reader"
+
+
+class CrimeType(StrEnum):
+    """Crime types a case is filed under."""
+
+    RANSOMWARE = "ransomware"
+    BEC = "bec"
+    PHISHING = "phishing"
+    MALWARE = "malware"
+    FRAUD = "online_fraud"
+    DDOS = "ddos"
+    INTRUSION = "intrusion"
+    CSAM = "csam"
+    SEXTORTION = "sextortion"
+    CRYPTO_FRAUD = "crypto_fraud"
+    DATA_THEFT = "data_theft"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """A member of the network; `parent_id` links a unit to its country's NCB."""
+
+    id: str
+    name: str
+    kind: OrgKind
+    country: str | None = None
+    region: Region | None = None
+    parent_id: str | None = None
+    timezone: str = "UTC"
+
+    @property
+    def is_partner(self) -> bool:
+        """Private-sector partners are never `members`."""
+        return self.kind is OrgKind.PARTNER
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A person who logs in; belongs to exactly one organisation."""
+
+    id: int
+    username: str
+    org_id: str
+    roles: frozenset[Role]
+    display_name: str = ""
+    active: bool = True
+    totp_enabled: bool = False
+
+    def has(self, *roles: Role) -> bool:
+        """True if the user holds any of `roles`."""
+        return bool(self.roles.intersection(roles))
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is asking: the user (if any) and the organisation whose access applies."""
+
+    org: Organisation
+    user: User | None = None
+    scopes: frozenset[str] = frozenset({"read", "write"})
+
+    @property
+    def org_id(self) -> str:
+        """The organisation the access decision is made for."""
+        return self.org.id
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One observable value seen in one case, with its role there."""
+
+    type: str
+    value: str
+    key: str
+    role: str = ""
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One submission of intelligence about a cybercrime (maps to a STIX report)."""
+
+    id: int
+    owner_org_id: str
+    title: str
+    crime_type: CrimeType
+    summary: str
+    handling: Handling
+    countries: tuple[str, ...] = ()
+    first_seen: date | None = None
+    last_seen: date | None = None
+    victim_count: int = 0
+    victim_sectors: tuple[str, ...] = ()
+    occurrences: tuple[Occurrence, ...] = ()
+    version: int = 1
+    revoked: bool = False
+    handling_id: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    created_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDraft:
+    """What a submitter sends to create or update a case, before it has an id."""
+
+    title: str
+    crime_type: CrimeType
+    summary: str
+    handling: Handling
+    countries: tuple[str, ...] = ()
+    first_seen: date | None = None
+    last_seen: date | None = None
+    victim_count: int = 0
+    victim_sectors: tuple[str, ...] = ()
+    occurrences: tuple[Occurrence, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureGrant:
+    """An owner's grant of one item to one organisation, after a hit; revocable, expiring."""
+
+    id: int
+    handling_id: int
+    org_id: str
+    granted_by_org_id: str
+    reason: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+    def active(self, now: datetime) -> bool:
+        """True while not revoked and not expired."""
+        return self.revoked_at is None and now < self.expires_at
+
+
+class EntityKind(StrEnum):
+    """Kinds of named things intelligence is about (STIX SDO names where they exist)."""
+
+    THREAT_ACTOR = "threat-actor"
+    INTRUSION_SET = "intrusion-set"
+    MALWARE = "malware"
+    RANSOMWARE = "ransomware"
+    TOOL = "tool"
+    CAMPAIGN = "campaign"
+    ATTACK_PATTERN = "attack-pattern"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A threat actor, family, tool, campaign or ATT&CK technique; reference or member data."""
+
+    id: int
+    kind: EntityKind
+    name: str
+    owner_org_id: str
+    handling: Handling
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    external_id: str = ""
+    source: str = "member"

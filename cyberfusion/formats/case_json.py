@@ -1,0 +1,211 @@
+"""Our own case JSON (API and CLI): dict <-> `CaseDraft`, with every problem located."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from cyberfusion.domain.handling import (
+    Handling,
+    HitPolicy,
+    Purpose,
+    parse_tlp,
+    validate_handling,
+)
+from cyberfusion.domain.model import Case, CaseDraft, CrimeType, Occurrence
+from cyberfusion.domain.observables import normalise
+from cyberfusion.errors import InvalidInput, Issue
+
+MAX_OBSERVABLES = 100_000
+
+
+class _Reader:
+    """Collects located issues while reading a JSON object."""
+
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+
+    def fail(self, location: str, message: str) -> None:
+        self.issues.append(Issue(location, message))
+
+    def text(self, obj: dict[str, Any], key: str, loc: str, required: bool = False,
+             limit: int = 10_000) -> str:
+        value = obj.get(key, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            self.fail(f"{loc}{key}", "must be a string")
+            return ""
+        if required and not value.strip():
+            self.fail(f"{loc}{key}", "is required")
+        if len(value) > limit:
+            self.fail(f"{loc}{key}", f"longer than {limit} characters")
+        return value.strip()
+
+    def strings(self, obj: dict[str, Any], key: str, loc: str) -> tuple[str, ...]:
+        value = obj.get(key, [])
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(f"{loc}{key}", "must be a list of strings")
+            return ()
+        return tuple(v.strip() for v in value if v.strip())
+
+    def day(self, obj: dict[str, Any], key: str, loc: str) -> date | None:
+        value = obj.get(key)
+        if value in (None, ""):
+            return None
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{loc}{key}", "must be a date YYYY-MM-DD")
+            return None
+
+    def choice(self, obj: dict[str, Any], key: str, loc: str, enum: Any, default: Any) -> Any:
+        value = obj.get(key)
+        if value in (None, ""):
+            return default
+        try:
+            return enum(str(value).lower())
+        except ValueError:
+            allowed = ", ".join(e.value for e in enum)
+            self.fail(f"{loc}{key}", f"{value!r} is not one of: {allowed}")
+            return default
+
+
+def parse_case(data: Any, today: date, review_years: int, partial_ok: bool = False) -> CaseDraft:
+    """Read a case document; raise InvalidInput listing every located problem."""
+    if not isinstance(data, dict):
+        raise InvalidInput("a case is a JSON object", [Issue("$", "expected an object")])
+    r = _Reader()
+    title = r.text(data, "title", "", required=True, limit=300)
+    crime_type = r.choice(data, "crime_type", "", CrimeType, CrimeType.OTHER)
+    summary = r.text(data, "summary", "", limit=100_000)
+    countries = tuple(c.upper() for c in r.strings(data, "countries", ""))
+    for i, c in enumerate(countries):
+        if len(c) != 2 or not c.isalpha():
+            r.fail(f"countries[{i}]", "ISO 3166 alpha-2 code expected")
+    first_seen, last_seen = r.day(data, "first_seen", ""), r.day(data, "last_seen", "")
+    if first_seen and last_seen and last_seen < first_seen:
+        r.fail("last_seen", "is before first_seen")
+    victims = data.get("victims") or {}
+    count, sectors = _victims(r, victims)
+    handling = _handling(r, data.get("handling"), today, review_years)
+    occurrences = _observables(r, data.get("observables", []))
+    if r.issues:
+        raise InvalidInput(f"the case has {len(r.issues)} problem(s)", r.issues)
+    assert handling is not None
+    return CaseDraft(title=title, crime_type=crime_type, summary=summary, handling=handling,
+                     countries=countries, first_seen=first_seen, last_seen=last_seen,
+                     victim_count=count, victim_sectors=sectors, occurrences=occurrences)
+
+
+def _victims(r: _Reader, victims: Any) -> tuple[int, tuple[str, ...]]:
+    if not isinstance(victims, dict):
+        r.fail("victims", "must be an object {count, sectors}")
+        return 0, ()
+    count = victims.get("count", 0) or 0
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        r.fail("victims.count", "must be a whole number >= 0")
+        count = 0
+    return count, r.strings(victims, "sectors", "victims.")
+
+
+def _handling(r: _Reader, data: Any, today: date, review_years: int) -> Handling | None:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        r.fail("handling", "must be an object")
+        return None
+    loc = "handling."
+    try:
+        tlp = parse_tlp(str(data.get("tlp", "amber")))
+    except InvalidInput as exc:
+        r.issues.extend(exc.issues)
+        return None
+    review_by = r.day(data, "review_by", loc) or today + timedelta(days=365 * review_years)
+    reliability, credibility = _grading(r, data.get("grading", ""))
+    personal = data.get("personal_data", False)
+    if not isinstance(personal, bool):
+        r.fail(f"{loc}personal_data", "must be true or false")
+        personal = False
+    partners = r.strings(data, "partners", loc)
+    handling = Handling(
+        tlp=tlp, release=frozenset(r.strings(data, "release", loc) or ("members",)),
+        exclude=frozenset(r.strings(data, "exclude", loc)),
+        partners=frozenset(p.removeprefix("org:") for p in partners if p != "none"),
+        hit_policy=r.choice(data, "hit_policy", loc, HitPolicy, HitPolicy.HIT),
+        purpose=r.choice(data, "purpose", loc, Purpose, Purpose.INVESTIGATION),
+        review_by=review_by, reliability=reliability, credibility=credibility,
+        personal_data=personal,
+    )
+    try:
+        return validate_handling(handling)
+    except InvalidInput as exc:
+        r.issues.extend(exc.issues)
+        return None
+
+
+def _grading(r: _Reader, value: Any) -> tuple[str | None, int | None]:
+    text = str(value or "").strip().upper()
+    if not text:
+        return None, None
+    if len(text) != 2 or text[0] not in "ABCDEF" or text[1] not in "123456":
+        r.fail("handling.grading", "Admiralty code: reliability A-F then credibility 1-6")
+        return None, None
+    return text[0], int(text[1])
+
+
+def _observables(r: _Reader, items: Any) -> tuple[Occurrence, ...]:
+    if not isinstance(items, list):
+        r.fail("observables", "must be a list")
+        return ()
+    if len(items) > MAX_OBSERVABLES:
+        r.fail("observables", f"at most {MAX_OBSERVABLES} per case")
+        return ()
+    found: dict[str, Occurrence] = {}
+    for i, item in enumerate(items):
+        loc = f"observables[{i}]"
+        if not isinstance(item, dict):
+            r.fail(loc, "must be an object {type, value, role}")
+            continue
+        try:
+            obs = normalise(str(item.get("type", "")), str(item.get("value", "")),
+                            location=f"{loc}.value")
+        except InvalidInput as exc:
+            for issue in exc.issues:
+                where = f"{loc}.type" if "unknown observable type" in issue.message else \
+                    issue.location
+                r.fail(where, issue.message)
+            continue
+        role, comment = r.text(item, "role", f"{loc}.", limit=64), r.text(item, "comment", f"{loc}.")
+        found.setdefault(obs.key, Occurrence(obs.type.value, obs.value, obs.key, role, comment))
+    return tuple(found.values())
+
+
+def case_to_json(case: Case, with_observables: bool = True) -> dict[str, Any]:
+    """A case as the API returns it (the caller has already passed `decide()`)."""
+    h = case.handling
+    doc: dict[str, Any] = {
+        "id": case.id, "owner": case.owner_org_id, "title": case.title,
+        "crime_type": case.crime_type.value, "summary": case.summary,
+        "countries": list(case.countries),
+        "first_seen": case.first_seen.isoformat() if case.first_seen else None,
+        "last_seen": case.last_seen.isoformat() if case.last_seen else None,
+        "victims": {"count": case.victim_count, "sectors": list(case.victim_sectors)},
+        "handling": handling_to_json(h), "version": case.version, "revoked": case.revoked,
+        "created_at": case.created_at.isoformat() if case.created_at else None,
+        "updated_at": case.updated_at.isoformat() if case.updated_at else None,
+    }
+    if with_observables:
+        doc["observables"] = [{"type": o.type, "value": o.value, "role": o.role,
+                               "comment": o.comment} for o in case.occurrences]
+    return doc
+
+
+def handling_to_json(h: Handling) -> dict[str, Any]:
+    """The handling record as JSON."""
+    return {"tlp": h.tlp.value, "release": sorted(h.release), "exclude": sorted(h.exclude),
+            "partners": sorted(h.partners), "hit_policy": h.hit_policy.value,
+            "purpose": h.purpose.value, "review_by": h.review_by.isoformat(),
+            "grading": h.grading, "personal_data": h.personal_data}

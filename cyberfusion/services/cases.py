@@ -1,0 +1,149 @@
+"""Cases: submit, read, list, update with versions, revoke; every read passes `decide()`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cyberfusion.domain.access import Access, GovernedItem, decide
+from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.handling import Handling
+from cyberfusion.domain.model import Case, CaseDraft, Organisation, OrgKind, Principal
+from cyberfusion.domain.permissions import Permission, require
+from cyberfusion.errors import Conflict, InvalidHandling, Issue, NotFound, PermissionDenied
+from cyberfusion.services import audit
+from cyberfusion.services.context import Context
+from cyberfusion.store.repositories.cases import CaseFilter
+from cyberfusion.store.tx import Tx
+
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    """One page of a case list and the total the caller may see."""
+
+    items: list[Case]
+    total: int
+    offset: int
+    limit: int
+
+
+def check_references(tx: Tx, handling: Handling) -> None:
+    """Every `org:` token and partner must name an existing organisation of the right kind."""
+    named = {t.removeprefix("org:") for t in handling.release | handling.exclude
+             if t.startswith("org:")}
+    issues = [Issue("handling.release", f"no organisation {o!r}")
+              for o in sorted(named - tx.orgs.exists(named))]
+    for org_id in sorted(handling.partners):
+        org = tx.orgs.get(org_id)
+        if org is None or org.kind is not OrgKind.PARTNER:
+            issues.append(Issue("handling.partners", f"{org_id!r} is not a partner organisation"))
+    if issues:
+        raise InvalidHandling("the handling record names unknown organisations", issues)
+
+
+def create_case(ctx: Context, principal: Principal, draft: CaseDraft) -> Case:
+    """Store a new case owned by the principal's organisation."""
+    require(principal, Permission.CASE_WRITE)
+    with ctx.db.write() as tx:
+        check_references(tx, draft.handling)
+        user_id = principal.user.id if principal.user else None
+        case_id = tx.cases.add(principal.org_id, draft, user_id, ctx.now())
+        audit.record(tx, ctx, principal, AuditAction.CASE_CREATE, "case", case_id,
+                     principal.org_id, {"title": draft.title, "tlp": draft.handling.tlp.value,
+                                        "observables": len(draft.occurrences)})
+        case = tx.cases.get(case_id)
+    assert case is not None
+    return case
+
+
+def access_to(tx: Tx, ctx: Context, org: Organisation, case: Case) -> Access:
+    """`decide()` for one case, with its grants loaded."""
+    grants = tx.handlings.grants_for([case.handling_id]).get(case.handling_id, [])
+    return decide(org, _governed(case), ctx.now(), grants)
+
+
+def _governed(case: Case) -> GovernedItem:
+    return GovernedItem(case.handling_id, case.owner_org_id, case.handling)
+
+
+def get_case(ctx: Context, principal: Principal, case_id: int) -> Case:
+    """The case if `decide()` gives FULL; otherwise NotFound (absent and hidden look alike)."""
+    require(principal, Permission.CASE_READ)
+    with ctx.db.write() as tx:
+        case = tx.cases.get(case_id)
+        if case is None or access_to(tx, ctx, principal.org, case) is not Access.FULL:
+            raise NotFound(f"no case {case_id}")
+        if case.owner_org_id != principal.org_id:
+            audit.record(tx, ctx, principal, AuditAction.CASE_READ, "case", case_id,
+                         case.owner_org_id, {"tlp": case.handling.tlp.value})
+    return case
+
+
+def list_cases(
+    ctx: Context, principal: Principal, filters: CaseFilter, offset: int = 0, limit: int = 50
+) -> CasePage:
+    """A page of the cases the principal may read in full, with the total."""
+    require(principal, Permission.CASE_READ)
+    limit = max(1, min(limit, MAX_PAGE))
+    with ctx.db.read() as tx:
+        items, total = tx.cases.page(principal.org, ctx.now(), filters, max(0, offset), limit)
+    return CasePage(items, total, offset, limit)
+
+
+def update_case(
+    ctx: Context, principal: Principal, case_id: int, draft: CaseDraft, expected_version: int
+) -> Case:
+    """Store a new version of an own case; Conflict if someone else changed it first."""
+    require(principal, Permission.CASE_WRITE)
+    with ctx.db.write() as tx:
+        case = _own_case(tx, ctx, principal, case_id)
+        if case.version != expected_version:
+            raise Conflict(f"case {case_id} is at version {case.version}, not {expected_version}")
+        check_references(tx, draft.handling)
+        version = tx.cases.update(case_id, draft, principal.user.id if principal.user else None,
+                                  ctx.now())
+        audit.record(tx, ctx, principal, AuditAction.CASE_UPDATE, "case", case_id,
+                     principal.org_id, {"version": version})
+        updated = tx.cases.get(case_id)
+    assert updated is not None
+    return updated
+
+
+def revoke_case(ctx: Context, principal: Principal, case_id: int, reason: str) -> None:
+    """Withdraw an own case: kept for the record, gone from lists, searches and counts."""
+    require(principal, Permission.CASE_WRITE)
+    with ctx.db.write() as tx:
+        _own_case(tx, ctx, principal, case_id)
+        tx.cases.set_revoked(case_id, ctx.now())
+        audit.record(tx, ctx, principal, AuditAction.CASE_REVOKE, "case", case_id,
+                     principal.org_id, {"reason": reason})
+
+
+def case_versions(ctx: Context, principal: Principal, case_id: int) -> list[dict[str, Any]]:
+    """Earlier versions of a case the principal may read."""
+    get_case(ctx, principal, case_id)
+    with ctx.db.read() as tx:
+        return tx.cases.versions(case_id)
+
+
+def _own_case(tx: Tx, ctx: Context, principal: Principal, case_id: int) -> Case:
+    case = tx.cases.get(case_id, with_occurrences=False)
+    if case is None or access_to(tx, ctx, principal.org, case) is not Access.FULL:
+        raise NotFound(f"no case {case_id}")
+    if case.owner_org_id != principal.org_id:
+        raise PermissionDenied("only the owner organisation changes a case")
+    return case
+
+
+def who_can_see(ctx: Context, principal: Principal, case_id: int) -> list[tuple[Organisation,
+                                                                              Access]]:
+    """Every organisation with its `decide()` answer on the case (FULL and HIT only)."""
+    case = get_case(ctx, principal, case_id)
+    with ctx.db.read() as tx:
+        grants = tx.handlings.grants_for([case.handling_id]).get(case.handling_id, [])
+        orgs = tx.orgs.all()
+    now = ctx.now()
+    answers = [(org, decide(org, _governed(case), now, grants)) for org in orgs]
+    return [(org, access) for org, access in answers if access is not Access.NONE]

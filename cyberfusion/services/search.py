@@ -1,0 +1,126 @@
+"""Who holds this value: search answered by `decide()`, autocomplete and dashboard counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cyberfusion.domain.access import Access
+from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.handling import TLP
+from cyberfusion.domain.model import Principal
+from cyberfusion.domain.observables import Observable, guess_type, normalise, refang
+from cyberfusion.domain.permissions import Permission, require
+from cyberfusion.errors import InvalidInput, Issue
+from cyberfusion.services import audit
+from cyberfusion.services.context import Context
+from cyberfusion.store.repositories.cases import CaseFilter, ValueMatch
+from cyberfusion.store.tx import Tx
+
+
+@dataclass(frozen=True, slots=True)
+class FullMatch:
+    """A readable case holding the value."""
+
+    case_id: int
+    title: str
+    owner_org_id: str
+    role: str
+    crime_type: str
+    tlp: TLP
+
+
+@dataclass(frozen=True, slots=True)
+class HitMatch:
+    """'A match is held by <owner>; request disclosure' — nothing else about the item."""
+
+    owner_org_id: str
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchAnswer:
+    """The same shape whether or not anything matched."""
+
+    observable: Observable
+    full: list[FullMatch] = field(default_factory=list)
+    hits: list[HitMatch] = field(default_factory=list)
+
+
+def parse_query(value: str, obs_type: str | None) -> Observable:
+    """Normalise a search value, guessing its type when none is given."""
+    if not value.strip():
+        raise InvalidInput("empty search", [Issue("value", "give a value to search for")])
+    chosen = obs_type or guess_type(refang(value.strip()))
+    if chosen is None:
+        raise InvalidInput("unknown value type",
+                           [Issue("type", "could not tell the type; pass type=...")])
+    return normalise(chosen, value, location="value")
+
+
+def search_value(
+    ctx: Context, principal: Principal, value: str, obs_type: str | None = None,
+    purpose: str = "investigation",
+) -> SearchAnswer:
+    """Every case holding the value, as FULL matches or per-owner HIT answers."""
+    require(principal, Permission.SEARCH)
+    observable = parse_query(value, obs_type)
+    with ctx.db.write() as tx:
+        matches = tx.cases.match_keys([observable.key], principal.org, ctx.now())
+        answer = _answer(tx, ctx, principal, observable, matches)
+        audit.record(tx, ctx, principal, AuditAction.SEARCH, "observable", observable.key,
+                     None, {"type": observable.type.value, "purpose": purpose,
+                            "full": len(answer.full), "hits": len(answer.hits)})
+    return answer
+
+
+def _answer(tx: Tx, ctx: Context, principal: Principal, observable: Observable,
+            matches: list[ValueMatch]) -> SearchAnswer:
+    """Sort matches into FULL and HIT (one per owner); record each HIT for its owner."""
+    answer = SearchAnswer(observable)
+    full_ids = [m.case_id for m in matches if m.level == Access.FULL.value]
+    cases = {c.id: c for c in (tx.cases.get(i, with_occurrences=False) for i in full_ids) if c}
+    hit_owners: dict[str, list[int]] = {}
+    for match in matches:
+        if match.level == Access.FULL.value and match.case_id in cases:
+            case = cases[match.case_id]
+            answer.full.append(FullMatch(case.id, case.title, case.owner_org_id, match.role,
+                                         case.crime_type.value, case.handling.tlp))
+        elif match.level == Access.HIT.value:
+            hit_owners.setdefault(match.owner_org_id, []).append(match.case_id)
+    for owner, case_ids in sorted(hit_owners.items()):
+        event = audit.record(tx, ctx, principal, AuditAction.HIT, "observable", observable.key,
+                             owner, {"value": observable.value, "type": observable.type.value,
+                                     "cases": case_ids})
+        answer.hits.append(HitMatch(owner, f"hit-{event.seq}"))
+    return answer
+
+
+def autocomplete(ctx: Context, principal: Principal, prefix: str, limit: int = 10) -> list[str]:
+    """Values and titles from readable cases only, starting with `prefix` (2+ characters)."""
+    require(principal, Permission.SEARCH)
+    prefix = prefix.strip()
+    if len(prefix) < 2:
+        return []
+    with ctx.db.read() as tx:
+        return tx.cases.autocomplete(principal.org, ctx.now(), prefix, max(1, min(limit, 50)))
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """Counts over what the principal may read."""
+
+    cases: int
+    own_cases: int
+    by_crime_type: dict[str, int]
+    occurrences: int
+
+
+def dashboard(ctx: Context, principal: Principal) -> Dashboard:
+    """The counts on the dashboard, each filtered by the SQL form of `decide()`."""
+    require(principal, Permission.CASE_READ)
+    now = ctx.now()
+    with ctx.db.read() as tx:
+        by_type = tx.cases.count_by_crime_type(principal.org, now)
+        _, own = tx.cases.page(principal.org, now, CaseFilter(owner_org_id=principal.org_id), 0, 1)
+        occurrences = tx.cases.count_occurrences(principal.org, now)
+    return Dashboard(sum(by_type.values()), own, dict(sorted(by_type.items())), occurrences)

@@ -1,0 +1,92 @@
+"""The SQL form of `domain.access.decide()`: the same rules as WHERE clauses on `handling`.
+
+Every query that returns, counts or links governed items filters with `full_clause()` (or
+`level_expr()` where HIT answers are allowed). The access property suite checks that this
+module and `decide()` agree on random worlds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, case, exists, literal, not_, or_, select
+
+from cyberfusion.domain.access import Access, exclude_tokens, release_tokens
+from cyberfusion.domain.handling import TLP, HitPolicy
+from cyberfusion.domain.model import Organisation
+from cyberfusion.store.tables import GrantRow, HandlingRow, HandlingTokenRow
+
+H = HandlingRow
+_STRICT = (TLP.RED.value, TLP.AMBER_STRICT.value)
+
+
+def _has_token(kind: str, tokens: frozenset[str]) -> ColumnElement[bool]:
+    """EXISTS a token of `kind` on the handling row among `tokens`."""
+    return exists(
+        select(literal(1)).where(
+            HandlingTokenRow.handling_id == H.id,
+            HandlingTokenRow.kind == kind,
+            HandlingTokenRow.token.in_(sorted(tokens)),
+        )
+    )
+
+
+def _granted(org: Organisation, now: datetime) -> ColumnElement[bool]:
+    """EXISTS an active disclosure grant for `org`."""
+    return exists(
+        select(literal(1)).where(
+            GrantRow.handling_id == H.id,
+            GrantRow.org_id == org.id,
+            GrantRow.revoked_at.is_(None),
+            GrantRow.expires_at > now,
+        )
+    )
+
+
+def _blocked(org: Organisation, now: datetime) -> ColumnElement[bool]:
+    """Past review, excluded, or (for partners) personal data or not named."""
+    clauses = [H.review_by < now.date(), _has_token("exclude", exclude_tokens(org))]
+    if org.is_partner:
+        clauses.append(H.personal_data.is_(True))
+        clauses.append(not_(_has_token("partner", frozenset({org.id}))))
+    return or_(*clauses)
+
+
+def _released(org: Organisation) -> ColumnElement[bool]:
+    """The release rule at each TLP (strict levels admit only the `org:` token)."""
+    strict = H.tlp.in_(_STRICT)
+    strict_ok = _has_token("release", release_tokens(org, strict=True))
+    if org.is_partner:
+        return or_(not_(strict), strict_ok)
+    wide_ok = _has_token("release", release_tokens(org, strict=False))
+    return or_(and_(strict, strict_ok), and_(not_(strict), wide_ok))
+
+
+def _visible(org: Organisation, now: datetime) -> ColumnElement[bool]:
+    """Not blocked, and released, granted, or `visible` below a strict TLP."""
+    open_visible = and_(H.hit_policy == HitPolicy.VISIBLE.value, H.tlp.not_in(_STRICT))
+    return and_(not_(_blocked(org, now)), or_(_released(org), _granted(org, now), open_visible))
+
+
+def full_clause(org: Organisation, now: datetime) -> ColumnElement[bool]:
+    """WHERE clause: `decide()` is FULL for `org` on the handling row."""
+    return or_(H.owner_org_id == org.id, _visible(org, now))
+
+
+def hit_clause(org: Organisation, now: datetime) -> ColumnElement[bool]:
+    """WHERE clause: `decide()` is HIT for `org` on the handling row."""
+    return and_(
+        H.owner_org_id != org.id,
+        not_(_visible(org, now)),
+        not_(_blocked(org, now)),
+        H.hit_policy != HitPolicy.SILENT.value,
+    )
+
+
+def level_expr(org: Organisation, now: datetime) -> ColumnElement[str]:
+    """A column giving 'full', 'hit' or 'none' for `org` on the handling row."""
+    return case(
+        (full_clause(org, now), literal(Access.FULL.value)),
+        (hit_clause(org, now), literal(Access.HIT.value)),
+        else_=literal(Access.NONE.value),
+    )

@@ -1,0 +1,85 @@
+"""Engine and transactions: SQLite (WAL, foreign keys) by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from cyberfusion.store.tx import Tx
+
+
+class Database:
+    """One engine per process; `write()` and `read()` hand out transactions as `Tx`."""
+
+    def __init__(self, url: str, echo: bool = False) -> None:
+        self.url = url
+        self.engine = _make_engine(url, echo)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._write = sessionmaker(bind=writer, expire_on_commit=False)
+        self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """A read-write transaction, committed on success and rolled back on error."""
+        with self._write() as session, session.begin():
+            yield Tx(session, self.is_sqlite)
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A read-only transaction (rolled back at the end)."""
+        with self._read() as session, session.begin():
+            yield Tx(session, self.is_sqlite)
+            session.rollback()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def _make_engine(url: str, echo: bool) -> Engine:
+    """Create the engine; SQLite gets WAL, foreign keys and explicit BEGIN handling."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+    memory = parsed.database in (None, "", ":memory:")
+    if memory:
+        kwargs["poolclass"] = StaticPool
+    elif parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, echo=echo, **kwargs)
+    _configure_sqlite(engine, memory)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, memory: bool) -> None:
+    """Pragmas on connect; BEGIN issued by us so writers can take the lock up front."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def new_session(db: Database) -> Session:
+    """A bare session for tools such as migrations checks."""
+    return Session(db.engine)

@@ -1,0 +1,91 @@
+"""The audit trail: append-only rows chained by hash; the head row serialises appends."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from cyberfusion.domain.audit import GENESIS, AuditEvent, canonical_detail, event_hash
+from cyberfusion.store.tables import AuditHeadRow, AuditRow
+
+
+def _event(row: AuditRow) -> AuditEvent:
+    return AuditEvent(
+        action=row.action, at=row.at, actor_user_id=row.actor_user_id,
+        actor_org_id=row.actor_org_id, item_type=row.item_type, item_id=row.item_id,
+        owner_org_id=row.owner_org_id, detail=json.loads(row.detail), seq=row.seq,
+        prev_hash=row.prev_hash, hash=row.hash,
+    )
+
+
+class AuditRepo:
+    """Appends and reads audit events."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def append(self, event: AuditEvent) -> AuditEvent:
+        """Chain `event` after the head (locking it) and store it."""
+        head = self._locked_head()
+        detail_json = canonical_detail(event.detail)
+        seq, prev = head.seq + 1, head.hash
+        digest = event_hash(event, seq, prev, detail_json)
+        self.session.add(AuditRow(
+            seq=seq, at=event.at, action=event.action, actor_user_id=event.actor_user_id,
+            actor_org_id=event.actor_org_id, item_type=event.item_type, item_id=event.item_id,
+            owner_org_id=event.owner_org_id, detail=detail_json, prev_hash=prev,
+            hash=digest,
+        ))
+        head.seq, head.hash = seq, digest
+        self.session.flush()
+        return replace(event, seq=seq, prev_hash=prev, hash=digest)
+
+    def head(self) -> tuple[int, str]:
+        """(last seq, last hash) as the head row records them."""
+        row = self.session.get(AuditHeadRow, 1)
+        return (row.seq, row.hash) if row else (0, GENESIS)
+
+    def walk(self, batch: int = 5000) -> Iterator[tuple[AuditEvent, str]]:
+        """Every event with its stored detail JSON, in seq order, read in batches."""
+        last = 0
+        while True:
+            query = select(AuditRow).where(AuditRow.seq > last).order_by(AuditRow.seq).limit(batch)
+            rows = list(self.session.scalars(query))
+            if not rows:
+                return
+            for row in rows:
+                yield _event(row), row.detail
+            last = rows[-1].seq
+
+    def about_org(
+        self, org_id: str, actions: list[str] | None, before: int | None, limit: int
+    ) -> list[AuditEvent]:
+        """Events on the org's data or by the org, newest first, paged by seq."""
+        query = select(AuditRow).where(
+            or_(AuditRow.owner_org_id == org_id, AuditRow.actor_org_id == org_id)
+        )
+        if actions:
+            query = query.where(AuditRow.action.in_(actions))
+        if before:
+            query = query.where(AuditRow.seq < before)
+        rows = self.session.scalars(query.order_by(AuditRow.seq.desc()).limit(limit))
+        return [_event(r) for r in rows]
+
+    def ensure_head(self) -> None:
+        """Create the head row of an empty chain (at init)."""
+        if self.session.get(AuditHeadRow, 1) is None:
+            self.session.add(AuditHeadRow(id=1, seq=0, hash=GENESIS))
+            self.session.flush()
+
+    def _locked_head(self) -> AuditHeadRow:
+        row = self.session.scalar(select(AuditHeadRow).where(AuditHeadRow.id == 1)
+                                  .with_for_update())
+        if row is None:
+            row = AuditHeadRow(id=1, seq=0, hash=GENESIS)
+            self.session.add(row)
+            self.session.flush()
+        return row

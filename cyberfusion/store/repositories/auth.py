@@ -1,0 +1,155 @@
+"""API tokens, web sessions and login attempts (all stored as hashes, never in clear)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from cyberfusion.store.tables import LoginAttemptRow, SessionRow, TokenRow
+
+
+@dataclass(frozen=True, slots=True)
+class StoredToken:
+    """An API token's metadata (the secret itself is never stored)."""
+
+    id: int
+    user_id: int
+    name: str
+    prefix: str
+    scopes: frozenset[str]
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    """A web session: whose, its CSRF token and its expiry."""
+
+    user_id: int
+    csrf_token: str
+    expires_at: datetime
+
+
+def _token(row: TokenRow) -> StoredToken:
+    return StoredToken(
+        id=row.id,
+        user_id=row.user_id,
+        name=row.name,
+        prefix=row.prefix,
+        scopes=frozenset(s for s in row.scopes.split(",") if s),
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+        last_used_at=row.last_used_at,
+    )
+
+
+class AuthRepo:
+    """Reads and writes credentials other than passwords."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_token(
+        self,
+        user_id: int,
+        name: str,
+        token_hash: str,
+        prefix: str,
+        scopes: frozenset[str],
+        now: datetime,
+        expires_at: datetime,
+    ) -> StoredToken:
+        """Store a new token's hash and metadata."""
+        row = TokenRow(
+            user_id=user_id,
+            name=name,
+            token_hash=token_hash,
+            prefix=prefix,
+            scopes=",".join(sorted(scopes)),
+            created_at=now,
+            expires_at=expires_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _token(row)
+
+    def token_by_hash(self, token_hash: str) -> StoredToken | None:
+        """The token whose secret hashes to `token_hash`."""
+        row = self.session.scalar(select(TokenRow).where(TokenRow.token_hash == token_hash))
+        return _token(row) if row else None
+
+    def touch_token(self, token_id: int, now: datetime) -> None:
+        """Record the token's last use."""
+        row = self.session.get(TokenRow, token_id)
+        if row is not None:
+            row.last_used_at = now
+
+    def tokens_of(self, user_id: int) -> list[StoredToken]:
+        """A user's tokens, newest first."""
+        query = select(TokenRow).where(TokenRow.user_id == user_id).order_by(TokenRow.id.desc())
+        return [_token(r) for r in self.session.scalars(query)]
+
+    def revoke_token(self, token_id: int, user_id: int, now: datetime) -> bool:
+        """Revoke one of the user's tokens; False if it is not theirs."""
+        row = self.session.get(TokenRow, token_id)
+        if row is None or row.user_id != user_id:
+            return False
+        row.revoked_at = row.revoked_at or now
+        return True
+
+    def add_session(
+        self, id_hash: str, user_id: int, csrf_token: str, now: datetime, expires_at: datetime
+    ) -> None:
+        """Store a new web session."""
+        self.session.add(
+            SessionRow(
+                id_hash=id_hash,
+                user_id=user_id,
+                csrf_token=csrf_token,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
+
+    def session_by_hash(self, id_hash: str) -> StoredSession | None:
+        """The session whose cookie hashes to `id_hash`."""
+        row = self.session.get(SessionRow, id_hash)
+        if row is None:
+            return None
+        return StoredSession(row.user_id, row.csrf_token, row.expires_at)
+
+    def delete_session(self, id_hash: str) -> None:
+        """End a session (logout)."""
+        self.session.execute(delete(SessionRow).where(SessionRow.id_hash == id_hash))
+
+    def record_attempt(self, username: str, address: str, success: bool, now: datetime) -> None:
+        """Remember one login attempt."""
+        self.session.add(
+            LoginAttemptRow(username=username, address=address, at=now, success=success)
+        )
+
+    def failures_since(self, username: str, address: str, since: datetime) -> int:
+        """Failed attempts for this user from this address since `since`."""
+        query = select(func.count()).where(
+            LoginAttemptRow.username == username,
+            LoginAttemptRow.address == address,
+            LoginAttemptRow.success.is_(False),
+            LoginAttemptRow.at >= since,
+        )
+        return int(self.session.scalar(query) or 0)
+
+    def last_success_at(self, username: str, address: str) -> datetime | None:
+        """When this user last logged in from this address."""
+        query = select(func.max(LoginAttemptRow.at)).where(
+            LoginAttemptRow.username == username,
+            LoginAttemptRow.address == address,
+            LoginAttemptRow.success.is_(True),
+        )
+        value = self.session.scalar(query)
+        return value if isinstance(value, datetime) else None

@@ -1,0 +1,243 @@
+"""Cases: writes with version history, and reads filtered by the SQL access clause."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from cyberfusion.domain.model import Case, CaseDraft, CrimeType, Organisation
+from cyberfusion.store.access_sql import full_clause, level_expr
+from cyberfusion.store.repositories.handlings import HandlingRepo
+from cyberfusion.store.repositories.observables import ObservableRepo
+from cyberfusion.store.tables import (
+    CaseRow,
+    CaseVersionRow,
+    HandlingRow,
+    ObservableRow,
+    OccurrenceRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    """List filters; every field optional."""
+
+    text: str = ""
+    crime_type: str = ""
+    country: str = ""
+    owner_org_id: str = ""
+    tlp: str = ""
+    include_revoked: bool = False
+    created_since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ValueMatch:
+    """A case holding a searched key, with the access level the SQL form gives it."""
+
+    key: str
+    case_id: int
+    handling_id: int
+    owner_org_id: str
+    level: str
+    role: str
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(p for p in text.split(",") if p)
+
+
+class CaseRepo:
+    """Reads and writes cases and their version history."""
+
+    def __init__(self, session: Session, handlings: HandlingRepo, obs: ObservableRepo) -> None:
+        self.session = session
+        self.handlings = handlings
+        self.obs = obs
+
+    def add(self, owner_org_id: str, draft: CaseDraft, user_id: int | None, now: datetime) -> int:
+        """Insert a case with its handling and occurrences; return its id."""
+        handling_id = self.handlings.add(owner_org_id, draft.handling)
+        row = CaseRow(handling_id=handling_id, version=1, revoked=False, created_at=now,
+                      updated_at=now, created_by=user_id, **_content(draft))
+        self.session.add(row)
+        self.session.flush()
+        self.obs.set_case_occurrences(row.id, draft.occurrences)
+        return row.id
+
+    def get(self, case_id: int, with_occurrences: bool = True) -> Case | None:
+        """The case, whatever the caller may see (services decide)."""
+        row = self.session.get(CaseRow, case_id)
+        if row is None:
+            return None
+        return self._cases([row], with_occurrences)[0]
+
+    def update(self, case_id: int, draft: CaseDraft, user_id: int | None, now: datetime) -> int:
+        """Store `draft` as the next version, keeping the previous one; return the version."""
+        row = self._row(case_id)
+        old = self.get(case_id)
+        assert old is not None
+        self.session.add(CaseVersionRow(case_id=case_id, version=row.version,
+                                        snapshot=snapshot(old), created_at=now,
+                                        created_by=user_id))
+        for name, value in _content(draft).items():
+            setattr(row, name, value)
+        self.handlings.replace(row.handling_id, draft.handling)
+        self.obs.set_case_occurrences(case_id, draft.occurrences)
+        row.version += 1
+        row.updated_at = now
+        return row.version
+
+    def set_revoked(self, case_id: int, now: datetime) -> None:
+        """Mark a case revoked (kept for the record, hidden from lists)."""
+        row = self._row(case_id)
+        row.revoked = True
+        row.updated_at = now
+
+    def versions(self, case_id: int) -> list[dict[str, Any]]:
+        """Earlier versions, oldest first, as stored snapshots."""
+        query = (select(CaseVersionRow).where(CaseVersionRow.case_id == case_id)
+                 .order_by(CaseVersionRow.version))
+        return [dict(r.snapshot) for r in self.session.scalars(query)]
+
+    def page(
+        self, org: Organisation, now: datetime, filters: CaseFilter, offset: int, limit: int
+    ) -> tuple[list[Case], int]:
+        """A page of the cases `org` may read in full, newest first, and the total."""
+        query = self._visible(org, now, filters)
+        total = int(self.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        page = query.order_by(CaseRow.id.desc()).offset(offset).limit(limit)
+        rows = list(self.session.scalars(page))
+        return self._cases(rows, with_occurrences=False), total
+
+    def count_by_crime_type(self, org: Organisation, now: datetime) -> dict[str, int]:
+        """How many readable cases of each crime type."""
+        sub = self._visible(org, now, CaseFilter()).subquery()
+        query = select(sub.c.crime_type, func.count()).group_by(sub.c.crime_type)
+        return {k: int(v) for k, v in self.session.execute(query).tuples()}
+
+    def count_occurrences(self, org: Organisation, now: datetime) -> int:
+        """How many observable occurrences sit in readable cases."""
+        query = (select(func.count(OccurrenceRow.id))
+                 .join(CaseRow, CaseRow.id == OccurrenceRow.case_id)
+                 .join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
+                 .where(CaseRow.revoked.is_(False), full_clause(org, now)))
+        return int(self.session.scalar(query) or 0)
+
+    def match_keys(self, keys: list[str], org: Organisation, now: datetime) -> list[ValueMatch]:
+        """Every case holding one of `keys`, with its FULL/HIT/NONE level for `org`."""
+        level = level_expr(org, now).label("level")
+        query = (
+            select(ObservableRow.key, CaseRow.id, CaseRow.handling_id, HandlingRow.owner_org_id,
+                   level, OccurrenceRow.role)
+            .join(OccurrenceRow, OccurrenceRow.observable_id == ObservableRow.id)
+            .join(CaseRow, CaseRow.id == OccurrenceRow.case_id)
+            .join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
+            .where(ObservableRow.key.in_(keys), CaseRow.revoked.is_(False))
+            .order_by(CaseRow.id)
+        )
+        return [ValueMatch(*row) for row in self.session.execute(query).tuples()]
+
+    def autocomplete(self, org: Organisation, now: datetime, prefix: str, limit: int) -> list[str]:
+        """Observable values and case titles starting with `prefix`, from readable cases only."""
+        like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        values = (select(ObservableRow.value).distinct()
+                  .join(OccurrenceRow, OccurrenceRow.observable_id == ObservableRow.id)
+                  .join(CaseRow, CaseRow.id == OccurrenceRow.case_id)
+                  .join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
+                  .where(ObservableRow.value.like(like, escape="\\"), CaseRow.revoked.is_(False),
+                         full_clause(org, now))
+                  .order_by(ObservableRow.value).limit(limit))
+        titles = (self._visible(org, now, CaseFilter())
+                  .where(CaseRow.title.like(like, escape="\\"))
+                  .with_only_columns(CaseRow.title).distinct()
+                  .order_by(CaseRow.title).limit(limit))
+        found = list(self.session.scalars(values)) + list(self.session.scalars(titles))
+        return sorted(set(found))[:limit]
+
+    def _visible(self, org: Organisation, now: datetime, f: CaseFilter) -> Select[CaseRow]:
+        query = (select(CaseRow).join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
+                 .where(full_clause(org, now)))
+        return _apply_filters(query, f)
+
+    def _row(self, case_id: int) -> CaseRow:
+        row = self.session.get(CaseRow, case_id)
+        if row is None:
+            raise LookupError(f"no case {case_id}")
+        return row
+
+    def _cases(self, rows: list[CaseRow], with_occurrences: bool) -> list[Case]:
+        items = self.handlings.get_many(r.handling_id for r in rows)
+        occ = self.obs.of_cases([r.id for r in rows]) if with_occurrences else {}
+        return [_case(r, items[r.handling_id].owner_org_id, items[r.handling_id].handling,
+                      tuple(occ.get(r.id, ()))) for r in rows]
+
+
+def _apply_filters(query: Select[CaseRow], f: CaseFilter) -> Select[CaseRow]:
+    if not f.include_revoked:
+        query = query.where(CaseRow.revoked.is_(False))
+    if f.text:
+        like = f"%{f.text}%"
+        query = query.where(or_(CaseRow.title.ilike(like), CaseRow.summary.ilike(like)))
+    if f.crime_type:
+        query = query.where(CaseRow.crime_type == f.crime_type)
+    if f.country:
+        query = query.where(CaseRow.countries.like(f"%{f.country.upper()}%"))
+    if f.owner_org_id:
+        query = query.where(HandlingRow.owner_org_id == f.owner_org_id)
+    if f.tlp:
+        query = query.where(HandlingRow.tlp == f.tlp)
+    if f.created_since:
+        query = query.where(CaseRow.created_at >= f.created_since)
+    return query
+
+
+def _content(draft: CaseDraft) -> dict[str, Any]:
+    return {
+        "title": draft.title,
+        "crime_type": draft.crime_type.value,
+        "summary": draft.summary,
+        "countries": ",".join(draft.countries),
+        "first_seen": draft.first_seen,
+        "last_seen": draft.last_seen,
+        "victim_count": draft.victim_count,
+        "victim_sectors": ",".join(draft.victim_sectors),
+    }
+
+
+def _case(row: CaseRow, owner: str, handling: Any, occurrences: tuple[Any, ...]) -> Case:
+    return Case(
+        id=row.id, owner_org_id=owner, title=row.title, crime_type=CrimeType(row.crime_type),
+        summary=row.summary, handling=handling, countries=_split(row.countries),
+        first_seen=row.first_seen, last_seen=row.last_seen, victim_count=row.victim_count,
+        victim_sectors=_split(row.victim_sectors), occurrences=occurrences, version=row.version,
+        revoked=row.revoked, handling_id=row.handling_id, created_at=row.created_at,
+        updated_at=row.updated_at, created_by=row.created_by,
+    )
+
+
+def snapshot(case: Case) -> dict[str, Any]:
+    """A JSON-ready record of a case version (content and handling)."""
+    h = case.handling
+    return {
+        "version": case.version, "title": case.title, "crime_type": case.crime_type.value,
+        "summary": case.summary, "countries": list(case.countries),
+        "first_seen": _iso(case.first_seen), "last_seen": _iso(case.last_seen),
+        "victim_count": case.victim_count, "victim_sectors": list(case.victim_sectors),
+        "handling": {"tlp": h.tlp.value, "release": sorted(h.release),
+                     "exclude": sorted(h.exclude), "partners": sorted(h.partners),
+                     "hit_policy": h.hit_policy.value, "purpose": h.purpose.value,
+                     "review_by": h.review_by.isoformat(), "grading": h.grading,
+                     "personal_data": h.personal_data},
+        "observables": [{"type": o.type, "value": o.value, "role": o.role}
+                        for o in case.occurrences],
+        "updated_at": case.updated_at.isoformat() if case.updated_at else None,
+    }
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None

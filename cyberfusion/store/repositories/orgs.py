@@ -1,0 +1,66 @@
+"""Organisations: rows <-> `domain.model.Organisation`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cyberfusion.domain.model import Organisation, OrgKind, Region
+from cyberfusion.store.tables import OrgRow
+
+
+def to_org(row: OrgRow) -> Organisation:
+    """Map a row to the domain object."""
+    return Organisation(
+        id=row.id,
+        name=row.name,
+        kind=OrgKind(row.kind),
+        country=row.country,
+        region=Region(row.region) if row.region else None,
+        parent_id=row.parent_id,
+        timezone=row.timezone,
+    )
+
+
+class OrgRepo:
+    """Reads and writes organisations."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, org: Organisation, now: datetime) -> Organisation:
+        """Insert `org`."""
+        self.session.add(
+            OrgRow(
+                id=org.id,
+                name=org.name,
+                kind=org.kind.value,
+                country=org.country,
+                region=org.region.value if org.region else None,
+                parent_id=org.parent_id,
+                timezone=org.timezone,
+                created_at=now,
+            )
+        )
+        self.session.flush()
+        return org
+
+    def get(self, org_id: str) -> Organisation | None:
+        """The organisation with `org_id`, or None."""
+        row = self.session.get(OrgRow, org_id)
+        return to_org(row) if row else None
+
+    def all(self) -> list[Organisation]:
+        """Every organisation, hub first, then by country and name."""
+        rows = self.session.scalars(select(OrgRow).order_by(OrgRow.country, OrgRow.id))
+        orgs = [to_org(r) for r in rows]
+        return sorted(orgs, key=lambda o: (o.kind is not OrgKind.HUB, o.country or "", o.id))
+
+    def exists(self, org_ids: set[str]) -> set[str]:
+        """Which of `org_ids` exist."""
+        if not org_ids:
+            return set()
+        rows = self.session.scalars(select(OrgRow.id).where(OrgRow.id.in_(sorted(org_ids))))
+        return set(rows)

@@ -1,0 +1,62 @@
+"""A transaction as services see it: the session hidden behind one repository per aggregate."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy.orm import Session
+
+from cyberfusion.store.repositories.audit import AuditRepo
+from cyberfusion.store.repositories.auth import AuthRepo
+from cyberfusion.store.repositories.cases import CaseRepo
+from cyberfusion.store.repositories.handlings import HandlingRepo
+from cyberfusion.store.repositories.observables import ObservableRepo
+from cyberfusion.store.repositories.orgs import OrgRepo
+from cyberfusion.store.repositories.users import UserRepo
+
+
+class Tx:
+    """Repositories sharing one session; the `Database` context commits or rolls back."""
+
+    def __init__(self, session: Session, is_sqlite: bool) -> None:
+        self.session = session
+        self.is_sqlite = is_sqlite
+
+    @cached_property
+    def orgs(self) -> OrgRepo:
+        """Organisations."""
+        return OrgRepo(self.session)
+
+    @cached_property
+    def users(self) -> UserRepo:
+        """Users and their roles."""
+        return UserRepo(self.session)
+
+    @cached_property
+    def auth(self) -> AuthRepo:
+        """API tokens, web sessions and login attempts."""
+        return AuthRepo(self.session)
+
+    @cached_property
+    def handlings(self) -> HandlingRepo:
+        """Handling records, their tokens and disclosure grants."""
+        return HandlingRepo(self.session)
+
+    @cached_property
+    def observables(self) -> ObservableRepo:
+        """Observable values and their occurrences."""
+        return ObservableRepo(self.session)
+
+    @cached_property
+    def cases(self) -> CaseRepo:
+        """Cases, filtered by the SQL form of the access decision."""
+        return CaseRepo(self.session, self.handlings, self.observables)
+
+    @cached_property
+    def audit(self) -> AuditRepo:
+        """The hash-chained audit trail."""
+        return AuditRepo(self.session)
+
+    def flush(self) -> None:
+        """Send pending writes so generated ids are known."""
+        self.session.flush()

@@ -1,0 +1,45 @@
+"""API: the organisation's own audit trail, and who read or hit its data."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from cyberfusion.domain.audit import AuditEvent
+from cyberfusion.services import audit
+from cyberfusion.web.deps import CtxDep, PrincipalDep
+
+router = APIRouter(prefix="/audit")
+
+
+def event_json(event: AuditEvent) -> dict[str, Any]:
+    """An audit event as the API shows it."""
+    return {"seq": event.seq, "at": event.at.isoformat(), "action": event.action,
+            "actor_user_id": event.actor_user_id, "actor_org_id": event.actor_org_id,
+            "item_type": event.item_type, "item_id": event.item_id,
+            "owner_org_id": event.owner_org_id, "detail": event.detail, "hash": event.hash}
+
+
+@router.get("")
+def org_trail(
+    ctx: CtxDep, principal: PrincipalDep,
+    action: Annotated[list[str] | None, Query()] = None,
+    before: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    """Events by or about the caller's organisation, newest first (auditors, admins)."""
+    events = audit.org_trail(ctx, principal, action, before, limit)
+    return {"items": [event_json(e) for e in events]}
+
+
+@router.get("/use-of-data")
+def use_of_data(
+    ctx: CtxDep, principal: PrincipalDep, before: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    """Who read, hit or exported the caller's data (events by others on its items)."""
+    events = audit.org_trail(ctx, principal, audit.USE_OF_DATA, before, limit)
+    others = [e for e in events if e.owner_org_id == principal.org_id
+              and e.actor_org_id != principal.org_id]
+    return {"items": [event_json(e) for e in others]}

@@ -1,0 +1,108 @@
+"""API: cases — create, read, list with filters and paging, update with versions, revoke."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, Response
+
+from cyberfusion.errors import InvalidInput, Issue
+from cyberfusion.formats.case_json import case_to_json, parse_case
+from cyberfusion.services import cases
+from cyberfusion.store.repositories.cases import CaseFilter
+from cyberfusion.web.api.body import read_json
+from cyberfusion.web.api.schemas import CASE_BODY
+from cyberfusion.web.deps import CtxDep, PrincipalDep
+
+router = APIRouter(prefix="/cases")
+
+
+def filters_from(
+    q: str = "", crime_type: str = "", country: str = "", owner: str = "", tlp: str = "",
+    include_revoked: bool = False,
+) -> CaseFilter:
+    """Query parameters as a CaseFilter (shared with the UI)."""
+    return CaseFilter(text=q.strip(), crime_type=crime_type, country=country,
+                      owner_org_id=owner, tlp=tlp, include_revoked=include_revoked)
+
+
+@router.get("")
+def list_cases(
+    ctx: CtxDep,
+    principal: PrincipalDep,
+    q: str = "",
+    crime_type: str = "",
+    country: str = "",
+    owner: str = "",
+    tlp: str = "",
+    include_revoked: bool = False,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    """Cases the caller may read, newest first; `total` counts only those."""
+    f = filters_from(q, crime_type, country, owner, tlp, include_revoked)
+    page = cases.list_cases(ctx, principal, f, offset, limit)
+    return {"items": [case_to_json(c, with_observables=False) for c in page.items],
+            "total": page.total, "offset": page.offset, "limit": page.limit}
+
+
+@router.post("", status_code=201, openapi_extra=CASE_BODY)
+async def create_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
+                      response: Response) -> dict[str, Any]:
+    """Submit a case; every problem in the document is reported with its JSON path."""
+    draft = parse_case(await read_json(request), ctx.now().date(), ctx.settings.review_years)
+    case = cases.create_case(ctx, principal, draft)
+    response.headers["Location"] = f"/api/v1/cases/{case.id}"
+    return case_to_json(case)
+
+
+@router.get("/{case_id}")
+def get_case(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
+    """One case, if the caller may read it in full (404 otherwise)."""
+    return case_to_json(cases.get_case(ctx, principal, case_id))
+
+
+@router.put("/{case_id}", openapi_extra=CASE_BODY)
+async def update_case(
+    ctx: CtxDep, principal: PrincipalDep, request: Request, case_id: int,
+    if_match: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    """Replace an own case with a new version; `If-Match` or body `version` must be current."""
+    data = await read_json(request)
+    version = _expected_version(if_match, data)
+    draft = parse_case(data, ctx.now().date(), ctx.settings.review_years)
+    return case_to_json(cases.update_case(ctx, principal, case_id, draft, version))
+
+
+def _expected_version(if_match: str | None, data: Any) -> int:
+    raw = if_match.strip('"W/ ') if if_match else (data.get("version")
+                                                   if isinstance(data, dict) else None)
+    try:
+        return int(str(raw))
+    except ValueError:
+        raise InvalidInput("which version do you change?",
+                           [Issue("version", "send If-Match: <version> or a version field")]
+                           ) from None
+
+
+@router.post("/{case_id}/revoke", status_code=204)
+async def revoke_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
+                      case_id: int) -> Response:
+    """Withdraw an own case."""
+    data = await read_json(request) if await request.body() else {}
+    reason = str(data.get("reason", "")) if isinstance(data, dict) else ""
+    cases.revoke_case(ctx, principal, case_id, reason)
+    return Response(status_code=204)
+
+
+@router.get("/{case_id}/versions")
+def case_versions(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
+    """Earlier versions of a readable case."""
+    return {"items": cases.case_versions(ctx, principal, case_id)}
+
+
+@router.get("/{case_id}/access")
+def case_access(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
+    """Who can see this: every organisation `decide()` admits, with FULL or HIT."""
+    answers = cases.who_can_see(ctx, principal, case_id)
+    return {"items": [{"org_id": o.id, "name": o.name, "access": a.value} for o, a in answers]}

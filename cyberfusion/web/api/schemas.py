@@ -1,0 +1,51 @@
+"""OpenAPI descriptions of bodies we parse ourselves (to report located errors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cyberfusion.domain.handling import REGIONS
+
+_HANDLING: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "tlp": {"enum": ["clear", "green", "amber", "amber+strict", "red"]},
+        "release": {"type": "array", "items": {"type": "string"},
+                    "description": "members, region:<R> (" + ", ".join(REGIONS)
+                    + "), country:<CC>, org:<id>"},
+        "exclude": {"type": "array", "items": {"type": "string"}},
+        "partners": {"type": "array", "items": {"type": "string"}},
+        "hit_policy": {"enum": ["visible", "hit", "silent"]},
+        "purpose": {"enum": ["investigation", "prevention", "analysis", "operation"]},
+        "review_by": {"type": "string", "format": "date"},
+        "grading": {"type": "string", "pattern": "^[A-F][1-6]$"},
+        "personal_data": {"type": "boolean"},
+    },
+}
+
+CASE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["title"],
+    "properties": {
+        "title": {"type": "string", "maxLength": 300},
+        "crime_type": {"type": "string"},
+        "summary": {"type": "string"},
+        "countries": {"type": "array", "items": {"type": "string"}},
+        "first_seen": {"type": "string", "format": "date"},
+        "last_seen": {"type": "string", "format": "date"},
+        "victims": {"type": "object", "properties": {
+            "count": {"type": "integer"}, "sectors": {"type": "array",
+                                                      "items": {"type": "string"}}}},
+        "handling": _HANDLING,
+        "observables": {"type": "array", "items": {
+            "type": "object", "required": ["type", "value"],
+            "properties": {"type": {"type": "string"}, "value": {"type": "string"},
+                           "role": {"type": "string"}, "comment": {"type": "string"}}}},
+        "version": {"type": "integer", "description": "on update: the version you change"},
+    },
+}
+
+CASE_BODY: dict[str, Any] = {
+    "requestBody": {"required": True,
+                    "content": {"application/json": {"schema": CASE_SCHEMA}}},
+}

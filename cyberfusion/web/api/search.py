@@ -1,0 +1,92 @@
+"""API: who holds this value, autocomplete, dashboard counts, and case export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from cyberfusion.formats.case_json import case_to_json
+from cyberfusion.services import exports, search
+from cyberfusion.web.api.cases import filters_from
+from cyberfusion.web.deps import CtxDep, PrincipalDep
+
+router = APIRouter()
+
+
+def answer_json(answer: search.SearchAnswer) -> dict[str, Any]:
+    """A search answer; the same keys whether or not anything matched."""
+    obs = answer.observable
+    return {
+        "query": {"type": obs.type.value, "value": obs.value},
+        "cases": [{"id": m.case_id, "title": m.title, "owner": m.owner_org_id, "role": m.role,
+                   "crime_type": m.crime_type} for m in answer.full],
+        "hits": [{"owner": h.owner_org_id, "reference": h.reference,
+                  "message": f"a match is held by {h.owner_org_id}; request disclosure"}
+                 for h in answer.hits],
+    }
+
+
+@router.get("/search")
+def search_value(
+    ctx: CtxDep, principal: PrincipalDep, value: str,
+    type: str | None = None, purpose: str = "investigation",
+) -> dict[str, Any]:
+    """Who holds this value: readable cases in full, others as 'held by <owner>'."""
+    return answer_json(search.search_value(ctx, principal, value, type, purpose))
+
+
+@router.get("/autocomplete")
+def autocomplete(
+    ctx: CtxDep, principal: PrincipalDep, prefix: str,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> dict[str, Any]:
+    """Completions drawn from readable cases only."""
+    return {"items": search.autocomplete(ctx, principal, prefix, limit)}
+
+
+@router.get("/stats")
+def stats(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
+    """Dashboard counts over what the caller may read."""
+    board = search.dashboard(ctx, principal)
+    return {"cases": board.cases, "own_cases": board.own_cases,
+            "by_crime_type": board.by_crime_type, "occurrences": board.occurrences}
+
+
+@router.get("/export/cases")
+def export_cases(
+    ctx: CtxDep, principal: PrincipalDep, format: str = "jsonl", q: str = "",
+    crime_type: str = "", country: str = "", owner: str = "", tlp: str = "",
+) -> StreamingResponse:
+    """Every readable case matching the filters, as JSON lines or CSV (audited)."""
+    f = filters_from(q, crime_type, country, owner, tlp)
+    found = exports.export_cases(ctx, principal, f, format)
+    if format == "csv":
+        return StreamingResponse(_csv(found), media_type="text/csv", headers=_attach("csv"))
+    lines = (json.dumps(case_to_json(c)) + "\n" for c in found)
+    return StreamingResponse(lines, media_type="application/x-ndjson", headers=_attach("jsonl"))
+
+
+def _attach(ext: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="cases.{ext}"'}
+
+
+def _csv(found: list[Any]) -> Iterator[str]:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["id", "owner", "title", "crime_type", "tlp", "countries", "observable_type",
+                     "observable_value", "role"])
+    for case in found:
+        for occ in case.occurrences or [None]:
+            writer.writerow([case.id, case.owner_org_id, case.title, case.crime_type.value,
+                             case.handling.tlp.value, " ".join(case.countries),
+                             occ.type if occ else "", occ.value if occ else "",
+                             occ.role if occ else ""])
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()

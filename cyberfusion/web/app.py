@@ -1,0 +1,44 @@
+"""`create_app(ctx)`: the FastAPI application with API, UI and static files; no module-level app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from cyberfusion import __version__
+from cyberfusion.services.context import Context
+from cyberfusion.web import problems
+from cyberfusion.web.api import audit, cases, search, system
+from cyberfusion.web.middleware import BodyLimit, SecurityHeaders
+from cyberfusion.web.ui import pages
+
+STATIC = Path(__file__).parent / "ui" / "static"
+
+
+def api_router() -> APIRouter:
+    """Everything under /api/v1."""
+    router = APIRouter(prefix="/api/v1")
+    for module in (system, cases, search, audit):
+        router.include_router(module.router)
+    return router
+
+
+def create_app(ctx: Context) -> FastAPI:
+    """Build the application around an already-built service Context."""
+    app = FastAPI(
+        title="cyberfusion",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+    problems.install(app, html=pages.render_error)
+    app.include_router(api_router())
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app

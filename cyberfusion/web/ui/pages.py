@@ -1,0 +1,187 @@
+"""Server-rendered pages: login, dashboard, cases, case, search, organisations, audit."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from cyberfusion.domain.handling import TLP
+from cyberfusion.domain.model import CrimeType, Principal
+from cyberfusion.domain.observables import ObservableType
+from cyberfusion.errors import (
+    AuthenticationFailed,
+    CyberfusionError,
+    InvalidInput,
+    PermissionDenied,
+)
+from cyberfusion.services import audit, auth, cases, orgs, search
+from cyberfusion.web.api.cases import filters_from
+from cyberfusion.web.deps import SESSION_COOKIE, CtxDep, client_address, session_principal
+from cyberfusion.web.ui.render import page, strictest
+
+router = APIRouter(include_in_schema=False)
+LOGIN_CSRF = "cf_login_csrf"
+
+
+class LoginRequired(AuthenticationFailed):
+    """Raised by page dependencies; the UI error handler redirects to /login."""
+
+
+def ui_principal(request: Request, ctx: CtxDep) -> Principal:
+    """The logged-in principal, or LoginRequired."""
+    found = session_principal(request, ctx)
+    if found is None:
+        raise LoginRequired("please log in")
+    return found[0]
+
+
+UiPrincipal = Annotated[Principal, Depends(ui_principal)]
+
+
+def check_csrf(request: Request, ctx: CtxDep, csrf_token: str) -> None:
+    """Refuse a form post whose CSRF token does not match the session's."""
+    found = session_principal(request, ctx)
+    if found is None or not auth.csrf_ok(found[1], csrf_token):
+        raise PermissionDenied("the form expired or did not come from this site; reload it")
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    """The login form, with a fresh double-submit CSRF token."""
+    token = secrets.token_urlsafe(24)
+    response = page(request, "login.html", TLP.CLEAR, None, login_csrf=token,
+                    next=_safe_next(next), username="", error="")
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict")
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request, ctx: CtxDep, username: Annotated[str, Form()],
+    password: Annotated[str, Form()], csrf_token: Annotated[str, Form()],
+    totp: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Check credentials, open a session, go on to `next`."""
+    if not auth.csrf_ok(request.cookies.get(LOGIN_CSRF, ""), csrf_token):
+        raise PermissionDenied("the login form expired; reload it")
+    try:
+        user = auth.login(ctx, username, password, totp, client_address(request))
+    except AuthenticationFailed as exc:
+        response = page(request, "login.html", TLP.CLEAR, None, status=401,
+                        login_csrf=csrf_token, next=_safe_next(next), username=username,
+                        error=exc.detail)
+        return response
+    session = auth.start_session(ctx, user)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, session.cookie, httponly=True, samesite="lax",
+                        secure=ctx.settings.secure_cookies,
+                        max_age=ctx.settings.session_hours * 3600)
+    response.delete_cookie(LOGIN_CSRF)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, ctx: CtxDep, principal: UiPrincipal,
+           csrf_token: Annotated[str, Form()] = "") -> Response:
+    """End the session."""
+    check_csrf(request, ctx, csrf_token)
+    auth.end_session(ctx, request.cookies.get(SESSION_COOKIE, ""), principal)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _safe_next(target: str) -> str:
+    """Only same-site paths; never `//host` or a scheme."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/")
+def dashboard(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
+    """Counts and recent cases, all filtered by the access decision."""
+    board = search.dashboard(ctx, principal)
+    recent = cases.list_cases(ctx, principal, filters_from(), 0, 10).items
+    tlp = strictest((c.handling.tlp for c in recent), TLP.AMBER)
+    return page(request, "dashboard.html", tlp, principal, board=board, cases=recent)
+
+
+@router.get("/cases")
+def case_list(
+    request: Request, ctx: CtxDep, principal: UiPrincipal, q: str = "", crime_type: str = "",
+    country: str = "", owner: str = "", tlp: str = "", offset: int = 0,
+) -> Response:
+    """The case list with text search, filters and paging."""
+    f = filters_from(q, crime_type, country, owner, tlp)
+    result = cases.list_cases(ctx, principal, f, offset, 50)
+    params = {"q": q, "crime_type": crime_type, "country": country, "owner": owner, "tlp": tlp}
+    base = {k: v for k, v in params.items() if v}
+    return page(
+        request, "cases.html", strictest(c.handling.tlp for c in result.items), principal,
+        page=result, cases=result.items, f=f, crime_types=list(CrimeType), tlps=list(TLP),
+        orgs=orgs.list_orgs(ctx),
+        prev_url="/cases?" + urlencode({**base, "offset": max(0, offset - 50)}),
+        next_url="/cases?" + urlencode({**base, "offset": offset + 50}),
+    )
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, ctx: CtxDep, principal: UiPrincipal, case_id: int) -> Response:
+    """One case with its TLP banner and the 'who can see this' panel."""
+    case = cases.get_case(ctx, principal, case_id)
+    audience = cases.who_can_see(ctx, principal, case_id)
+    owner = next((o for o, _ in audience if o.id == case.owner_org_id), None)
+    return page(request, "case.html", case.handling.tlp, principal, case=case,
+                h=case.handling, audience=audience, owner=owner)
+
+
+@router.get("/search")
+def search_page(request: Request, ctx: CtxDep, principal: UiPrincipal, value: str = "",
+                type: str = "") -> Response:
+    """Who holds this value: readable cases and per-owner hits."""
+    answer, error = None, ""
+    if value.strip():
+        try:
+            answer = search.search_value(ctx, principal, value, type or None)
+        except InvalidInput as exc:
+            error = "; ".join(i.message for i in exc.issues) or exc.detail
+    tlp = strictest(m.tlp for m in answer.full) if answer else TLP.CLEAR
+    return page(request, "search.html", tlp, principal, answer=answer, error=error,
+                value=value, type=type, types=list(ObservableType))
+
+
+@router.get("/observable")
+def observable_page(request: Request, ctx: CtxDep, principal: UiPrincipal, value: str,
+                    type: str = "") -> Response:
+    """The observable page: the same answer as a search for that value."""
+    return search_page(request, ctx, principal, value, type)
+
+
+@router.get("/organisations")
+def organisations(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
+    """The member directory."""
+    return page(request, "organisations.html", TLP.GREEN, principal, orgs=orgs.list_orgs(ctx))
+
+
+@router.get("/audit")
+def audit_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
+               before: int | None = None, use: int = 0) -> Response:
+    """The organisation's own audit trail, or only others' use of its data."""
+    actions = audit.USE_OF_DATA if use else None
+    events = audit.org_trail(ctx, principal, actions, before, 100)
+    if use:
+        events = [e for e in events if e.actor_org_id != principal.org_id]
+    return page(request, "audit.html", TLP.AMBER, principal, events=events, use_only=bool(use))
+
+
+def render_error(request: Request, exc: CyberfusionError) -> Response:
+    """Errors on pages: a login redirect, or an error page with the located issues."""
+    if isinstance(exc, AuthenticationFailed) and request.method == "GET":
+        return RedirectResponse("/login?" + urlencode({"next": request.url.path}), 303)
+    session = getattr(request.state, "session", None)
+    principal = session[0] if session else None
+    return page(request, "error.html", TLP.CLEAR, principal, status=exc.status,
+                title=exc.title, detail=exc.detail, issues=exc.issues)

@@ -1,0 +1,50 @@
+"""Template rendering with the TLP banner every page must carry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from cyberfusion import __version__
+from cyberfusion.domain.handling import TLP
+from cyberfusion.domain.model import Principal
+from cyberfusion.domain.permissions import Permission, allowed
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+_ORDER = [TLP.CLEAR, TLP.GREEN, TLP.AMBER, TLP.AMBER_STRICT, TLP.RED]
+TLP_NOTES = {
+    "clear": "may be shared without restriction",
+    "green": "for the community; not for public channels",
+    "amber": "for the recipient organisations and their clients on a need-to-know basis",
+    "amber+strict": "for the recipient organisations only",
+    "red": "for the named recipients only",
+}
+
+
+def strictest(levels: Iterable[TLP], default: TLP = TLP.CLEAR) -> TLP:
+    """The most restrictive TLP among `levels` (the banner of a page showing them all)."""
+    found = list(levels)
+    return max(found, key=_ORDER.index) if found else default
+
+
+def page(
+    request: Request, template: str, tlp: TLP, principal: Principal | None,
+    status: int = 200, **values: Any,
+) -> Response:
+    """Render `template` with the banner for `tlp` and the session's CSRF token."""
+    session = getattr(request.state, "session", None)
+    context = {
+        "tlp": tlp,
+        "tlp_notes": TLP_NOTES,
+        "principal": principal,
+        "csrf_token": session[1] if session else "",
+        "can_audit": bool(principal and allowed(principal, Permission.AUDIT_READ)),
+        "version": __version__,
+        **values,
+    }
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
