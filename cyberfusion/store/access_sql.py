@@ -48,7 +48,7 @@ def _blocked(org: Organisation, now: datetime) -> ColumnElement[bool]:
     clauses = [H.review_by < now.date(), _has_token("exclude", exclude_tokens(org))]
     if org.is_partner:
         clauses.append(H.personal_data.is_(True))
-        clauses.append(not_(_has_token("partner", frozenset({org.id}))))
+        clauses.append(not_(_has_token("partner", frozenset({f"org:{org.id}"}))))
     return or_(*clauses)
 
 

@@ -118,7 +118,7 @@ class CaseRepo:
         """How many readable cases of each crime type."""
         sub = self._visible(org, now, CaseFilter()).subquery()
         query = select(sub.c.crime_type, func.count()).group_by(sub.c.crime_type)
-        return {k: int(v) for k, v in self.session.execute(query).tuples()}
+        return {k: int(v) for k, v in self.session.execute(query)}
 
     def count_occurrences(self, org: Organisation, now: datetime) -> int:
         """How many observable occurrences sit in readable cases."""
@@ -140,7 +140,7 @@ class CaseRepo:
             .where(ObservableRow.key.in_(keys), CaseRow.revoked.is_(False))
             .order_by(CaseRow.id)
         )
-        return [ValueMatch(*row) for row in self.session.execute(query).tuples()]
+        return [ValueMatch(*row) for row in self.session.execute(query)]
 
     def autocomplete(self, org: Organisation, now: datetime, prefix: str, limit: int) -> list[str]:
         """Observable values and case titles starting with `prefix`, from readable cases only."""

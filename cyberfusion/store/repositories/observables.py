@@ -39,7 +39,7 @@ class ObservableRepo:
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
             query = select(ObservableRow.key, ObservableRow.id).where(ObservableRow.key.in_(chunk))
-            found.update({k: i for k, i in self.session.execute(query).tuples()})
+            found.update({k: i for k, i in self.session.execute(query)})
         return found
 
     def set_case_occurrences(self, case_id: int, occurrences: Sequence[Occurrence]) -> None:
@@ -76,7 +76,7 @@ class ObservableRepo:
             .where(OccurrenceRow.case_id.in_(list(case_ids)))
             .order_by(OccurrenceRow.id)
         )
-        for occ, obs in self.session.execute(query).tuples():
+        for occ, obs in self.session.execute(query):
             result[occ.case_id].append(
                 Occurrence(obs.type, obs.value, obs.key, occ.role, occ.comment)
             )

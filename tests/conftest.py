@@ -1,0 +1,74 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when configured) and a small world."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from cyberfusion.config import Settings
+from cyberfusion.services.context import Context, build_context
+from cyberfusion.store import schema
+
+PG_ENV = "CYBERFUSION_TEST_POSTGRES"
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def postgres_url() -> str | None:
+    """The PostgreSQL URL to test against, if the environment gives one."""
+    return os.environ.get(PG_ENV) or None
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema for one test (skips without CYBERFUSION_TEST_POSTGRES)."""
+    base = postgres_url()
+    if not base:
+        pytest.skip(f"PostgreSQL not configured: set {PG_ENV}=postgresql+psycopg://...")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{name}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each contract test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'contract.db'}"
+    url: str = request.getfixturevalue("pg_schema_url")
+    return url
+
+
+def make_context(url: str, data_dir: Path, clock: datetime = NOW) -> Context:
+    """A migrated Context with cheap password hashing and a fixed clock."""
+    ctx = build_context(Settings(database_url=url, data_dir=data_dir), fast_hashing=True)
+    ctx.clock = lambda: clock
+    schema.upgrade(ctx.db)
+    return ctx
+
+
+@pytest.fixture
+def ctx(db_url: str, tmp_path: Path) -> Iterator[Context]:
+    """A migrated Context on the parametrised database."""
+    context = make_context(db_url, tmp_path)
+    yield context
+    context.db.dispose()
+
+
+@pytest.fixture
+def sqlite_ctx(tmp_path: Path) -> Iterator[Context]:
+    """A migrated Context on a SQLite file (for tests that need one backend only)."""
+    context = make_context(f"sqlite:///{tmp_path / 'unit.db'}", tmp_path)
+    yield context
+    context.db.dispose()

@@ -1,0 +1,176 @@
+"""Access property suite: on random worlds, the SQL form agrees with `decide()`, and no read
+path (list, get, search, count, autocomplete, export, pages) returns or counts what it denies.
+
+Runs CYBERFUSION_ACCESS_EXAMPLES worlds (default 200); raise it for a longer run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select, text
+
+from access_worlds import POOL, WorldSpec, store_world, worlds
+from conftest import NOW, make_context
+from cyberfusion.domain.access import Access
+from cyberfusion.domain.model import Organisation, Role
+from cyberfusion.services import auth
+from cyberfusion.services.context import Context
+from cyberfusion.store.access_sql import level_expr
+from cyberfusion.store.tables import Base, HandlingRow
+from cyberfusion.web.app import create_app
+from cyberfusion.web.deps import SESSION_COOKIE
+
+EXAMPLES = int(os.environ.get("CYBERFUSION_ACCESS_EXAMPLES", "200"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@pytest.fixture
+def fresh(db_url: str, tmp_path: Path) -> Iterator[Callable[[], Context]]:
+    """A factory of empty, migrated contexts on the parametrised database."""
+    ctx = make_context(db_url, tmp_path)
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+
+    def empty() -> Context:
+        with ctx.db.engine.begin() as conn:
+            if ctx.db.is_sqlite:
+                conn.execute(text("DROP TRIGGER IF EXISTS audit_event_no_delete"))
+                for name in tables:
+                    conn.execute(text(f"DELETE FROM {name}"))
+            else:
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        with ctx.db.write() as tx:
+            tx.audit.ensure_head()
+        return ctx
+
+    yield empty
+    ctx.db.dispose()
+
+
+def sql_levels(ctx: Context, org: Organisation) -> dict[int, str]:
+    """handling id -> level according to the SQL form."""
+    with ctx.db.read() as tx:
+        rows = tx.session.execute(select(HandlingRow.id, level_expr(org, NOW)))
+        return {hid: level for hid, level in rows}
+
+
+@given(data=st.data())
+@SETTINGS
+def test_sql_form_agrees_with_decide(fresh: Callable[[], Context], data: st.DataObject) -> None:
+    ctx = fresh()
+    world = data.draw(worlds(NOW.date()))
+    store_world(ctx, world)
+    for org in world.orgs:
+        levels = sql_levels(ctx, org)
+        for i, hid in enumerate(world.handling_ids):
+            assert levels[hid] == world.access(org, i, NOW).value, (org.id, world.cases[i])
+
+
+class Expect:
+    """What a viewer may see of a world, computed with `decide()` only."""
+
+    def __init__(self, world: WorldSpec, viewer: Organisation) -> None:
+        self.world = world
+        self.levels = [world.access(viewer, i, NOW) for i in range(len(world.cases))]
+        live = [i for i, s in enumerate(world.cases) if not s.revoked]
+        self.full = {world.case_ids[i] for i in live if self.levels[i] is Access.FULL}
+        self.readable = {world.case_ids[i] for i, lv in enumerate(self.levels)
+                         if lv is Access.FULL}
+        self.hidden_titles = [world.cases[i].title for i, lv in enumerate(self.levels)
+                              if lv is not Access.FULL]
+
+    def holders(self, value: int, level: Access) -> list[int]:
+        """Indexes of live cases holding POOL[value] at `level`."""
+        return [i for i, s in enumerate(self.world.cases)
+                if not s.revoked and value in s.values and self.levels[i] is level]
+
+
+def client_for(ctx: Context, viewer: Organisation) -> tuple[TestClient, dict[str, str]]:
+    """An in-process client with a bearer token and a web session for the viewer."""
+    with ctx.db.write() as tx:
+        user = tx.users.add(f"{viewer.id}.viewer", viewer.id,
+                            frozenset({Role.ANALYST, Role.AUDITOR}), "unused-hash", NOW)
+        principal = auth.principal_for(tx, user)
+    token = auth.issue_token(ctx, principal, "t", frozenset({"read"})).secret
+    client = TestClient(create_app(ctx))
+    client.cookies.set(SESSION_COOKIE, auth.start_session(ctx, user).cookie)
+    return client, {"Authorization": f"Bearer {token}"}
+
+
+@given(data=st.data())
+@SETTINGS
+def test_no_read_path_leaks(fresh: Callable[[], Context], data: st.DataObject) -> None:
+    ctx = fresh()
+    world = data.draw(worlds(NOW.date()))
+    store_world(ctx, world)
+    viewer = data.draw(st.sampled_from(world.orgs))
+    expect = Expect(world, viewer)
+    client, headers = client_for(ctx, viewer)
+    check_lists_and_counts(client, headers, expect)
+    check_gets(client, headers, world, expect)
+    check_search(client, headers, world, expect)
+    check_pages(client, expect)
+
+
+def check_lists_and_counts(client: TestClient, h: dict[str, str], expect: Expect) -> None:
+    listed = client.get("/api/v1/cases", params={"limit": 500}, headers=h).json()
+    assert {c["id"] for c in listed["items"]} == expect.full
+    assert listed["total"] == len(expect.full)
+    texts = client.get("/api/v1/cases", params={"q": "zq"}, headers=h).json()
+    assert {c["id"] for c in texts["items"]} == expect.full
+    stats = client.get("/api/v1/stats", headers=h).json()
+    assert stats["cases"] == len(expect.full)
+    held = sum(len(s.values) for i, s in enumerate(expect.world.cases)
+               if expect.world.case_ids[i] in expect.full)
+    assert stats["occurrences"] == held
+    lines = client.get("/api/v1/export/cases", headers=h).text.splitlines()
+    assert {int(re.search(r'"id": (\d+)', ln).group(1)) for ln in lines} == expect.full  # type: ignore[union-attr]
+
+
+def check_gets(client: TestClient, h: dict[str, str], world: WorldSpec, expect: Expect) -> None:
+    for case_id in world.case_ids:
+        wanted = 200 if case_id in expect.readable else 404
+        for suffix in ("", "/access", "/versions"):
+            got = client.get(f"/api/v1/cases/{case_id}{suffix}", headers=h)
+            assert got.status_code == wanted, (case_id, suffix)
+
+
+def check_search(client: TestClient, h: dict[str, str], world: WorldSpec, expect: Expect) -> None:
+    for v, obs in enumerate(POOL):
+        answer = client.get("/api/v1/search", params={"value": obs.value, "type": obs.type.value},
+                            headers=h).json()
+        assert set(answer) == {"query", "cases", "hits"}
+        full = {world.case_ids[i] for i in expect.holders(v, Access.FULL)}
+        assert {c["id"] for c in answer["cases"]} == full
+        hit_owners = {world.cases[i].owner for i in expect.holders(v, Access.HIT)}
+        assert {x["owner"] for x in answer["hits"]} == hit_owners
+        assert all(set(x) == {"owner", "reference", "message"} for x in answer["hits"])
+        done = client.get("/api/v1/autocomplete", params={"prefix": obs.value[:3], "limit": 50},
+                          headers=h).json()["items"]
+        allowed = {POOL[x].value for i in expect.holders(v, Access.FULL)
+                   for x in world.cases[i].values}
+        allowed |= {world.cases[i].title for i, s in enumerate(world.cases)
+                    if world.case_ids[i] in expect.full}
+        visible_here = {obs.value} if expect.holders(v, Access.FULL) else set()
+        assert visible_here <= set(done)
+        assert set(done) <= allowed | {POOL[x].value for i, s in enumerate(world.cases)
+                                       if world.case_ids[i] in expect.full for x in s.values}
+
+
+def check_pages(client: TestClient, expect: Expect) -> None:
+    pages = [client.get("/").text, client.get("/cases").text,
+             client.get("/cases", params={"q": "zq"}).text]
+    pages += [client.get("/search", params={"value": o.value, "type": o.type.value}).text
+              for o in POOL]
+    for html in pages:
+        for title in expect.hidden_titles:
+            assert title not in html

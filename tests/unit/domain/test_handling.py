@@ -1,0 +1,37 @@
+"""Validation of handling records and TLP labels."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from cyberfusion.domain.handling import TLP, Handling, parse_tlp, validate_handling
+from cyberfusion.errors import InvalidHandling
+
+
+def test_parse_tlp_accepts_1_0_and_2_0_spellings() -> None:
+    assert parse_tlp("TLP:AMBER+STRICT") is TLP.AMBER_STRICT
+    assert parse_tlp("white") is TLP.CLEAR
+    assert parse_tlp(" red ") is TLP.RED
+    with pytest.raises(InvalidHandling):
+        parse_tlp("purple")
+
+
+def test_validate_names_each_bad_member() -> None:
+    bad = Handling(TLP.AMBER, frozenset({"country:france", "planet:mars", "region:europe"}),
+                   date(2030, 1, 1), exclude=frozenset({"members"}), reliability="Z",
+                   credibility=9, personal_data=True, partners=frozenset({"acme"}))
+    with pytest.raises(InvalidHandling) as caught:
+        validate_handling(bad)
+    locations = [i.location for i in caught.value.issues]
+    assert locations.count("handling.release") == 2
+    assert "handling.exclude" in locations
+    assert "handling.reliability" in locations and "handling.credibility" in locations
+    assert "handling.partners" in locations
+
+
+def test_grading_code() -> None:
+    h = Handling(TLP.GREEN, frozenset({"members"}), date(2030, 1, 1), reliability="B",
+                 credibility=2)
+    assert h.grading == "B2"
