@@ -1,4 +1,4 @@
-"""Random worlds for the access property suite: organisations, cases with random handling, grants."""
+"""Random worlds for the access property suite: organisations, cases, handling, grants."""
 
 from __future__ import annotations
 

@@ -73,7 +73,7 @@ class _Reader:
             return default
 
 
-def parse_case(data: Any, today: date, review_years: int, partial_ok: bool = False) -> CaseDraft:
+def parse_case(data: Any, today: date, review_years: int) -> CaseDraft:
     """Read a case document; raise InvalidInput listing every located problem."""
     if not isinstance(data, dict):
         raise InvalidInput("a case is a JSON object", [Issue("$", "expected an object")])
@@ -178,7 +178,8 @@ def _observables(r: _Reader, items: Any) -> tuple[Occurrence, ...]:
                     issue.location
                 r.fail(where, issue.message)
             continue
-        role, comment = r.text(item, "role", f"{loc}.", limit=64), r.text(item, "comment", f"{loc}.")
+        role = r.text(item, "role", f"{loc}.", limit=64)
+        comment = r.text(item, "comment", f"{loc}.")
         found.setdefault(obs.key, Occurrence(obs.type.value, obs.value, obs.key, role, comment))
     return tuple(found.values())
 

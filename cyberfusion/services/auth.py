@@ -68,7 +68,7 @@ def login(ctx: Context, username: str, password: str, totp: str, address: str) -
         creds = tx.users.credentials(username)
         ok = _password_ok(ctx, creds.password_hash if creds else None, password)
         if creds and ok and creds.totp_secret:
-            ok = pyotp.TOTP(creds.totp_secret).verify(totp.strip(), valid_window=1)
+            ok = pyotp.TOTP(creds.totp_secret).verify(totp.strip(), for_time=ctx.now(), valid_window=1)
         ok = ok and creds is not None and creds.user.active
         tx.auth.record_attempt(username, address, ok, ctx.now())
         if not ok or creds is None:
@@ -113,7 +113,8 @@ def enable_totp(ctx: Context, principal: Principal) -> str:
         tx.users.set_totp_secret(principal.user.id, secret)
         audit.record(tx, ctx, principal, AuditAction.USER_UPDATE, "user", principal.user.id,
                      detail={"totp": "enabled"})
-    return pyotp.TOTP(secret).provisioning_uri(name=principal.user.username, issuer_name="cyberfusion")
+    totp = pyotp.TOTP(secret)
+    return totp.provisioning_uri(name=principal.user.username, issuer_name="cyberfusion")
 
 
 def issue_token(

@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from access_worlds import POOL, WorldSpec, store_world, worlds
+from conftest import NOW, make_context
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
-from access_worlds import POOL, WorldSpec, store_world, worlds
-from conftest import NOW, make_context
 from cyberfusion.domain.access import Access
 from cyberfusion.domain.model import Organisation, Role
 from cyberfusion.services import auth
@@ -60,7 +60,7 @@ def sql_levels(ctx: Context, org: Organisation) -> dict[int, str]:
     """handling id -> level according to the SQL form."""
     with ctx.db.read() as tx:
         rows = tx.session.execute(select(HandlingRow.id, level_expr(org, NOW)))
-        return {hid: level for hid, level in rows}
+        return dict(rows.all())
 
 
 @given(data=st.data())

@@ -39,7 +39,7 @@ class ObservableRepo:
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
             query = select(ObservableRow.key, ObservableRow.id).where(ObservableRow.key.in_(chunk))
-            found.update({k: i for k, i in self.session.execute(query)})
+            found.update(dict(self.session.execute(query).all()))
         return found
 
     def set_case_occurrences(self, case_id: int, occurrences: Sequence[Occurrence]) -> None:

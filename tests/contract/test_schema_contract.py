@@ -1,0 +1,16 @@
+"""Migrations build exactly the schema the table definitions describe."""
+
+from __future__ import annotations
+
+from cyberfusion.services.context import Context
+from cyberfusion.store import schema
+
+
+def test_migrations_match_tables(ctx: Context) -> None:
+    assert schema.current_revision(ctx.db) == "0001"
+    assert schema.differences(ctx.db) == []
+
+
+def test_upgrade_is_idempotent(ctx: Context) -> None:
+    schema.upgrade(ctx.db)
+    assert schema.current_revision(ctx.db) == "0001"

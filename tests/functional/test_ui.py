@@ -1,0 +1,107 @@
+"""Server-rendered pages in-process: login with CSRF, TLP banners, who-can-see, errors."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from cyberfusion.formats.case_json import parse_case
+from cyberfusion.services import cases
+from conftest import NOW
+from worlds import PASSWORD, World, case_doc
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
+    """Log in through the form, as a browser would."""
+    form = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token
+    response = client.post("/login", data={"username": username, "password": password,
+                                           "csrf_token": token.group(1), "next": "/cases"},
+                           follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/cases"
+
+
+def make_case(world: World, org: str, title: str, **handling: object) -> int:
+    doc = {**case_doc(**handling), "title": title}
+    return cases.create_case(world.ctx, world.principals[org],
+                             parse_case(doc, NOW.date(), 5)).id
+
+
+def test_pages_need_login_and_redirect(client: TestClient) -> None:
+    response = client.get("/cases", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/login?next=%2Fcases"
+
+
+def test_login_refuses_a_forged_form(client: TestClient) -> None:
+    client.get("/login")
+    response = client.post("/login", data={"username": "fr-cyber.analyst",
+                                           "password": PASSWORD, "csrf_token": "forged"})
+    assert response.status_code == 403 and "cf_session" not in response.cookies
+
+
+def test_wrong_password_shows_the_form_again(client: TestClient) -> None:
+    form = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    response = client.post("/login", data={"username": "fr-cyber.analyst",
+                                           "password": "nope-nope-nope", "csrf_token": token})
+    assert response.status_code == 401 and "wrong username" in response.text
+
+
+def test_case_page_has_banner_and_exact_audience(client: TestClient, world: World) -> None:
+    red = make_case(world, "fr-cyber", "Red wallet case", tlp="red",
+                    release=["org:fr-ncb"], hit_policy="silent")
+    login(client, "fr-cyber.analyst")
+    html = client.get(f"/cases/{red}").text
+    assert 'data-tlp="TLP:RED"' in html
+    audience = set(re.findall(r'data-org="([^"]+)" data-access="full"', html))
+    assert audience == {"fr-cyber", "fr-ncb"}
+    assert "<script>" not in html and "onclick" not in html
+
+
+def test_lists_show_only_readable_cases_with_strictest_banner(
+    client: TestClient, world: World
+) -> None:
+    make_case(world, "fr-cyber", "French only", release=["country:FR"], tlp="amber+strict")
+    make_case(world, "de-cyber", "For all members", tlp="green")
+    login(client, "de-cyber.analyst")
+    html = client.get("/cases").text
+    assert "For all members" in html and "French only" not in html
+    assert 'data-tlp="TLP:GREEN"' in html
+    dash = client.get("/").text
+    assert 'data-count="cases">1<' in dash and "French only" not in dash
+
+
+def test_search_page_shows_hits_without_content(client: TestClient, world: World) -> None:
+    make_case(world, "fr-cyber", "Secret French case", release=["country:FR"])
+    login(client, "br-cyber.analyst")
+    html = client.get("/search", params={"value": "185.220.101[.]4"}).text
+    assert "A match is held by <strong>fr-cyber</strong>" in html
+    assert "Secret French case" not in html
+    bad = client.get("/search", params={"value": "bc1qnotavalidaddress", "type": "btc_wallet"})
+    assert bad.status_code == 200 and 'class="error"' in bad.text
+
+
+def test_hidden_case_page_is_404_html(client: TestClient, world: World) -> None:
+    hidden = make_case(world, "fr-cyber", "Hidden", release=["country:FR"])
+    login(client, "de-cyber.analyst")
+    response = client.get(f"/cases/{hidden}")
+    assert response.status_code == 404 and "Hidden" not in response.text
+    assert response.headers["content-type"].startswith("text/html")
+
+
+def test_audit_page_for_auditors_and_logout(client: TestClient, world: World) -> None:
+    make_case(world, "fr-cyber", "Audited", release=["country:FR"])
+    login(client, "fr-cyber.analyst")
+    html = client.get("/audit").text
+    assert "case.create" in html
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    assert client.post("/logout", data={"csrf_token": "bad"}).status_code == 403
+    out = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/cases", follow_redirects=False).status_code == 303
+
+
+def test_open_redirect_is_refused(client: TestClient) -> None:
+    assert 'name="next" value="/"' in client.get("/login", params={"next": "//evil.example"}).text
