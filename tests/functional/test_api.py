@@ -204,3 +204,25 @@ def test_users_and_organisations(client: TestClient, world: World, sqlite_ctx: C
                                                         "kind": "ncb"}, headers=fr), 403)
     body = copy.deepcopy({"username": "", "password": "x", "roles": []})
     _problem(client.post("/api/v1/users", json=body, headers=fr), 422)
+
+
+def test_disclosure_grant_opens_one_case_until_revoked(client: TestClient, world: World) -> None:
+    fr, de = bearer(world, "fr-cyber"), bearer(world, "de-cyber")
+    case_id = client.post("/api/v1/cases", json=case_doc(release=["country:FR"]),
+                          headers=fr).json()["id"]
+    _problem(client.post(f"/api/v1/cases/{case_id}/grants",
+                         json={"org_id": "de-cyber", "reason": "x"}, headers=de), 404)
+    grant = client.post(f"/api/v1/cases/{case_id}/grants",
+                        json={"org_id": "de-cyber", "reason": "joint investigation", "days": 7},
+                        headers=fr)
+    assert grant.status_code == 201
+    assert client.get(f"/api/v1/cases/{case_id}", headers=de).status_code == 200
+    assert client.get("/api/v1/cases", headers=de).json()["total"] == 1
+    grant_id = grant.json()["id"]
+    assert client.delete(f"/api/v1/cases/{case_id}/grants/{grant_id}",
+                         headers=fr).status_code == 204
+    _problem(client.get(f"/api/v1/cases/{case_id}", headers=de), 404)
+    excluded = client.post("/api/v1/cases", json=case_doc(exclude=["country:BR"]),
+                           headers=fr).json()["id"]
+    _problem(client.post(f"/api/v1/cases/{excluded}/grants",
+                         json={"org_id": "br-cyber", "reason": "x"}, headers=fr), 403)

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from cyberfusion.domain.model import Case, CaseDraft, CrimeType, Organisation
 from cyberfusion.store.access_sql import full_clause, level_expr
-from cyberfusion.store.repositories.handlings import HandlingRepo
+from cyberfusion.store.repositories.handlings import HandlingRepo, handling_values, token_rows
 from cyberfusion.store.repositories.observables import ObservableRepo
 from cyberfusion.store.tables import (
     CaseRow,
     CaseVersionRow,
     HandlingRow,
+    HandlingTokenRow,
     ObservableRow,
     OccurrenceRow,
 )
@@ -68,6 +70,28 @@ class CaseRepo:
         self.session.flush()
         self.obs.set_case_occurrences(row.id, draft.occurrences)
         return row.id
+
+    def add_many(
+        self, items: Sequence[tuple[str, CaseDraft, datetime]], user_id: int | None
+    ) -> list[int]:
+        """Insert (owner, draft, created_at) triples in bulk; return the case ids in order."""
+        if not items:
+            return []
+        handling_rows = [handling_values(owner, d.handling) for owner, d, _ in items]
+        stmt = insert(HandlingRow).returning(HandlingRow.id, sort_by_parameter_order=True)
+        handling_ids = list(self.session.scalars(stmt, handling_rows))
+        tokens = [t for hid, (_, d, _) in zip(handling_ids, items, strict=True)
+                  for t in token_rows(hid, d.handling)]
+        if tokens:
+            self.session.execute(insert(HandlingTokenRow), tokens)
+        case_rows = [{"handling_id": hid, "version": 1, "revoked": False, "created_at": at,
+                      "updated_at": at, "created_by": user_id, **_content(d)}
+                     for hid, (_, d, at) in zip(handling_ids, items, strict=True)]
+        stmt_case = insert(CaseRow).returning(CaseRow.id, sort_by_parameter_order=True)
+        case_ids = list(self.session.scalars(stmt_case, case_rows))
+        self.obs.add_occurrences([(cid, occ) for cid, (_, d, _) in
+                                  zip(case_ids, items, strict=True) for occ in d.occurrences])
+        return case_ids
 
     def get(self, case_id: int, with_occurrences: bool = True) -> Case | None:
         """The case, whatever the caller may see (services decide)."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
+from pydantic import BaseModel
 
+from cyberfusion.domain.model import DisclosureGrant
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.case_json import case_to_json, parse_case
-from cyberfusion.services import cases
+from cyberfusion.services import cases, grants
 from cyberfusion.store.repositories.cases import CaseFilter
 from cyberfusion.web.api.body import read_json
 from cyberfusion.web.api.schemas import CASE_BODY
@@ -106,3 +108,40 @@ def case_access(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str,
     """Who can see this: every organisation `decide()` admits, with FULL or HIT."""
     answers = cases.who_can_see(ctx, principal, case_id)
     return {"items": [{"org_id": o.id, "name": o.name, "access": a.value} for o, a in answers]}
+
+
+class GrantIn(BaseModel):
+    """A disclosure grant on an own case."""
+
+    org_id: str
+    reason: str
+    days: int = 90
+
+
+def grant_json(grant: DisclosureGrant) -> dict[str, Any]:
+    """A grant as the API shows it."""
+    return {"id": grant.id, "org_id": grant.org_id, "reason": grant.reason,
+            "created_at": grant.created_at.isoformat(),
+            "expires_at": grant.expires_at.isoformat(),
+            "revoked_at": grant.revoked_at.isoformat() if grant.revoked_at else None}
+
+
+@router.get("/{case_id}/grants")
+def list_grants(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
+    """Disclosure grants on an own case."""
+    return {"items": [grant_json(g) for g in grants.list_grants(ctx, principal, case_id)]}
+
+
+@router.post("/{case_id}/grants", status_code=201)
+def create_grant(ctx: CtxDep, principal: PrincipalDep, case_id: int,
+                 body: GrantIn) -> dict[str, Any]:
+    """Open an own case to one organisation until the grant expires or is revoked."""
+    return grant_json(grants.grant_case(ctx, principal, case_id, body.org_id, body.reason,
+                                        body.days))
+
+
+@router.delete("/{case_id}/grants/{grant_id}", status_code=204)
+def revoke_grant(ctx: CtxDep, principal: PrincipalDep, case_id: int, grant_id: int) -> Response:
+    """End a grant at once."""
+    grants.revoke_grant(ctx, principal, case_id, grant_id)
+    return Response(status_code=204)

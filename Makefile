@@ -1,0 +1,38 @@
+# Two commands for a new user: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= data
+
+.PHONY: demo test lint typecheck bench serve clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+## demo: create the venv, seed a demo world on SQLite and serve http://127.0.0.1:8470
+demo: $(STAMP)
+	$(BIN)/cyberfusion --data-dir $(DATA) demo
+
+serve: $(STAMP)
+	$(BIN)/cyberfusion --data-dir $(DATA) serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## test: lint, type-check and run every test (PostgreSQL ones when CYBERFUSION_TEST_POSTGRES is set)
+test: lint typecheck
+	$(BIN)/pytest -n 2
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_normalise.py
+	$(BIN)/python benchmarks/bench_cases.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,91 @@
+"""The web UI in headless Chromium: log in, list cases, open one, see its banner and audience."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from conftest import make_context
+from cyberfusion.formats.case_json import parse_case
+from cyberfusion.services import cases
+from cyberfusion.web.app import create_app
+from worlds import PASSWORD, build_world, case_doc
+
+CHROMIUM = os.environ.get("CYBERFUSION_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
+    """A real uvicorn server on loopback with a small world and one RED case."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing on CI; .ci/run installs Debian's chromium")
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    ctx = make_context(f"sqlite:///{tmp_path / 'browser.db'}", tmp_path)
+    world = build_world(ctx)
+    doc = {**case_doc(tlp="red", release=["org:fr-ncb"], hit_policy="hit"),
+           "title": "LockBit affiliate: hospital in Lyon"}
+    case = cases.create_case(ctx, world.principals["fr-cyber"],
+                             parse_case(doc, ctx.now().date(), 5))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", case.id
+    server.should_exit = True
+    thread.join(timeout=10)
+    ctx.db.dispose()
+
+
+def test_log_in_and_open_a_case(live_server: tuple[str, int]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, case_id = live_server
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{base}/cases")
+        assert page.url.startswith(f"{base}/login")
+        page.fill("input[name=username]", "fr-cyber.analyst")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/cases")
+        page.click("text=LockBit affiliate: hospital in Lyon")
+        page.wait_for_url(f"{base}/cases/{case_id}")
+        assert page.locator(".tlp-banner").get_attribute("data-tlp") == "TLP:RED"
+        assert page.locator("h1").inner_text() == "LockBit affiliate: hospital in Lyon"
+        admitted = page.locator("ul.who-can-see li[data-access=full]").evaluate_all(
+            "items => items.map(i => i.dataset.org)")
+        assert sorted(admitted) == ["fr-cyber", "fr-ncb"]
+        page.click("text=185.220.101.4")
+        page.wait_for_selector("h2.mono")
+        assert "185.220.101.4" in page.locator("h2.mono").inner_text()
+        page.screenshot(path=str(Path(os.environ.get("CYBERFUSION_SCREENSHOTS", "/tmp"))
+                                 / "cyberfusion-observable.png"))
+        browser.close()
+    assert not [e for e in errors if "Content Security Policy" in e], errors
