@@ -15,6 +15,7 @@ from cyberfusion.domain.model import Role
 from cyberfusion.errors import Conflict
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
+from cyberfusion.store.repositories.cases import NewCase
 from cyberfusion.store.tx import Tx
 
 BATCH = 500
@@ -37,10 +38,15 @@ class SeedReport:
 
 
 def seed_demo(ctx: Context, world: World, progress: Progress | None = None) -> SeedReport:
-    """Load `world` into an empty database; Conflict if it already has organisations."""
+    """Load `world` into an empty database; Conflict if it already has organisations.
+
+    Cases are dated `created_offset_days` before the world's `today` (at the current time
+    of day, never after now); generate the world with `today=ctx.now().date()`.
+    """
     started = time.perf_counter()
     authors = _load_members(ctx, world)
     now = ctx.now()
+    anchor = min(now, datetime.combine(world.today, now.timetz()))
     total = len(world.cases)
     case_ids: list[int] = []
     occurrences = 0
@@ -49,7 +55,7 @@ def seed_demo(ctx: Context, world: World, progress: Progress | None = None) -> S
     for number, start in enumerate(range(0, total, BATCH), start=1):
         batch = world.cases[start : start + BATCH]
         with ctx.db.write() as tx:
-            ids = _add_cases(tx, batch, start, authors, now)
+            ids = _add_cases(tx, batch, start, authors, anchor)
             audit.record(tx, ctx, None, AuditAction.SEED, "case", f"{ids[0]}-{ids[-1]}", None,
                          {"batch": number, "cases": len(ids), "first_case_id": ids[0],
                           "last_case_id": ids[-1]})
@@ -85,15 +91,15 @@ def _load_members(ctx: Context, world: World) -> dict[str, int]:
 
 
 def _add_cases(
-    tx: Tx, batch: Sequence[DemoCase], start: int, authors: dict[str, int], now: datetime
+    tx: Tx, batch: Sequence[DemoCase], start: int, authors: dict[str, int], anchor: datetime
 ) -> list[int]:
-    """Insert one batch of cases, each dated `created_offset_days` before `now`."""
-    ids = []
+    """Insert one batch of cases, each dated `created_offset_days` before `anchor`."""
+    items = []
     for position, case in enumerate(batch, start=start):
         jitter = timedelta(days=case.created_offset_days, minutes=(position * 37) % 600)
-        ids.append(tx.cases.add(case.owner_org_id, case.draft, authors.get(case.owner_org_id),
-                                now - jitter))
-    return ids
+        items.append(NewCase(case.owner_org_id, case.draft, anchor - jitter,
+                             authors.get(case.owner_org_id)))
+    return tx.cases.add_many(items)
 
 
 def write_truth(data_dir: Path, truth: dict[str, list[int]]) -> Path:
