@@ -33,6 +33,7 @@ from cyberfusion.domain.model import Principal, Role
 from cyberfusion.services import auth, cases
 from cyberfusion.services.context import Context, build_context
 from cyberfusion.store import schema
+from cyberfusion.store.repositories.cases import NewCase
 
 BATCH = 500
 
@@ -110,7 +111,7 @@ def batched_path(ctx: Context, world: World) -> Row:
     for start in range(0, len(world.cases), BATCH):
         with ctx.db.write() as tx:
             batch = world.cases[start : start + BATCH]
-            tx.cases.add_many([(c.owner_org_id, c.draft, now) for c in batch], None)
+            tx.cases.add_many([NewCase(c.owner_org_id, c.draft, now) for c in batch])
     seconds = time.perf_counter() - started
     occ = sum(len(c.draft.occurrences) for c in world.cases)
     return Row("", f"batched ({BATCH} per tx)", len(world.cases), occ, seconds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -56,7 +57,7 @@ def _seed(state: CliState, cases: int, seed: int) -> None:
 
     with err().status(f"generating a demo world of {cases} cases (seed {seed})…"):
         try:
-            world = generate_world(seed=seed, cases=cases)
+            world = generate_world(seed=seed, cases=cases, today=date.today())
         except ValueError as exc:  # too few cases for the planted networks
             raise InvalidInput("too few cases", [Issue("--cases", str(exc))]) from None
     # Cheap argon2id for the shared demo password; real logins rehash it at full cost.

@@ -68,7 +68,8 @@ def login(ctx: Context, username: str, password: str, totp: str, address: str) -
         creds = tx.users.credentials(username)
         ok = _password_ok(ctx, creds.password_hash if creds else None, password)
         if creds and ok and creds.totp_secret:
-            ok = pyotp.TOTP(creds.totp_secret).verify(totp.strip(), for_time=ctx.now(), valid_window=1)
+            code = pyotp.TOTP(creds.totp_secret)
+            ok = code.verify(totp.strip(), for_time=ctx.now(), valid_window=1)
         ok = ok and creds is not None and creds.user.active
         tx.auth.record_attempt(username, address, ok, ctx.now())
         if not ok or creds is None:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-
 from conftest import make_context
+from worlds import PASSWORD, build_world, case_doc
+
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.services import cases
 from cyberfusion.web.app import create_app
-from worlds import PASSWORD, build_world, case_doc
 
 CHROMIUM = os.environ.get("CYBERFUSION_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

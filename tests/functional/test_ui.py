@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
+from conftest import NOW
 from fastapi.testclient import TestClient
+from worlds import PASSWORD, World, case_doc
 
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.services import cases
-from conftest import NOW
-from worlds import PASSWORD, World, case_doc
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> None:

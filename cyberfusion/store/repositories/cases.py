@@ -38,6 +38,16 @@ class CaseFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class NewCase:
+    """One case for `add_many`: owner, content, creation time and author."""
+
+    owner_org_id: str
+    draft: CaseDraft
+    created_at: datetime
+    created_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ValueMatch:
     """A case holding a searched key, with the access level the SQL form gives it."""
 
@@ -71,26 +81,25 @@ class CaseRepo:
         self.obs.set_case_occurrences(row.id, draft.occurrences)
         return row.id
 
-    def add_many(
-        self, items: Sequence[tuple[str, CaseDraft, datetime]], user_id: int | None
-    ) -> list[int]:
-        """Insert (owner, draft, created_at) triples in bulk; return the case ids in order."""
+    def add_many(self, items: Sequence[NewCase]) -> list[int]:
+        """Insert cases in a few statements per batch; return their ids in order."""
         if not items:
             return []
-        handling_rows = [handling_values(owner, d.handling) for owner, d, _ in items]
+        handling_rows = [handling_values(i.owner_org_id, i.draft.handling) for i in items]
         stmt = insert(HandlingRow).returning(HandlingRow.id, sort_by_parameter_order=True)
         handling_ids = list(self.session.scalars(stmt, handling_rows))
-        tokens = [t for hid, (_, d, _) in zip(handling_ids, items, strict=True)
-                  for t in token_rows(hid, d.handling)]
+        tokens = [t for hid, i in zip(handling_ids, items, strict=True)
+                  for t in token_rows(hid, i.draft.handling)]
         if tokens:
             self.session.execute(insert(HandlingTokenRow), tokens)
-        case_rows = [{"handling_id": hid, "version": 1, "revoked": False, "created_at": at,
-                      "updated_at": at, "created_by": user_id, **_content(d)}
-                     for hid, (_, d, at) in zip(handling_ids, items, strict=True)]
+        case_rows = [{"handling_id": hid, "version": 1, "revoked": False,
+                      "created_at": i.created_at, "updated_at": i.created_at,
+                      "created_by": i.created_by, **_content(i.draft)}
+                     for hid, i in zip(handling_ids, items, strict=True)]
         stmt_case = insert(CaseRow).returning(CaseRow.id, sort_by_parameter_order=True)
         case_ids = list(self.session.scalars(stmt_case, case_rows))
-        self.obs.add_occurrences([(cid, occ) for cid, (_, d, _) in
-                                  zip(case_ids, items, strict=True) for occ in d.occurrences])
+        self.obs.add_occurrences([(cid, occ) for cid, i in zip(case_ids, items, strict=True)
+                                  for occ in i.draft.occurrences])
         return case_ids
 
     def get(self, case_id: int, with_occurrences: bool = True) -> Case | None:
