@@ -20,6 +20,7 @@ SETTINGS_HELP: dict[str, str] = {
     "login_max_failures": "Failed logins per user and address before throttling.",
     "login_window_minutes": "Window in which failed logins are counted.",
     "review_years": "Default review period of a handling record, in years.",
+    "retention_grace_days": "Days after a missed review date before the record is deleted.",
     "secure_cookies": "Mark cookies Secure (on behind HTTPS).",
 }
 
@@ -39,6 +40,7 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
     review_years: int = Field(default=5, ge=1)
+    retention_grace_days: int = Field(default=90, ge=0)
     secure_cookies: bool = False
 
     def resolved_database_url(self) -> str:

@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from cyberfusion import __version__
-from cyberfusion.cli import admin, cases, demo, system
+from cyberfusion.cli import admin, cases, demo, retention, system
 from cyberfusion.cli.output import line, print_error
 from cyberfusion.cli.state import CliState, read_settings
 from cyberfusion.errors import CyberfusionError
@@ -28,7 +28,8 @@ HELP = (
 )
 
 #: The order commands are listed in `--help`.
-ORDER = ("init", "serve", "demo", "audit", "org", "user", "token", "case", "search")
+ORDER = ("init", "serve", "demo", "audit", "retention", "org", "user", "token", "case",
+         "search")
 
 
 class GuardedGroup(TyperGroup):
@@ -88,6 +89,7 @@ app.command("init", rich_help_panel=_RUN)(system.init)
 app.command("serve", rich_help_panel=_RUN)(system.serve)
 app.command("demo", rich_help_panel=_RUN)(demo.demo)
 app.add_typer(system.audit_app, name="audit", rich_help_panel=_RUN)
+app.add_typer(retention.retention_app, name="retention", rich_help_panel=_RUN)
 app.add_typer(admin.org_app, name="org", rich_help_panel=_DATA)
 app.add_typer(admin.user_app, name="user", rich_help_panel=_DATA)
 app.add_typer(admin.token_app, name="token", rich_help_panel=_DATA)

@@ -28,6 +28,8 @@ class AuditAction(StrEnum):
     CASE_UPDATE = "case.update"
     CASE_REVOKE = "case.revoke"
     CASE_READ = "case.read"
+    CASE_REVIEW = "case.review"
+    CASE_PURGE = "case.purge"
     SEARCH = "search"
     HIT = "hit"
     EXPORT = "export"

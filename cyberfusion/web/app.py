@@ -22,6 +22,7 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     for module in (system, cases, search, audit):
         router.include_router(module.router)
+    router.include_router(cases.reviews_router)
     return router
 
 

@@ -80,6 +80,7 @@ class Expect:
 
     def __init__(self, world: WorldSpec, viewer: Organisation) -> None:
         self.world = world
+        self.viewer = viewer
         self.levels = [world.access(viewer, i, NOW) for i in range(len(world.cases))]
         live = [i for i, s in enumerate(world.cases) if not s.revoked]
         self.full = {world.case_ids[i] for i in live if self.levels[i] is Access.FULL}
@@ -132,6 +133,10 @@ def check_lists_and_counts(client: TestClient, h: dict[str, str], expect: Expect
     held = sum(len(s.values) for i, s in enumerate(expect.world.cases)
                if expect.world.case_ids[i] in expect.full)
     assert stats["occurrences"] == held
+    own = {expect.world.case_ids[i] for i, s in enumerate(expect.world.cases)
+           if s.owner == expect.viewer.id and not s.revoked}
+    due = client.get("/api/v1/reviews", params={"within_days": 3650}, headers=h).json()
+    assert {c["id"] for c in due["items"]} == own
     lines = client.get("/api/v1/export/cases", headers=h).text.splitlines()
     assert {int(re.search(r'"id": (\d+)', ln).group(1)) for ln in lines} == expect.full  # type: ignore[union-attr]
 

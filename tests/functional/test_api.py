@@ -226,3 +226,16 @@ def test_disclosure_grant_opens_one_case_until_revoked(client: TestClient, world
                            headers=fr).json()["id"]
     _problem(client.post(f"/api/v1/cases/{excluded}/grants",
                          json={"org_id": "br-cyber", "reason": "x"}, headers=fr), 403)
+
+
+def test_review_confirmation_over_http(client: TestClient, world: World) -> None:
+    fr = bearer(world, "fr-cyber")
+    soon = (world.ctx.now().date() + timedelta(days=5)).isoformat()
+    case_id = client.post("/api/v1/cases", json=case_doc(review_by=soon), headers=fr).json()["id"]
+    assert [c["id"] for c in client.get("/api/v1/reviews", headers=fr).json()["items"]] == [
+        case_id]
+    _problem(client.post(f"/api/v1/cases/{case_id}/review", json={},
+                         headers=bearer(world, "de-cyber")), 404)
+    confirmed = client.post(f"/api/v1/cases/{case_id}/review", json={}, headers=fr).json()
+    assert confirmed["review_by"] > soon
+    assert client.get("/api/v1/reviews", headers=fr).json()["items"] == []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import Select, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from cyberfusion.domain.model import Case, CaseDraft, CrimeType, Organisation
@@ -130,6 +130,30 @@ class CaseRepo:
         row = self._row(case_id)
         row.revoked = True
         row.updated_at = now
+
+    def due_for_review(self, owner_org_id: str, until: date, limit: int) -> list[Case]:
+        """Own live cases whose review date is on or before `until`, soonest first."""
+        query = (select(CaseRow).join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
+                 .where(HandlingRow.owner_org_id == owner_org_id, HandlingRow.review_by <= until,
+                        CaseRow.revoked.is_(False))
+                 .order_by(HandlingRow.review_by, CaseRow.id).limit(limit))
+        return self._cases(list(self.session.scalars(query)), with_occurrences=False)
+
+    def past_review(self, before: date, limit: int) -> list[Case]:
+        """Cases of any owner whose review date is before `before` (retention sweep)."""
+        query = (select(CaseRow).join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
+                 .where(HandlingRow.review_by < before).order_by(CaseRow.id).limit(limit))
+        return self._cases(list(self.session.scalars(query)), with_occurrences=False)
+
+    def delete(self, case_id: int) -> None:
+        """Remove a case with its occurrences, versions, handling, tokens and grants."""
+        row = self._row(case_id)
+        handling_id = row.handling_id
+        self.session.execute(delete(OccurrenceRow).where(OccurrenceRow.case_id == case_id))
+        self.session.execute(delete(CaseVersionRow).where(CaseVersionRow.case_id == case_id))
+        self.session.delete(row)
+        self.session.flush()
+        self.handlings.delete(handling_id)
 
     def versions(self, case_id: int) -> list[dict[str, Any]]:
         """Earlier versions, oldest first, as stored snapshots."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -101,6 +101,19 @@ class HandlingRepo:
         rows = token_rows(handling_id, handling)
         if rows:
             self.session.execute(insert(HandlingTokenRow), rows)
+
+    def set_review_by(self, handling_id: int, review_by: date) -> None:
+        """Record the owner's confirmation that the data is still needed until `review_by`."""
+        row = self.session.get(HandlingRow, handling_id)
+        if row is None:
+            raise LookupError(f"no handling {handling_id}")
+        row.review_by = review_by
+
+    def delete(self, handling_id: int) -> None:
+        """Remove a handling record with its tokens and grants (its item is gone)."""
+        for table in (HandlingTokenRow, GrantRow):
+            self.session.execute(delete(table).where(table.handling_id == handling_id))
+        self.session.execute(delete(HandlingRow).where(HandlingRow.id == handling_id))
 
     def get_many(self, handling_ids: Iterable[int]) -> dict[int, GovernedItem]:
         """Governed items by handling id (owner and rules), for `decide()`."""

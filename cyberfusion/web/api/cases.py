@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -10,7 +11,7 @@ from pydantic import BaseModel
 from cyberfusion.domain.model import DisclosureGrant
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.case_json import case_to_json, parse_case
-from cyberfusion.services import cases, grants
+from cyberfusion.services import cases, grants, retention
 from cyberfusion.store.repositories.cases import CaseFilter
 from cyberfusion.web.api.body import read_json
 from cyberfusion.web.api.schemas import CASE_BODY
@@ -145,3 +146,29 @@ def revoke_grant(ctx: CtxDep, principal: PrincipalDep, case_id: int, grant_id: i
     """End a grant at once."""
     grants.revoke_grant(ctx, principal, case_id, grant_id)
     return Response(status_code=204)
+
+
+class ReviewIn(BaseModel):
+    """The owner's confirmation that a case is still needed."""
+
+    review_by: date | None = None
+
+
+@router.post("/{case_id}/review")
+def confirm_review(ctx: CtxDep, principal: PrincipalDep, case_id: int,
+                   body: ReviewIn) -> dict[str, Any]:
+    """Confirm an own case is still needed until `review_by` (default: the full term)."""
+    return {"review_by": retention.confirm_review(ctx, principal, case_id,
+                                                  body.review_by).isoformat()}
+
+
+reviews_router = APIRouter()
+
+
+@reviews_router.get("/reviews")
+def reviews_due(ctx: CtxDep, principal: PrincipalDep,
+                within_days: Annotated[int, Query(ge=0, le=3650)] = 30) -> dict[str, Any]:
+    """Own cases whose review date is near or past: confirm them or they will be deleted."""
+    due = retention.reviews_due(ctx, principal, within_days)
+    return {"items": [{"id": c.id, "title": c.title, "review_by": c.handling.review_by.isoformat()}
+                      for c in due]}

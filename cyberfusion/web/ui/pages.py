@@ -18,7 +18,7 @@ from cyberfusion.errors import (
     InvalidInput,
     PermissionDenied,
 )
-from cyberfusion.services import audit, auth, cases, orgs, search
+from cyberfusion.services import audit, auth, cases, orgs, retention, search
 from cyberfusion.web.api.cases import filters_from
 from cyberfusion.web.deps import SESSION_COOKIE, CtxDep, client_address, session_principal
 from cyberfusion.web.ui.render import page, strictest
@@ -105,8 +105,18 @@ def dashboard(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response
     """Counts and recent cases, all filtered by the access decision."""
     board = search.dashboard(ctx, principal)
     recent = cases.list_cases(ctx, principal, filters_from(), 0, 10).items
-    tlp = strictest((c.handling.tlp for c in recent), TLP.AMBER)
-    return page(request, "dashboard.html", tlp, principal, board=board, cases=recent)
+    due = retention.reviews_due(ctx, principal, 30, 20)
+    tlp = strictest((c.handling.tlp for c in [*recent, *due]), TLP.AMBER)
+    return page(request, "dashboard.html", tlp, principal, board=board, cases=recent, due=due)
+
+
+@router.post("/cases/{case_id}/review")
+def confirm_review(request: Request, ctx: CtxDep, principal: UiPrincipal, case_id: int,
+                   csrf_token: Annotated[str, Form()] = "") -> Response:
+    """The owner confirms a case is still needed for the full review term."""
+    check_csrf(request, ctx, csrf_token)
+    retention.confirm_review(ctx, principal, case_id)
+    return RedirectResponse("/", status_code=303)
 
 
 @router.get("/cases")
