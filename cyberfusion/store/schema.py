@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 
+from cyberfusion.store.all_tables import Base
 from cyberfusion.store.db import Database
-from cyberfusion.store.tables import Base
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -44,6 +44,13 @@ def differences(db: Database) -> list[object]:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return list(compare_metadata(context, Base.metadata))
+
+
+def head_revision() -> str | None:
+    """The newest revision the migration scripts define."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config()).get_current_head()
 
 
 def current_revision(db: Database) -> str | None:

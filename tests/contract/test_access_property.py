@@ -24,7 +24,8 @@ from cyberfusion.domain.model import Organisation, Role
 from cyberfusion.services import auth
 from cyberfusion.services.context import Context
 from cyberfusion.store.access_sql import level_expr
-from cyberfusion.store.tables import Base, HandlingRow
+from cyberfusion.store.all_tables import Base
+from cyberfusion.store.tables import HandlingRow
 from cyberfusion.web.app import create_app
 from cyberfusion.web.deps import SESSION_COOKIE
 

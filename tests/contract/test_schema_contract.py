@@ -7,10 +7,10 @@ from cyberfusion.store import schema
 
 
 def test_migrations_match_tables(ctx: Context) -> None:
-    assert schema.current_revision(ctx.db) == "0001"
+    assert schema.current_revision(ctx.db) == schema.head_revision()
     assert schema.differences(ctx.db) == []
 
 
 def test_upgrade_is_idempotent(ctx: Context) -> None:
     schema.upgrade(ctx.db)
-    assert schema.current_revision(ctx.db) == "0001"
+    assert schema.current_revision(ctx.db) == schema.head_revision()

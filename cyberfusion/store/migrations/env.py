@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from cyberfusion.store.tables import Base
+from cyberfusion.store.all_tables import Base
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -1,0 +1,14 @@
+"""Every table module, imported once so `Base.metadata` is complete (Alembic, schema checks).
+
+Each feature keeps its tables in its own module (`tables.py` for the core); add a line
+here when you add one.
+"""
+
+from __future__ import annotations
+
+from cyberfusion.store import tables
+from cyberfusion.store.tables import Base
+
+MODULES = (tables,)
+
+__all__ = ["MODULES", "Base"]
