@@ -1,0 +1,127 @@
+"""What importers hand to the intake service: cases, entities and source objects, plus issues.
+
+Codecs (in `formats/`) turn bytes into these; `services.intake` lands them. Pure data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from cyberfusion.domain.handling import TLP, Handling, HitPolicy, Purpose
+from cyberfusion.domain.model import CaseDraft, EntityKind
+
+
+class Severity(StrEnum):
+    """How bad an import issue is: errors reject the object, warnings keep it."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportIssue:
+    """A located problem in an input: `file.json:objects[3].pattern`, `file.csv:line 12`."""
+
+    severity: Severity
+    location: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceObject:
+    """An object kept exactly as given (a STIX object, custom properties and all)."""
+
+    ref: str
+    type: str
+    modified: datetime | None
+    revoked: bool
+    body: dict[str, Any]
+    tlp: TLP | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeCase:
+    """A case to land: `ref` is its stable id in the source, used to update it later."""
+
+    ref: str
+    modified: datetime | None
+    revoked: bool
+    draft: CaseDraft
+    members: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeEntity:
+    """Reference or member data about a named thing (actor, family, tool, technique)."""
+
+    ref: str
+    kind: EntityKind
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    external_id: str = ""
+    source: str = "import"
+    modified: datetime | None = None
+    revoked: bool = False
+
+
+@dataclass
+class Batch:
+    """One chunk of decoded input; the intake service lands each in whole transactions."""
+
+    cases: list[IntakeCase] = field(default_factory=list)
+    entities: list[IntakeEntity] = field(default_factory=list)
+    objects: list[SourceObject] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+    bytes_read: int = 0
+
+    def __len__(self) -> int:
+        return len(self.cases) + len(self.entities) + len(self.objects)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportDefaults:
+    """What the importer states for data whose source says less; never widens the source."""
+
+    importer_org_id: str
+    review_by: date
+    tlp: TLP = TLP.AMBER
+    release: frozenset[str] = frozenset({"members"})
+    partners: frozenset[str] = frozenset()
+    hit_policy: HitPolicy = HitPolicy.HIT
+    purpose: Purpose = Purpose.INVESTIGATION
+    personal_data: bool = False
+
+
+_TLP_ORDER = [TLP.CLEAR, TLP.GREEN, TLP.AMBER, TLP.AMBER_STRICT, TLP.RED]
+
+
+def stricter(a: TLP, b: TLP) -> TLP:
+    """The more restrictive of two TLP labels."""
+    return a if _TLP_ORDER.index(a) >= _TLP_ORDER.index(b) else b
+
+
+def handling_for(
+    defaults: ImportDefaults, source_tlp: TLP | None, own_org_only: bool = False
+) -> Handling:
+    """The handling of imported data: the importer's defaults, never more open than the source.
+
+    The TLP is the stricter of the source's marking and the default; `own_org_only` (MISP
+    "your organisation only", an unmapped sharing group) narrows release to the importer.
+    """
+    tlp = stricter(source_tlp, defaults.tlp) if source_tlp else defaults.tlp
+    release = defaults.release
+    if own_org_only:
+        release = frozenset({f"org:{defaults.importer_org_id}"})
+        tlp = stricter(tlp, TLP.AMBER_STRICT)
+    return Handling(
+        tlp=tlp, release=release, review_by=defaults.review_by,
+        partners=frozenset() if defaults.personal_data or own_org_only else defaults.partners,
+        hit_policy=defaults.hit_policy, purpose=defaults.purpose,
+        personal_data=defaults.personal_data,
+    )
