@@ -6,9 +6,9 @@ here when you add one.
 
 from __future__ import annotations
 
-from cyberfusion.store import tables
+from cyberfusion.store import tables, tables_intake
 from cyberfusion.store.tables import Base
 
-MODULES = (tables,)
+MODULES = (tables, tables_intake)
 
 __all__ = ["MODULES", "Base"]

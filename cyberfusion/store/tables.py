@@ -161,7 +161,10 @@ class GrantRow(Base):
 
 class CaseRow(Base):
     __tablename__ = "intel_case"
-    __table_args__ = (Index("ix_intel_case_created", "created_at"),)
+    __table_args__ = (
+        Index("ix_intel_case_created", "created_at"),
+        Index("ix_intel_case_source_ref", "source_ref", unique=True),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     handling_id: Mapped[int] = mapped_column(ForeignKey("handling.id"), unique=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -177,6 +180,8 @@ class CaseRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    source_ref: Mapped[str | None] = mapped_column(String(320))
+    source_modified: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class CaseVersionRow(Base):
@@ -198,6 +203,7 @@ class ObservableRow(Base):
     type: Mapped[str] = mapped_column(String(16))
     value: Mapped[str] = mapped_column(Text)
     key: Mapped[str] = mapped_column(String(32), unique=True)
+    warninglists: Mapped[str] = mapped_column(Text, default="")
 
 
 class OccurrenceRow(Base):
@@ -215,7 +221,10 @@ class OccurrenceRow(Base):
 
 class EntityRow(Base):
     __tablename__ = "entity"
-    __table_args__ = (Index("ix_entity_kind_name", "kind", "name"),)
+    __table_args__ = (
+        Index("ix_entity_kind_name", "kind", "name"),
+        Index("ix_entity_source_ref", "source_ref", unique=True),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     handling_id: Mapped[int] = mapped_column(ForeignKey("handling.id"), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -224,6 +233,9 @@ class EntityRow(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     external_id: Mapped[str] = mapped_column(String(100), default="")
     source: Mapped[str] = mapped_column(String(32), default="member")
+    source_ref: Mapped[str | None] = mapped_column(String(320))
+    modified: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AuditRow(Base):
