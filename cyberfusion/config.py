@@ -22,6 +22,8 @@ SETTINGS_HELP: dict[str, str] = {
     "review_years": "Default review period of a handling record, in years.",
     "retention_grace_days": "Days after a missed review date before the record is deleted.",
     "secure_cookies": "Mark cookies Secure (on behind HTTPS).",
+    "warninglists": "Flag values on MISP warning lists (about 2.5M entries, loaded once).",
+    "import_workers": "Background threads that run uploaded imports (0: run them in the request).",
 }
 
 
@@ -42,6 +44,28 @@ class Settings(BaseSettings):
     review_years: int = Field(default=5, ge=1)
     retention_grace_days: int = Field(default=90, ge=0)
     secure_cookies: bool = False
+    public_url: str = "http://127.0.0.1:8470"
+    ack_flash_minutes: int = Field(default=15, ge=1)
+    ack_urgent_minutes: int = Field(default=120, ge=1)
+    ack_routine_minutes: int = Field(default=72 * 60, ge=1)
+    preservation_days: int = Field(default=90, ge=60, le=365)
+    preservation_reminder_days: int = Field(default=7, ge=0)
+    attachment_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    signing_key_secret: SecretStr = SecretStr("")
+    sweep_interval_seconds: float = Field(default=15.0, ge=0)
+    sweep_batch: int = Field(default=100, ge=1, le=10_000)
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "cyberfusion@localhost"
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    outbox_max_attempts: int = Field(default=8, ge=1)
+    outbox_backoff_seconds: float = Field(default=30.0, ge=0)
+    sse_poll_seconds: float = Field(default=2.0, gt=0)
+    warninglists: bool = True
+    import_workers: int = Field(default=1, ge=0, le=8)
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the explicit one, else SQLite in the data folder."""
@@ -51,14 +75,28 @@ class Settings(BaseSettings):
 
     def session_secret(self) -> bytes:
         """The cookie-signing secret; a per-data-folder random one if none was set."""
-        value = self.secret_key.get_secret_value()
+        return self._secret(self.secret_key, ".secret_key")
+
+    def sealing_secret(self) -> bytes:
+        """The secret that seals private signing keys and webhook secrets at rest."""
+        return self._secret(self.signing_key_secret, ".signing_key")
+
+    def _secret(self, given: SecretStr, filename: str) -> bytes:
+        """`given`, or a random secret kept (mode 0600) in the data folder."""
+        value = given.get_secret_value()
         if value:
             return value.encode()
-        path = self.data_dir / ".secret_key"
+        path = self.data_dir / filename
         if not path.exists():
+            import os
             import secrets
 
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
+            try:  # exclusive create: two processes starting at once keep one secret
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_hex(32))
         return path.read_text().strip().encode()

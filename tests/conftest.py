@@ -52,7 +52,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def make_context(url: str, data_dir: Path, clock: datetime = NOW) -> Context:
     """A migrated Context with cheap password hashing and a fixed clock."""
-    ctx = build_context(Settings(database_url=url, data_dir=data_dir), fast_hashing=True)
+    settings = Settings(database_url=url, data_dir=data_dir, warninglists=False, import_workers=0)
+    ctx = build_context(settings, fast_hashing=True)
     ctx.clock = lambda: clock
     schema.upgrade(ctx.db)
     return ctx

@@ -33,6 +33,8 @@ class AuditAction(StrEnum):
     SEARCH = "search"
     HIT = "hit"
     EXPORT = "export"
+    IMPORT_SUBMIT = "import.submit"
+    IMPORT_FINISH = "import.finish"
     GRANT_CREATE = "grant.create"
     GRANT_REVOKE = "grant.revoke"
     AUDIT_READ = "audit.read"

@@ -13,6 +13,7 @@ from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import Conflict, InvalidHandling, Issue, NotFound, PermissionDenied
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
+from cyberfusion.services.flags import flags_for, matcher_for
 from cyberfusion.store.repositories.cases import CaseFilter
 from cyberfusion.store.tx import Tx
 
@@ -48,6 +49,7 @@ def create_case(ctx: Context, principal: Principal, draft: CaseDraft) -> Case:
     require(principal, Permission.CASE_WRITE)
     with ctx.db.write() as tx:
         check_references(tx, draft.handling)
+        tx.observables.flags = flags_for(matcher_for(ctx), draft.occurrences)
         user_id = principal.user.id if principal.user else None
         case_id = tx.cases.add(principal.org_id, draft, user_id, ctx.now())
         audit.record(tx, ctx, principal, AuditAction.CASE_CREATE, "case", case_id,
@@ -102,6 +104,7 @@ def update_case(
         if case.version != expected_version:
             raise Conflict(f"case {case_id} is at version {case.version}, not {expected_version}")
         check_references(tx, draft.handling)
+        tx.observables.flags = flags_for(matcher_for(ctx), draft.occurrences)
         version = tx.cases.update(case_id, draft, principal.user.id if principal.user else None,
                                   ctx.now())
         audit.record(tx, ctx, principal, AuditAction.CASE_UPDATE, "case", case_id,

@@ -226,7 +226,7 @@ class EntityRow(Base):
         Index("ix_entity_source_ref", "source_ref", unique=True),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    handling_id: Mapped[int] = mapped_column(ForeignKey("handling.id"), unique=True)
+    handling_id: Mapped[int] = mapped_column(ForeignKey("handling.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(300))
     aliases: Mapped[str] = mapped_column(Text, default="")

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 from cyberfusion.store.repositories.audit import AuditRepo
 from cyberfusion.store.repositories.auth import AuthRepo
 from cyberfusion.store.repositories.cases import CaseRepo
+from cyberfusion.store.repositories.entities import EntityRepo
 from cyberfusion.store.repositories.handlings import HandlingRepo
+from cyberfusion.store.repositories.intake import ImportJobRepo, SourceObjectRepo
 from cyberfusion.store.repositories.observables import ObservableRepo
 from cyberfusion.store.repositories.orgs import OrgRepo
 from cyberfusion.store.repositories.users import UserRepo
@@ -56,6 +58,21 @@ class Tx:
     def audit(self) -> AuditRepo:
         """The hash-chained audit trail."""
         return AuditRepo(self.session)
+
+    @cached_property
+    def imports(self) -> ImportJobRepo:
+        """Import jobs and their issues."""
+        return ImportJobRepo(self.session)
+
+    @cached_property
+    def source_objects(self) -> SourceObjectRepo:
+        """Objects kept exactly as imported."""
+        return SourceObjectRepo(self.session)
+
+    @cached_property
+    def entities(self) -> EntityRepo:
+        """Actors, families, tools and techniques."""
+        return EntityRepo(self.session)
 
     def flush(self) -> None:
         """Send pending writes so generated ids are known."""

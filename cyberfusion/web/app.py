@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Protocol
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from cyberfusion import __version__
+from cyberfusion.jobs.imports import ImportWorker
 from cyberfusion.services.context import Context
 from cyberfusion.web import problems
-from cyberfusion.web.api import audit, cases, search, system
+from cyberfusion.web.api import audit, cases, imports, search, system
 from cyberfusion.web.middleware import BodyLimit, SecurityHeaders
 from cyberfusion.web.ui import pages
 
@@ -20,10 +24,38 @@ STATIC = Path(__file__).parent / "ui" / "static"
 def api_router() -> APIRouter:
     """Everything under /api/v1."""
     router = APIRouter(prefix="/api/v1")
-    for module in (system, cases, search, audit):
+    for module in (system, cases, search, audit, imports):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router
+
+
+class Worker(Protocol):
+    """A background loop the application starts and stops with itself."""
+
+    def start(self) -> None: ...
+
+    def stop(self, timeout: float = 10.0) -> None: ...
+
+
+def background_workers(app: FastAPI, ctx: Context) -> list[Worker]:
+    """The loops this instance runs (import jobs, …), as the settings ask."""
+    workers: list[Worker] = []
+    if ctx.settings.import_workers > 0:
+        app.state.import_worker = ImportWorker(ctx)
+        workers.append(app.state.import_worker)
+    return workers
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the background workers with the server and stop them with it."""
+    workers = background_workers(app, app.state.ctx)
+    for worker in workers:
+        worker.start()
+    yield
+    for worker in workers:
+        worker.stop()
 
 
 def create_app(ctx: Context) -> FastAPI:
@@ -34,6 +66,7 @@ def create_app(ctx: Context) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.ctx = ctx
     problems.install(app, html=pages.render_error)

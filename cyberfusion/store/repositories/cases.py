@@ -45,6 +45,18 @@ class NewCase:
     draft: CaseDraft
     created_at: datetime
     created_by: int | None = None
+    source_ref: str | None = None
+    source_modified: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedCase:
+    """A case landed from an import: its id, version, source `modified` and state."""
+
+    case_id: int
+    version: int
+    source_modified: datetime | None
+    revoked: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +106,29 @@ class CaseRepo:
             self.session.execute(insert(HandlingTokenRow), tokens)
         case_rows = [{"handling_id": hid, "version": 1, "revoked": False,
                       "created_at": i.created_at, "updated_at": i.created_at,
-                      "created_by": i.created_by, **_content(i.draft)}
+                      "created_by": i.created_by, "source_ref": i.source_ref,
+                      "source_modified": i.source_modified, **_content(i.draft)}
                      for hid, i in zip(handling_ids, items, strict=True)]
         stmt_case = insert(CaseRow).returning(CaseRow.id, sort_by_parameter_order=True)
         case_ids = list(self.session.scalars(stmt_case, case_rows))
         self.obs.add_occurrences([(cid, occ) for cid, i in zip(case_ids, items, strict=True)
                                   for occ in i.draft.occurrences])
         return case_ids
+
+    def by_source_refs(self, refs: Sequence[str]) -> dict[str, SourcedCase]:
+        """Cases landed from these source refs (owner-qualified), by ref."""
+        found: dict[str, SourcedCase] = {}
+        for start in range(0, len(refs), 500):
+            query = select(CaseRow).where(CaseRow.source_ref.in_(refs[start : start + 500]))
+            for row in self.session.scalars(query):
+                if row.source_ref:
+                    found[row.source_ref] = SourcedCase(row.id, row.version, row.source_modified,
+                                                        row.revoked)
+        return found
+
+    def set_source_modified(self, case_id: int, modified: datetime | None) -> None:
+        """Remember which source version a case now holds."""
+        self._row(case_id).source_modified = modified
 
     def get(self, case_id: int, with_occurrences: bool = True) -> Case | None:
         """The case, whatever the caller may see (services decide)."""

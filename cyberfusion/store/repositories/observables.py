@@ -20,13 +20,16 @@ class ObservableRepo:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        #: Warning-list names per key, set by the service before a write (see services.flags).
+        self.flags: dict[str, str] = {}
 
     def ensure(self, values: Iterable[Occurrence]) -> dict[str, int]:
         """Insert the values not yet known (by key) and return key -> observable id."""
         unique = {v.key: v for v in values}
         if not unique:
             return {}
-        rows = [{"type": v.type, "value": v.value, "key": k} for k, v in unique.items()]
+        rows = [{"type": v.type, "value": v.value, "key": k, "warninglists": self.flags.get(k, "")}
+                for k, v in unique.items()]
         insert_fn = sqlite_insert if self._dialect() == "sqlite" else pg_insert
         for start in range(0, len(rows), _CHUNK):
             stmt = insert_fn(ObservableRow).on_conflict_do_nothing(index_elements=["key"])
@@ -64,6 +67,16 @@ class ObservableRepo:
         for start in range(0, len(rows), _CHUNK * 4):
             self.session.execute(insert(OccurrenceRow), rows[start : start + _CHUNK * 4])
         return len(rows)
+
+    def warninglists_of(self, keys: Sequence[str]) -> dict[str, str]:
+        """Warning-list names stored for each flagged key among `keys`."""
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            query = select(ObservableRow.key, ObservableRow.warninglists).where(
+                ObservableRow.key.in_(chunk), ObservableRow.warninglists != "")
+            found.update(dict(self.session.execute(query).all()))
+        return found
 
     def of_cases(self, case_ids: Sequence[int]) -> dict[int, list[Occurrence]]:
         """Occurrences per case, in insertion order."""

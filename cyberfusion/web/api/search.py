@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
+from cyberfusion.formats import base
 from cyberfusion.formats.case_json import case_to_json
 from cyberfusion.services import exports, search
 from cyberfusion.web.api.cases import filters_from
@@ -63,30 +61,18 @@ def export_cases(
     ctx: CtxDep, principal: PrincipalDep, format: str = "jsonl", q: str = "",
     crime_type: str = "", country: str = "", owner: str = "", tlp: str = "",
 ) -> StreamingResponse:
-    """Every readable case matching the filters, as JSON lines or CSV (audited)."""
+    """Every readable case matching the filters, in any export format (audited)."""
     f = filters_from(q, crime_type, country, owner, tlp)
     found = exports.export_cases(ctx, principal, f, format)
-    if format == "csv":
-        return StreamingResponse(_csv(found), media_type="text/csv", headers=_attach("csv"))
-    lines = (json.dumps(case_to_json(c)) + "\n" for c in found)
-    return StreamingResponse(lines, media_type="application/x-ndjson", headers=_attach("jsonl"))
+    if format == exports.JSONL:
+        lines = (json.dumps(case_to_json(c)) + "\n" for c in found.cases)
+        return StreamingResponse(lines, media_type="application/x-ndjson",
+                                 headers=_attach("jsonl"))
+    exporter = base.EXPORTERS[format]()
+    return StreamingResponse(exporter.export(found.cases, found.context),
+                             media_type=exporter.media_type,
+                             headers=_attach(exporter.extension))
 
 
 def _attach(ext: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="cases.{ext}"'}
-
-
-def _csv(found: list[Any]) -> Iterator[str]:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(["id", "owner", "title", "crime_type", "tlp", "countries", "observable_type",
-                     "observable_value", "role"])
-    for case in found:
-        for occ in case.occurrences or [None]:
-            writer.writerow([case.id, case.owner_org_id, case.title, case.crime_type.value,
-                             case.handling.tlp.value, " ".join(case.countries),
-                             occ.type if occ else "", occ.value if occ else "",
-                             occ.role if occ else ""])
-        yield buf.getvalue()
-        buf.seek(0)
-        buf.truncate()

@@ -155,11 +155,11 @@ def upgrade() -> None:
     sa.Column('external_id', sa.String(length=100), nullable=False),
     sa.Column('source', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['handling_id'], ['handling.id'], name=op.f('fk_entity_handling_id_handling')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_entity')),
-    sa.UniqueConstraint('handling_id', name=op.f('uq_entity_handling_id'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_entity'))
     )
     with op.batch_alter_table('entity', schema=None) as batch_op:
         batch_op.create_index('ix_entity_kind_name', ['kind', 'name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_entity_handling_id'), ['handling_id'], unique=False)
 
     op.create_table('handling_token',
     sa.Column('handling_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -255,6 +255,7 @@ def downgrade() -> None:
 
     op.drop_table('handling_token')
     with op.batch_alter_table('entity', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_entity_handling_id'))
         batch_op.drop_index('ix_entity_kind_name')
 
     op.drop_table('entity')

@@ -1,0 +1,45 @@
+"""Warning-list flags for observable values: matches are kept and shown, never dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import Protocol
+
+from cyberfusion.domain.model import Occurrence
+from cyberfusion.services.context import Context
+
+
+class WarningMatcher(Protocol):
+    """Anything that names the warning lists a value is on."""
+
+    def match(self, obs_type: str, value: str) -> list[str]:
+        """Names of the lists that hold `value`."""
+        ...
+
+
+@cache
+def default_matcher() -> WarningMatcher:
+    """All lists of pymispwarninglists, loaded once per process."""
+    from cyberfusion.formats.warninglists import WarningLists
+
+    matcher: WarningMatcher = WarningLists.load()
+    return matcher
+
+
+def matcher_for(ctx: Context) -> WarningMatcher | None:
+    """The context's matcher, or None when warning lists are switched off in settings."""
+    return default_matcher() if ctx.settings.warninglists else None
+
+
+def flags_for(matcher: WarningMatcher | None, values: Iterable[Occurrence]) -> dict[str, str]:
+    """key -> '; '-joined list names, for each value on a warning list."""
+    if matcher is None:
+        return {}
+    flags: dict[str, str] = {}
+    for occ in values:
+        if occ.key not in flags:
+            names = matcher.match(occ.type, occ.value)
+            if names:
+                flags[occ.key] = "; ".join(sorted(names))
+    return flags

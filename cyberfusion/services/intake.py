@@ -1,0 +1,269 @@
+"""Import jobs: keep the upload, decode it with its codec, land it batch by batch, report.
+
+Each batch lands in its own transaction and landing is idempotent by source ref, so a
+job that dies (even under `kill -9`) is simply run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.handling import TLP, HitPolicy, Purpose, parse_tlp, validate_handling
+from cyberfusion.domain.intake import ImportDefaults, ImportIssue, handling_for
+from cyberfusion.domain.model import Principal
+from cyberfusion.domain.permissions import Permission, require
+from cyberfusion.errors import InvalidInput, Issue, NotFound
+from cyberfusion.formats import base
+from cyberfusion.services import audit
+from cyberfusion.services.cases import check_references
+from cyberfusion.services.context import Context
+from cyberfusion.services.flags import matcher_for
+from cyberfusion.services.landing import LandCounts, Lander
+from cyberfusion.store.repositories.intake import ImportJob
+
+Progress = Callable[[int, int], None]
+_HEAD = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the importer states: format (else sniffed) and handling defaults."""
+
+    codec: str | None = None
+    tlp: str = "amber"
+    release: tuple[str, ...] = ("members",)
+    partners: tuple[str, ...] = ()
+    hit_policy: str = "hit"
+    purpose: str = "investigation"
+
+
+def defaults_for(ctx: Context, principal: Principal, options: ImportOptions) -> ImportDefaults:
+    """Validated defaults; InvalidInput names each bad option."""
+    issues: list[Issue] = []
+    tlp = _choice(lambda: parse_tlp(options.tlp), "tlp", issues) or TLP.AMBER
+    hit = _choice(lambda: HitPolicy(options.hit_policy), "hit_policy", issues) or HitPolicy.HIT
+    purpose = _choice(lambda: Purpose(options.purpose), "purpose", issues) or Purpose.INVESTIGATION
+    if issues:
+        raise InvalidInput("the import options are not valid", issues)
+    defaults = ImportDefaults(
+        importer_org_id=principal.org_id,
+        review_by=ctx.now().date() + timedelta(days=365 * ctx.settings.review_years),
+        tlp=tlp, release=frozenset(options.release or ("members",)),
+        partners=frozenset(options.partners), hit_policy=hit, purpose=purpose)
+    sample = validate_handling(handling_for(defaults, None))
+    with ctx.db.read() as tx:
+        check_references(tx, sample)
+    return defaults
+
+
+def _choice(make: Callable[[], Any], name: str, issues: list[Issue]) -> Any:
+    try:
+        return make()
+    except (ValueError, InvalidInput):
+        issues.append(Issue(name, "not a valid value"))
+        return None
+
+
+def codec_for(name: str | None, head: bytes, filename: str) -> type[base.Codec]:
+    """The named codec, or the one that recognises the input."""
+    base.load_builtins()
+    if name:
+        if name not in base.CODECS:
+            raise InvalidInput("unknown format", [Issue("codec", f"one of {sorted(base.CODECS)}")])
+        return base.CODECS[name]
+    found = base.sniff(head, filename)
+    if found is None:
+        raise InvalidInput("unrecognised format",
+                           [Issue("file", f"say which format: one of {sorted(base.CODECS)}")])
+    return found
+
+
+def submit(ctx: Context, principal: Principal, filename: str, stream: BinaryIO,
+           options: ImportOptions) -> ImportJob:
+    """Keep the upload in the data folder and record a pending job."""
+    require(principal, Permission.CASE_WRITE)
+    defaults_for(ctx, principal, options)
+    folder = ctx.settings.data_dir / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{Path(filename).suffix[:16]}"
+    digest, size, head = _save(stream, path)
+    return _record(ctx, principal, filename, path, digest, size, head, options)
+
+
+def submit_path(ctx: Context, principal: Principal, path: Path,
+                options: ImportOptions) -> ImportJob:
+    """Record a pending job for a local file, read in place (CLI imports of big files)."""
+    require(principal, Permission.CASE_WRITE)
+    defaults_for(ctx, principal, options)
+    digest, size, head = hashlib.sha256(), 0, b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            head = head or chunk[:_HEAD]
+            digest.update(chunk)
+            size += len(chunk)
+    return _record(ctx, principal, path.name, path.resolve(), digest.hexdigest(), size, head,
+                   options)
+
+
+def _record(ctx: Context, principal: Principal, filename: str, path: Path, digest: str,
+            size: int, head: bytes, options: ImportOptions) -> ImportJob:
+    """Sniff the format and store the pending job with its stated defaults."""
+    defaults = defaults_for(ctx, principal, options)
+    codec = codec_for(options.codec, head, filename)
+    stored = {**asdict(options), "codec": codec.name}
+    with ctx.db.write() as tx:
+        job = tx.imports.create(owner_org_id=principal.org_id,
+                                user_id=principal.user.id if principal.user else None,
+                                codec=codec.name, filename=Path(filename).name[:300],
+                                path=str(path), sha256=digest, size_bytes=size,
+                                defaults={**stored, "review_by": defaults.review_by.isoformat()},
+                                now=ctx.now())
+        audit.record(tx, ctx, principal, AuditAction.IMPORT_SUBMIT, "import", job.id,
+                     principal.org_id, {"file": job.filename, "sha256": digest, "bytes": size,
+                                        "codec": codec.name})
+    return job
+
+
+def _save(stream: BinaryIO, path: Path) -> tuple[str, int, bytes]:
+    """Copy the stream to `path`, hashing as it goes; return sha256, size and the head."""
+    digest, size, head = hashlib.sha256(), 0, b""
+    with path.open("wb") as out:
+        while chunk := stream.read(1024 * 1024):
+            if len(head) < _HEAD:
+                head += chunk[: _HEAD - len(head)]
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    return digest.hexdigest(), size, head
+
+
+def run(ctx: Context, job_id: int | None = None, progress: Progress | None = None
+        ) -> ImportJob | None:
+    """Claim a pending job (this one, or the oldest) and land it; None if none was pending."""
+    with ctx.db.write() as tx:
+        job = tx.imports.claim(job_id, ctx.now())
+    if job is None:
+        return None
+    try:
+        _land_all(ctx, job, progress)
+        status, error = "done", ""
+    except Exception as exc:  # the job records why it failed; the worker carries on
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+    with ctx.db.write() as tx:
+        tx.imports.finish(job.id, status, ctx.now(), error)
+        audit.record(tx, ctx, None, AuditAction.IMPORT_FINISH, "import", job.id,
+                     job.owner_org_id, {"status": status, "error": error[:500]})
+        finished = tx.imports.get(job.id)
+    return finished
+
+
+def _land_all(ctx: Context, job: ImportJob, progress: Progress | None) -> None:
+    """Decode the kept file and land each batch in its own transaction."""
+    base.load_builtins()
+    codec = base.CODECS[job.codec]()
+    defaults = _stored_defaults(ctx, job)
+    matcher = matcher_for(ctx)
+    with open(job.path, "rb") as stream:
+        for batch in codec.decode(stream, job.filename, defaults):
+            with ctx.db.write() as tx:
+                lander = Lander(tx, defaults, job.user_id, job.id, ctx.now(), matcher)
+                counts = lander.land(batch)
+                tx.imports.progress(job.id, batch.bytes_read, counts.as_dict(), batch.issues)
+            if progress:
+                progress(batch.bytes_read, job.size_bytes)
+
+
+def _stored_defaults(ctx: Context, job: ImportJob) -> ImportDefaults:
+    """The defaults the job was submitted with."""
+    del ctx
+    d = job.defaults
+    return ImportDefaults(
+        importer_org_id=job.owner_org_id, review_by=date.fromisoformat(d["review_by"]),
+        tlp=parse_tlp(d["tlp"]), release=frozenset(d["release"]),
+        partners=frozenset(d["partners"]), hit_policy=HitPolicy(d["hit_policy"]),
+        purpose=Purpose(d["purpose"]))
+
+
+def run_pending(ctx: Context) -> int:
+    """Run every pending job; return how many ran (used by the worker thread and the CLI)."""
+    ran = 0
+    while run(ctx) is not None:
+        ran += 1
+    return ran
+
+
+def recover(ctx: Context) -> int:
+    """At start: jobs left running by a dead process go back to pending."""
+    with ctx.db.write() as tx:
+        return tx.imports.reset_running()
+
+
+def get_job(ctx: Context, principal: Principal, job_id: int) -> ImportJob:
+    """One of the organisation's jobs."""
+    with ctx.db.read() as tx:
+        job = tx.imports.get(job_id)
+    if job is None or job.owner_org_id != principal.org_id:
+        raise NotFound(f"no import {job_id}")
+    return job
+
+
+def list_jobs(ctx: Context, principal: Principal, limit: int = 50) -> list[ImportJob]:
+    """The organisation's jobs, newest first."""
+    with ctx.db.read() as tx:
+        return tx.imports.of_org(principal.org_id, min(limit, 500))
+
+
+def job_issues(ctx: Context, principal: Principal, job_id: int, offset: int = 0,
+               limit: int = 200) -> list[ImportIssue]:
+    """A page of a job's located issues."""
+    get_job(ctx, principal, job_id)
+    with ctx.db.read() as tx:
+        return tx.imports.issues(job_id, max(0, offset), min(limit, 1000))
+
+
+@dataclass
+class Preview:
+    """What an upload would create, and under which handling, before anything is written."""
+
+    codec: str
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    objects: int = 0
+    entities: int = 0
+    observables: int = 0
+    issues: list[ImportIssue] = field(default_factory=list)
+    truncated: bool = False
+
+
+def preview(ctx: Context, principal: Principal, filename: str, stream: BinaryIO,
+            options: ImportOptions, limit: int = 50) -> Preview:
+    """Decode the first batch without landing it."""
+    require(principal, Permission.CASE_WRITE)
+    defaults = defaults_for(ctx, principal, options)
+    head = stream.read(_HEAD)
+    stream.seek(0)
+    codec = codec_for(options.codec, head, filename)
+    result = Preview(codec.name)
+    for batch in codec().decode(stream, filename, defaults):
+        result.objects += len(batch.objects)
+        result.entities += len(batch.entities)
+        result.issues += batch.issues[: 200 - len(result.issues)]
+        for case in batch.cases[: limit - len(result.cases)]:
+            result.observables += len(case.draft.occurrences)
+            result.cases.append({"title": case.draft.title, "ref": case.ref,
+                                 "observables": len(case.draft.occurrences),
+                                 "handling": case.draft.handling})
+        if len(result.cases) >= limit or result.objects >= 20_000:
+            result.truncated = True
+            break
+    return result
+
+
+__all__ = ["ImportOptions", "LandCounts", "Preview", "get_job", "job_issues", "list_jobs",
+           "preview", "recover", "run", "run_pending", "submit", "submit_path"]

@@ -1,0 +1,130 @@
+"""Landing one decoded batch in one transaction: entities, source objects, cases, flags.
+
+Idempotent by source ref: running the same import again (after a crash, say) updates
+nothing that is already there, so no duplicates and no half case can appear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from cyberfusion.domain.handling import Handling
+from cyberfusion.domain.intake import Batch, ImportDefaults, IntakeCase, Severity, handling_for
+from cyberfusion.services.flags import WarningMatcher, flags_for
+from cyberfusion.store.repositories.cases import NewCase, SourcedCase
+from cyberfusion.store.repositories.intake import owner_ref
+from cyberfusion.store.tx import Tx
+
+
+@dataclass
+class LandCounts:
+    """What a batch did, in the job's terms."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    flagged: int = 0
+    rejected: int = 0
+    case_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, int]:
+        """The counts stored on the job."""
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "flagged": self.flagged, "rejected": self.rejected}
+
+
+@dataclass
+class Lander:
+    """Lands batches for one owner with one set of defaults (handling rows are shared)."""
+
+    tx: Tx
+    defaults: ImportDefaults
+    user_id: int | None
+    job_id: int | None
+    now: datetime
+    matcher: WarningMatcher | None
+    _handling_ids: dict[Handling, int] = field(default_factory=dict)
+
+    @property
+    def owner(self) -> str:
+        """The importing organisation: it owns what lands."""
+        return self.defaults.importer_org_id
+
+    def land(self, batch: Batch) -> LandCounts:
+        """Write the batch; the caller's transaction makes it whole or nothing."""
+        counts = LandCounts(rejected=sum(1 for i in batch.issues if i.severity is Severity.ERROR))
+        if batch.entities:
+            done = self.tx.entities.upsert_many(self.owner, batch.entities,
+                                                self._handling(handling_for(self.defaults, None)))
+            counts.created += done.created
+            counts.updated += done.updated
+            counts.unchanged += done.unchanged
+        if batch.objects:
+            items = [(o, self._handling(handling_for(self.defaults, o.tlp))) for o in batch.objects]
+            done = self.tx.source_objects.upsert_many(self.owner, items, self.job_id)
+            counts.created += done.created
+            counts.updated += done.updated
+            counts.unchanged += done.unchanged
+        if batch.cases:
+            self._land_cases(batch.cases, counts)
+        return counts
+
+    def _handling(self, handling: Handling) -> int:
+        """One handling row per distinct record per job, shared by the objects that carry it."""
+        if handling not in self._handling_ids:
+            self._handling_ids[handling] = self.tx.handlings.add(self.owner, handling)
+        return self._handling_ids[handling]
+
+    def _land_cases(self, cases: list[IntakeCase], counts: LandCounts) -> None:
+        latest: dict[str, IntakeCase] = {}
+        for case in cases:
+            held = latest.get(case.ref)
+            if held is None or _newer(case.modified, held.modified):
+                latest[case.ref] = case
+        known = self.tx.cases.by_source_refs([owner_ref(self.owner, r) for r in latest])
+        fresh: list[IntakeCase] = []
+        for ref, case in latest.items():
+            stored = known.get(owner_ref(self.owner, ref))
+            if stored is None:
+                fresh.append(case)
+            elif _newer(case.modified, stored.source_modified):
+                self._update(stored, case, counts)
+            else:
+                counts.unchanged += 1
+        self._insert(fresh, counts)
+
+    def _insert(self, fresh: list[IntakeCase], counts: LandCounts) -> None:
+        occurrences = [o for c in fresh for o in c.draft.occurrences]
+        self.tx.observables.flags = flags_for(self.matcher, occurrences)
+        counts.flagged += sum(1 for o in occurrences if o.key in self.tx.observables.flags)
+        items = [NewCase(self.owner, c.draft, self.now, self.user_id,
+                         owner_ref(self.owner, c.ref), c.modified) for c in fresh]
+        ids = self.tx.cases.add_many(items)
+        for case_id, case in zip(ids, fresh, strict=True):
+            if case.members:
+                self.tx.source_objects.link(self.owner, case.members, case_id)
+            if case.revoked:
+                self.tx.cases.set_revoked(case_id, self.now)
+        counts.created += len(ids)
+        counts.case_ids += ids
+
+    def _update(self, stored: SourcedCase, case: IntakeCase, counts: LandCounts) -> None:
+        self.tx.observables.flags = flags_for(self.matcher, case.draft.occurrences)
+        counts.flagged += sum(1 for o in case.draft.occurrences
+                              if o.key in self.tx.observables.flags)
+        self.tx.cases.update(stored.case_id, case.draft, self.user_id, self.now)
+        self.tx.cases.set_source_modified(stored.case_id, case.modified)
+        if case.members:
+            self.tx.source_objects.link(self.owner, case.members, stored.case_id)
+        if case.revoked and not stored.revoked:
+            self.tx.cases.set_revoked(stored.case_id, self.now)
+        counts.updated += 1
+        counts.case_ids.append(stored.case_id)
+
+
+def _newer(incoming: datetime | None, stored: datetime | None) -> bool:
+    """A newer `modified` replaces; an older or equal one is ignored."""
+    if incoming is None:
+        return False
+    return stored is None or incoming > stored

@@ -1,0 +1,235 @@
+"""Import jobs, their issues, and source objects kept exactly as given."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from cyberfusion.domain.intake import ImportIssue, Severity, SourceObject
+from cyberfusion.domain.model import Organisation
+from cyberfusion.store.access_sql import full_clause
+from cyberfusion.store.tables import HandlingRow
+from cyberfusion.store.tables_intake import ImportIssueRow, ImportJobRow, SourceObjectRow
+
+_CHUNK = 500
+MAX_ISSUES_PER_JOB = 10_000
+COUNTS = ("created", "updated", "unchanged", "flagged", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportJob:
+    """An import's state as services and adapters see it."""
+
+    id: int
+    owner_org_id: str
+    user_id: int | None
+    status: str
+    codec: str
+    filename: str
+    path: str
+    sha256: str
+    size_bytes: int
+    bytes_done: int
+    defaults: dict[str, Any]
+    counts: dict[str, int]
+    issue_count: int
+    error: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+def _job(row: ImportJobRow) -> ImportJob:
+    return ImportJob(
+        id=row.id, owner_org_id=row.owner_org_id, user_id=row.user_id, status=row.status,
+        codec=row.codec, filename=row.filename, path=row.path, sha256=row.sha256,
+        size_bytes=row.size_bytes, bytes_done=row.bytes_done, defaults=json.loads(row.defaults),
+        counts={name: getattr(row, name) for name in COUNTS}, issue_count=row.issue_count,
+        error=row.error, created_at=row.created_at, started_at=row.started_at,
+        finished_at=row.finished_at,
+    )
+
+
+def owner_ref(owner_org_id: str, ref: str) -> str:
+    """The unique key of a source object or case: refs are unique per importing owner."""
+    return f"{owner_org_id}|{ref}"
+
+
+class ImportJobRepo:
+    """Reads and writes import jobs and their issues."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def create(self, *, owner_org_id: str, user_id: int | None, codec: str, filename: str,
+               path: str, sha256: str, size_bytes: int, defaults: dict[str, Any],
+               now: datetime) -> ImportJob:
+        """Record a pending job."""
+        row = ImportJobRow(owner_org_id=owner_org_id, user_id=user_id, status="pending",
+                           codec=codec, filename=filename, path=path, sha256=sha256,
+                           size_bytes=size_bytes, bytes_done=0, defaults=json.dumps(defaults),
+                           created=0, updated=0, unchanged=0, flagged=0, rejected=0,
+                           issue_count=0, error="", created_at=now)
+        self.session.add(row)
+        self.session.flush()
+        return _job(row)
+
+    def get(self, job_id: int) -> ImportJob | None:
+        """One job, or None."""
+        row = self.session.get(ImportJobRow, job_id)
+        return _job(row) if row else None
+
+    def of_org(self, org_id: str, limit: int) -> list[ImportJob]:
+        """The organisation's jobs, newest first."""
+        query = (select(ImportJobRow).where(ImportJobRow.owner_org_id == org_id)
+                 .order_by(ImportJobRow.id.desc()).limit(limit))
+        return [_job(r) for r in self.session.scalars(query)]
+
+    def claim(self, job_id: int | None, now: datetime) -> ImportJob | None:
+        """Take a pending job (this one, or the oldest) for running; SKIP LOCKED on PostgreSQL."""
+        query = select(ImportJobRow).where(ImportJobRow.status == "pending")
+        if job_id is not None:
+            query = query.where(ImportJobRow.id == job_id)
+        query = query.order_by(ImportJobRow.id).limit(1).with_for_update(skip_locked=True)
+        row = self.session.scalar(query)
+        if row is None:
+            return None
+        row.status, row.started_at = "running", now
+        return _job(row)
+
+    def progress(self, job_id: int, bytes_done: int, counts: dict[str, int],
+                 issues: Sequence[ImportIssue]) -> None:
+        """Add a landed batch's counts and issues to the job."""
+        row = self.session.get(ImportJobRow, job_id)
+        assert row is not None
+        row.bytes_done = max(row.bytes_done, bytes_done)
+        for name in COUNTS:
+            setattr(row, name, getattr(row, name) + counts.get(name, 0))
+        room = max(0, MAX_ISSUES_PER_JOB - row.issue_count)
+        kept = [{"job_id": job_id, "severity": i.severity.value, "location": i.location,
+                 "message": i.message} for i in issues[:room]]
+        if kept:
+            self.session.execute(insert(ImportIssueRow), kept)
+        row.issue_count += len(issues)
+
+    def finish(self, job_id: int, status: str, now: datetime, error: str = "") -> None:
+        """Mark the job done or failed."""
+        row = self.session.get(ImportJobRow, job_id)
+        assert row is not None
+        row.status, row.finished_at, row.error = status, now, error
+
+    def reset_running(self) -> int:
+        """Jobs left running by a dead process go back to pending (landing is idempotent)."""
+        result = self.session.execute(update(ImportJobRow).where(ImportJobRow.status == "running")
+                                      .values(status="pending"))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def issues(self, job_id: int, offset: int, limit: int) -> list[ImportIssue]:
+        """A page of the job's issues in the order found."""
+        query = (select(ImportIssueRow).where(ImportIssueRow.job_id == job_id)
+                 .order_by(ImportIssueRow.id).offset(offset).limit(limit))
+        return [ImportIssue(Severity(r.severity), r.location, r.message)
+                for r in self.session.scalars(query)]
+
+
+@dataclass
+class UpsertResult:
+    """What an upsert of source objects did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class SourceObjectRepo:
+    """Source objects: newest `modified` wins per (owner, ref); older versions are ignored."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def upsert_many(self, owner_org_id: str, items: Sequence[tuple[SourceObject, int]],
+                    job_id: int | None) -> UpsertResult:
+        """Insert new objects, replace older stored versions, ignore older incoming ones."""
+        result = UpsertResult()
+        keyed = {owner_ref(owner_org_id, obj.ref): (obj, hid) for obj, hid in items}
+        known = self._known(list(keyed))
+        fresh = []
+        for key, (obj, hid) in keyed.items():
+            if key not in known:
+                fresh.append(_source_row(key, obj, hid, job_id))
+            elif _newer(obj.modified, known[key][1]):
+                self._replace(known[key][0], obj, hid, job_id)
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        for start in range(0, len(fresh), _CHUNK * 4):
+            self.session.execute(insert(SourceObjectRow), fresh[start : start + _CHUNK * 4])
+        result.created = len(fresh)
+        result.unchanged += len(items) - len(keyed)
+        return result
+
+    def link(self, owner_org_id: str, refs: Iterable[str], case_id: int) -> None:
+        """Attach the owner's objects with these refs to a case."""
+        keys = [owner_ref(owner_org_id, r) for r in refs]
+        for start in range(0, len(keys), _CHUNK):
+            self.session.execute(update(SourceObjectRow)
+                                 .where(SourceObjectRow.owner_ref.in_(keys[start:start + _CHUNK]))
+                                 .values(case_id=case_id))
+
+    def of_cases(self, case_ids: Sequence[int], org: Organisation,
+                 now: datetime) -> dict[int, list[dict[str, Any]]]:
+        """Bodies of the objects of these cases that `org` may read in full, in stored order."""
+        found: dict[int, list[dict[str, Any]]] = {}
+        for start in range(0, len(case_ids), _CHUNK):
+            query = (select(SourceObjectRow.case_id, SourceObjectRow.body)
+                     .join(HandlingRow, HandlingRow.id == SourceObjectRow.handling_id)
+                     .where(SourceObjectRow.case_id.in_(case_ids[start:start + _CHUNK]),
+                            full_clause(org, now))
+                     .order_by(SourceObjectRow.id))
+            for case_id, body in self.session.execute(query):
+                if case_id is not None:
+                    found.setdefault(case_id, []).append(orjson.loads(body))
+        return found
+
+    def count(self, owner_org_id: str | None = None) -> int:
+        """How many source objects are stored (of one owner)."""
+        query = select(func.count(SourceObjectRow.id))
+        if owner_org_id:
+            query = query.where(SourceObjectRow.owner_ref.like(f"{owner_org_id}|%"))
+        return int(self.session.scalar(query) or 0)
+
+    def _known(self, keys: list[str]) -> dict[str, tuple[int, datetime | None]]:
+        known: dict[str, tuple[int, datetime | None]] = {}
+        for start in range(0, len(keys), _CHUNK):
+            query = (select(SourceObjectRow.owner_ref, SourceObjectRow.id, SourceObjectRow.modified)
+                     .where(SourceObjectRow.owner_ref.in_(keys[start:start + _CHUNK])))
+            for key, ident, modified in self.session.execute(query):
+                known[key] = (ident, modified)
+        return known
+
+    def _replace(self, row_id: int, obj: SourceObject, handling_id: int,
+                 job_id: int | None) -> None:
+        self.session.execute(update(SourceObjectRow).where(SourceObjectRow.id == row_id).values(
+            type=obj.type, modified=obj.modified, revoked=obj.revoked,
+            body=orjson.dumps(obj.body).decode(), handling_id=handling_id, job_id=job_id))
+
+
+def _newer(incoming: datetime | None, stored: datetime | None) -> bool:
+    """True if the incoming version replaces the stored one (STIX: newer `modified` wins)."""
+    if incoming is None:
+        return False
+    return stored is None or incoming > stored
+
+
+def _source_row(key: str, obj: SourceObject, handling_id: int,
+                job_id: int | None) -> dict[str, Any]:
+    return {"owner_ref": key, "ref": obj.ref, "type": obj.type, "modified": obj.modified,
+            "revoked": obj.revoked, "body": orjson.dumps(obj.body).decode(),
+            "handling_id": handling_id, "case_id": None, "job_id": job_id}

@@ -1,0 +1,113 @@
+"""API: import jobs — upload (multipart or raw body), preview, status with counts, issues."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from starlette.datastructures import UploadFile
+
+from cyberfusion.domain.intake import ImportIssue
+from cyberfusion.errors import InvalidInput, Issue
+from cyberfusion.formats.case_json import handling_to_json
+from cyberfusion.services import intake
+from cyberfusion.store.repositories.intake import ImportJob
+from cyberfusion.web.deps import CtxDep, PrincipalDep
+
+router = APIRouter(prefix="/imports")
+OPTION_NAMES = ("codec", "tlp", "release", "partners", "hit_policy", "purpose", "filename")
+
+
+def job_json(job: ImportJob) -> dict[str, Any]:
+    """A job resource: status, counts, progress and where its issues are."""
+    return {"id": job.id, "status": job.status, "codec": job.codec, "filename": job.filename,
+            "sha256": job.sha256, "size_bytes": job.size_bytes, "bytes_done": job.bytes_done,
+            "counts": job.counts, "issue_count": job.issue_count, "error": job.error or None,
+            "defaults": {k: v for k, v in job.defaults.items() if k != "codec"},
+            "created_at": job.created_at.isoformat(),
+            "started_at": job.started_at.isoformat() if job.started_at else None,
+            "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+            "issues": f"/api/v1/imports/{job.id}/issues"}
+
+
+def issue_json(issue: ImportIssue) -> dict[str, str]:
+    """One located issue."""
+    return {"severity": issue.severity.value, "location": issue.location,
+            "detail": issue.message}
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in value.replace("\n", ",").split(",") if p.strip())
+
+
+async def _upload(request: Request) -> tuple[str, Any, intake.ImportOptions]:
+    """The file (multipart field `file`, or the raw body) and the stated options."""
+    fields: dict[str, str] = {k: v for k, v in request.query_params.items() if k in OPTION_NAMES}
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form(max_part_size=request.app.state.ctx.settings.max_body_bytes)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput("no file", [Issue("file", "send the file in a `file` field")])
+        fields.update({k: str(v) for k, v in form.items() if k in OPTION_NAMES})
+        name, stream = upload.filename or "upload", upload.file
+    else:
+        body = await request.body()
+        if not body:
+            raise InvalidInput("empty upload", [Issue("body", "send the file as the body")])
+        name, stream = fields.get("filename", "upload"), io.BytesIO(body)
+    options = intake.ImportOptions(
+        codec=fields.get("codec") or None, tlp=fields.get("tlp", "amber"),
+        release=_split(fields.get("release", "members")),
+        partners=_split(fields.get("partners", "")),
+        hit_policy=fields.get("hit_policy", "hit"), purpose=fields.get("purpose", "investigation"))
+    return name, stream, options
+
+
+@router.post("", status_code=202)
+async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request,
+                 response: Response) -> dict[str, Any]:
+    """Upload a file (STIX, MISP, CSV, text …) to import; answers with the job resource."""
+    name, stream, options = await _upload(request)
+    job = intake.submit(ctx, principal, name, stream, options)
+    worker = getattr(request.app.state, "import_worker", None)
+    if worker is None:
+        job = intake.run(ctx, job.id) or job
+    else:
+        worker.wake()
+    response.headers["Location"] = f"/api/v1/imports/{job.id}"
+    return job_json(job)
+
+
+@router.post("/preview")
+async def preview(ctx: CtxDep, principal: PrincipalDep, request: Request) -> dict[str, Any]:
+    """What the upload would create and under which handling; nothing is written."""
+    name, stream, options = await _upload(request)
+    seen = intake.preview(ctx, principal, name, stream, options)
+    return {"codec": seen.codec, "objects": seen.objects, "entities": seen.entities,
+            "observables": seen.observables, "truncated": seen.truncated,
+            "cases": [{**c, "handling": handling_to_json(c["handling"])} for c in seen.cases],
+            "issues": [issue_json(i) for i in seen.issues]}
+
+
+@router.get("")
+def list_jobs(ctx: CtxDep, principal: PrincipalDep,
+              limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+    """The organisation's imports, newest first."""
+    return {"items": [job_json(j) for j in intake.list_jobs(ctx, principal, limit)]}
+
+
+@router.get("/{job_id}")
+def get_job(ctx: CtxDep, principal: PrincipalDep, job_id: int) -> dict[str, Any]:
+    """One import: status, counts and progress."""
+    return job_json(intake.get_job(ctx, principal, job_id))
+
+
+@router.get("/{job_id}/issues")
+def job_issues(ctx: CtxDep, principal: PrincipalDep, job_id: int,
+               offset: Annotated[int, Query(ge=0)] = 0,
+               limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict[str, Any]:
+    """The located issues found while importing."""
+    return {"items": [issue_json(i) for i in intake.job_issues(ctx, principal, job_id, offset,
+                                                                 limit)]}
