@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from cyberfusion import __version__
-from cyberfusion.cli import admin, cases, demo, retention, system
+from cyberfusion.cli import admin, cases, demo, intake, retention, system
 from cyberfusion.cli.output import line, print_error
 from cyberfusion.cli.state import CliState, read_settings
 from cyberfusion.errors import CyberfusionError
@@ -29,7 +29,7 @@ HELP = (
 
 #: The order commands are listed in `--help`.
 ORDER = ("init", "serve", "demo", "audit", "retention", "org", "user", "token", "case",
-         "search")
+         "search", "import", "export")
 
 
 class GuardedGroup(TyperGroup):
@@ -95,6 +95,8 @@ app.add_typer(admin.user_app, name="user", rich_help_panel=_DATA)
 app.add_typer(admin.token_app, name="token", rich_help_panel=_DATA)
 app.add_typer(cases.case_app, name="case", rich_help_panel=_ANALYSE)
 app.command("search", rich_help_panel=_ANALYSE)(cases.search_command)
+app.command("import", rich_help_panel=_ANALYSE)(intake.import_command)
+app.command("export", rich_help_panel=_ANALYSE)(intake.export_command)
 
 
 def run() -> None:

@@ -114,6 +114,7 @@ class Occurrence:
     key: str
     role: str = ""
     comment: str = ""
+    warninglists: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -200,7 +200,9 @@ def case_to_json(case: Case, with_observables: bool = True) -> dict[str, Any]:
     }
     if with_observables:
         doc["observables"] = [{"type": o.type, "value": o.value, "role": o.role,
-                               "comment": o.comment} for o in case.occurrences]
+                               "comment": o.comment,
+                               "warninglists": [w for w in o.warninglists.split("; ") if w]}
+                              for o in case.occurrences]
     return doc
 
 

@@ -86,15 +86,15 @@ def codec_for(name: str | None, head: bytes, filename: str) -> type[base.Codec]:
 
 
 def submit(ctx: Context, principal: Principal, filename: str, stream: BinaryIO,
-           options: ImportOptions) -> ImportJob:
-    """Keep the upload in the data folder and record a pending job."""
+           options: ImportOptions, hold: bool = False) -> ImportJob:
+    """Keep the upload in the data folder and record a job (held ones wait for `release`)."""
     require(principal, Permission.CASE_WRITE)
     defaults_for(ctx, principal, options)
     folder = ctx.settings.data_dir / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}{Path(filename).suffix[:16]}"
     digest, size, head = _save(stream, path)
-    return _record(ctx, principal, filename, path, digest, size, head, options)
+    return _record(ctx, principal, filename, path, digest, size, head, options, hold)
 
 
 def submit_path(ctx: Context, principal: Principal, path: Path,
@@ -113,7 +113,7 @@ def submit_path(ctx: Context, principal: Principal, path: Path,
 
 
 def _record(ctx: Context, principal: Principal, filename: str, path: Path, digest: str,
-            size: int, head: bytes, options: ImportOptions) -> ImportJob:
+            size: int, head: bytes, options: ImportOptions, hold: bool = False) -> ImportJob:
     """Sniff the format and store the pending job with its stated defaults."""
     defaults = defaults_for(ctx, principal, options)
     codec = codec_for(options.codec, head, filename)
@@ -124,7 +124,7 @@ def _record(ctx: Context, principal: Principal, filename: str, path: Path, diges
                                 codec=codec.name, filename=Path(filename).name[:300],
                                 path=str(path), sha256=digest, size_bytes=size,
                                 defaults={**stored, "review_by": defaults.review_by.isoformat()},
-                                now=ctx.now())
+                                now=ctx.now(), status="held" if hold else "pending")
         audit.record(tx, ctx, principal, AuditAction.IMPORT_SUBMIT, "import", job.id,
                      principal.org_id, {"file": job.filename, "sha256": digest, "bytes": size,
                                         "codec": codec.name})
@@ -228,6 +228,34 @@ def job_issues(ctx: Context, principal: Principal, job_id: int, offset: int = 0,
         return tx.imports.issues(job_id, max(0, offset), min(limit, 1000))
 
 
+def release_job(ctx: Context, principal: Principal, job_id: int) -> ImportJob:
+    """The submitter confirms a held job after its preview: it becomes pending."""
+    get_job(ctx, principal, job_id)
+    with ctx.db.write() as tx:
+        if not tx.imports.set_status(job_id, "held", "pending"):
+            raise InvalidInput("not waiting for confirmation", [Issue("job", "already started")])
+        job = tx.imports.get(job_id)
+    assert job is not None
+    return job
+
+
+def discard_job(ctx: Context, principal: Principal, job_id: int) -> None:
+    """Drop a held job and its kept file."""
+    job = get_job(ctx, principal, job_id)
+    with ctx.db.write() as tx:
+        if not tx.imports.set_status(job_id, "held", "discarded"):
+            raise InvalidInput("not waiting for confirmation", [Issue("job", "already started")])
+    Path(job.path).unlink(missing_ok=True)
+
+
+def preview_job(ctx: Context, principal: Principal, job_id: int, limit: int = 50) -> Preview:
+    """Decode the start of a held job's file to show what it would create."""
+    job = get_job(ctx, principal, job_id)
+    with open(job.path, "rb") as stream:
+        return _preview(base.CODECS[job.codec], stream, job.filename,
+                        _stored_defaults(ctx, job), limit)
+
+
 @dataclass
 class Preview:
     """What an upload would create, and under which handling, before anything is written."""
@@ -248,7 +276,13 @@ def preview(ctx: Context, principal: Principal, filename: str, stream: BinaryIO,
     defaults = defaults_for(ctx, principal, options)
     head = stream.read(_HEAD)
     stream.seek(0)
-    codec = codec_for(options.codec, head, filename)
+    return _preview(codec_for(options.codec, head, filename), stream, filename, defaults, limit)
+
+
+def _preview(codec: type[base.Codec], stream: BinaryIO, filename: str, defaults: ImportDefaults,
+             limit: int) -> Preview:
+    """Decode batches until `limit` cases or 20,000 objects have been seen."""
+    base.load_builtins()
     result = Preview(codec.name)
     for batch in codec().decode(stream, filename, defaults):
         result.objects += len(batch.objects)
@@ -265,5 +299,6 @@ def preview(ctx: Context, principal: Principal, filename: str, stream: BinaryIO,
     return result
 
 
-__all__ = ["ImportOptions", "LandCounts", "Preview", "get_job", "job_issues", "list_jobs",
-           "preview", "recover", "run", "run_pending", "submit", "submit_path"]
+__all__ = ["ImportOptions", "LandCounts", "Preview", "discard_job", "get_job", "job_issues",
+           "list_jobs", "preview", "preview_job", "recover", "release_job", "run", "run_pending",
+           "submit", "submit_path"]

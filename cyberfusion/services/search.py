@@ -44,6 +44,7 @@ class SearchAnswer:
     observable: Observable
     full: list[FullMatch] = field(default_factory=list)
     hits: list[HitMatch] = field(default_factory=list)
+    warninglists: list[str] = field(default_factory=list)
 
 
 def parse_query(value: str, obs_type: str | None) -> Observable:
@@ -67,6 +68,8 @@ def search_value(
     with ctx.db.write() as tx:
         matches = tx.cases.match_keys([observable.key], principal.org, ctx.now())
         answer = _answer(tx, ctx, principal, observable, matches)
+        flags = tx.observables.warninglists_of([observable.key]).get(observable.key, "")
+        answer.warninglists.extend(w for w in flags.split("; ") if w)
         audit.record(tx, ctx, principal, AuditAction.SEARCH, "observable", observable.key,
                      None, {"type": observable.type.value, "purpose": purpose,
                             "full": len(answer.full), "hits": len(answer.hits)})

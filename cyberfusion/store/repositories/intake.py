@@ -70,9 +70,9 @@ class ImportJobRepo:
 
     def create(self, *, owner_org_id: str, user_id: int | None, codec: str, filename: str,
                path: str, sha256: str, size_bytes: int, defaults: dict[str, Any],
-               now: datetime) -> ImportJob:
-        """Record a pending job."""
-        row = ImportJobRow(owner_org_id=owner_org_id, user_id=user_id, status="pending",
+               now: datetime, status: str = "pending") -> ImportJob:
+        """Record a job: pending (to run) or held (awaiting the submitter's confirmation)."""
+        row = ImportJobRow(owner_org_id=owner_org_id, user_id=user_id, status=status,
                            codec=codec, filename=filename, path=path, sha256=sha256,
                            size_bytes=size_bytes, bytes_done=0, defaults=json.dumps(defaults),
                            created=0, updated=0, unchanged=0, flagged=0, rejected=0,
@@ -118,6 +118,12 @@ class ImportJobRepo:
         if kept:
             self.session.execute(insert(ImportIssueRow), kept)
         row.issue_count += len(issues)
+
+    def set_status(self, job_id: int, expected: str, status: str) -> bool:
+        """Move a job from `expected` to `status`; False if it was not in `expected`."""
+        result = self.session.execute(update(ImportJobRow).where(
+            ImportJobRow.id == job_id, ImportJobRow.status == expected).values(status=status))
+        return bool(getattr(result, "rowcount", 0))
 
     def finish(self, job_id: int, status: str, now: datetime, error: str = "") -> None:
         """Mark the job done or failed."""

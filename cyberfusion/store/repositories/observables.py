@@ -91,7 +91,7 @@ class ObservableRepo:
         )
         for occ, obs in self.session.execute(query):
             result[occ.case_id].append(
-                Occurrence(obs.type, obs.value, obs.key, occ.role, occ.comment)
+                Occurrence(obs.type, obs.value, obs.key, occ.role, occ.comment, obs.warninglists)
             )
         return result
 

@@ -21,7 +21,8 @@ def answer_json(answer: search.SearchAnswer) -> dict[str, Any]:
     """A search answer; the same keys whether or not anything matched."""
     obs = answer.observable
     return {
-        "query": {"type": obs.type.value, "value": obs.value},
+        "query": {"type": obs.type.value, "value": obs.value,
+                  "warninglists": answer.warninglists},
         "cases": [{"id": m.case_id, "title": m.title, "owner": m.owner_org_id, "role": m.role,
                    "crime_type": m.crime_type} for m in answer.full],
         "hits": [{"owner": h.owner_org_id, "reference": h.reference,
