@@ -16,7 +16,7 @@ from cyberfusion.services.context import Context
 from cyberfusion.web import problems
 from cyberfusion.web.api import audit, cases, imports, search, system
 from cyberfusion.web.middleware import BodyLimit, SecurityHeaders
-from cyberfusion.web.ui import import_pages, pages
+from cyberfusion.web.ui import case_form, import_pages, pages
 
 STATIC = Path(__file__).parent / "ui" / "static"
 
@@ -71,6 +71,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.state.ctx = ctx
     problems.install(app, html=pages.render_error)
     app.include_router(api_router())
+    app.include_router(case_form.router)
     app.include_router(pages.router)
     app.include_router(import_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -105,3 +105,36 @@ def test_audit_page_for_auditors_and_logout(client: TestClient, world: World) ->
 
 def test_open_redirect_is_refused(client: TestClient) -> None:
     assert 'name="next" value="/"' in client.get("/login", params={"next": "//evil.example"}).text
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def test_case_form_stores_a_case_and_guesses_types(client: TestClient, world: World) -> None:
+    login(client, "fr-cyber.analyst")
+    token = _csrf(client.get("/cases/new").text)
+    form = {"csrf_token": token, "title": "Sextortion wave", "crime_type": "sextortion",
+            "countries": "fr, be", "summary": "Mails demand bitcoin.", "tlp": "amber",
+            "release": "country:FR, country:BE", "hit_policy": "hit", "purpose": "investigation",
+            "observables": "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq ransom wallet\n"
+                           "email extort[@]mailbox.example sender address"}
+    response = client.post("/cases/new", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    html = client.get(response.headers["location"]).text
+    assert "Sextortion wave" in html and "extort@mailbox.example" in html
+    assert "sender address" in html and "btc_wallet" in html
+
+
+def test_case_form_shows_located_problems_and_keeps_input(client: TestClient) -> None:
+    login(client, "fr-cyber.analyst")
+    token = _csrf(client.get("/cases/new").text)
+    form = {"csrf_token": token, "title": "Bad", "crime_type": "bec", "tlp": "amber",
+            "release": "members", "hit_policy": "hit", "purpose": "investigation",
+            "observables": "iban DE89370400440532013001 mule account"}
+    response = client.post("/cases/new", data=form)
+    assert response.status_code == 422
+    assert "observables[0].value" in response.text and "mod 97" in response.text
+    assert "DE89370400440532013001" in response.text

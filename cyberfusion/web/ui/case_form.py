@@ -1,0 +1,84 @@
+"""The case submission form: the same case document as the API, built from form fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from cyberfusion.domain.handling import TLP, HitPolicy, Purpose
+from cyberfusion.domain.model import CrimeType
+from cyberfusion.domain.observables import guess_type, refang
+from cyberfusion.errors import InvalidInput
+from cyberfusion.formats.case_json import parse_case
+from cyberfusion.services import cases
+from cyberfusion.web.deps import CtxDep
+from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
+from cyberfusion.web.ui.render import page
+
+router = APIRouter(include_in_schema=False)
+BLANK = {"title": "", "crime_type": "other", "countries": "", "first_seen": "", "last_seen": "",
+         "victim_count": 0, "summary": "", "observables": "", "tlp": "amber",
+         "release": "members", "exclude": "", "partners": "", "hit_policy": "hit",
+         "purpose": "investigation", "grading": "", "personal_data": False}
+
+
+def _form_page(request: Request, principal: Any, form: dict[str, Any],
+               issues: list[Any], status: int = 200) -> Response:
+    return page(request, "case_new.html", TLP(form.get("tlp") or "amber")
+                if form.get("tlp") in {t.value for t in TLP} else TLP.AMBER, principal,
+                status=status, form=form, issues=issues, crime_types=list(CrimeType),
+                tlps=list(TLP), policies=list(HitPolicy), purposes=list(Purpose))
+
+
+@router.get("/cases/new")
+def new_case(request: Request, principal: UiPrincipal) -> Response:
+    """An empty submission form."""
+    return _form_page(request, principal, dict(BLANK), [])
+
+
+@router.post("/cases/new")
+async def submit_case(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
+    """Store the case, or show the form again with every located problem."""
+    data = await request.form()
+    form = {**BLANK, **{k: str(v) for k, v in data.items()}}
+    form["personal_data"] = data.get("personal_data") == "1"
+    check_csrf(request, ctx, str(data.get("csrf_token", "")))
+    try:
+        draft = parse_case(document(form), ctx.now().date(), ctx.settings.review_years)
+        case = cases.create_case(ctx, principal, draft)
+    except InvalidInput as exc:
+        return _form_page(request, principal, form, exc.issues, status=422)
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+def _list(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("\n", ",").split(",") if p.strip()]
+
+
+def document(form: dict[str, Any]) -> dict[str, Any]:
+    """The case document (as the API takes it) for the form's fields."""
+    count = str(form.get("victim_count") or "0")
+    return {
+        "title": form["title"], "crime_type": form["crime_type"], "summary": form["summary"],
+        "countries": [c.upper() for c in _list(form["countries"])],
+        "first_seen": form["first_seen"] or None, "last_seen": form["last_seen"] or None,
+        "victims": {"count": int(count) if count.isdigit() else -1},
+        "handling": {"tlp": form["tlp"], "release": _list(form["release"]),
+                     "exclude": _list(form["exclude"]), "partners": _list(form["partners"]),
+                     "hit_policy": form["hit_policy"], "purpose": form["purpose"],
+                     "grading": form["grading"], "personal_data": bool(form["personal_data"])},
+        "observables": [observable_line(line) for line in form["observables"].splitlines()
+                        if line.strip()],
+    }
+
+
+def observable_line(line: str) -> dict[str, str]:
+    """`type value role…` or `value role…` (type guessed) as an observable entry."""
+    first, _, rest = line.strip().partition(" ")
+    guessed = guess_type(refang(first))
+    if guessed is None and rest:
+        value, _, role = rest.strip().partition(" ")
+        return {"type": first, "value": value, "role": role.strip()}
+    return {"type": guessed.value if guessed else "", "value": first, "role": rest.strip()}
