@@ -25,8 +25,9 @@ from cyberfusion.store.repositories.intake import ImportJob
 
 def import_command(
     cli: typer.Context,
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", exists=True, dir_okay=False,
-                                                help="Files to import.", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(
+        metavar="FILE...", exists=True, show_default=False,
+        help="Files to import, or MISP feed folders (manifest.json + events).")],
     as_user: AsUser,
     format: Annotated[str | None, typer.Option(
         "--format", help="Input format (stix, misp, csv, text …); guessed when omitted.",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any, BinaryIO
 
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose, parse_tlp, validate_handling
-from cyberfusion.domain.intake import ImportDefaults, ImportIssue, handling_for
+from cyberfusion.domain.intake import Batch, ImportDefaults, ImportIssue, handling_for
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound
@@ -102,6 +103,8 @@ def submit_path(ctx: Context, principal: Principal, path: Path,
     """Record a pending job for a local file, read in place (CLI imports of big files)."""
     require(principal, Permission.CASE_WRITE)
     defaults_for(ctx, principal, options)
+    if path.is_dir():
+        return _record_feed(ctx, principal, path, options)
     digest, size, head = hashlib.sha256(), 0, b""
     with path.open("rb") as handle:
         while chunk := handle.read(1024 * 1024):
@@ -110,6 +113,21 @@ def submit_path(ctx: Context, principal: Principal, path: Path,
             size += len(chunk)
     return _record(ctx, principal, path.name, path.resolve(), digest.hexdigest(), size, head,
                    options)
+
+
+def _record_feed(ctx: Context, principal: Principal, folder: Path,
+                 options: ImportOptions) -> ImportJob:
+    """A MISP feed folder (`manifest.json` plus event files) as one job."""
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        raise InvalidInput("not a MISP feed folder",
+                           [Issue(str(folder), "a feed folder holds manifest.json")])
+    digest = hashlib.sha256(manifest.read_bytes()).hexdigest()
+    size = sum(p.stat().st_size for p in folder.glob("*.json"))
+    feed = ImportOptions(codec="misp", tlp=options.tlp, release=options.release,
+                         partners=options.partners, hit_policy=options.hit_policy,
+                         purpose=options.purpose)
+    return _record(ctx, principal, folder.name, folder.resolve(), digest, size, b"", feed)
 
 
 def _record(ctx: Context, principal: Principal, filename: str, path: Path, digest: str,
@@ -170,14 +188,27 @@ def _land_all(ctx: Context, job: ImportJob, progress: Progress | None) -> None:
     codec = base.CODECS[job.codec]()
     defaults = _stored_defaults(ctx, job)
     matcher = matcher_for(ctx)
-    with open(job.path, "rb") as stream:
-        for batch in codec.decode(stream, job.filename, defaults):
+    with _batches(codec, Path(job.path), job.filename, defaults) as batches:
+        for batch in batches:
             with ctx.db.write() as tx:
                 lander = Lander(tx, defaults, job.user_id, job.id, ctx.now(), matcher)
                 counts = lander.land(batch)
                 tx.imports.progress(job.id, batch.bytes_read, counts.as_dict(), batch.issues)
             if progress:
                 progress(batch.bytes_read, job.size_bytes)
+
+
+@contextmanager
+def _batches(codec: base.Codec, path: Path, name: str,
+             defaults: ImportDefaults) -> Iterator[Iterator[Batch]]:
+    """Decoded batches of a file, or of a MISP feed folder."""
+    if path.is_dir():
+        from cyberfusion.formats.misp.decode import decode_feed_folder
+
+        yield decode_feed_folder(path, defaults)
+        return
+    with path.open("rb") as stream:
+        yield codec.decode(stream, name, defaults)
 
 
 def _stored_defaults(ctx: Context, job: ImportJob) -> ImportDefaults:
