@@ -1,0 +1,87 @@
+"""Free-text IOC extraction: every observable type, fanged or defanged, with its sentence.
+
+`extract(text)` finds candidates family by family (see `scanner`), validates each with the
+domain normaliser (so checksums decide wallets, and a 64-hex digest is a sha256, never a
+wallet) and resolves overlaps: a value inside a URL, e-mail address, user agent, ssdeep
+hash or file name belongs to that container. URL and e-mail containers then yield derived
+values: the URL's host, domains named in its path and query (redirect targets), the
+e-mail's domain; `ExtractOptions` switches each derivation off.
+
+Decisions for free text: phone numbers need a `+` (E.164); 32 hex digits are md5 unless
+"ja3" is written just before them; `a.b.c.d` after "version"/"v"/"build" is not an IP;
+a name ending in a common file extension (`invoice.zip`) is a file name, not a domain;
+an IPv4 CIDR with host bits set (`10.1.2.3/24`) is read as the address; a host name
+counts only with an IANA top-level domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cyberfusion.domain.observables import ObservableType
+from cyberfusion.formats.text import patterns as P
+from cyberfusion.formats.text.scanner import Scanner
+
+#: Longest context kept per hit, in characters.
+CONTEXT_MAX = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """One observable found in text: canonical value, key, span and the sentence around it."""
+
+    type: ObservableType
+    value: str
+    key: str
+    start: int
+    end: int
+    context: str
+    derived: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """Which derived values to add, and which types to return (None: all)."""
+
+    url_hosts: bool = True
+    url_paths: bool = True
+    url_queries: bool = True
+    email_domains: bool = True
+    types: frozenset[ObservableType] | None = None
+
+
+DEFAULT_OPTIONS = ExtractOptions()
+
+
+def context_of(text: str, start: int, end: int, limit: int = CONTEXT_MAX) -> str:
+    """The sentence (or line) around `text[start:end]`, whitespace collapsed, at most ~limit."""
+    low = max(0, start - P.CONTEXT_REACH)
+    left = text[low:start]
+    cut = max(left.rfind("\n"), left.rfind(". "), left.rfind("! "), left.rfind("? "))
+    begin = low + cut + 1 if cut >= 0 else low
+    right = text[end : end + P.CONTEXT_REACH]
+    stops = [i for i in (right.find("\n"), right.find(". "), right.find("! "),
+                         right.find("? ")) if i >= 0]
+    finish = end + (min(stops) + 1 if stops else len(right))
+    if finish - begin > limit:
+        spare = max(limit - (end - start), 0) // 2
+        begin, finish = max(begin, start - spare), min(finish, end + spare)
+    return " ".join(text[begin:finish].split())
+
+
+def extract(text: str, options: ExtractOptions = DEFAULT_OPTIONS) -> list[Extracted]:
+    """Every observable in `text`, in order of position, each with its sentence."""
+    scanner = Scanner(text, options.url_hosts, options.url_paths, options.url_queries,
+                      options.email_domains)
+    wanted = options.types
+    seen: set[tuple[ObservableType, str, int]] = set()
+    found: list[Extracted] = []
+    for hit in sorted(scanner.run(), key=lambda h: (h.start, h.derived, h.end)):
+        obs = hit.obs
+        mark = (obs.type, obs.value, hit.start)
+        if mark in seen or (wanted is not None and obs.type not in wanted):
+            continue
+        seen.add(mark)
+        found.append(Extracted(obs.type, obs.value, obs.key, hit.start, hit.end,
+                               context_of(text, hit.start, hit.end), hit.derived))
+    return found
