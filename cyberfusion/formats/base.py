@@ -93,7 +93,10 @@ def load_builtins() -> None:
 
 
 #: Modules whose import registers the built-in codecs and exporters.
-BUILTIN_MODULES: tuple[str, ...] = ()
+BUILTIN_MODULES: tuple[str, ...] = (
+    "cyberfusion.formats.stix", "cyberfusion.formats.misp",
+    "cyberfusion.formats.csv_codec", "cyberfusion.formats.text.codec",
+)
 
 
 def sniff(head: bytes, filename: str) -> type[Codec] | None:

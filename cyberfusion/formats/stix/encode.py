@@ -1,0 +1,262 @@
+"""The STIX 2.1 exporter: a bundle (section 8, docs.oasis-open.org/cti/stix/v2.1/os), streamed.
+
+A case whose source objects were kept is written with those objects exactly as imported,
+provided each is marked at least as strictly as the case (otherwise passing them on would
+widen our handling); if none of them is a report or grouping, a generated report names them.
+Any other case is written as generated objects with deterministic
+(UUIDv5) ids: the owner's identity, a report, an indicator per observable that a STIX
+pattern can state, a custom SCO for the others, the TLP 2.0 marking definitions and our
+handling extension on every generated object.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from cyberfusion.domain.handling import TLP
+from cyberfusion.domain.intake import stricter
+from cyberfusion.domain.model import Case, Occurrence
+from cyberfusion.formats.base import ExportContext, Exporter, register_exporter
+from cyberfusion.formats.stix.extension import (
+    EXTENSION_ID,
+    ID_NAMESPACE,
+    extension_definition,
+    handling_extension,
+    project_identity,
+    read_extension,
+)
+from cyberfusion.formats.stix.markings import (
+    TLP2_IDS,
+    MarkingIndex,
+    marking_refs,
+    tlp2_marking_definition,
+)
+from cyberfusion.formats.stix.values import (
+    VALUE_EXTENSION_ID,
+    pattern_for,
+    value_extension_definition,
+    value_sco,
+)
+
+_CHUNK = 1 << 16
+_DEFINITIONS = frozenset({"marking-definition", "extension-definition"})
+_CASE_TYPES = frozenset({"report", "grouping"})
+_INDICATOR_TYPES = frozenset({"anomalous-activity", "anonymization", "benign", "compromised",
+                              "malicious-activity", "attribution", "unknown"})
+
+
+@register_exporter
+class StixExporter(Exporter):
+    """Cases as one STIX 2.1 bundle."""
+
+    name = "stix21"
+    media_type = "application/stix+json;version=2.1"
+    extension = "json"
+
+    def export(self, cases: Iterable[Case], context: ExportContext) -> Iterator[bytes]:
+        """Yield the bundle in chunks: its head, then the objects one by one, then its end."""
+        writer = _Writer()
+        yield b'{"type":"bundle","id":"bundle--' + str(uuid.uuid4()).encode() + b'","objects":['
+        for case in cases:
+            stored = context.source_objects.get(case.id) or []
+            if stored and passes_on(case, stored):
+                objects: Iterable[dict[str, Any]] = kept(case, context, writer, stored)
+            else:
+                objects = generated(case, context, writer, stored)
+            for obj in objects:
+                chunk = writer.add(obj)
+                if chunk:
+                    yield chunk
+        yield writer.rest() + b"]}"
+
+
+class _Writer:
+    """Serialises objects once each (by id and version), in chunks of about 64 KiB."""
+
+    def __init__(self) -> None:
+        self.written: set[tuple[str, str]] = set()
+        self.buffer = bytearray()
+        self.first = True
+
+    def has(self, ident: str) -> bool:
+        """True if some version of `ident` was written."""
+        return (ident, "") in self.written
+
+    def add(self, obj: dict[str, Any]) -> bytes:
+        """Write an object once per version; return a chunk when 64 KiB are ready."""
+        version = str(obj.get("modified") or obj.get("created") or "")
+        mark = (str(obj.get("id")), version)
+        if mark in self.written:
+            return b""
+        self.written.add(mark)
+        self.written.add((mark[0], ""))
+        if not self.first:
+            self.buffer += b","
+        self.first = False
+        self.buffer += orjson.dumps(obj)
+        return self.rest() if len(self.buffer) >= _CHUNK else b""
+
+    def rest(self) -> bytes:
+        """What is buffered, emptied."""
+        data, self.buffer = bytes(self.buffer), bytearray()
+        return data
+
+
+def passes_on(case: Case, stored: list[dict[str, Any]]) -> bool:
+    """True if each kept object is marked at least as strictly as the case (section 7.2)."""
+    # Marking and extension definitions are vocabulary and always pass; an unmarked object
+    # passes only when the case is TLP:CLEAR; one marked with the bogus AMBER+STRICT id
+    # never does (a recipient would not read it as TLP).
+    wanted = case.handling.tlp
+    if wanted is TLP.CLEAR:
+        return True
+    markings = MarkingIndex()
+    for obj in stored:
+        if obj.get("type") == "marking-definition":
+            markings.learn(obj)
+    for obj in stored:
+        if obj.get("type") in _DEFINITIONS:
+            continue
+        tlp, bogus = markings.strictest(marking_refs(obj))
+        tlp = _with_extension(tlp, obj)
+        if bogus or tlp is None or stricter(tlp, wanted) is not tlp:
+            return False
+    return True
+
+
+def _with_extension(tlp: TLP | None, obj: dict[str, Any]) -> TLP | None:
+    """The TLP our handling extension states on the object, if stricter."""
+    extensions = obj.get("extensions")
+    if not isinstance(extensions, dict) or EXTENSION_ID not in extensions:
+        return tlp
+    source, problems = read_extension(extensions[EXTENSION_ID])
+    if source is None or problems or source.tlp is None:
+        return tlp
+    return stricter(tlp, source.tlp) if tlp else source.tlp
+
+
+def kept(case: Case, context: ExportContext, writer: _Writer,
+         stored: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The kept objects as imported; a case kept without a report gets one naming them."""
+    yield from stored
+    if any(obj.get("type") in _CASE_TYPES for obj in stored):
+        return
+    yield from _definitions(case, writer)
+    owner = _identity(case.owner_org_id, context)
+    yield owner
+    names = [owner["id"]] + [o["id"] for o in stored if isinstance(o.get("id"), str)]
+    yield _report(case, _common(case, owner["id"]), list(dict.fromkeys(names)))
+
+
+def _definitions(case: Case, writer: _Writer) -> Iterator[dict[str, Any]]:
+    """Our extension definition (and its creator) and the case's TLP 2.0 marking, once."""
+    if not writer.has(EXTENSION_ID):
+        yield project_identity()
+        yield extension_definition()
+    if not writer.has(TLP2_IDS[case.handling.tlp]):
+        yield tlp2_marking_definition(case.handling.tlp)
+
+
+def generated(case: Case, context: ExportContext, writer: _Writer,
+              stored: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The objects that state one case: shared definitions first, then its own objects."""
+    yield from _definitions(case, writer)
+    owner = _identity(case.owner_org_id, context)
+    yield owner
+    common = _common(case, owner["id"])
+    refs: list[str] = [owner["id"]]
+    for occurrence in case.occurrences:
+        obj = _indicator(case, occurrence, common) or value_sco(occurrence.type, occurrence.value)
+        if obj is None:
+            continue
+        if obj["type"] == "x-cyberfusion-value" and not writer.has(VALUE_EXTENSION_ID):
+            yield value_extension_definition()
+        refs.append(obj["id"])
+        yield obj
+    report = _report(case, common, refs)
+    yield report
+    for source in stored:
+        if source.get("type") in _CASE_TYPES and isinstance(source.get("id"), str):
+            yield _derived_from(case, common, report["id"], source["id"])
+
+
+def _uuid(name: str) -> str:
+    """Deterministic id: UUIDv5 (SHA-1) bits in the UUIDv4 form STIX 2.1 asks of non-SCOs."""
+    return str(uuid.UUID(bytes=uuid.uuid5(ID_NAMESPACE, name).bytes, version=4))
+
+
+def _stamp(moment: datetime | None) -> str:
+    """A STIX timestamp precise to the millisecond, in UTC."""
+    moment = (moment or datetime.now(UTC)).astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _identity(org_id: str, context: ExportContext) -> dict[str, Any]:
+    """The owner organisation as an identity (section 4.5), with a deterministic id."""
+    return {
+        "type": "identity", "spec_version": "2.1", "id": f"identity--{_uuid(f'org:{org_id}')}",
+        "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+        "name": context.org_names.get(org_id, org_id), "identity_class": "organization",
+    }
+
+
+def _common(case: Case, owner_id: str) -> dict[str, Any]:
+    """Properties every generated object of the case shares: creator, times, markings."""
+    created = _stamp(case.created_at)
+    return {
+        "spec_version": "2.1", "created_by_ref": owner_id, "created": created,
+        "modified": max(created, _stamp(case.updated_at or case.created_at)),
+        "object_marking_refs": [TLP2_IDS[case.handling.tlp]],
+        "extensions": {EXTENSION_ID: handling_extension(case.handling)},
+    }
+
+
+def _indicator(case: Case, occ: Occurrence, common: dict[str, Any]) -> dict[str, Any] | None:
+    """An indicator (section 4.7) whose pattern states the observable, if STIX can."""
+    pattern = pattern_for(occ.type, occ.value)
+    if pattern is None:
+        return None
+    ident = f"indicator--{_uuid(f'case:{case.owner_org_id}:{case.id}:{occ.key}')}"
+    valid_from = common["created"]
+    if case.first_seen is not None:
+        valid_from = f"{case.first_seen.isoformat()}T00:00:00Z"
+    obj: dict[str, Any] = {
+        "type": "indicator", "id": ident, **common, "name": f"{occ.type} {occ.value}"[:250],
+        "description": _describe(occ), "pattern": pattern, "pattern_type": "stix",
+        "pattern_version": "2.1", "valid_from": valid_from,
+    }
+    if occ.role in _INDICATOR_TYPES:
+        obj["indicator_types"] = [occ.role]
+    return obj
+
+
+def _describe(occ: Occurrence) -> str:
+    """An indicator's description: the observable's role and comment."""
+    parts = [f"Role: {occ.role}." if occ.role else "", occ.comment]
+    return " ".join(p for p in parts if p) or f"{occ.type} observed in the case"
+
+
+def _report(case: Case, common: dict[str, Any], refs: list[str]) -> dict[str, Any]:
+    """The case as a report (section 4.16) with a deterministic id."""
+    ident = f"report--{_uuid(f'case:{case.owner_org_id}:{case.id}')}"
+    obj: dict[str, Any] = {
+        "type": "report", "id": ident, **common, "name": case.title,
+        "published": common["modified"], "report_types": ["threat-report"],
+        "labels": [case.crime_type.value], "object_refs": refs,
+    }
+    if case.summary:
+        obj["description"] = case.summary
+    return obj
+
+
+def _derived_from(case: Case, common: dict[str, Any], ours: str,
+                  source: str) -> dict[str, Any]:
+    """A `derived-from` relationship (section 5.1) from our report to the source's."""
+    ident = f"relationship--{_uuid(f'case:{case.owner_org_id}:{case.id}:from:{source}')}"
+    return {"type": "relationship", "id": ident, **common, "relationship_type": "derived-from",
+            "source_ref": ours, "target_ref": source}

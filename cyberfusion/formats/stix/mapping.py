@@ -1,0 +1,237 @@
+"""What STIX 2.1 objects mean in our terms: observable values, entities, crime types.
+
+Cyber-observable objects are STIX 2.1 section 6, indicators section 4.7, reports section
+4.16 (docs.oasis-open.org/cti/stix/v2.1/os). A few custom SCOs that carry values we know
+(OpenCTI's `cryptocurrency-wallet`, `phone-number`, `user-agent`, `bank-account`; MISP's
+`x-misp-object-btc` and kin) are read too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from cyberfusion.domain.intake import IntakeEntity
+from cyberfusion.domain.model import CrimeType, EntityKind
+from cyberfusion.domain.observables import ObservableType
+from cyberfusion.formats.stix.patterns import Comparison
+from cyberfusion.formats.stix.values import VALUE_TYPE
+
+#: (observable type or "*" marker, raw value, where in the object) for one value.
+Value = tuple[str, str, str]
+
+#: `type:path` (quotes removed) -> our observable type; `ip4`/`ip6`/`wallet` are resolved
+#: by the value's shape (an address with a prefix length is a CIDR, a 0x… wallet is Ethereum).
+_PATTERN_PATHS: dict[str, str] = {
+    "ipv4-addr:value": "ip4",
+    "ipv6-addr:value": "ip6",
+    "domain-name:value": "domain",
+    "url:value": "url",
+    "email-addr:value": "email",
+    "email-message:from_ref.value": "email",
+    "email-message:sender_ref.value": "email",
+    "file:name": "file_name",
+    "autonomous-system:number": "asn",
+    "user-account:account_login": "username",
+    "network-traffic:extensions.http-request-ext.request_header.User-Agent": "user_agent",
+    "cryptocurrency-wallet:value": "wallet",
+    "phone-number:value": "phone",
+    "user-agent:value": "user_agent",
+    "bank-account:iban": "iban",
+}
+
+_HASHES = {"MD5": "md5", "SHA1": "sha1", "SHA256": "sha256", "SHA512": "sha512",
+           "SSDEEP": "ssdeep"}
+
+#: SCO type -> (property, observable type) for objects that carry one value.
+_SCO_VALUES: dict[str, tuple[str, str]] = {
+    "ipv4-addr": ("value", "ip4"),
+    "ipv6-addr": ("value", "ip6"),
+    "domain-name": ("value", "domain"),
+    "url": ("value", "url"),
+    "email-addr": ("value", "email"),
+    "autonomous-system": ("number", "asn"),
+    "user-account": ("account_login", "username"),
+    "cryptocurrency-wallet": ("value", "wallet"),
+    "phone-number": ("value", "phone"),
+    "user-agent": ("value", "user_agent"),
+    "bank-account": ("iban", "iban"),
+    "x-misp-object-btc": ("x_misp_value", "btc_wallet"),
+    "x-misp-object-xmr": ("x_misp_value", "xmr_wallet"),
+    "x-misp-object-iban": ("x_misp_value", "iban"),
+    "x-misp-object-user-agent": ("x_misp_value", "user_agent"),
+    "x-misp-object-phone-number": ("x_misp_value", "phone"),
+}
+
+#: Object types whose objects may yield values: SCOs above, `file` and our custom SCO.
+VALUE_TYPES = frozenset(_SCO_VALUES) | {"file", VALUE_TYPE}
+_OUR_TYPES = frozenset(t.value for t in ObservableType)
+
+
+def _hash_type(name: str) -> str | None:
+    """Our digest type for a STIX hash name (`SHA-256`, `'SHA256'`, `md5`)."""
+    return _HASHES.get(name.upper().replace("-", "").replace("_", ""))
+
+
+def resolve_type(kind: str, value: str) -> str:
+    """Settle the shape-dependent kinds: CIDR versus address, which wallet."""
+    if kind in ("ip4", "ip6"):
+        _, slash, prefix = value.partition("/")
+        if not slash:
+            return "ipv4" if kind == "ip4" else "ipv6"
+        full = "32" if kind == "ip4" else "128"
+        return ("ipv4" if kind == "ip4" else "ipv6") if prefix.strip() == full else "cidr"
+    if kind == "wallet":
+        text = value.strip()
+        if text[:2].lower() == "0x":
+            return "eth_wallet"
+        return "xmr_wallet" if len(text) in (95, 106) else "btc_wallet"
+    return kind
+
+
+def strip_full_prefix(obs_type: str, value: str) -> str:
+    """`1.2.3.4/32` is the address `1.2.3.4` (a host route, STIX 2.1 section 6.8)."""
+    if obs_type in ("ipv4", "ipv6") and "/" in value:
+        return value.partition("/")[0]
+    return value
+
+
+def pattern_values(comparisons: Iterable[Comparison]) -> list[Value]:
+    """The values a simple pattern names, for the object paths we know."""
+    found: list[Value] = []
+    for obj_type, path, literal in comparisons:
+        if obj_type == "file" and path.startswith("hashes."):
+            kind = _hash_type(path[7:])
+        else:
+            kind = _PATTERN_PATHS.get(f"{obj_type}:{path}")
+        if kind is not None:
+            found.append((kind, literal, f"{obj_type}:{path}"))
+    return found
+
+
+def sco_values(obj: dict[str, Any]) -> list[Value]:
+    """The values a cyber-observable object carries (section 6), for the types we know."""
+    otype = obj.get("type")
+    if otype == "file":
+        return _file_values(obj)
+    if otype == VALUE_TYPE:
+        kind, value = obj.get("kind"), obj.get("value")
+        if kind in _OUR_TYPES and isinstance(value, str):
+            return [(str(kind), value, "value")]
+        return []
+    spec = _SCO_VALUES.get(otype) if isinstance(otype, str) else None
+    if spec is None:
+        return []
+    raw = obj.get(spec[0])
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        return []
+    return [(spec[1], str(raw), spec[0])]
+
+
+def _file_values(obj: dict[str, Any]) -> list[Value]:
+    """A file's hashes (known algorithms) and its name (section 6.7)."""
+    found: list[Value] = []
+    hashes = obj.get("hashes")
+    if isinstance(hashes, dict):
+        for name, raw in hashes.items():
+            kind = _hash_type(str(name))
+            if kind is not None and isinstance(raw, str):
+                found.append((kind, raw, f"hashes.{name}"))
+    name = obj.get("name")
+    if isinstance(name, str):
+        found.append(("file_name", name, "name"))
+    return found
+
+
+# --- entities --------------------------------------------------------------------------------
+
+_ENTITY_KINDS = {
+    "attack-pattern": EntityKind.ATTACK_PATTERN,
+    "intrusion-set": EntityKind.INTRUSION_SET,
+    "malware": EntityKind.MALWARE,
+    "tool": EntityKind.TOOL,
+    "campaign": EntityKind.CAMPAIGN,
+    "threat-actor": EntityKind.THREAT_ACTOR,
+}
+ENTITY_TYPES = frozenset(_ENTITY_KINDS)
+_ATTACK_SOURCES = frozenset({"mitre-attack", "mitre-mobile-attack", "mitre-ics-attack"})
+
+
+def entity_of(obj: dict[str, Any], ref: str, modified: Any, revoked: bool) -> IntakeEntity | None:
+    """An ATT&CK-style SDO as an entity (sections 4.1, 4.2, 4.9, 4.11, 4.17, 4.18)."""
+    kind = _ENTITY_KINDS.get(obj["type"])
+    name = obj.get("name")
+    if kind is None or not isinstance(name, str) or not name.strip():
+        return None
+    if kind is EntityKind.MALWARE and "ransomware" in _strings(obj.get("malware_types")):
+        kind = EntityKind.RANSOMWARE
+    external_id, source = "", "stix"
+    references = obj.get("external_references")
+    for item in references if isinstance(references, list) else ():
+        if (isinstance(item, dict) and item.get("source_name") in _ATTACK_SOURCES
+                and isinstance(item.get("external_id"), str)):
+            external_id, source = item["external_id"], "mitre-attack"
+            break
+    aliases = _aliases(name, obj)
+    description = obj.get("description")
+    return IntakeEntity(ref, kind, name.strip(), aliases,
+                        description if isinstance(description, str) else "",
+                        external_id, source, modified, revoked)
+
+
+def _aliases(name: str, obj: dict[str, Any]) -> tuple[str, ...]:
+    """`aliases` and `x_mitre_aliases`, without the name itself and without repeats."""
+    seen = {name.strip().casefold()}
+    found: list[str] = []
+    for alias in [*_strings(obj.get("aliases")), *_strings(obj.get("x_mitre_aliases"))]:
+        text = alias.strip()
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            found.append(text)
+    return tuple(found)
+
+
+def _strings(value: object) -> list[str]:
+    """The strings of a list property (anything else reads as empty)."""
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, str)]
+
+
+# --- crime types -----------------------------------------------------------------------------
+
+#: Keywords in report_types/labels, most specific first.
+_CRIME_WORDS: tuple[tuple[str, CrimeType], ...] = (
+    ("ransomware", CrimeType.RANSOMWARE),
+    ("sextortion", CrimeType.SEXTORTION),
+    ("csam", CrimeType.CSAM),
+    ("child-sexual-abuse", CrimeType.CSAM),
+    ("business-email-compromise", CrimeType.BEC),
+    ("bec", CrimeType.BEC),
+    ("phishing", CrimeType.PHISHING),
+    ("ddos", CrimeType.DDOS),
+    ("denial-of-service", CrimeType.DDOS),
+    ("crypto-fraud", CrimeType.CRYPTO_FRAUD),
+    ("cryptocurrency-fraud", CrimeType.CRYPTO_FRAUD),
+    ("online-fraud", CrimeType.FRAUD),
+    ("fraud", CrimeType.FRAUD),
+    ("scam", CrimeType.FRAUD),
+    ("data-theft", CrimeType.DATA_THEFT),
+    ("data-breach", CrimeType.DATA_THEFT),
+    ("data-leak", CrimeType.DATA_THEFT),
+    ("intrusion", CrimeType.INTRUSION),
+    ("malware", CrimeType.MALWARE),
+)
+_SEPARATORS = re.compile(r"[\s_:=\"/]+")
+
+
+def crime_type_of(obj: dict[str, Any]) -> CrimeType:
+    """Guess the crime type from a report's `report_types` and `labels`, else OTHER."""
+    tokens = [_SEPARATORS.sub("-", t.strip().lower()).strip("-")
+              for t in [*_strings(obj.get("report_types")), *_strings(obj.get("labels"))]]
+    for word, crime in _CRIME_WORDS:
+        for token in tokens:
+            if token == word or (len(word) > 3 and word in token):
+                return crime
+    return CrimeType.OTHER

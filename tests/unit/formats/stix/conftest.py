@@ -1,0 +1,133 @@
+"""Helpers for the STIX codec tests: decode documents and collect what comes out."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from cyberfusion.domain.handling import TLP
+from cyberfusion.domain.intake import (
+    Batch,
+    ImportDefaults,
+    ImportIssue,
+    IntakeCase,
+    IntakeEntity,
+    Severity,
+    SourceObject,
+)
+from cyberfusion.domain.model import Case
+from cyberfusion.formats.stix import StixCodec
+
+FIXTURES = Path(__file__).parents[3] / "fixtures" / "stix"
+REVIEW_BY = date(2031, 1, 1)
+TS = "2026-03-01T10:00:00.000Z"
+
+
+def clear_defaults(org: str = "fr-cyber") -> ImportDefaults:
+    """Defaults that never tighten the source's TLP (so the source's markings show)."""
+    return ImportDefaults(org, REVIEW_BY, tlp=TLP.CLEAR)
+
+
+@dataclass
+class Decoded:
+    """Everything one decode produced."""
+
+    batches: list[Batch]
+    objects: list[SourceObject] = field(default_factory=list)
+    entities: list[IntakeEntity] = field(default_factory=list)
+    cases: list[IntakeCase] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for batch in self.batches:
+            self.objects += batch.objects
+            self.entities += batch.entities
+            self.cases += batch.cases
+            self.issues += batch.issues
+
+    def by_ref(self) -> dict[str, SourceObject]:
+        return {o.ref: o for o in self.objects}
+
+    def case(self, ref: str) -> IntakeCase:
+        return next(c for c in self.cases if c.ref == ref)
+
+    def severities(self, severity: Severity) -> list[ImportIssue]:
+        return [i for i in self.issues if i.severity is severity]
+
+    def values(self, case: IntakeCase) -> set[tuple[str, str]]:
+        return {(o.type, o.value) for o in case.draft.occurrences}
+
+
+def decode_bytes(data: bytes, name: str = "t.json",
+                 defaults: ImportDefaults | None = None) -> Decoded:
+    """Decode a document given as bytes."""
+    codec = StixCodec()
+    return Decoded(list(codec.decode(io.BytesIO(data), name, defaults or clear_defaults())))
+
+
+def decode_doc(doc: Any, name: str = "t.json",
+               defaults: ImportDefaults | None = None) -> Decoded:
+    """Decode a document given as JSON-able Python data."""
+    return decode_bytes(orjson.dumps(doc), name, defaults)
+
+
+def bundle(*objects: dict[str, Any]) -> dict[str, Any]:
+    """A bundle (STIX 2.1 section 8) around `objects`."""
+    return {"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
+            "objects": list(objects)}
+
+
+def indicator(uid: str, pattern: str, **extra: Any) -> dict[str, Any]:
+    """An indicator with a given UUID tail (e.g. '...0001') and pattern."""
+    return {"type": "indicator", "spec_version": "2.1", "id": f"indicator--{uid}",
+            "created": TS, "modified": TS, "pattern": pattern, "pattern_type": "stix",
+            "valid_from": TS, **extra}
+
+
+def uid(n: int) -> str:
+    """A valid UUID with `n` in its last group."""
+    return f"00000000-0000-4000-8000-{n:012d}"
+
+
+def cases_from(decoded: Decoded, owner: str = "fr-cyber") -> tuple[list[Case],
+                                                                   dict[int, list[dict[str, Any]]]]:
+    """Cases as the store would give them back, and the source objects linked to each."""
+    bodies = {o.ref: o.body for o in decoded.objects}
+    cases: list[Case] = []
+    stored: dict[int, list[dict[str, Any]]] = {}
+    created = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
+    for number, intake in enumerate(decoded.cases, start=1):
+        d = intake.draft
+        cases.append(Case(number, owner, d.title, d.crime_type, d.summary, d.handling,
+                          d.countries, d.first_seen, d.last_seen, d.victim_count,
+                          d.victim_sectors, d.occurrences, created_at=created,
+                          updated_at=created))
+        stored[number] = [bodies[m] for m in intake.members if m in bodies]
+    return cases, stored
+
+
+class Kit:
+    """The helpers above, handed to tests by the `stix` fixture."""
+
+    fixtures = FIXTURES
+    ts = TS
+    review_by = REVIEW_BY
+    decode = staticmethod(decode_doc)
+    decode_bytes = staticmethod(decode_bytes)
+    bundle = staticmethod(bundle)
+    indicator = staticmethod(indicator)
+    uid = staticmethod(uid)
+    clear_defaults = staticmethod(clear_defaults)
+    cases_from = staticmethod(cases_from)
+
+
+@pytest.fixture
+def stix() -> Kit:
+    """STIX test helpers: decode, bundle, indicator, uid, defaults, cases as stored."""
+    return Kit()
