@@ -140,6 +140,17 @@ def check_lists_and_counts(client: TestClient, h: dict[str, str], expect: Expect
     assert {c["id"] for c in due["items"]} == own
     lines = client.get("/api/v1/export/cases", headers=h).text.splitlines()
     assert {int(re.search(r'"id": (\d+)', ln).group(1)) for ln in lines} == expect.full  # type: ignore[union-attr]
+    check_exports(client, h, expect)
+
+
+def check_exports(client: TestClient, h: dict[str, str], expect: Expect) -> None:
+    """Every export format carries the readable titles and none of the hidden ones."""
+    shown = {expect.world.cases[i].title for i, cid in enumerate(expect.world.case_ids)
+             if cid in expect.full}
+    for fmt in ("stix21", "misp", "csv"):
+        body = client.get("/api/v1/export/cases", params={"format": fmt}, headers=h).text
+        assert all(title in body for title in shown), fmt
+        assert not [t for t in expect.hidden_titles if t in body], fmt
 
 
 def check_gets(client: TestClient, h: dict[str, str], world: WorldSpec, expect: Expect) -> None:
