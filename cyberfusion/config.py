@@ -24,6 +24,39 @@ SETTINGS_HELP: dict[str, str] = {
     "secure_cookies": "Mark cookies Secure (on behind HTTPS).",
     "warninglists": "Flag values on MISP warning lists (about 2.5M entries, loaded once).",
     "import_workers": "Background threads that run uploaded imports (0: run them in the request).",
+    "public_url": "Base URL of the web UI, used in links sent by e-mail and webhooks.",
+    "ack_flash_minutes": "Minutes a flash request may wait for acknowledgement (default 15).",
+    "ack_urgent_minutes": "Minutes an urgent request may wait for acknowledgement (default 120).",
+    "ack_routine_minutes": "Minutes a routine request may wait for acknowledgement "
+    "(default 4320, 72 hours).",
+    "preservation_days": "Default preservation period of an Art. 29 request, in days "
+    "(60-365, default 90).",
+    "preservation_reminder_days": "Days before a preservation period ends that both sides "
+    "are reminded (default 7).",
+    "attachment_max_bytes": "Largest attachment accepted on the channel, in bytes "
+    "(default 20 MB).",
+    "signing_key_secret": "Seals the organisations' Ed25519 private keys and webhook secrets "
+    "in the database; empty means a random key in <data_dir>/.signing_key.",
+    "sweep_interval_seconds": "Seconds between runs of the in-process deadline and outbox "
+    "sweep of `cyberfusion serve`; 0 turns it off (run `cyberfusion sweep` instead).",
+    "sweep_batch": "Deadlines or outbox items one sweep transaction claims (default 100).",
+    "smtp_host": "SMTP server for e-mail notifications; empty turns e-mail off.",
+    "smtp_port": "SMTP port (default 25).",
+    "smtp_from": "Sender address of notification e-mails.",
+    "smtp_starttls": "Use STARTTLS on the SMTP connection.",
+    "smtp_username": "SMTP login, if the server wants one.",
+    "smtp_password": "SMTP password (env CYBERFUSION_SMTP_PASSWORD).",
+    "webhook_timeout_seconds": "Timeout of one webhook call or SMTP connection, in seconds "
+    "(default 10).",
+    "outbox_max_attempts": "Delivery attempts of an e-mail or webhook call before it is "
+    "marked failed (default 8).",
+    "outbox_backoff_seconds": "First retry delay of a failed delivery; doubles each attempt, "
+    "at most one hour (default 30).",
+    "outbox_lease_seconds": "How long a claimed e-mail or webhook call stays hidden from other "
+    "workers while it is sent; a worker that dies mid-delivery is retried after it "
+    "(default 300).",
+    "sse_poll_seconds": "How often the live inbox stream looks for new notifications "
+    "(default 2).",
 }
 
 
@@ -63,6 +96,7 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     outbox_max_attempts: int = Field(default=8, ge=1)
     outbox_backoff_seconds: float = Field(default=30.0, ge=0)
+    outbox_lease_seconds: float = Field(default=300.0, gt=0)
     sse_poll_seconds: float = Field(default=2.0, gt=0)
     warninglists: bool = True
     import_workers: int = Field(default=1, ge=0, le=8)

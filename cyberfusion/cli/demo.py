@@ -24,6 +24,7 @@ from cyberfusion.services import orgs
 
 if TYPE_CHECKING:
     from cyberfusion.demo import DemoUser, World
+    from cyberfusion.services.context import Context
     from cyberfusion.services.seed import SeedReport
 
 
@@ -71,10 +72,20 @@ def _seed(state: CliState, cases: int, seed: int) -> None:
                 bar.update(task, completed=done, total=total)
 
             report = seed_demo(seed_ctx, world, progress=progress)
+        _seed_duty(seed_ctx, world)
     finally:
         seed_ctx.db.dispose()
     _print_report(report)
     _print_logins(world, DEMO_PASSWORD)
+
+
+def _seed_duty(ctx: Context, world: World) -> None:
+    """Give every organisation 24/7 contacts and a duty rota (the duty board is full)."""
+    from cyberfusion.demo.duty import directories
+    from cyberfusion.services.directory import seed_directories
+
+    contacts = seed_directories(ctx, directories(world.orgs, world.users))
+    line(f"24/7 network: {contacts} contacts and a duty rota for every organisation")
 
 
 def _progress() -> Progress:

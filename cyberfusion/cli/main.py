@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from cyberfusion import __version__
-from cyberfusion.cli import admin, cases, demo, intake, retention, system
+from cyberfusion.cli import admin, cases, channel, demo, hits, intake, lookup, retention, system
 from cyberfusion.cli.output import line, print_error
 from cyberfusion.cli.state import CliState, read_settings
 from cyberfusion.errors import CyberfusionError
@@ -28,8 +28,9 @@ HELP = (
 )
 
 #: The order commands are listed in `--help`.
-ORDER = ("init", "serve", "demo", "audit", "retention", "org", "user", "token", "case",
-         "search", "import", "export")
+ORDER = ("init", "serve", "demo", "audit", "retention", "sweep", "org", "user", "token",
+         "rota", "case", "search", "lookup", "hits", "disclosure", "network", "import",
+         "export", "send", "inbox", "ack", "duty")
 
 
 class GuardedGroup(TyperGroup):
@@ -85,6 +86,7 @@ def root(
 
 
 _RUN, _DATA, _ANALYSE = "Run an instance", "Members and access", "Intelligence"
+_CHANNEL = "Secure channel and 24/7 network"
 app.command("init", rich_help_panel=_RUN)(system.init)
 app.command("serve", rich_help_panel=_RUN)(system.serve)
 app.command("demo", rich_help_panel=_RUN)(demo.demo)
@@ -97,6 +99,16 @@ app.add_typer(cases.case_app, name="case", rich_help_panel=_ANALYSE)
 app.command("search", rich_help_panel=_ANALYSE)(cases.search_command)
 app.command("import", rich_help_panel=_ANALYSE)(intake.import_command)
 app.command("export", rich_help_panel=_ANALYSE)(intake.export_command)
+app.command("lookup", rich_help_panel=_ANALYSE)(lookup.lookup)
+app.add_typer(hits.hits_app, name="hits", rich_help_panel=_ANALYSE)
+app.add_typer(hits.disclosure_app, name="disclosure", rich_help_panel=_ANALYSE)
+app.add_typer(hits.network_app, name="network", rich_help_panel=_ANALYSE)
+app.command("sweep", rich_help_panel=_RUN)(channel.sweep)
+app.add_typer(channel.rota_app, name="rota", rich_help_panel=_DATA)
+app.command("send", rich_help_panel=_CHANNEL)(channel.send)
+app.command("inbox", rich_help_panel=_CHANNEL)(channel.inbox)
+app.command("ack", rich_help_panel=_CHANNEL)(channel.ack)
+app.command("duty", rich_help_panel=_CHANNEL)(channel.duty)
 
 
 def run() -> None:

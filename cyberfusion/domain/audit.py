@@ -39,6 +39,13 @@ class AuditAction(StrEnum):
     GRANT_REVOKE = "grant.revoke"
     AUDIT_READ = "audit.read"
     SEED = "demo.seed"
+    MESSAGE_SEND = "channel.send"
+    THREAD_READ = "channel.read"
+    REQUEST_STATUS = "channel.status"
+    ATTACHMENT_READ = "channel.attachment"
+    ESCALATE = "channel.escalate"
+    PRESERVATION_REMIND = "channel.preservation"
+    DIRECTORY_UPDATE = "directory.update"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from cyberfusion.domain.handling import Handling
 from cyberfusion.domain.model import Case, CaseDraft, Organisation, OrgKind, Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import Conflict, InvalidHandling, Issue, NotFound, PermissionDenied
-from cyberfusion.services import audit
+from cyberfusion.services import audit, hits
 from cyberfusion.services.context import Context
 from cyberfusion.services.flags import flags_for, matcher_for
 from cyberfusion.store.repositories.cases import CaseFilter
@@ -52,6 +52,7 @@ def create_case(ctx: Context, principal: Principal, draft: CaseDraft) -> Case:
         tx.observables.flags = flags_for(matcher_for(ctx), draft.occurrences)
         user_id = principal.user.id if principal.user else None
         case_id = tx.cases.add(principal.org_id, draft, user_id, ctx.now())
+        hits.on_cases_landed(tx, ctx, principal.org_id, [case_id], user_id)
         audit.record(tx, ctx, principal, AuditAction.CASE_CREATE, "case", case_id,
                      principal.org_id, {"title": draft.title, "tlp": draft.handling.tlp.value,
                                         "observables": len(draft.occurrences)})
@@ -107,6 +108,8 @@ def update_case(
         tx.observables.flags = flags_for(matcher_for(ctx), draft.occurrences)
         version = tx.cases.update(case_id, draft, principal.user.id if principal.user else None,
                                   ctx.now())
+        hits.on_cases_landed(tx, ctx, principal.org_id, [case_id], principal.user.id
+                             if principal.user else None)
         audit.record(tx, ctx, principal, AuditAction.CASE_UPDATE, "case", case_id,
                      principal.org_id, {"version": version})
         updated = tx.cases.get(case_id)

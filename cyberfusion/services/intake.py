@@ -22,7 +22,7 @@ from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound
 from cyberfusion.formats import base
-from cyberfusion.services import audit
+from cyberfusion.services import audit, hits
 from cyberfusion.services.cases import check_references
 from cyberfusion.services.context import Context
 from cyberfusion.services.flags import matcher_for
@@ -193,6 +193,7 @@ def _land_all(ctx: Context, job: ImportJob, progress: Progress | None) -> None:
             with ctx.db.write() as tx:
                 lander = Lander(tx, defaults, job.user_id, job.id, ctx.now(), matcher)
                 counts = lander.land(batch)
+                hits.on_cases_landed(tx, ctx, job.owner_org_id, counts.case_ids, job.user_id)
                 tx.imports.progress(job.id, batch.bytes_read, counts.as_dict(), batch.issues)
             if progress:
                 progress(batch.bytes_read, job.size_bytes)

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cyberfusion.domain.access import Access
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.handling import TLP
+from cyberfusion.domain.hits import HitSource
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.observables import Observable, guess_type, normalise, refang
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue
-from cyberfusion.services import audit
+from cyberfusion.services import audit, hits
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.cases import CaseFilter, ValueMatch
-from cyberfusion.store.tx import Tx
+from cyberfusion.store.repositories.cases import CaseFilter
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,39 +61,26 @@ def search_value(
     ctx: Context, principal: Principal, value: str, obs_type: str | None = None,
     purpose: str = "investigation",
 ) -> SearchAnswer:
-    """Every case holding the value, as FULL matches or per-owner HIT answers."""
+    """Every case holding the value, as FULL matches or per-owner HIT answers.
+
+    Each match on another organisation's case is recorded as a hit (FULL, HIT or NONE) and
+    the owners of HIT answers are notified; a value nobody holds, or only silent owners
+    hold, runs exactly the same statements and gets an answer of the same shape.
+    """
     require(principal, Permission.SEARCH)
     observable = parse_query(value, obs_type)
     with ctx.db.write() as tx:
-        matches = tx.cases.match_keys([observable.key], principal.org, ctx.now())
-        answer = _answer(tx, ctx, principal, observable, matches)
-        flags = tx.observables.warninglists_of([observable.key]).get(observable.key, "")
-        answer.warninglists.extend(w for w in flags.split("; ") if w)
+        found = hits.answer_values(tx, ctx, principal, HitSource.SEARCH, [observable],
+                                   purpose)[0]
+        answer = SearchAnswer(
+            observable,
+            [FullMatch(m.case_id, m.title, m.owner_org_id, m.role, m.crime_type, TLP(m.tlp))
+             for m in found.full],
+            [HitMatch(h.owner_org_id, h.reference) for h in found.hits],
+            list(found.warninglists))
         audit.record(tx, ctx, principal, AuditAction.SEARCH, "observable", observable.key,
                      None, {"type": observable.type.value, "purpose": purpose,
                             "full": len(answer.full), "hits": len(answer.hits)})
-    return answer
-
-
-def _answer(tx: Tx, ctx: Context, principal: Principal, observable: Observable,
-            matches: list[ValueMatch]) -> SearchAnswer:
-    """Sort matches into FULL and HIT (one per owner); record each HIT for its owner."""
-    answer = SearchAnswer(observable)
-    full_ids = [m.case_id for m in matches if m.level == Access.FULL.value]
-    cases = {c.id: c for c in (tx.cases.get(i, with_occurrences=False) for i in full_ids) if c}
-    hit_owners: dict[str, list[int]] = {}
-    for match in matches:
-        if match.level == Access.FULL.value and match.case_id in cases:
-            case = cases[match.case_id]
-            answer.full.append(FullMatch(case.id, case.title, case.owner_org_id, match.role,
-                                         case.crime_type.value, case.handling.tlp))
-        elif match.level == Access.HIT.value:
-            hit_owners.setdefault(match.owner_org_id, []).append(match.case_id)
-    for owner, case_ids in sorted(hit_owners.items()):
-        event = audit.record(tx, ctx, principal, AuditAction.HIT, "observable", observable.key,
-                             owner, {"value": observable.value, "type": observable.type.value,
-                                     "cases": case_ids})
-        answer.hits.append(HitMatch(owner, f"hit-{event.seq}"))
     return answer
 
 

@@ -13,7 +13,7 @@ from cyberfusion.demo.world import DEMO_PASSWORD, DemoCase, World
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.model import Role
 from cyberfusion.errors import Conflict
-from cyberfusion.services import audit
+from cyberfusion.services import audit, networks
 from cyberfusion.services.context import Context
 from cyberfusion.store.repositories.cases import NewCase
 from cyberfusion.store.tx import Tx
@@ -63,6 +63,7 @@ def seed_demo(ctx: Context, world: World, progress: Progress | None = None) -> S
         occurrences += sum(len(case.draft.occurrences) for case in batch)
         if progress:
             progress(len(case_ids), total)
+    networks.seed_networks(ctx, case_ids)
     truth = {name: [case_ids[i] for i in members] for name, members in world.truth.items()}
     path = write_truth(ctx.settings.data_dir, truth)
     return SeedReport(len(world.orgs), len(world.users), len(case_ids), occurrences, truth, path,

@@ -6,9 +6,9 @@ here when you add one.
 
 from __future__ import annotations
 
-from cyberfusion.store import tables, tables_intake
+from cyberfusion.store import tables, tables_channel, tables_hits, tables_intake
 from cyberfusion.store.tables import Base
 
-MODULES = (tables, tables_intake)
+MODULES = (tables, tables_intake, tables_channel, tables_hits)
 
 __all__ = ["MODULES", "Base"]

@@ -9,11 +9,18 @@ from sqlalchemy.orm import Session
 from cyberfusion.store.repositories.audit import AuditRepo
 from cyberfusion.store.repositories.auth import AuthRepo
 from cyberfusion.store.repositories.cases import CaseRepo
+from cyberfusion.store.repositories.channel import ChannelRepo
+from cyberfusion.store.repositories.correlation import CorrelationRepo
+from cyberfusion.store.repositories.directory import DirectoryRepo
 from cyberfusion.store.repositories.entities import EntityRepo
 from cyberfusion.store.repositories.handlings import HandlingRepo
+from cyberfusion.store.repositories.hits import DisclosureRepo, HitRepo
 from cyberfusion.store.repositories.intake import ImportJobRepo, SourceObjectRepo
+from cyberfusion.store.repositories.keys import KeyRepo
+from cyberfusion.store.repositories.networks import NetworkRepo
 from cyberfusion.store.repositories.observables import ObservableRepo
 from cyberfusion.store.repositories.orgs import OrgRepo
+from cyberfusion.store.repositories.outbox import OutboxRepo
 from cyberfusion.store.repositories.users import UserRepo
 
 
@@ -73,6 +80,46 @@ class Tx:
     def entities(self) -> EntityRepo:
         """Actors, families, tools and techniques."""
         return EntityRepo(self.session)
+
+    @cached_property
+    def channel(self) -> ChannelRepo:
+        """Threads, messages, receipts and attachments of the secure channel."""
+        return ChannelRepo(self.session)
+
+    @cached_property
+    def keys(self) -> KeyRepo:
+        """Organisations' Ed25519 signing keys."""
+        return KeyRepo(self.session)
+
+    @cached_property
+    def directory(self) -> DirectoryRepo:
+        """24/7 contacts, duty rota, notification preferences and webhooks."""
+        return DirectoryRepo(self.session)
+
+    @cached_property
+    def outbox(self) -> OutboxRepo:
+        """Deadlines, escalation steps, in-app notifications and the delivery outbox."""
+        return OutboxRepo(self.session)
+
+    @cached_property
+    def correlation(self) -> CorrelationRepo:
+        """The correlation index: weak keys derived from observables."""
+        return CorrelationRepo(self.session, self.is_sqlite)
+
+    @cached_property
+    def hits(self) -> HitRepo:
+        """Recorded hits, their queries and the hit inbox."""
+        return HitRepo(self.session, self.is_sqlite)
+
+    @cached_property
+    def disclosures(self) -> DisclosureRepo:
+        """Disclosure requests after hits, with their history."""
+        return DisclosureRepo(self.session)
+
+    @cached_property
+    def networks(self) -> NetworkRepo:
+        """Networks of linked cases and the holdings they are computed from."""
+        return NetworkRepo(self.session, self.is_sqlite)
 
     def flush(self) -> None:
         """Send pending writes so generated ids are known."""

@@ -11,12 +11,24 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from cyberfusion import __version__
+from cyberfusion.jobs.channel import Sweeper
 from cyberfusion.jobs.imports import ImportWorker
-from cyberfusion.services.context import Context
+from cyberfusion.jobs.networks import NetworkWorker
+from cyberfusion.services.context import Context, utcnow
 from cyberfusion.web import problems
-from cyberfusion.web.api import audit, cases, imports, search, system
+from cyberfusion.web.api import audit, cases, channel, directory, imports, search, system
+from cyberfusion.web.api import hits as hits_api
+from cyberfusion.web.api import lookups as lookups_api
+from cyberfusion.web.api import networks as networks_api
 from cyberfusion.web.middleware import BodyLimit, SecurityHeaders
-from cyberfusion.web.ui import case_form, import_pages, pages
+from cyberfusion.web.ui import (
+    case_form,
+    channel_pages,
+    hit_pages,
+    import_pages,
+    network_pages,
+    pages,
+)
 
 STATIC = Path(__file__).parent / "ui" / "static"
 
@@ -24,7 +36,8 @@ STATIC = Path(__file__).parent / "ui" / "static"
 def api_router() -> APIRouter:
     """Everything under /api/v1."""
     router = APIRouter(prefix="/api/v1")
-    for module in (system, cases, search, audit, imports):
+    for module in (system, cases, search, audit, imports, channel, directory, hits_api,
+                   lookups_api, networks_api):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router
@@ -44,6 +57,13 @@ def background_workers(app: FastAPI, ctx: Context) -> list[Worker]:
     if ctx.settings.import_workers > 0:
         app.state.import_worker = ImportWorker(ctx)
         workers.append(app.state.import_worker)
+    # The channel sweep runs on the real clock only: a context whose clock a test or tool
+    # drives sweeps by calling `jobs.channel.run_once` itself.
+    if ctx.settings.sweep_interval_seconds > 0 and ctx.clock is utcnow:
+        workers.append(Sweeper(ctx, ctx.settings.sweep_interval_seconds))
+    # Networks follow imports incrementally on the real clock (tests call jobs.networks).
+    if ctx.clock is utcnow:
+        workers.append(NetworkWorker(ctx))
     return workers
 
 
@@ -74,6 +94,9 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(case_form.router)
     app.include_router(pages.router)
     app.include_router(import_pages.router)
+    app.include_router(channel_pages.router)
+    app.include_router(hit_pages.router)
+    app.include_router(network_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

@@ -27,6 +27,7 @@ from cyberfusion.domain.channel import (
 )
 from cyberfusion.domain.handling import TLP
 from cyberfusion.store.channel_sql import readable_clause
+from cyberfusion.store.repositories.upsert import insert_ignore
 from cyberfusion.store.tables_channel import (
     AttachmentRow,
     EscalationRow,
@@ -162,6 +163,14 @@ class ChannelRepo:
         row = self.session.scalar(query)
         return self._threads([row])[0] if row else None
 
+    def get_many(self, thread_ids: Iterable[int], viewer_org_id: str) -> list[Thread]:
+        """The threads among `thread_ids` that `viewer_org_id` takes part in."""
+        ids = sorted(set(thread_ids))
+        if not ids:
+            return []
+        query = select(ThreadRow).where(ThreadRow.id.in_(ids), readable_clause(viewer_org_id))
+        return self._threads(list(self.session.scalars(query)))
+
     def page(self, org_id: str, f: ThreadFilter, offset: int, limit: int
              ) -> tuple[list[Thread], int]:
         """Threads `org_id` takes part in, most recently active first, and their total."""
@@ -172,7 +181,7 @@ class ChannelRepo:
                                     .offset(offset).limit(limit)).all()
         return self._threads(list(rows)), total
 
-    def _filtered(self, org_id: str, f: ThreadFilter) -> Select[tuple[ThreadRow]]:
+    def _filtered(self, org_id: str, f: ThreadFilter) -> Select[ThreadRow]:
         query = select(ThreadRow).where(readable_clause(org_id))
         if f.box == "in":
             query = query.where(ThreadRow.sender_org_id != org_id)
@@ -244,11 +253,16 @@ class ChannelRepo:
                 if m.id in wanted]
 
     def add_receipts(self, receipts: Sequence[Receipt]) -> None:
-        """Record receipts (callers skip ones that exist)."""
-        if receipts:
-            self.session.execute(insert(ReceiptRow), [
-                {"message_id": r.message_id, "org_id": r.org_id, "delivered_at": r.delivered_at,
-                 "verified": r.verified} for r in receipts])
+        """Record receipts; one another reader stored first is kept."""
+        insert_ignore(self.session, ReceiptRow, [
+            {"message_id": r.message_id, "org_id": r.org_id, "delivered_at": r.delivered_at,
+             "verified": r.verified} for r in receipts], ["message_id", "org_id"])
+
+    def lock(self, thread_id: int) -> None:
+        """Hold the thread's party rows until commit (PostgreSQL), so two users acting at
+        once take turns; SQLite's single writer already serialises."""
+        self.session.execute(select(PartyRow.org_id).where(PartyRow.thread_id == thread_id)
+                             .with_for_update()).all()
 
     def receipts(self, thread_id: int) -> list[Receipt]:
         """Every receipt of a thread's messages."""
@@ -264,9 +278,3 @@ class ChannelRepo:
         return [Escalation(r.thread_id, r.org_id, r.step, EscalationLevel(r.level), r.at,
                            tuple(t for t in r.targets.split("\n") if t)) for r in rows]
 
-    def count_waiting(self, org_id: str) -> int:
-        """Requests addressed to `org_id` still waiting for its acknowledgement."""
-        query = select(func.count()).select_from(PartyRow).where(
-            PartyRow.org_id == org_id,
-            PartyRow.status.in_([PartyStatus.SENT.value, PartyStatus.DELIVERED.value]))
-        return int(self.session.scalar(query) or 0)

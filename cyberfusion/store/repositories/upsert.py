@@ -10,12 +10,11 @@ from sqlalchemy.orm import Session
 
 
 def insert_ignore(session: Session, table: Any, rows: Sequence[dict[str, Any]],
-                  conflict: list[str]) -> int:
-    """Insert `rows`, skipping any that clash on the unique columns `conflict`; return count."""
+                  conflict: list[str]) -> None:
+    """Insert `rows`, skipping any that clash on the unique columns `conflict`."""
     if not rows:
-        return 0
+        return
     dialect = session.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
     stmt = module.insert(table).on_conflict_do_nothing(index_elements=conflict)
-    result: Any = session.execute(stmt, list(rows))
-    return int(result.rowcount or 0)
+    session.execute(stmt, list(rows))

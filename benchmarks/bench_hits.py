@@ -1,0 +1,305 @@
+"""Hits at scale on SQLite: batch lookup and single-lookup latency over 10M occurrences.
+
+Run: .venv/bin/python benchmarks/bench_hits.py [--occurrences 10000000] [--lookup 100000]
+     [--requests 2000] [--db PATH]
+
+1. Build: a migrated SQLite database with 24 organisations and 500,000 cases holding
+   `--occurrences` observable occurrences, written straight into the tables with the raw
+   sqlite3 driver (`executemany`, one transaction per table, journal off while loading;
+   the store's own bulk path, `tx.cases.add_many`, runs at ~35,000 occurrences/s, too
+   slow for ten million). Values are canonical ipv4, domain, url, email and sha256; half
+   the occurrences draw from a shared pool of a million values (about five cases each),
+   half are values seen once. Case handling mixes released, hit-only, silent and RED records.
+   `--db PATH` keeps the database and reuses it on the next run.
+2. Batch lookup: `services.lookups.lookup` (what POST /api/v1/lookups and `cyberfusion
+   lookup` run) of `--lookup` typed values, 10 % of them held in the pool: normalise,
+   match, record every hit, notify owners, answer per value. Then the same through the
+   HTTP API in-process (JSON in and out).
+3. Single lookups through the API: GET /api/v1/search in-process with a bearer token,
+   alternating held and unheld values; p50 / p99 / max latency.
+
+Both are run twice: with the store's SQLite settings, and with `PRAGMA mmap_size` (4 GB)
+set on the connections, which the store does not do today (noted beside the figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+
+from cyberfusion.config import Settings
+from cyberfusion.demo.world import build_orgs
+from cyberfusion.domain.model import Principal, Role
+from cyberfusion.domain.observables import ObservableType
+from cyberfusion.services import auth, lookups
+from cyberfusion.services.context import Context, build_context
+from cyberfusion.store import schema
+
+CASES = 500_000
+SHARED = 1_000_000
+TYPES = ("ipv4", "domain", "url", "email", "sha256")
+TLDS = ("com", "net", "org", "info", "ru", "top", "xyz", "io", "co.uk", "de")
+_WORDS = ("pay", "secure", "login", "cloud", "update", "mail", "bank", "crypto", "shop",
+          "track", "support", "verify", "portal", "wallet", "invoice", "docs", "cdn", "api")
+
+
+def key(obs_type: str, value: str) -> str:
+    """The observable key (`domain.observables.observable_key`), inlined for speed."""
+    return hashlib.sha256(f"{obs_type}\x1f{value}".encode()).hexdigest()[:32]
+
+
+def value_of(rng: random.Random, obs_type: str, n: int) -> str:
+    """A canonical value of `obs_type`, unique per `n`."""
+    if obs_type == "ipv4":
+        x = (n * 2654435761 + 16777216) % 3707764736 + 16777216
+        return f"{x >> 24 & 255}.{x >> 16 & 255}.{x >> 8 & 255}.{x & 255}"
+    name = f"{rng.choice(_WORDS)}-{rng.choice(_WORDS)}{n}.{rng.choice(TLDS)}"
+    if obs_type == "domain":
+        return name
+    if obs_type == "url":
+        return f"http://{name}/{rng.choice(_WORDS)}/{n % 997}.php"
+    if obs_type == "email":
+        return f"{rng.choice(_WORDS)}{n % 9973}@{name}"
+    return hashlib.sha256(str(n).encode()).hexdigest()
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
+    started, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return result, time.perf_counter() - started, time.process_time() - cpu
+
+
+# --- building the pool -----------------------------------------------------------------------
+
+
+def _handlings(rng: random.Random, orgs: list[Any], review: date) -> Iterator[tuple[Any, ...]]:
+    """(owner, tlp, hit policy, release tokens) per case: a realistic mix."""
+    public = [o for o in orgs if o.kind.value in ("unit", "ncb")]
+    for _ in range(CASES):
+        owner = rng.choice(public)
+        roll = rng.random()
+        if roll < 0.55:
+            yield owner.id, "amber", "visible", ("members",)
+        elif roll < 0.80:
+            yield owner.id, "amber", "hit", (f"country:{owner.country}",)
+        elif roll < 0.90:
+            yield owner.id, "red", "hit", (f"org:{owner.id}",)
+        else:
+            yield owner.id, "amber", "silent", (f"country:{owner.country}",)
+
+
+def build(path: Path, occurrences: int, seed: int) -> dict[str, list[tuple[str, str]]]:
+    """Fill the database; return a sample of held values per type (for lookups)."""
+    rng = random.Random(seed)
+    conn = sqlite3.connect(path)
+    conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+                       "PRAGMA cache_size=-3000000; PRAGMA temp_store=MEMORY;")
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
+    orgs = build_orgs()
+    conn.executemany("INSERT INTO organisation (id, name, kind, country, region, parent_id, "
+                     "timezone, created_at) VALUES (?,?,?,?,?,?,?,?)",
+                     [(o.id, o.name, o.kind.value, o.country,
+                       o.region.value if o.region else None, o.parent_id, o.timezone, now)
+                      for o in orgs])
+    review = date.today() + timedelta(days=900)
+    handlings = list(_handlings(rng, orgs, review))
+    conn.executemany("INSERT INTO handling (id, owner_org_id, tlp, hit_policy, purpose, "
+                     "review_by, personal_data) VALUES (?,?,?,?,'investigation',?,0)",
+                     [(i + 1, h[0], h[1], h[2], review.isoformat())
+                      for i, h in enumerate(handlings)])
+    conn.executemany("INSERT INTO handling_token (handling_id, kind, token) "
+                     "VALUES (?, 'release', ?)",
+                     [(i + 1, t) for i, h in enumerate(handlings) for t in h[3]])
+    conn.executemany("INSERT INTO intel_case (id, handling_id, title, crime_type, summary, "
+                     "countries, victim_count, victim_sectors, version, revoked, created_at, "
+                     "updated_at) VALUES (?,?,?,'ransomware','','',0,'',1,0,?,?)",
+                     [(i + 1, i + 1, f"bench case {i + 1}", now, now) for i in range(CASES)])
+    conn.commit()
+    sample = _fill_values(conn, rng, occurrences)
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.close()
+    return sample
+
+
+def _fill_values(conn: sqlite3.Connection, rng: random.Random,
+                 occurrences: int) -> dict[str, list[tuple[str, str]]]:
+    """Observables and occurrences: half from a skewed shared pool, half seen once."""
+    shared = [(t, value_of(rng, t, n)) for n, t in
+              ((n, TYPES[n % len(TYPES)]) for n in range(SHARED))]
+    obs_rows: list[tuple[int, str, str, str]] = [
+        (i + 1, t, v, key(t, v)) for i, (t, v) in enumerate(shared)]
+    occ_rows: list[tuple[int, int]] = []
+    next_id, unique = SHARED + 1, SHARED
+    per_case = occurrences // CASES
+    for case in range(1, CASES + 1):
+        held: set[int] = set()
+        while len(held) < per_case:
+            if rng.random() < 0.5:
+                held.add(rng.randrange(1, SHARED + 1))
+            else:
+                t = TYPES[unique % len(TYPES)]
+                v = value_of(rng, t, unique)
+                obs_rows.append((next_id, t, v, key(t, v)))
+                held.add(next_id)
+                next_id, unique = next_id + 1, unique + 1
+        occ_rows += [(case, o) for o in held]
+    conn.executemany("INSERT INTO observable (id, type, value, key, warninglists) "
+                     "VALUES (?,?,?,?,'')", obs_rows)
+    conn.executemany("INSERT INTO occurrence (case_id, observable_id, role, comment) "
+                     "VALUES (?,?,'','')", occ_rows)
+    held_ids = {o for _, o in occ_rows[:: max(1, len(occ_rows) // 400_000)]}
+    sample: dict[str, list[tuple[str, str]]] = {t: [] for t in TYPES}
+    for row in obs_rows:
+        if row[0] in held_ids:
+            sample[row[1]].append((row[1], row[2]))
+    print(f"  {len(obs_rows):,} observables, {len(occ_rows):,} occurrences")
+    return sample
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+def _mmap(dbapi_conn: Any, _record: Any) -> None:
+    """Let SQLite read pages through a memory map (not the store's default; compared)."""
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA mmap_size=4294967296")
+    cursor.close()
+
+
+def principal(ctx: Context, org_id: str) -> Principal:
+    with ctx.db.write() as tx:
+        user = tx.users.by_username(f"{org_id}.bench")
+        if user is None:
+            user = tx.users.add(f"{org_id}.bench", org_id, frozenset({Role.ANALYST}), "x",
+                                datetime.now(UTC))
+        return auth.principal_for(tx, user)
+
+
+def lookup_items(rng: random.Random, sample: dict[str, list[tuple[str, str]]], count: int,
+                 held_every: int = 10) -> list[tuple[ObservableType | None, str]]:
+    """`count` typed values, one in `held_every` held in the pool, the rest new."""
+    items: list[tuple[ObservableType | None, str]] = []
+    for n in range(count):
+        t = TYPES[n % len(TYPES)]
+        if n % held_every == 0 and sample[t]:
+            items.append((ObservableType(t), rng.choice(sample[t])[1]))
+        else:
+            items.append((ObservableType(t), value_of(rng, t, 50_000_000 + n)))
+    return items
+
+
+def bench_batch(ctx: Context, who: Principal, sample: dict[str, list[tuple[str, str]]],
+                count: int, label: str) -> list[tuple[str, ...]]:
+    rows = []
+    for held_every in (10, 100):
+        batch = lookup_items(random.Random(held_every), sample, count, held_every)
+        answers, wall, cpu = timed(lambda: lookups.lookup(ctx, who, batch))  # noqa: B023
+        matched = sum(1 for a in answers if a.answer and (a.answer.full or a.answer.hits))
+        rows.append((f"batch, service, {100 // held_every}% held ({label})", f"{count:,}",
+                     f"{wall:.2f} s", f"{cpu:.2f} s", f"{count / wall:,.0f}",
+                     f"{matched:,} answered"))
+    from fastapi.testclient import TestClient
+
+    from cyberfusion.web.app import create_app
+
+    items = lookup_items(random.Random(7), sample, count)
+    token = auth.issue_token(ctx, who, "bench", frozenset({"read"})).secret
+    body = {"values": [{"type": t.value if t else None, "value": v} for t, v in items]}
+    with TestClient(create_app(ctx)) as client:
+        response, wall, cpu = timed(lambda: client.post(
+            "/api/v1/lookups", json=body, headers={"Authorization": f"Bearer {token}"}))
+    assert response.status_code == 200, response.text[:500]
+    rows.append((f"batch, HTTP API JSON, 10% held ({label})", f"{count:,}", f"{wall:.2f} s",
+                 f"{cpu:.2f} s", f"{count / wall:,.0f}", "in-process"))
+    return rows
+
+
+def bench_single(ctx: Context, who: Principal, sample: dict[str, list[tuple[str, str]]],
+                 requests: int, label: str) -> list[tuple[str, ...]]:
+    from fastapi.testclient import TestClient
+
+    from cyberfusion.web.app import create_app
+
+    rng = random.Random(11)
+    token = auth.issue_token(ctx, who, "bench", frozenset({"read"})).secret
+    headers = {"Authorization": f"Bearer {token}"}
+    latencies = []
+    with TestClient(create_app(ctx)) as client:  # one event-loop portal for all requests
+        for n in range(requests + 100):
+            t = TYPES[n % len(TYPES)]
+            value = rng.choice(sample[t])[1] if n % 2 else value_of(rng, t, 70_000_000 + n)
+            started = time.perf_counter()
+            response = client.get("/api/v1/search", params={"value": value, "type": t},
+                                  headers=headers)
+            elapsed = time.perf_counter() - started
+            assert response.status_code == 200, response.text[:300]
+            if n >= 100:  # warm-up done
+                latencies.append(elapsed * 1000)
+    latencies.sort()
+    p50 = statistics.median(latencies)
+    p99 = latencies[int(len(latencies) * 0.99) - 1]
+    return [(f"single, GET /api/v1/search ({label})", f"{requests:,}", f"p50 {p50:.2f} ms",
+             f"p99 {p99:.2f} ms", f"max {latencies[-1]:.1f} ms", "in-process, bearer token")]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--occurrences", type=int, default=10_000_000)
+    parser.add_argument("--lookup", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--db", type=Path, help="keep the built database here and reuse it")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.db or Path(tmp) / "bench.db"
+        fresh = not path.exists()
+        settings = Settings(database_url=f"sqlite:///{path}", data_dir=path.parent,
+                            warninglists=False, import_workers=0)
+        ctx = build_context(settings, fast_hashing=True)
+        schema.upgrade(ctx.db)
+        if fresh:
+            ctx.db.dispose()
+            print(f"building {args.occurrences:,} occurrences in {path} …")
+            sample, wall, _ = timed(lambda: build(path, args.occurrences, args.seed))
+            print(f"  built in {wall:.0f} s")
+            (path.parent / f"{path.stem}-sample.txt").write_text(
+                "\n".join(f"{t},{v}" for vs in sample.values() for t, v in vs))
+            ctx = build_context(settings, fast_hashing=True)
+        lines = (path.parent / f"{path.stem}-sample.txt").read_text().splitlines()
+        sample = {t: [] for t in TYPES}
+        for line in lines:
+            t, _, v = line.partition(",")
+            sample[t].append((t, v))
+        ctx.db.dispose()
+        rows = []
+        for label, mmap in (("default SQLite settings", False), ("mmap_size 4 GB", True)):
+            ctx = build_context(settings, fast_hashing=True)
+            if mmap:
+                event.listen(ctx.db.engine, "connect", _mmap)
+            # A clock that is not `utcnow` itself: the app then starts no background workers
+            # (network recomputation, channel sweep) that would compete with the measurement.
+            ctx.clock = lambda: datetime.now(UTC)
+            who = principal(ctx, "fr-cyber")
+            rows += bench_batch(ctx, who, sample, args.lookup, label)
+            rows += bench_single(ctx, who, sample, args.requests, label)
+            ctx.db.dispose()
+    print(f"\n{'measure':56} {'values':>9} {'wall':>12} {'CPU':>12} {'values/s':>12}  note")
+    for name, count, wall, cpu, rate, note in rows:
+        print(f"{name:56} {count:>9} {wall:>12} {cpu:>12} {rate:>12}  {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

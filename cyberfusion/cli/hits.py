@@ -1,0 +1,267 @@
+"""Hits, disclosure and networks from the command line: `cyberfusion hits …`,
+`cyberfusion disclosure …` and `cyberfusion network …`.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cyberfusion.cli.admin import AsUser
+from cyberfusion.cli.output import line, print_json, table
+from cyberfusion.cli.state import acting_as, context_of
+from cyberfusion.domain.hits import DISCLOSURE_DAYS, MAX_DISCLOSURE_DAYS, hit_message
+from cyberfusion.services import disclosure, hits, networks
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Reason = Annotated[str, typer.Option("--reason", metavar="TEXT", show_default=False,
+                                     help="Why (the other side sees it).")]
+
+hits_app = typer.Typer(help="Your hit inbox and the hits your searches got.",
+                       no_args_is_help=True)
+disclosure_app = typer.Typer(help="Request disclosure after a hit; approve or decline.",
+                             no_args_is_help=True)
+network_app = typer.Typer(help="Networks of linked cases: recompute, list, show, export.",
+                          no_args_is_help=True)
+
+
+def _hit_row(v: hits.HitView) -> tuple[Any, ...]:
+    case = f"#{v.case_id} {v.case_title}" if v.case_id else (
+        hit_message(v.owner_org_id) if v.answer == "hit" else v.owner_org_id)
+    return (v.at, v.id, v.source, v.searcher_org_id, f"{v.obs_type} {v.value}".strip() or
+            "(withheld)", case, v.answer.upper())
+
+
+def _hit_json(v: hits.HitView) -> dict[str, Any]:
+    return {"id": v.id, "at": v.at.isoformat(), "source": v.source,
+            "searcher": v.searcher_org_id, "owner": v.owner_org_id, "answer": v.answer,
+            "type": v.obs_type or None, "value": v.value or None,
+            "case": {"id": v.case_id, "title": v.case_title} if v.case_id else None}
+
+
+_HIT_COLUMNS = ["when", "hit", "how", "asked by", "value", "case", "answer"]
+
+
+@hits_app.command("inbox")
+def inbox(cli: typer.Context, as_user: AsUser,
+          unread: Annotated[bool, typer.Option("--unread", help="Only unread notices.")] =
+          False, as_json: JsonOpt = False) -> None:
+    """Notices: HITs on your (or your units') data, and disclosure steps."""
+    ctx = context_of(cli)
+    items = hits.inbox(ctx, acting_as(ctx, as_user), unread)
+    if as_json:
+        print_json([{"id": i.id, "kind": i.kind, "at": i.at.isoformat(), "read": i.read,
+                     "hit": _hit_json(i.hit) if i.hit else None, "request": i.request_id}
+                    for i in items])
+        return
+    table("Inbox", ["when", "what", "hit or request", "asked by", "value", "read"],
+          [(i.at, i.kind, i.hit.id if i.hit else i.request_id,
+            i.hit.searcher_org_id if i.hit else "", f"{i.hit.obs_type} {i.hit.value}".strip()
+            if i.hit else "", i.read) for i in items])
+
+
+@hits_app.command("list")
+def list_hits(cli: typer.Context, as_user: AsUser,
+              incoming: Annotated[bool, typer.Option(
+                  "--incoming", help="Matches on your data instead of answers you got.")] =
+              False, as_json: JsonOpt = False) -> None:
+    """Answers your searches, lookups and submissions got (FULL and HIT), newest first."""
+    ctx = context_of(cli)
+    principal = acting_as(ctx, as_user)
+    views = hits.incoming(ctx, principal) if incoming else hits.outgoing(ctx, principal)
+    if as_json:
+        print_json([_hit_json(v) for v in views])
+        return
+    table("Matches on your data" if incoming else "Hits", _HIT_COLUMNS,
+          [_hit_row(v) for v in views], keep=("hit", "answer"))
+
+
+@hits_app.command("show")
+def show_hit(cli: typer.Context,
+             ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
+                                                help="Hit reference.")],
+             as_user: AsUser, as_json: JsonOpt = False) -> None:
+    """The matches behind a hit reference."""
+    ctx = context_of(cli)
+    views = hits.hit_group(ctx, acting_as(ctx, as_user), ref)
+    if as_json:
+        print_json([_hit_json(v) for v in views])
+        return
+    table(f"Hit {ref}", _HIT_COLUMNS, [_hit_row(v) for v in views], keep=("hit", "answer"))
+
+
+@disclosure_app.command("request")
+def request(cli: typer.Context,
+            ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
+                                               help="The hit reference.")],
+            as_user: AsUser, reason: Reason) -> None:
+    """Ask the owner of a HIT to disclose the case behind it."""
+    ctx = context_of(cli)
+    made = disclosure.request_disclosure(ctx, acting_as(ctx, as_user), ref, reason)
+    line(f"disclosure request {made.id} sent to {made.owner_org_id}")
+
+
+@disclosure_app.command("list")
+def list_requests(cli: typer.Context, as_user: AsUser,
+                  made: Annotated[bool, typer.Option("--made", help="Requests you made, not "
+                                                     "those you decide.")] = False,
+                  as_json: JsonOpt = False) -> None:
+    """Requests to decide (or, with --made, the ones you made)."""
+    ctx = context_of(cli)
+    items = disclosure.list_requests(ctx, acting_as(ctx, as_user),
+                                     "requester" if made else "owner")
+    if as_json:
+        print_json([{"id": r.id, "requester": r.requester_org_id, "owner": r.owner_org_id,
+                     "status": r.status.value, "reason": r.reason,
+                     "created_at": r.created_at.isoformat()} for r in items])
+        return
+    table("Disclosure requests", ["id", "asked", "by", "owner", "status", "reason"],
+          [(r.id, r.created_at, r.requester_org_id, r.owner_org_id, r.status.value, r.reason)
+           for r in items], keep=("id", "status"))
+
+
+@disclosure_app.command("show")
+def show_request(cli: typer.Context,
+                 request_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
+                                                           help="Request id.")],
+                 as_user: AsUser) -> None:
+    """A request with its history and the cases you may read of it."""
+    ctx = context_of(cli)
+    view = disclosure.get_request(ctx, acting_as(ctx, as_user), request_id)
+    r = view.request
+    line(f"request {r.id}: {r.status.value}; asked by {r.requester_org_id} of "
+         f"{r.owner_org_id} about {view.obs_type} {view.value}")
+    table("History", ["when", "organisation", "step", "reason"],
+          [(s.at, s.org_id, s.action, s.reason) for s in view.steps])
+    table("Cases you may read", ["case", "title", "granted"],
+          [(c.case_id, c.title, c.granted) for c in view.cases])
+
+
+@disclosure_app.command("approve")
+def approve(cli: typer.Context,
+            request_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
+                                                      help="Request id.")],
+            as_user: AsUser, reason: Reason,
+            days: Annotated[int, typer.Option(min=1, max=MAX_DISCLOSURE_DAYS,
+                                              help="How long the grants last.")] =
+            DISCLOSURE_DAYS) -> None:
+    """Grant the requester the cases behind the hit for --days."""
+    ctx = context_of(cli)
+    done = disclosure.approve(ctx, acting_as(ctx, as_user), request_id, reason, days)
+    line(f"approved: {done.requester_org_id} may read until {done.expires_at:%Y-%m-%d}")
+
+
+@disclosure_app.command("decline")
+def decline(cli: typer.Context,
+            request_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
+                                                      help="Request id.")],
+            as_user: AsUser, reason: Reason) -> None:
+    """Refuse a request, saying why."""
+    ctx = context_of(cli)
+    done = disclosure.decline(ctx, acting_as(ctx, as_user), request_id, reason)
+    line(f"declined request {done.id} of {done.requester_org_id}")
+
+
+class ExportFormat(StrEnum):
+    """What `network export` writes."""
+
+    STIX21 = "stix21"
+    GRAPHML = "graphml"
+
+
+@network_app.command("recompute")
+def recompute(cli: typer.Context,
+              full: Annotated[bool, typer.Option("--full", help="Everything, not only where "
+                                                 "cases changed.")] = False,
+              max_cases: Annotated[int | None, typer.Option(
+                  "--max-cases", metavar="N", show_default=False,
+                  help="Values held by more cases than this link none (default 50).")] = None,
+              resolution: Annotated[float | None, typer.Option(
+                  "--resolution", metavar="R", show_default=False,
+                  help="Leiden (CPM) resolution: density a network needs (default 0.05).")] =
+              None) -> None:
+    """Recompute networks (operator command; run it from cron for a schedule)."""
+    ctx = context_of(cli)
+    if max_cases is not None or resolution is not None:
+        with ctx.db.read() as tx:
+            state = tx.networks.state()
+        networks.configure(ctx, None, max_cases or state.max_cases,
+                           resolution or state.resolution)
+        full = True
+    report = networks.recompute(ctx, full)
+    if report is None:
+        line("nothing changed since the last run")
+        return
+    line(f"{report.kind} run over {report.cases} cases: {report.clusters} networks "
+         f"({report.created} new, {report.kept} kept, {report.dissolved} dissolved), "
+         f"{report.links} links, {report.seconds:.2f} s")
+
+
+@network_app.command("list")
+def list_networks(cli: typer.Context, as_user: AsUser,
+                  limit: Annotated[int, typer.Option(min=1, max=500, help="How many.")] = 50,
+                  as_json: JsonOpt = False) -> None:
+    """Networks with a case you read; counts are over readable cases only."""
+    ctx = context_of(cli)
+    items, total = networks.list_networks(ctx, acting_as(ctx, as_user), 0, limit)
+    if as_json:
+        print_json({"total": total, "items": [
+            {"ref": s.ref, "cases": s.cases, "more_held_by_others": s.more,
+             "countries": list(s.countries), "crime_types": list(s.crime_types)}
+            for s in items]})
+        return
+    table("Networks", ["network", "cases", "more held by others", "countries", "crime types",
+                       "seen"],
+          [(s.ref, s.cases, s.more or "", s.countries, s.crime_types,
+            f"{s.first_seen or '?'} to {s.last_seen or '?'}") for s in items],
+          keep=("network", "cases"))
+    line(f"{total} networks")
+
+
+@network_app.command("show")
+def show_network(cli: typer.Context,
+                 ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
+                                                    help="Network reference.")],
+                 as_user: AsUser) -> None:
+    """One network: readable cases, shared values, bridges."""
+    ctx = context_of(cli)
+    d = networks.network_detail(ctx, acting_as(ctx, as_user), ref)
+    line(f"network {d.summary.ref}: {d.summary.cases} cases you can read"
+         + (f", {d.summary.more} more held by others" if d.summary.more else ""))
+    table("Cases", ["case", "owner", "title", "crime type", "countries"],
+          [(c.id, c.owner_org_id, c.title, c.crime_type, c.countries) for c in d.cases],
+          keep=("case", "owner"))
+    table("Shared values", ["type", "value", "your cases", "held by others"],
+          [(v.type, v.value, v.readable, v.others) for v in d.values])
+    table("Bridges", ["case", "case", "through"], [(b.a, b.b, b.values) for b in d.bridges])
+    table("Values that link nothing", ["case", "type", "value", "why"],
+          [(q.case_id, q.type, q.value, q.reason) for q in d.quiet], keep=("case", "type"))
+
+
+@network_app.command("export")
+def export_network(cli: typer.Context,
+                   ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
+                                                      help="Network reference.")],
+                   as_user: AsUser,
+                   format: Annotated[ExportFormat, typer.Option(
+                       "--format", help="stix21 (bundle with a grouping) or graphml.")] =
+                   ExportFormat.STIX21,
+                   output: Annotated[Path | None, typer.Option(
+                       "--output", "-o", metavar="FILE", show_default=False,
+                       help="Write here instead of stdout.")] = None) -> None:
+    """Export the part of a network you can read (audited)."""
+    ctx = context_of(cli)
+    principal = acting_as(ctx, as_user)
+    if format is ExportFormat.GRAPHML:
+        text = networks.export_graphml(ctx, principal, ref)
+    else:
+        text = json.dumps(networks.export_stix(ctx, principal, ref), indent=1)
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        line(f"wrote {output}")

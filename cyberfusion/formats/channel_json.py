@@ -1,0 +1,193 @@
+"""Channel JSON (API and CLI): request documents -> `Draft`, threads and messages -> JSON.
+
+Every problem is reported with its JSON path; a preservation request missing an Art. 29
+field is refused with that field named (`fields.authority`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from cyberfusion.domain.channel import (
+    AttachmentIn,
+    Draft,
+    Escalation,
+    Message,
+    Party,
+    Priority,
+    RequestType,
+    Thread,
+)
+from cyberfusion.domain.handling import TLP, Handling, Purpose, parse_tlp
+from cyberfusion.errors import InvalidInput, Issue
+
+MAX_ATTACHMENTS = 20
+
+
+def _text(data: Mapping[str, Any], key: str, issues: list[Issue], loc: str = "") -> str:
+    value = data.get(key, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        issues.append(Issue(f"{loc}{key}", "must be a string"))
+        return ""
+    return value.strip()
+
+
+def _choice(data: Mapping[str, Any], key: str, enum: Any, default: Any,
+            issues: list[Issue]) -> Any:
+    value = data.get(key)
+    if value in (None, ""):
+        return default
+    try:
+        return enum(str(value).lower())
+    except ValueError:
+        allowed = ", ".join(e.value for e in enum)
+        issues.append(Issue(key, f"{value!r} is not one of: {allowed}"))
+        return default
+
+
+def parse_handling(data: Any, today: date, review_years: int, issues: list[Issue]) -> Handling:
+    """A message's handling: TLP, purpose, grading, personal data, review date.
+
+    `release` is not read: a message is released to its parties and no one else.
+    """
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        issues.append(Issue("handling", "must be an object"))
+        data = {}
+    tlp = TLP.AMBER
+    try:
+        tlp = parse_tlp(str(data.get("tlp") or "amber"))
+    except InvalidInput as exc:
+        issues.extend(exc.issues)
+    purpose = _choice(data, "purpose", Purpose, Purpose.INVESTIGATION, issues)
+    grading = str(data.get("grading") or "").strip().upper()
+    reliability, credibility = None, None
+    if grading:
+        if len(grading) == 2 and grading[0] in "ABCDEF" and grading[1] in "123456":
+            reliability, credibility = grading[0], int(grading[1])
+        else:
+            issues.append(Issue("handling.grading", "Admiralty code such as B2"))
+    personal = data.get("personal_data", False)
+    if not isinstance(personal, bool):
+        issues.append(Issue("handling.personal_data", "must be true or false"))
+        personal = False
+    review_by = today + timedelta(days=365 * review_years)
+    if data.get("review_by"):
+        try:
+            review_by = date.fromisoformat(str(data["review_by"]))
+        except ValueError:
+            issues.append(Issue("handling.review_by", "must be a date YYYY-MM-DD"))
+    return Handling(tlp=tlp, release=frozenset(), review_by=review_by, purpose=purpose,
+                    reliability=reliability, credibility=credibility, personal_data=personal)
+
+
+def parse_attachments(items: Any, issues: list[Issue]) -> tuple[AttachmentIn, ...]:
+    """`[{filename, media_type, content_base64}]`, decoded; bytes are kept as given."""
+    if items in (None, []):
+        return ()
+    if not isinstance(items, list):
+        issues.append(Issue("attachments", "must be a list"))
+        return ()
+    if len(items) > MAX_ATTACHMENTS:
+        issues.append(Issue("attachments", f"at most {MAX_ATTACHMENTS} per message"))
+        return ()
+    found = []
+    for i, item in enumerate(items):
+        loc = f"attachments[{i}]."
+        if not isinstance(item, dict):
+            issues.append(Issue(f"attachments[{i}]", "must be an object"))
+            continue
+        name = _text(item, "filename", issues, loc)
+        if not name or len(name) > 255 or any(c in name for c in "/\\\x00"):
+            issues.append(Issue(f"{loc}filename", "1-255 characters, no path"))
+        media = _text(item, "media_type", issues, loc) or "application/octet-stream"
+        try:
+            content = base64.b64decode(str(item.get("content_base64", "")), validate=True)
+        except (binascii.Error, ValueError):
+            issues.append(Issue(f"{loc}content_base64", "not valid base64"))
+            continue
+        found.append(AttachmentIn(name, media[:127], content))
+    return tuple(found)
+
+
+def parse_draft(data: Any, today: date, review_years: int) -> Draft:
+    """Read a request document; raise InvalidInput listing every located problem."""
+    if not isinstance(data, dict):
+        raise InvalidInput("a request is a JSON object", [Issue("$", "expected an object")])
+    issues: list[Issue] = []
+    to = data.get("to", [])
+    if isinstance(to, str):
+        to = [to]
+    if not isinstance(to, list) or not all(isinstance(t, str) for t in to):
+        issues.append(Issue("to", "must be a list of organisation ids"))
+        to = []
+    request_type = _choice(data, "type", RequestType, RequestType.MESSAGE, issues)
+    priority = _choice(data, "priority", Priority, Priority.ROUTINE, issues)
+    fields = data.get("fields") or {}
+    if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+        issues.append(Issue("fields", "must be an object of strings"))
+        fields = {}
+    days = data.get("preservation_days")
+    if days is not None and (not isinstance(days, int) or isinstance(days, bool)):
+        issues.append(Issue("preservation_days", "must be a whole number of days"))
+        days = None
+    draft = Draft(
+        to=tuple(t.strip() for t in to if t.strip()), request_type=request_type,
+        priority=priority, subject=_text(data, "subject", issues),
+        body=str(data.get("body") or ""), handling=parse_handling(
+            data.get("handling"), today, review_years, issues),
+        fields={k: v.strip() for k, v in fields.items()},
+        attachments=parse_attachments(data.get("attachments"), issues),
+        preservation_days=days)
+    if issues:
+        raise InvalidInput(f"the request has {len(issues)} problem(s)", issues)
+    return draft
+
+
+def party_json(p: Party) -> dict[str, Any]:
+    """An organisation's place in a thread."""
+    iso = _iso
+    return {"org_id": p.org_id, "status": p.status.value, "ack_due_at": iso(p.ack_due_at),
+            "delivered_at": iso(p.delivered_at), "acknowledged_at": iso(p.acknowledged_at),
+            "answered_at": iso(p.answered_at), "closed_at": iso(p.closed_at),
+            "decline_reason": p.decline_reason or None,
+            "preserve_until": iso(p.preserve_until), "extensions": p.extensions}
+
+
+def thread_json(t: Thread, viewer_org_id: str) -> dict[str, Any]:
+    """A thread as the API lists it (no message content)."""
+    mine = t.party(viewer_org_id)
+    return {"id": t.id, "sender": t.sender_org_id, "to": list(t.addressees),
+            "type": t.request_type.value, "priority": t.priority.value, "subject": t.subject,
+            "tlp": t.tlp.value, "status": t.overall().value,
+            "my_status": mine.status.value if mine else None,
+            "created_at": t.created_at.isoformat(), "updated_at": t.updated_at.isoformat(),
+            "closed_at": _iso(t.closed_at), "preservation_days": t.preservation_days,
+            "parties": [party_json(p) for p in t.parties]}
+
+
+def message_json(m: Message, verdict: Mapping[str, Any]) -> dict[str, Any]:
+    """A message with its attachments' metadata and the signature check."""
+    return {"id": m.id, "from": m.from_org_id, "from_user_id": m.from_user_id,
+            "kind": m.kind.value, "body": m.body, "details": dict(m.details),
+            "created_at": m.created_at.isoformat(), "key_id": m.key_id,
+            "signature": m.signature, "verification": dict(verdict),
+            "attachments": [{"id": a.id, "filename": a.filename, "media_type": a.media_type,
+                             "size": a.size, "sha256": a.sha256} for a in m.attachments]}
+
+
+def escalation_json(e: Escalation) -> dict[str, Any]:
+    """One escalation step."""
+    return {"org_id": e.org_id, "step": e.step, "level": e.level.value,
+            "at": e.at.isoformat(), "targets": list(e.targets)}
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None

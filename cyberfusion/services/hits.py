@@ -1,0 +1,252 @@
+"""Hits: every search, lookup and landing is matched against the pool, each match against
+another organisation's case is recorded with the answer `decide()` gives, and the owner
+(and its NCB) are told of HIT answers.
+
+`answer_values` runs the same statements whatever matched: it records the query, records
+matches with one INSERT … SELECT, writes notices with INSERT … SELECT, and reads the
+answers back; only HIT answers, which the asker sees anyway, add audit events. Landings
+(`on_cases_landed`) run inside the landing's transaction, so hits and the network queue
+land exactly when the cases do.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from cyberfusion.domain.access import Access
+from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.correlation import derived_keys
+from cyberfusion.domain.hits import HitSource, MatchRow, NoticeKind, ValueAnswer, assemble
+from cyberfusion.domain.model import Organisation, Principal
+from cyberfusion.domain.observables import Observable
+from cyberfusion.domain.permissions import Permission, require
+from cyberfusion.errors import NotFound
+from cyberfusion.services import audit
+from cyberfusion.services.context import Context
+from cyberfusion.store.repositories.hits import Hit, Query
+from cyberfusion.store.tx import Tx
+
+INDEX_BATCH = 20_000
+
+
+def new_id() -> str:
+    """A random id for queries, requests and hits made in Python (16 hex digits)."""
+    return secrets.token_hex(8)
+
+
+def answer_values(tx: Tx, ctx: Context, principal: Principal, source: HitSource,
+                  observables: Sequence[Observable], purpose: str) -> list[ValueAnswer]:
+    """Match the values, record every match on others' cases, notify, answer (same path)."""
+    query = Query(new_id(), principal.org, principal.user.id if principal.user else None,
+                  source, purpose, ctx.now())
+    keys = sorted({o.key for o in observables})  # sorted: the index is walked in order
+    tx.hits.add_query(query, len(observables))
+    known = tx.hits.known(keys)
+    ids = sorted(observable_id for observable_id, _, _ in known)
+    tx.hits.record_values(query, ids)
+    tx.hits.notify(query)
+    rows = tx.hits.answers(query, ids)
+    flags = {key: lists for _, key, lists in known if lists}
+    _audit_hits(tx, ctx, principal, query, _hit_owners(rows))
+    return assemble(observables, rows, flags)
+
+
+def _hit_owners(rows: Sequence[MatchRow]) -> dict[str, tuple[str, int]]:
+    """Owner -> (smallest hit id, values matched) of the HIT answers among `rows`."""
+    refs: dict[str, str] = {}
+    keys: dict[str, set[str]] = {}
+    for row in rows:
+        if row.answer == Access.HIT.value:
+            refs[row.owner_org_id] = min(refs.get(row.owner_org_id, row.reference),
+                                         row.reference)
+            keys.setdefault(row.owner_org_id, set()).add(row.key)
+    return {owner: (refs[owner], len(keys[owner])) for owner in sorted(refs)}
+
+
+def _audit_hits(tx: Tx, ctx: Context, principal: Principal | None, query: Query,
+                owners: dict[str, tuple[str, int]]) -> None:
+    """One HIT event per owner that gave a HIT answer (the asker already sees these)."""
+    for owner, (reference, values) in owners.items():
+        audit.record(tx, ctx, principal, AuditAction.HIT, "hit", reference, owner,
+                     {"source": query.source.value, "query": query.id, "values": values,
+                      "purpose": query.purpose})
+
+
+def index_new(tx: Tx) -> int:
+    """Add the derived keys of observables stored since the last call; return how many."""
+    state = tx.networks.state(lock=True)
+    upto, done = state.indexed_upto, 0
+    while rows := tx.correlation.unindexed(upto, INDEX_BATCH):
+        tx.correlation.add_keys([(observable_id, d.key, d.value, d.via.value)
+                                 for observable_id, obs_type, value in rows
+                                 for d in derived_keys(obs_type, value)])
+        upto, done = rows[-1][0], done + len(rows)
+    if done:
+        tx.networks.set_indexed(upto)
+    return done
+
+
+def on_cases_landed(tx: Tx, ctx: Context, org_id: str, case_ids: Sequence[int],
+                    user_id: int | None = None, older_only: bool = False,
+                    audited: bool = True) -> None:
+    """Submission hits for cases just written (or changed), in the caller's transaction.
+
+    Indexes new values, queues the cases for the next network run, records matches of
+    their linking values (strong, not warning-listed, not too common) against others'
+    cases, and notifies owners of HIT answers. `older_only` matches only older cases
+    (the demo seed, which lands history at once).
+    """
+    if not case_ids:
+        return
+    org = tx.orgs.get(org_id)
+    if org is None:
+        raise NotFound(f"no organisation {org_id}")
+    index_new(tx)
+    now = ctx.now()
+    tx.networks.mark_dirty(case_ids, now)
+    query = Query(new_id(), org, user_id, HitSource.SUBMISSION, "investigation", now)
+    tx.hits.add_query(query, len(case_ids))
+    tx.hits.record_cases(query, case_ids, tx.networks.state().max_cases, older_only)
+    tx.hits.notify(query)
+    if audited:
+        user = tx.users.get(user_id) if user_id is not None else None
+        _audit_hits(tx, ctx, Principal(org, user), query, tx.hits.hit_owners(query.id))
+
+
+# --- reading hits ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HitView:
+    """A recorded match as the viewer may see it: case details only where it reads them."""
+
+    id: str
+    source: str
+    at: datetime
+    searcher_org_id: str
+    owner_org_id: str
+    answer: str
+    obs_type: str
+    value: str
+    case_id: int | None
+    case_title: str
+    source_case_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """One line of the hit inbox."""
+
+    id: int
+    kind: str
+    at: datetime
+    read: bool
+    hit: HitView | None
+    request_id: str | None
+
+
+def _view(hit: Hit, levels: dict[int, str], titles: dict[int, str], show_value: bool
+          ) -> HitView:
+    """The hit with its case shown only when the viewer reads that case in full."""
+    readable = hit.case_id is not None and levels.get(hit.case_id) == Access.FULL.value
+    return HitView(hit.id, hit.source, hit.at, hit.searcher_org_id, hit.owner_org_id,
+                   hit.answer, hit.obs_type if show_value else "",
+                   hit.value if show_value else "", hit.case_id if readable else None,
+                   titles.get(hit.case_id, "") if readable and hit.case_id else "",
+                   hit.source_case_id)
+
+
+def _views(tx: Tx, ctx: Context, org: Organisation, hits: Sequence[Hit],
+           value_needs_case: bool, collapse: bool = False) -> list[HitView]:
+    """Views of many hits; with `value_needs_case`, the value too needs a readable case.
+
+    With `collapse`, matches whose case stays hidden fold into one line per query, owner
+    and value, so the viewer learns no count of the owner's cases.
+    """
+    case_ids = [h.case_id for h in hits if h.case_id is not None]
+    levels = tx.hits.levels(case_ids, org, ctx.now())
+    readable = [c for c in case_ids if levels.get(c) == Access.FULL.value]
+    titles = {f.id: f.title for f in tx.networks.case_facts(readable).values()}
+    shown: dict[tuple[object, ...], HitView] = {}
+    for hit in sorted(hits, key=lambda h: h.id):
+        full = hit.case_id is not None and levels.get(hit.case_id) == Access.FULL.value
+        view = _view(hit, levels, titles, not value_needs_case or full)
+        key: tuple[object, ...] = (hit.id,)
+        if collapse and not full:
+            key = (hit.query_id, hit.owner_org_id, hit.obs_type, hit.value, hit.answer)
+        shown.setdefault(key, view)
+    order = {h.id: i for i, h in enumerate(hits)}
+    return sorted(shown.values(), key=lambda v: order[v.id])
+
+
+def inbox(ctx: Context, principal: Principal, unread_only: bool = False,
+          before: int | None = None, limit: int = 100) -> list[InboxItem]:
+    """Notices for the organisation: HITs on its (or its units') data, disclosure steps."""
+    require(principal, Permission.SEARCH)
+    with ctx.db.read() as tx:
+        notices = tx.hits.notices(principal.org_id, unread_only, before, min(limit, 500))
+        hits = {n.hit_id: tx.hits.get(n.hit_id) for n in notices if n.hit_id}
+        found = [h for h in hits.values() if h is not None]
+        # An NCB learns what a unit's case holds only if it reads that case.
+        views = {v.id: v for v in _views(tx, ctx, principal.org, found, True)}
+    return [InboxItem(n.id, n.kind, n.at, n.read, views.get(n.hit_id or ""), n.request_id)
+            for n in notices]
+
+
+def unread_count(ctx: Context, principal: Principal) -> int:
+    """Unread notices of the organisation."""
+    with ctx.db.read() as tx:
+        return tx.hits.unread(principal.org_id)
+
+
+def mark_read(ctx: Context, principal: Principal, notice_ids: Sequence[int] | None) -> int:
+    """Mark notices read (all when None)."""
+    require(principal, Permission.SEARCH)
+    with ctx.db.write() as tx:
+        return tx.hits.mark_read(principal.org_id, notice_ids, ctx.now())
+
+
+def outgoing(ctx: Context, principal: Principal, before: datetime | None = None,
+             limit: int = 100) -> list[HitView]:
+    """FULL and HIT answers the organisation's searches, lookups and landings received."""
+    require(principal, Permission.SEARCH)
+    with ctx.db.read() as tx:
+        hits = tx.hits.outgoing(principal.org_id, before, min(limit, 500))
+        return _views(tx, ctx, principal.org, hits, False, collapse=True)
+
+
+def incoming(ctx: Context, principal: Principal, before: datetime | None = None,
+             limit: int = 100) -> list[HitView]:
+    """Every match on the organisation's own cases, whatever the answer was."""
+    require(principal, Permission.SEARCH)
+    with ctx.db.read() as tx:
+        hits = tx.hits.incoming(principal.org_id, before, min(limit, 500))
+        return _views(tx, ctx, principal.org, hits, False)
+
+
+def hit_group(ctx: Context, principal: Principal, ref: str) -> list[HitView]:
+    """The matches behind a reference, for its searcher (FULL/HIT answers) or its owner."""
+    require(principal, Permission.SEARCH)
+    with ctx.db.read() as tx:
+        hit = tx.hits.get(ref)
+        if hit is None or not _may_see(hit, principal.org_id):
+            raise NotFound(f"no hit {ref}")
+        group = tx.hits.group(hit) if hit.answer == Access.HIT.value else [hit]
+        return _views(tx, ctx, principal.org, group, False,
+                      collapse=hit.owner_org_id != principal.org_id)
+
+
+def _may_see(hit: Hit, org_id: str) -> bool:
+    """The owner sees every match on its data; the searcher only FULL and HIT answers."""
+    if hit.owner_org_id == org_id:
+        return True
+    return hit.searcher_org_id == org_id and hit.answer in (Access.FULL.value,
+                                                            Access.HIT.value)
+
+
+__all__ = ["HitView", "InboxItem", "NoticeKind", "answer_values", "hit_group", "inbox",
+           "incoming", "index_new", "mark_read", "new_id", "on_cases_landed", "outgoing",
+           "unread_count"]

@@ -1,0 +1,119 @@
+"""Batch lookup: up to a million values checked at once, one answer per value.
+
+Values are normalised first (bad ones get a reason, never an exception), then matched in
+one transaction through `hits.answer_values`: every match on another organisation's case
+is recorded as a hit and owners of HIT answers are notified, exactly as for a search.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, NamedTuple
+
+from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.hits import (
+    MAX_LOOKUP_VALUES,
+    HitSource,
+    LookupItem,
+    ValueAnswer,
+    hit_message,
+    lookup_item,
+    split_line,
+)
+from cyberfusion.domain.model import Principal
+from cyberfusion.domain.observables import ObservableType
+from cyberfusion.domain.permissions import Permission, require
+from cyberfusion.errors import InvalidInput, Issue
+from cyberfusion.services import audit, hits
+from cyberfusion.services.context import Context
+
+
+class LookupAnswer(NamedTuple):
+    """One value's answer: the same fields for a match, no match and an invalid value."""
+
+    given: str
+    answer: ValueAnswer | None
+    error: str
+
+
+def parse_lines(lines: Iterable[str], default_type: ObservableType | None = None
+                ) -> list[tuple[ObservableType | None, str]]:
+    """(type, value) per non-empty line; `type,value` lines name their type; `#` comments."""
+    items: list[tuple[ObservableType | None, str]] = []
+    for line in lines:
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        obs_type, value = split_line(text)
+        items.append((obs_type or default_type, value))
+        if len(items) > MAX_LOOKUP_VALUES:
+            raise too_many(len(items))
+    return items
+
+
+def too_many(count: int) -> InvalidInput:
+    """The error for a lookup over the limit."""
+    return InvalidInput("too many values", [Issue(
+        "values", f"{count} values; one lookup checks at most {MAX_LOOKUP_VALUES:,}")])
+
+
+def prepare(items: Sequence[tuple[ObservableType | None, str]]) -> list[LookupItem]:
+    """Normalise every value (the same spelling is normalised once)."""
+    if len(items) > MAX_LOOKUP_VALUES:
+        raise too_many(len(items))
+    done: dict[tuple[ObservableType | None, str], LookupItem] = {}
+    result = []
+    for obs_type, value in items:
+        item = done.get((obs_type, value))
+        if item is None:
+            item = done[(obs_type, value)] = lookup_item(value, obs_type)
+        result.append(item)
+    return result
+
+
+def lookup(ctx: Context, principal: Principal,
+           items: Sequence[tuple[ObservableType | None, str]],
+           purpose: str = "investigation") -> list[LookupAnswer]:
+    """Answer every value: readable cases, per-owner HIT references, or nothing."""
+    require(principal, Permission.SEARCH)
+    with paused_gc():
+        prepared = prepare(items)
+        observables = [p.observable for p in prepared if p.observable is not None]
+        with ctx.db.write() as tx:
+            answers = hits.answer_values(tx, ctx, principal, HitSource.LOOKUP, observables,
+                                         purpose)
+            audit.record(tx, ctx, principal, AuditAction.SEARCH, "lookup", "", None,
+                         {"source": "lookup", "values": len(prepared),
+                          "valid": len(observables), "purpose": purpose})
+        found = iter(answers)
+        return [LookupAnswer(p.given, next(found) if p.observable is not None else None,
+                             p.error) for p in prepared]
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic collector while building millions of small, acyclic objects."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def answer_doc(item: LookupAnswer) -> dict[str, Any]:
+    """One value's answer as JSON-ready data; every answer has exactly these keys."""
+    found = item.answer
+    obs = found.observable if found else None
+    return {
+        "input": item.given, "type": obs.type.value if obs else None,
+        "value": obs.value if obs else None, "error": item.error or None,
+        "cases": [{"id": m.case_id, "title": m.title, "owner": m.owner_org_id, "role": m.role,
+                   "crime_type": m.crime_type} for m in found.full] if found else [],
+        "hits": [{"owner": h.owner_org_id, "reference": h.reference,
+                  "message": hit_message(h.owner_org_id)} for h in found.hits] if found else [],
+        "warninglists": list(found.warninglists) if found else [],
+    }

@@ -1,0 +1,503 @@
+"""Networks: recompute them (in full, or only where cases changed), and show each viewer the
+part it may see, with exports (STIX 2.1 grouping, GraphML).
+
+A run reads in one transaction, computes outside any, and writes in another that checks
+the state's version first, so a long run never blocks writers and two runs never both
+apply. The incremental run recomputes only the connected components that hold a changed
+case (closing over the old clusters they touch); the constant Potts model decomposes over
+components, so this equals a full run there.
+
+A viewer sees a network as `visible_parts`: the cases it reads, how many HIT cases link
+in, and nothing of silent ones. A part is named `n<anchor>-<mac>`: the smallest readable
+case id and a keyed hash binding it to the cluster, so two parts of one cluster (split by
+cases the viewer may not see) cannot be told to belong together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import importlib
+import re
+import secrets
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+
+from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.correlation import link_reason
+from cyberfusion.domain.handling import TLP
+from cyberfusion.domain.hits import HitAction
+from cyberfusion.domain.intake import stricter
+from cyberfusion.domain.model import Case, OrgKind, Principal, Role
+from cyberfusion.domain.networks import (
+    Cluster,
+    Params,
+    Part,
+    bridges,
+    discover,
+    graph_elements,
+    graphml,
+    grouping,
+    match_ids,
+    pair_values,
+    visible_parts,
+)
+from cyberfusion.domain.permissions import Permission, require
+from cyberfusion.errors import InvalidInput, Issue, NotFound, PermissionDenied
+from cyberfusion.formats import base
+from cyberfusion.formats.stix.markings import TLP2_IDS, tlp2_marking_definition
+from cyberfusion.services import audit, hits
+from cyberfusion.services.context import Context
+from cyberfusion.services.disclosure import record
+from cyberfusion.store.repositories.correlation import WeakLink
+from cyberfusion.store.repositories.networks import CaseFacts, NetworkState, Placed, Run
+from cyberfusion.store.tx import Tx
+
+#: Dirty cases one incremental run takes; more wait for the next run.
+DIRTY_BATCH = 20_000
+#: An incremental run that reaches more cases than this does a full run instead.
+FULL_FALLBACK = 200_000
+_REF = re.compile(r"n([0-9]+)-([0-9a-f]{10})")
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """What a recomputation did."""
+
+    kind: str
+    cases: int
+    links: int
+    clusters: int
+    created: int
+    kept: int
+    dissolved: int
+    seconds: float
+
+
+# --- recomputation ------------------------------------------------------------------------
+
+
+def configure(ctx: Context, principal: Principal | None, max_cases: int,
+              resolution: float) -> None:
+    """Set the over-correlation limit and resolution (hub admins, or the operator's CLI)."""
+    if principal is not None:
+        require(principal, Permission.ORG_MANAGE)
+    issues = []
+    if not 1 <= max_cases <= 100_000:
+        issues.append(Issue("max_cases", "between 1 and 100000"))
+    if not 0 < resolution < 1:
+        issues.append(Issue("resolution", "between 0 and 1 (exclusive)"))
+    if issues:
+        raise InvalidInput("the network settings are not valid", issues)
+    with ctx.db.write() as tx:
+        tx.networks.set_params(max_cases, resolution)
+
+
+def recompute(ctx: Context, full: bool = False,
+              principal: Principal | None = None) -> RunReport | None:
+    """Recompute networks where cases changed (or everywhere); None when nothing to do."""
+    if principal is not None:
+        require(principal, Permission.ORG_MANAGE)
+    started = time.perf_counter()
+    with ctx.db.write() as tx:
+        hits.index_new(tx)
+    with ctx.db.read() as tx:
+        state = tx.networks.state()
+        dirty = tx.networks.dirty(DIRTY_BATCH)
+        full = full or state.last_full_at is None
+        if not full and not dirty:
+            return None
+        loaded = None if full else _affected(tx, dirty, state)
+        if loaded is None:
+            full, loaded = True, (tx.networks.strong_holdings(), None,
+                                  tx.networks.live_clusters())
+    holdings, counts, old = loaded
+    clusters = discover(holdings, Params(state.max_cases, state.resolution), counts)
+    placed = _place(old, clusters)
+    report = _apply(ctx, state, dirty, old, placed, full, started, len({c for c, _ in holdings}))
+    if report is not None and principal is not None:
+        with ctx.db.write() as tx:
+            record(tx, ctx, principal, HitAction.NETWORK_RECOMPUTE, "", principal.org_id,
+                   {"kind": report.kind, "clusters": report.clusters})
+    return report
+
+
+Loaded = tuple[list[tuple[int, int]], dict[int, int] | None, dict[str, frozenset[int]]]
+
+
+def _affected(tx: Tx, dirty: Sequence[int], state: NetworkState) -> Loaded | None:
+    """Holdings of the components around the dirty cases, with the old clusters they touch."""
+    seeds = tx.networks.strong_holdings(dirty)
+    old = tx.networks.live_clusters(dirty, sorted({v for _, v in seeds}))
+    cases = set(dirty).union(*old.values())
+    frontier: set[int] = set(cases)
+    holdings: set[tuple[int, int]] = set()
+    counts: dict[int, int] = {}
+    while frontier:
+        found = tx.networks.strong_holdings(sorted(frontier))
+        holdings.update(found)
+        fresh = sorted({v for _, v in found} - counts.keys())
+        holders = tx.networks.holders(fresh)
+        per_value = Counter(v for _, v in holders)
+        counts.update({v: per_value.get(v, 0) for v in fresh})
+        linking = {v for v in fresh if 2 <= counts[v] <= state.max_cases}
+        reached = {c for c, v in holders if v in linking} - cases
+        touched = tx.networks.live_clusters(sorted(reached)) if reached else {}
+        new_old = {k: m for k, m in touched.items() if k not in old}
+        old.update(new_old)
+        reached |= set().union(*new_old.values()) - cases if new_old else set()
+        cases |= reached
+        frontier = reached
+        if len(cases) > FULL_FALLBACK:
+            return None
+    return sorted(holdings), counts, old
+
+
+def _place(old: dict[str, frozenset[int]], clusters: Sequence[Cluster]) -> list[Placed]:
+    """Keep the id of the old cluster each new one mostly is; new ids for the rest."""
+    kept = match_ids(old, [c.members for c in clusters])
+    return [Placed(cid or f"n{secrets.token_hex(6)}", cid is None, cluster)
+            for cid, cluster in zip(kept, clusters, strict=True)]
+
+
+def _apply(ctx: Context, state: NetworkState, dirty: Sequence[int],
+           old: dict[str, frozenset[int]], placed: list[Placed], full: bool, started: float,
+           cases: int) -> RunReport | None:
+    """Write the run if no other run applied since it read; None if one did."""
+    now = ctx.now()
+    with ctx.db.write() as tx:
+        if tx.networks.state(lock=True).version != state.version:
+            return None
+        dissolved = tx.networks.replace(sorted(old), placed, now)
+        tx.networks.clear_dirty(list(dirty))
+        tx.networks.advance(state.version, now, full)
+        created = sum(1 for p in placed if p.new)
+        report = RunReport("full" if full else "incremental", cases,
+                           sum(p.cluster.links for p in placed), len(placed), created,
+                           len(placed) - created, dissolved, time.perf_counter() - started)
+        tx.networks.add_run(Run(report.kind, now, report.seconds, cases, report.links,
+                                report.clusters, created, report.kept, dissolved,
+                                state.max_cases, state.resolution))
+    return report
+
+
+def seed_networks(ctx: Context, case_ids: Sequence[int]) -> RunReport | None:
+    """After the demo seed: hits of each case on older ones (as if filed in order), networks."""
+    with ctx.db.read() as tx:
+        owners = tx.networks.case_facts(case_ids)
+    by_owner: dict[str, list[int]] = defaultdict(list)
+    for facts in owners.values():
+        by_owner[facts.owner_org_id].append(facts.id)
+    with ctx.db.write() as tx:
+        for owner, ids in sorted(by_owner.items()):
+            hits.on_cases_landed(tx, ctx, owner, sorted(ids), older_only=True, audited=False)
+    return recompute(ctx, full=True)
+
+
+def status(ctx: Context, principal: Principal) -> tuple[NetworkState, Run | None]:
+    """Settings and the last run; run figures count the whole pool, so hub staff only."""
+    with ctx.db.read() as tx:
+        state, run = tx.networks.state(), tx.networks.last_run()
+    if principal.org.kind is not OrgKind.HUB:
+        run = None
+    return state, run
+
+
+# --- what a viewer sees -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """One network as the viewer sees it: counts are over readable cases only."""
+
+    ref: str
+    cases: int
+    more: int
+    countries: tuple[str, ...]
+    crime_types: tuple[str, ...]
+    first_seen: date | None
+    last_seen: date | None
+    owners: tuple[str, ...]
+    tlp: TLP = TLP.CLEAR
+
+
+@dataclass(frozen=True, slots=True)
+class SharedValue:
+    """A value holding the part together: readable holders, and HIT holders linking in."""
+
+    id: int
+    type: str
+    value: str
+    readable: int
+    others: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bridge:
+    """A link between two readable cases whose removal splits what the viewer sees."""
+
+    a: int
+    b: int
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuietValue:
+    """A value of a readable case that links nothing, and why."""
+
+    case_id: int
+    type: str
+    value: str
+    reason: str
+
+
+@dataclass
+class Detail:
+    """The network page: summary, readable cases, values, bridges, weak links, quiet values."""
+
+    summary: Summary
+    cases: list[CaseFacts]
+    values: list[SharedValue]
+    bridges: list[Bridge]
+    weak: list[WeakLink]
+    quiet: list[QuietValue]
+    more_owners: tuple[str, ...]
+    holdings: list[tuple[int, int]] = field(default_factory=list)
+    hit_holdings: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _mac(ctx: Context, cluster_id: str, anchor: int) -> str:
+    secret = ctx.settings.session_secret()
+    message = f"network:{cluster_id}:{anchor}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:10]
+
+
+def ref_of(ctx: Context, cluster_id: str, part: Part) -> str:
+    """The viewer-side name of a part: its anchor case and a keyed hash of its cluster."""
+    return f"n{part.anchor}-{_mac(ctx, cluster_id, part.anchor)}"
+
+
+def _parts(tx: Tx, ctx: Context, principal: Principal, cluster_id: str | None
+           ) -> list[tuple[str, Part, dict[int, str]]]:
+    """(cluster, part, owner of each visible case) for the viewer, in one or every cluster."""
+    rows = tx.networks.member_levels(principal.org, ctx.now(), cluster_id)
+    levels: dict[str, dict[int, str]] = defaultdict(dict)
+    owners: dict[int, str] = {}
+    for cid, case_id, level, owner in rows:
+        levels[cid][case_id] = level
+        owners[case_id] = owner
+    holdings = tx.networks.member_holdings(sorted(owners))
+    by_case: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for case_id, value_id in holdings:
+        by_case[case_id].append((case_id, value_id))
+    found = []
+    for cid, members in sorted(levels.items()):
+        held = [h for c in members for h in by_case[c]]
+        for part in visible_parts(members, held):
+            found.append((cid, part, {c: owners[c] for c in (*part.full, *part.hit)}))
+    return found
+
+
+def _summary(ctx: Context, cid: str, part: Part, facts: dict[int, CaseFacts],
+             owners: dict[int, str]) -> Summary:
+    rows = [facts[c] for c in part.full if c in facts]
+    firsts = [f.first_seen for f in rows if f.first_seen]
+    lasts = [f.last_seen for f in rows if f.last_seen]
+    return Summary(ref_of(ctx, cid, part), len(part.full), len(part.hit),
+                   tuple(sorted({c for f in rows for c in f.countries})),
+                   tuple(sorted({f.crime_type for f in rows})),
+                   min(firsts) if firsts else None, max(lasts) if lasts else None,
+                   tuple(sorted({owners[c] for c in part.hit})), _strictest(f.tlp for f in rows))
+
+
+def _strictest(levels: Iterable[str]) -> TLP:
+    """The strictest TLP among the cases shown (the page's banner)."""
+    found = TLP.CLEAR
+    for level in levels:
+        found = stricter(found, TLP(level))
+    return found
+
+
+def list_networks(ctx: Context, principal: Principal, offset: int = 0,
+                  limit: int = 50) -> tuple[list[Summary], int]:
+    """The networks the viewer may see, largest first, and how many there are."""
+    require(principal, Permission.CASE_READ)
+    with ctx.db.read() as tx:
+        found = _parts(tx, ctx, principal, None)
+        found.sort(key=lambda item: (-len(item[1].full), -len(item[1].hit), item[1].anchor))
+        page = found[max(0, offset): max(0, offset) + max(1, min(limit, 500))]
+        facts = tx.networks.case_facts([c for _, p, _ in page for c in p.full])
+    return [_summary(ctx, cid, part, facts, owners) for cid, part, owners in page], len(found)
+
+
+def _resolve(tx: Tx, ctx: Context, principal: Principal, ref: str
+             ) -> tuple[str, Part, dict[int, str]]:
+    """The part a viewer-side name stands for; NotFound if it is not the viewer's to see."""
+    match = _REF.fullmatch(ref)
+    cluster_id = tx.networks.cluster_of(int(match.group(1))) if match else None
+    if match is None or cluster_id is None or not hmac.compare_digest(
+            match.group(2), _mac(ctx, cluster_id, int(match.group(1)))):
+        raise NotFound(f"no network {ref}")
+    anchor = int(match.group(1))
+    for cid, part, owners in _parts(tx, ctx, principal, cluster_id):
+        if anchor in part.full:
+            return cid, part, owners
+    raise NotFound(f"no network {ref}")
+
+
+def network_detail(ctx: Context, principal: Principal, ref: str) -> Detail:
+    """One network as the viewer sees it, with what holds it together and what does not."""
+    require(principal, Permission.CASE_READ)
+    now = ctx.now()
+    with ctx.db.read() as tx:
+        cid, part, owners = _resolve(tx, ctx, principal, ref)
+        facts = tx.networks.case_facts(part.full)
+        held = tx.networks.member_holdings([*part.full, *part.hit])
+        values = {i: (t, v) for _, i, t, v, _ in tx.networks.case_values(part.full)
+                  if i in set(part.values)}
+        weak = tx.correlation.weak_links(part.full, principal.org, now, 100)
+        quiet = _quiet(tx, part.full)
+    readable = set(part.full)
+    shared = _shared(part, held, values, readable)
+    pairs = pair_values([h for h in held if h[0] in readable], part.full)
+    names = {i: v for i, (_, v) in values.items()}
+    cut = [Bridge(a, b, tuple(sorted(names.get(v, "") for v in pairs[(a, b)])))
+           for a, b in bridges(pairs)]
+    return Detail(_summary(ctx, cid, part, facts, owners), [facts[c] for c in part.full],
+                  shared, cut, [w for w in weak if w.other_case_id not in readable
+                                or w.case_id < w.other_case_id],
+                  quiet, tuple(sorted({owners[c] for c in part.hit})),
+                  [h for h in held if h[0] in readable and h[1] in values],
+                  [h for h in held if h[0] not in readable and h[1] in values])
+
+
+def _shared(part: Part, held: list[tuple[int, int]], values: dict[int, tuple[str, str]],
+            readable: set[int]) -> list[SharedValue]:
+    full_holders: Counter[int] = Counter()
+    others: Counter[int] = Counter()
+    for case_id, value_id in held:
+        (full_holders if case_id in readable else others)[value_id] += 1
+    found = [SharedValue(v, *values[v], full_holders[v], others[v])
+             for v in part.values if v in values]
+    return sorted(found, key=lambda s: (-(s.readable + s.others), s.type, s.value))
+
+
+def _quiet(tx: Tx, case_ids: Sequence[int]) -> list[QuietValue]:
+    """Values of readable cases that link no cases: warning-listed, too common, or weak."""
+    state = tx.networks.state()
+    rows = tx.networks.case_values(case_ids)
+    counts = tx.correlation.holder_counts([i for _, i, _, _, w in rows if not w])
+    found = []
+    for case_id, value_id, obs_type, value, lists in rows:
+        reason = link_reason(obs_type, lists, counts.get(value_id, 0) > state.max_cases,
+                             state.max_cases)
+        if reason:
+            found.append(QuietValue(case_id, obs_type, value, reason))
+    return sorted(found, key=lambda q: (q.reason, q.type, q.value, q.case_id))[:200]
+
+
+def is_hub_admin(principal: Principal) -> bool:
+    """True for an administrator of the hub."""
+    return principal.org.kind is OrgKind.HUB and principal.user is not None \
+        and principal.user.has(Role.ADMIN)
+
+
+def require_hub_admin(principal: Principal) -> None:
+    """Only hub administrators recompute or reconfigure networks from the API."""
+    if not is_hub_admin(principal):
+        raise PermissionDenied("only hub administrators recompute networks")
+
+
+
+
+# --- graph and exports ----------------------------------------------------------------------
+
+
+def graph(ctx: Context, principal: Principal, ref: str) -> list[dict[str, dict[str, str]]]:
+    """Cytoscape elements of the network as the viewer sees it."""
+    detail = network_detail(ctx, principal, ref)
+    cases = [{"case": str(c.id), "label": f"#{c.id} {c.title}"[:80], "owner": c.owner_org_id,
+              "crime_type": c.crime_type, "countries": ",".join(c.countries), "tlp": c.tlp}
+             for c in detail.cases]
+    values = [{"value_id": str(v.id), "label": v.value[:60], "type": v.type}
+              for v in detail.values]
+    return graph_elements(cases, values, detail.holdings, detail.hit_holdings,
+                          detail.summary.more)
+
+
+def export_graphml(ctx: Context, principal: Principal, ref: str) -> str:
+    """GraphML of the readable cases and the values they share (audited like an export)."""
+    detail = network_detail(ctx, principal, ref)
+    names = {v.id: v.value for v in detail.values}
+    nodes = [(f"case-{c.id}", {"title": c.title, "owner": c.owner_org_id,
+                               "crime_type": c.crime_type, "countries": ",".join(c.countries),
+                               "first_seen": _day(c.first_seen), "last_seen": _day(c.last_seen),
+                               "tlp": c.tlp}) for c in detail.cases]
+    pairs = pair_values(detail.holdings, [c.id for c in detail.cases])
+    edges = [(f"case-{a}", f"case-{b}", {"values": "; ".join(sorted(names[v] for v in shared)),
+                                         "weight": str(len(shared))})
+             for (a, b), shared in sorted(pairs.items())]
+    _audit_export(ctx, principal, detail, "graphml")
+    return graphml(nodes, edges)
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def export_stix(ctx: Context, principal: Principal, ref: str) -> dict[str, Any]:
+    """A STIX 2.1 bundle: the readable cases' reports and a grouping of them (audited)."""
+    detail = network_detail(ctx, principal, ref)
+    with ctx.db.read() as tx:
+        found = [c for c in (tx.cases.get(f.id) for f in detail.cases) if c is not None]
+        objects = tx.source_objects.of_cases([c.id for c in found], principal.org, ctx.now())
+        names = {o.id: o.name for o in tx.orgs.all()}
+    context = base.ExportContext(objects, names, principal.org_id)
+    bundle = stix_bundle(found, context, detail.summary, ctx.now())
+    _audit_export(ctx, principal, detail, "stix21")
+    return bundle
+
+
+def _audit_export(ctx: Context, principal: Principal, detail: Detail, fmt: str) -> None:
+    """One event for the exporter and one per other owner whose cases left."""
+    by_owner: dict[str, list[int]] = defaultdict(list)
+    for case in detail.cases:
+        by_owner[case.owner_org_id].append(case.id)
+    with ctx.db.write() as tx:
+        audit.record(tx, ctx, principal, AuditAction.EXPORT, "network", detail.summary.ref,
+                     principal.org_id, {"format": fmt, "count": len(detail.cases)})
+        for owner, ids in sorted(by_owner.items()):
+            if owner != principal.org_id:
+                audit.record(tx, ctx, principal, AuditAction.EXPORT, "network",
+                             detail.summary.ref, owner, {"format": fmt, "case_ids": ids})
+
+
+def _case_objects(cases: Sequence[Case], context: base.ExportContext) -> list[dict[str, Any]]:
+    """The cases as the registered STIX exporter writes them (reports and what they name)."""
+    importlib.import_module("cyberfusion.formats.stix")
+    exporter = base.EXPORTERS["stix21"]
+    data = b"".join(exporter().export(cases, context))
+    found: list[dict[str, Any]] = orjson.loads(data)["objects"]
+    return found
+
+
+def stix_bundle(cases: Sequence[Case], context: base.ExportContext, summary: Summary,
+                now: datetime) -> dict[str, Any]:
+    """A bundle of the cases' objects plus a `grouping` (STIX 2.1 §4.4) of their reports."""
+    objects = _case_objects(cases, context)
+    tlp = _strictest(c.handling.tlp.value for c in cases)
+    if TLP2_IDS[tlp] not in {o.get("id") for o in objects}:
+        objects.append(tlp2_marking_definition(tlp))
+    description = (f"{summary.cases} cases; countries {', '.join(summary.countries) or '-'}; "
+                   f"crime types {', '.join(summary.crime_types) or '-'}; seen "
+                   f"{summary.first_seen or '?'} to {summary.last_seen or '?'}")
+    reports = [o["id"] for o in objects if o.get("type") == "report"]
+    group = grouping(summary.ref, description, reports, TLP2_IDS[tlp], now)
+    return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": [*objects, group]}

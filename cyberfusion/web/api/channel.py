@@ -1,0 +1,259 @@
+"""API: the secure channel — threads, requests, actions, attachments, inbox and live events."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import anyio
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+
+from cyberfusion.domain.model import Principal
+from cyberfusion.errors import InvalidInput, Issue
+from cyberfusion.formats.channel_json import (
+    escalation_json,
+    message_json,
+    parse_attachments,
+    parse_draft,
+    parse_handling,
+    thread_json,
+)
+from cyberfusion.services import channel, channel_actions, inbox
+from cyberfusion.services.context import Context
+from cyberfusion.store.repositories.channel import BOXES, ThreadFilter
+from cyberfusion.web.api.body import read_json
+from cyberfusion.web.deps import CtxDep, PrincipalDep
+
+router = APIRouter()
+
+DRAFT_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {"type": "object", "required": ["to", "subject"],
+                                    "properties": {
+        "to": {"type": "array", "items": {"type": "string"}},
+        "type": {"enum": ["message", "information", "preservation", "traffic_data",
+                          "disclosure", "incident_assistance"]},
+        "priority": {"enum": ["flash", "urgent", "routine"]},
+        "subject": {"type": "string"}, "body": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        "preservation_days": {"type": "integer", "minimum": 60, "maximum": 365},
+        "handling": {"type": "object"},
+        "attachments": {"type": "array", "items": {"type": "object", "properties": {
+            "filename": {"type": "string"}, "media_type": {"type": "string"},
+            "content_base64": {"type": "string"}}}}}}}}}}
+
+
+def view_json(view: channel.ThreadView, viewer_org_id: str) -> dict[str, Any]:
+    """A thread with its messages, signature checks, receipts and escalation steps."""
+    verdicts = {mid: {"ok": v.ok, "key_id": v.key_id, "signer": v.signer_org_id,
+                      "reason": v.reason} for mid, v in view.verdicts.items()}
+    return {**thread_json(view.thread, viewer_org_id),
+            "messages": [message_json(m, verdicts[m.id]) for m in view.messages],
+            "receipts": [{"message_id": r.message_id, "org_id": r.org_id,
+                          "delivered_at": r.delivered_at.isoformat(), "verified": r.verified}
+                         for r in view.receipts],
+            "escalations": [escalation_json(e) for e in view.escalations],
+            "deadlines": [{"org_id": d.org_id, "kind": d.kind, "step": d.step,
+                           "due_at": d.due_at.isoformat()} for d in view.deadlines]}
+
+
+@router.get("/threads")
+def list_threads(
+    ctx: CtxDep, principal: PrincipalDep, box: str = "all", status: str = "",
+    priority: str = "", type: str = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=channel.MAX_PAGE)] = 50,
+) -> dict[str, Any]:
+    """Threads the caller's organisation sent or is addressed by; fetching delivers them."""
+    if box not in BOXES:
+        raise InvalidInput("unknown box", [Issue("query.box", "in, out or all")])
+    page = channel.list_threads(ctx, principal, ThreadFilter(box, status, priority, type),
+                                offset, limit)
+    return {"items": [thread_json(t, principal.org_id) for t in page.items],
+            "total": page.total, "offset": page.offset, "limit": page.limit}
+
+
+@router.post("/threads", status_code=201, openapi_extra=DRAFT_BODY)
+async def send(ctx: CtxDep, principal: PrincipalDep, request: Request,
+               response: Response) -> dict[str, Any]:
+    """Send a message or typed request (Art. 29 fields are required for preservation)."""
+    draft = parse_draft(await read_json(request), ctx.now().date(), ctx.settings.review_years)
+    thread = await anyio.to_thread.run_sync(channel.send, ctx, principal, draft)
+    response.headers["Location"] = f"/api/v1/threads/{thread.id}"
+    return thread_json(thread, principal.org_id)
+
+
+@router.get("/threads/{thread_id}")
+def get_thread(ctx: CtxDep, principal: PrincipalDep, thread_id: int) -> dict[str, Any]:
+    """One thread the caller takes part in (404 otherwise), with every message."""
+    return view_json(channel.get_thread(ctx, principal, thread_id), principal.org_id)
+
+
+class NoteIn(BaseModel):
+    """An optional note with an acknowledgement or a closure."""
+
+    note: str = ""
+
+
+class ReasonIn(BaseModel):
+    """Why a request is declined."""
+
+    reason: str
+
+
+class ExtendIn(BaseModel):
+    """Days to add to a preservation period."""
+
+    days: int
+
+
+@router.post("/threads/{thread_id}/ack")
+def acknowledge(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
+                body: NoteIn | None = None) -> dict[str, Any]:
+    """Acknowledge a request addressed to the caller's organisation (stops escalation)."""
+    thread = channel_actions.acknowledge(ctx, principal, thread_id, body.note if body else "")
+    return thread_json(thread, principal.org_id)
+
+
+async def _reply(ctx: Context, principal: Principal, request: Request, thread_id: int,
+                 answer: bool) -> dict[str, Any]:
+    data = await read_json(request)
+    if not isinstance(data, dict):
+        raise InvalidInput("a reply is a JSON object", [Issue("$", "expected an object")])
+    issues: list[Issue] = []
+    handling = parse_handling(data.get("handling"), ctx.now().date(),
+                              ctx.settings.review_years, issues)
+    attachments = parse_attachments(data.get("attachments"), issues)
+    if issues:
+        raise InvalidInput("the reply is not valid", issues)
+    thread = await anyio.to_thread.run_sync(
+        lambda: channel_actions.reply(ctx, principal, thread_id, str(data.get("body") or ""),
+                                      handling, attachments, answer))
+    return thread_json(thread, principal.org_id)
+
+
+@router.post("/threads/{thread_id}/messages", status_code=201)
+async def reply(ctx: CtxDep, principal: PrincipalDep, request: Request,
+                thread_id: int) -> dict[str, Any]:
+    """Add a message to a thread (from an addressee it also acknowledges)."""
+    return await _reply(ctx, principal, request, thread_id, answer=False)
+
+
+@router.post("/threads/{thread_id}/answer", status_code=201)
+async def answer(ctx: CtxDep, principal: PrincipalDep, request: Request,
+                 thread_id: int) -> dict[str, Any]:
+    """Answer a request addressed to the caller's organisation."""
+    return await _reply(ctx, principal, request, thread_id, answer=True)
+
+
+@router.post("/threads/{thread_id}/decline")
+def decline(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
+            body: ReasonIn) -> dict[str, Any]:
+    """Decline a request addressed to the caller's organisation, with the reason."""
+    return thread_json(channel_actions.decline(ctx, principal, thread_id, body.reason),
+                       principal.org_id)
+
+
+@router.post("/threads/{thread_id}/close")
+def close(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
+          body: NoteIn | None = None) -> dict[str, Any]:
+    """Close a request the caller's organisation sent."""
+    return thread_json(channel_actions.close(ctx, principal, thread_id,
+                                             body.note if body else ""), principal.org_id)
+
+
+@router.post("/threads/{thread_id}/extend")
+def extend(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
+           body: ExtendIn) -> dict[str, Any]:
+    """Extend the preservation period of an acknowledged Art. 29 request."""
+    return thread_json(channel_actions.extend_preservation(ctx, principal, thread_id,
+                                                           body.days), principal.org_id)
+
+
+def attachment_response(ctx: Context, principal: Principal, attachment_id: int) -> Response:
+    """The bytes as stored, always as a download, never rendered inline."""
+    meta, content = channel.attachment(ctx, principal, attachment_id)
+    ascii_name = "".join(c if c.isalnum() or c in "._-" else "_" for c in meta.filename)
+    return Response(content, media_type="application/octet-stream", headers={
+        "Content-Disposition": f"attachment; filename=\"{ascii_name or 'attachment'}\"; "
+                               f"filename*=UTF-8''{quote(meta.filename)}",
+        "X-Content-SHA256": meta.sha256, "X-Original-Media-Type": meta.media_type,
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "no-store"})
+
+
+@router.get("/attachments/{attachment_id}")
+def download(ctx: CtxDep, principal: PrincipalDep, attachment_id: int) -> Response:
+    """Download an attachment of a thread the caller takes part in."""
+    return attachment_response(ctx, principal, attachment_id)
+
+
+@router.get("/inbox")
+def notifications(
+    ctx: CtxDep, principal: PrincipalDep, after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    """In-app notifications of the caller's organisation, newest first, and the unread count."""
+    items, unread = inbox.notifications(ctx, principal, after, limit)
+    return {"items": items, "unread": unread}
+
+
+class ReadIn(BaseModel):
+    """Mark notifications read up to this id."""
+
+    up_to: int
+
+
+@router.post("/inbox/read", status_code=204)
+def mark_read(ctx: CtxDep, principal: PrincipalDep, body: ReadIn) -> Response:
+    """Mark the organisation's notifications read up to an id."""
+    inbox.mark_read(ctx, principal, body.up_to)
+    return Response(status_code=204)
+
+
+@router.get("/events")
+async def events(
+    ctx: CtxDep, principal: PrincipalDep, request: Request,
+    last_event_id: Annotated[str | None, Header()] = None,
+    after: Annotated[int | None, Query(ge=0)] = None,
+    timeout: Annotated[float, Query(ge=0, le=3600)] = 300,
+) -> StreamingResponse:
+    """Server-sent events: each new notification of the caller's organisation, live.
+
+    Resumes after `Last-Event-ID` (or `after`); without either, starts from now. The stream
+    ends after `timeout` seconds (0: send what is pending and end); browsers reconnect.
+    """
+    start = after if after is not None else _event_id(last_event_id)
+    if start is None:
+        start = await anyio.to_thread.run_sync(inbox.latest_id, ctx, principal)
+    return StreamingResponse(_stream(ctx, principal, request, start, timeout),
+                             media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+def _event_id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+async def _stream(ctx: Context, principal: Principal, request: Request, after: int,
+                  timeout: float) -> AsyncIterator[str]:
+    """Poll the notification table (works across processes) and push what is new."""
+    yield "retry: 3000\n\n"
+    ends, beat = time.monotonic() + timeout, time.monotonic()
+    while True:
+        found, _ = await anyio.to_thread.run_sync(inbox.notifications, ctx, principal, after,
+                                                  100)
+        for item in reversed(found):
+            after = max(after, int(item["id"]))
+            yield f"id: {item['id']}\nevent: notification\ndata: {json.dumps(item)}\n\n"
+        if time.monotonic() >= ends or await request.is_disconnected():
+            return
+        if time.monotonic() - beat > 15:
+            beat = time.monotonic()
+            yield ": keep-alive\n\n"
+        await asyncio.sleep(min(ctx.settings.sse_poll_seconds, max(0.0, ends - time.monotonic())))

@@ -1,0 +1,106 @@
+"""API: the 24/7 network — who is on duty now, directories and rota, preferences, webhooks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel
+
+from cyberfusion.domain.duty import DutyNow
+from cyberfusion.formats.directory_json import contact_json, directory_json, parse_directory
+from cyberfusion.services import directory
+from cyberfusion.store.repositories.directory import StoredWebhook
+from cyberfusion.web.api.body import read_json
+from cyberfusion.web.deps import CtxDep, PrincipalDep
+
+router = APIRouter()
+
+
+def duty_json(row: directory.DutyRow) -> dict[str, Any]:
+    """One organisation on the duty board."""
+    d: DutyNow = row.duty
+    return {"org_id": row.org.id, "name": row.org.name, "kind": row.org.kind.value,
+            "country": row.org.country, "timezone": d.timezone,
+            "local_time": d.local_time.isoformat(timespec="minutes"),
+            "primary": [contact_json(c) for c in d.primary],
+            "backup": [contact_json(c) for c in d.backup],
+            "desk": [contact_json(c) for c in d.desk]}
+
+
+@router.get("/duty")
+def duty(ctx: CtxDep, principal: PrincipalDep, country: str = "", org: str = "",
+         at: datetime | None = None) -> dict[str, Any]:
+    """Who is on duty now (or `at`) in a country (`country=FR`), one organisation, or all."""
+    rows = directory.duty_board(ctx, principal, country, org, at)
+    return {"items": [duty_json(r) for r in rows]}
+
+
+@router.get("/directory/{org_id}")
+def get_directory(ctx: CtxDep, principal: PrincipalDep, org_id: str) -> dict[str, Any]:
+    """An organisation's 24/7 contacts and weekly rota (times in its time zone)."""
+    org, contacts, shifts = directory.get_directory(ctx, principal, org_id)
+    return {"org_id": org.id, "timezone": org.timezone, **directory_json(contacts, shifts)}
+
+
+@router.put("/directory/{org_id}")
+async def put_directory(ctx: CtxDep, principal: PrincipalDep, request: Request,
+                        org_id: str) -> dict[str, Any]:
+    """Replace your organisation's contacts and rota (organisation admins)."""
+    contacts, shifts = parse_directory(await read_json(request))
+    directory.load_directory(ctx, principal, org_id, contacts, shifts)
+    return get_directory(ctx, principal, org_id)
+
+
+class PrefsIn(BaseModel):
+    """Per priority, the channels besides the in-app inbox: `email`, `webhook`."""
+
+    flash: list[str] = []
+    urgent: list[str] = []
+    routine: list[str] = []
+
+
+@router.get("/notification-preferences")
+def get_prefs(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
+    """Your organisation's notification channels per priority (the inbox is always on)."""
+    return {p: sorted(c) for p, c in directory.get_prefs(ctx, principal).items()}
+
+
+@router.put("/notification-preferences")
+def put_prefs(ctx: CtxDep, principal: PrincipalDep, body: PrefsIn) -> dict[str, Any]:
+    """Choose e-mail and/or webhook per priority (organisation admins)."""
+    directory.set_prefs(ctx, principal, body.model_dump())
+    return get_prefs(ctx, principal)
+
+
+class WebhookIn(BaseModel):
+    """A webhook endpoint."""
+
+    url: str
+
+
+def webhook_json(hook: StoredWebhook) -> dict[str, Any]:
+    """A webhook without its secret."""
+    return {"id": hook.id, "url": hook.url, "active": hook.active,
+            "created_at": hook.created_at.isoformat()}
+
+
+@router.get("/webhooks")
+def list_webhooks(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
+    """Your organisation's webhooks (organisation admins)."""
+    return {"items": [webhook_json(h) for h in directory.list_webhooks(ctx, principal)]}
+
+
+@router.post("/webhooks", status_code=201)
+def add_webhook(ctx: CtxDep, principal: PrincipalDep, body: WebhookIn) -> dict[str, Any]:
+    """Register a webhook; the HMAC-SHA256 secret is in this response only."""
+    hook, secret = directory.add_webhook(ctx, principal, body.url)
+    return {**webhook_json(hook), "secret": secret}
+
+
+@router.delete("/webhooks/{webhook_id}", status_code=204)
+def remove_webhook(ctx: CtxDep, principal: PrincipalDep, webhook_id: int) -> Response:
+    """Turn a webhook off."""
+    directory.remove_webhook(ctx, principal, webhook_id)
+    return Response(status_code=204)

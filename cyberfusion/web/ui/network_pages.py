@@ -1,0 +1,85 @@
+"""Pages for networks: the list, and one network with its graph, timeline and exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from cyberfusion.domain.handling import TLP
+from cyberfusion.services import networks
+from cyberfusion.store.repositories.networks import CaseFacts
+from cyberfusion.web.deps import CtxDep
+from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
+from cyberfusion.web.ui.render import page, strictest
+
+router = APIRouter(include_in_schema=False)
+PAGE = 50
+WIDTH, ROW = 760, 18
+
+
+@router.get("/networks")
+def networks_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
+                  offset: int = 0) -> Response:
+    """Networks with a case you read: size, countries, crime types, time span."""
+    items, total = networks.list_networks(ctx, principal, offset, PAGE)
+    state, run = networks.status(ctx, principal)
+    return page(request, "networks/list.html", strictest((s.tlp for s in items), TLP.AMBER),
+                principal, items=items, total=total, offset=max(0, offset), limit=PAGE,
+                state=state, run=run, hub_admin=networks.is_hub_admin(principal),
+                prev_url="/networks?" + urlencode({"offset": max(0, offset - PAGE)}),
+                next_url="/networks?" + urlencode({"offset": offset + PAGE}))
+
+
+@router.post("/networks/recompute")
+def recompute(request: Request, ctx: CtxDep, principal: UiPrincipal,
+              full: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = ""
+              ) -> Response:
+    """Recompute now (hub administrators)."""
+    check_csrf(request, ctx, csrf_token)
+    networks.require_hub_admin(principal)
+    networks.recompute(ctx, bool(full), principal)
+    return RedirectResponse("/networks", status_code=303)
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One case on the timeline: where its bar starts, how wide it is, which row."""
+
+    case: CaseFacts
+    x: float
+    width: float
+    y: int
+
+
+def timeline(cases: list[CaseFacts]) -> tuple[list[Bar], date | None, date | None]:
+    """Bars from first to last seen (filing date when unknown), one row per case."""
+    spans = []
+    for case in cases:
+        start = case.first_seen or case.created_at.date()
+        spans.append((start, case.last_seen or start, case))
+    if not spans:
+        return [], None, None
+    spans.sort(key=lambda s: (s[0], s[2].id))
+    low, high = min(s[0] for s in spans), max(s[1] for s in spans)
+    days = max(1, (high - low).days)
+    bars = [Bar(case, round((start - low).days / days * WIDTH, 1),
+                max(3.0, round((end - start).days / days * WIDTH, 1)), row * ROW)
+            for row, (start, end, case) in enumerate(spans)]
+    return bars, low, high
+
+
+@router.get("/networks/{ref}")
+def network_page(request: Request, ctx: CtxDep, principal: UiPrincipal, ref: str) -> Response:
+    """One network: readable cases, what holds it together, graph, timeline, exports."""
+    detail = networks.network_detail(ctx, principal, ref)
+    if detail.summary.ref != ref:
+        return RedirectResponse(f"/networks/{detail.summary.ref}", status_code=303)
+    bars, low, high = timeline(detail.cases)
+    return page(request, "networks/network.html", detail.summary.tlp, principal, d=detail,
+                s=detail.summary, bars=bars, low=low, high=high, width=WIDTH, row=ROW,
+                height=max(ROW, len(bars) * ROW))

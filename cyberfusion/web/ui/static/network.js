@@ -1,0 +1,38 @@
+// The network graph: fetches cytoscape elements from the API (readable cases only) and
+// draws them. Progressive enhancement: the page's tables carry the same information.
+(function () {
+  "use strict";
+  var STYLE = [
+    { selector: "node", style: { "label": "data(label)", "font-size": 9, "text-wrap": "ellipsis",
+      "text-max-width": 140, "color": "#1c2330" } },
+    { selector: "node[kind = 'case']", style: { "background-color": "#1f4e8c", "width": 18, "height": 18 } },
+    { selector: "node[kind = 'value']", style: { "shape": "round-rectangle", "background-color": "#e8a33d",
+      "width": 12, "height": 12 } },
+    { selector: "node[kind = 'more']", style: { "shape": "diamond", "background-color": "#8a8f98",
+      "width": 22, "height": 22 } },
+    { selector: "edge", style: { "width": 1, "line-color": "#b8c0cc", "curve-style": "haystack" } },
+    { selector: "node:selected", style: { "border-width": 3, "border-color": "#a40000" } }
+  ];
+  function draw(box, data) {
+    var cy = window.cytoscape({ container: box, elements: data.elements, style: STYLE,
+      layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000 },
+      maxZoom: 1.6, minZoom: 0.1,
+      wheelSensitivity: 0.3 });
+    cy.on("tap", "node[kind = 'case']", function (evt) {
+      box.setAttribute("data-selected", evt.target.data("case"));
+    });
+    cy.on("dbltap", "node[kind = 'case']", function (evt) {
+      window.location.href = "/cases/" + evt.target.data("case");
+    });
+    box.setAttribute("data-nodes", String(cy.nodes().length));
+    box.setAttribute("data-ready", "1");
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.getElementById("graph");
+    if (!box || !window.cytoscape) { return; }
+    fetch(box.getAttribute("data-graph-url"), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : { elements: [] }; })
+      .then(function (data) { draw(box, data); })
+      .catch(function () { box.textContent = "The graph could not be loaded."; });
+  });
+})();

@@ -1,0 +1,100 @@
+"""In headless Chromium: compose an urgent request, and the recipient acknowledges it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from channel_servers import free_port
+from conftest import make_context
+from playwright.sync_api import Page
+from worlds import PASSWORD, build_world
+
+from cyberfusion.web.app import create_app
+
+CHROMIUM = os.environ.get("CYBERFUSION_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[str]:
+    """A real uvicorn server on loopback with the small test world."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing on CI; .ci/run installs Debian's chromium")
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    ctx = make_context(f"sqlite:///{tmp_path / 'browser.db'}", tmp_path)
+    build_world(ctx)
+    ctx.settings.sse_poll_seconds = 0.2
+    server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1",
+                                           port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{server.config.port}"
+    server.should_exit = True
+    server.force_exit = True
+    thread.join(timeout=10)
+    ctx.db.dispose()
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    """Log in through the form and land on the inbox."""
+    page.goto(f"{base}/inbox")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/inbox")
+
+
+def test_compose_an_urgent_request_and_the_recipient_acknowledges(live_server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base = live_server
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        recipient = browser.new_context().new_page()
+        recipient.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        log_in(recipient, base, "de-cyber.analyst")
+        recipient.wait_for_selector("[data-live-status]:has-text('Live')")
+
+        sender = browser.new_context().new_page()
+        sender.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        log_in(sender, base, "fr-cyber.analyst")
+        sender.click("nav >> text=Inbox")
+        sender.click("text=Compose")
+        sender.click("nav.tabs >> text=Information request")
+        sender.select_option("select[name=to]", "de-cyber")
+        sender.select_option("select[name=priority]", "urgent")
+        sender.fill("input[name=subject]", "Who rents 185.220.101.4?")
+        sender.fill("textarea[name=field_question]", "Subscriber of the server on 12 May")
+        sender.fill("textarea[name=body]", "Linked to the Lyon hospital attack.")
+        sender.click("button:has-text('Send signed')")
+        sender.wait_for_selector("h1[data-thread-id]")
+        assert "signature verified" in sender.inner_text("article.message")
+
+        recipient.wait_for_selector("#notes li.fresh")
+        recipient.wait_for_selector("#threads >> text=Who rents 185.220.101.4?")
+        recipient.click("#threads >> text=Who rents 185.220.101.4?")
+        recipient.wait_for_selector("#acknowledge")
+        assert recipient.locator(".prio").first.inner_text().lower() == "urgent"
+        recipient.click("#acknowledge")
+        recipient.wait_for_selector("#parties tr[data-status=acknowledged]")
+
+        sender.reload()
+        status = sender.locator("#parties tr[data-org=de-cyber]").get_attribute("data-status")
+        assert status == "acknowledged"
+        browser.close()
+    assert not [e for e in errors if "Content Security Policy" in e], errors
