@@ -175,8 +175,11 @@ class SourceObjectRepo:
                 result.updated += 1
             else:
                 result.unchanged += 1
+        # RETURNING makes SQLAlchemy send multi-row VALUES pages instead of row-by-row
+        # executemany, which is what PostgreSQL needs to keep up.
+        stmt = insert(SourceObjectRow).returning(SourceObjectRow.id)
         for start in range(0, len(fresh), _CHUNK * 4):
-            self.session.execute(insert(SourceObjectRow), fresh[start : start + _CHUNK * 4])
+            self.session.execute(stmt, fresh[start : start + _CHUNK * 4]).all()
         result.created = len(fresh)
         result.unchanged += len(items) - len(keyed)
         return result

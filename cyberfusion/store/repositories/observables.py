@@ -32,8 +32,9 @@ class ObservableRepo:
                 for k, v in unique.items()]
         insert_fn = sqlite_insert if self._dialect() == "sqlite" else pg_insert
         for start in range(0, len(rows), _CHUNK):
-            stmt = insert_fn(ObservableRow).on_conflict_do_nothing(index_elements=["key"])
-            self.session.execute(stmt, rows[start : start + _CHUNK])
+            stmt = (insert_fn(ObservableRow).on_conflict_do_nothing(index_elements=["key"])
+                    .returning(ObservableRow.id))
+            self.session.execute(stmt, rows[start : start + _CHUNK]).all()
         return self.ids_for(list(unique))
 
     def ids_for(self, keys: Sequence[str]) -> dict[str, int]:
@@ -64,8 +65,9 @@ class ObservableRepo:
                 {"case_id": case_id, "observable_id": ident[1], "role": occ.role,
                  "comment": occ.comment}
             )
+        stmt = insert(OccurrenceRow).returning(OccurrenceRow.id)
         for start in range(0, len(rows), _CHUNK * 4):
-            self.session.execute(insert(OccurrenceRow), rows[start : start + _CHUNK * 4])
+            self.session.execute(stmt, rows[start : start + _CHUNK * 4]).all()
         return len(rows)
 
     def warninglists_of(self, keys: Sequence[str]) -> dict[str, str]:
