@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from cyberfusion.config import Settings
 from cyberfusion.services.context import Context, build_context
 from cyberfusion.store import schema
+from cyberfusion.store.all_tables import Base
 
 PG_ENV = "CYBERFUSION_TEST_POSTGRES"
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -73,3 +74,18 @@ def sqlite_ctx(tmp_path: Path) -> Iterator[Context]:
     context = make_context(f"sqlite:///{tmp_path / 'unit.db'}", tmp_path)
     yield context
     context.db.dispose()
+
+
+def empty_database(ctx: Context) -> Context:
+    """Delete every row (property suites reuse one migrated database across examples)."""
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with ctx.db.engine.begin() as conn:
+        if ctx.db.is_sqlite:
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_event_no_delete"))
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+        else:
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    with ctx.db.write() as tx:
+        tx.audit.ensure_head()
+    return ctx

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 from access_worlds import organisations
-from conftest import NOW, make_context
+from conftest import NOW, empty_database, make_context
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from cyberfusion.domain.channel import (
     AttachmentIn,
@@ -34,7 +34,6 @@ from cyberfusion.domain.handling import TLP, Handling
 from cyberfusion.domain.model import Organisation, Principal, Role
 from cyberfusion.services import auth, channel, channel_actions, escalation
 from cyberfusion.services.context import Context
-from cyberfusion.store.all_tables import Base
 from cyberfusion.store.channel_sql import readable_clause
 from cyberfusion.store.tables_channel import ThreadRow
 from cyberfusion.web.app import create_app
@@ -83,20 +82,10 @@ def channel_worlds(draw: st.DrawFn) -> tuple[list[Organisation], list[ThreadSpec
 def fresh(db_url: str, tmp_path: Path) -> Iterator[Callable[[], Context]]:
     """A factory of empty, migrated contexts on the parametrised database."""
     ctx = make_context(db_url, tmp_path)
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
 
     def empty() -> Context:
         ctx.clock = lambda: NOW
-        with ctx.db.engine.begin() as conn:
-            if ctx.db.is_sqlite:
-                conn.execute(text("DROP TRIGGER IF EXISTS audit_event_no_delete"))
-                for name in tables:
-                    conn.execute(text(f"DELETE FROM {name}"))
-            else:
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        with ctx.db.write() as tx:
-            tx.audit.ensure_head()
-        return ctx
+        return empty_database(ctx)
 
     yield empty
     ctx.db.dispose()

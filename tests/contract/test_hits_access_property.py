@@ -17,17 +17,15 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from access_worlds import POOL, WorldSpec, store_world, worlds
-from conftest import NOW, make_context
+from conftest import NOW, empty_database, make_context
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 
 from cyberfusion.domain.access import Access
 from cyberfusion.domain.model import Organisation, Role
 from cyberfusion.services import auth, hits, networks
 from cyberfusion.services.context import Context
-from cyberfusion.store.all_tables import Base
 from cyberfusion.web.app import create_app
 from cyberfusion.web.deps import SESSION_COOKIE
 
@@ -41,19 +39,9 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
 def fresh(db_url: str, tmp_path: Path) -> Iterator[Callable[[], Context]]:
     """A factory of empty, migrated contexts on the parametrised database."""
     ctx = make_context(db_url, tmp_path)
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
 
     def empty() -> Context:
-        with ctx.db.engine.begin() as conn:
-            if ctx.db.is_sqlite:
-                conn.execute(text("DROP TRIGGER IF EXISTS audit_event_no_delete"))
-                for name in tables:
-                    conn.execute(text(f"DELETE FROM {name}"))
-            else:
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        with ctx.db.write() as tx:
-            tx.audit.ensure_head()
-        return ctx
+        return empty_database(ctx)
 
     yield empty
     _APPS.pop(id(ctx), None)
