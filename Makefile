@@ -33,6 +33,14 @@ test: lint typecheck
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_normalise.py
 	$(BIN)/python benchmarks/bench_cases.py
+	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_warninglists.py
+	$(BIN)/python benchmarks/bench_stix_decode.py
+	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/misp_stix_coverage.py
+	$(BIN)/python benchmarks/bench_networks.py
+	$(BIN)/python benchmarks/bench_hits.py
+	$(BIN)/python benchmarks/bench_channel.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
