@@ -8,9 +8,9 @@ number of processes may sweep one PostgreSQL database at once (SKIP LOCKED).
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 
+from cyberfusion.jobs.loop import PeriodicWorker
 from cyberfusion.services import escalation, notify
 from cyberfusion.services.context import Context
 
@@ -40,29 +40,11 @@ def run_once(ctx: Context) -> RunReport:
     return RunReport(report, delivered)
 
 
-class Sweeper:
-    """A daemon thread running `run_once` every `interval` seconds until stopped."""
+class Sweeper(PeriodicWorker):
+    """Runs the escalation and outbox sweep every `interval` seconds until stopped."""
 
-    def __init__(self, ctx: Context, interval: float) -> None:
-        self.ctx = ctx
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="cyberfusion-sweep",
-                                        daemon=True)
+    name = "sweep"
 
-    def start(self) -> None:
-        """Start sweeping in the background."""
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Ask the loop to end and wait for the current run."""
-        self._stop.set()
-        self._thread.join(timeout)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                run_once(self.ctx)
-            except Exception:  # keep sweeping: a bad row must not stop escalation
-                log.exception("channel sweep failed; retrying in %.0f s", self.interval)
-            self._stop.wait(self.interval)
+    def run(self) -> None:
+        """One sweep: due escalations, then due deliveries."""
+        run_once(self.ctx)

@@ -10,9 +10,9 @@ serve`. Runs check the state's version before writing, so several processes may 
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import timedelta
 
+from cyberfusion.jobs.loop import PeriodicWorker
 from cyberfusion.services import networks
 from cyberfusion.services.context import Context
 
@@ -34,37 +34,14 @@ def run_once(ctx: Context, full_every: timedelta = FULL_EVERY) -> networks.RunRe
     return report
 
 
-class NetworkWorker:
-    """A daemon thread running `run_once` every `interval` seconds, or at once when woken."""
+class NetworkWorker(PeriodicWorker):
+    """Runs `run_once` every `interval` seconds, or at once when woken (after an import)."""
+
+    name = "networks"
 
     def __init__(self, ctx: Context, interval: float = 30.0) -> None:
-        self.ctx = ctx
-        self.interval = interval
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="cyberfusion-networks",
-                                        daemon=True)
+        super().__init__(ctx, interval)
 
-    def start(self) -> None:
-        """Start the loop."""
-        self._thread.start()
-
-    def wake(self) -> None:
-        """Run now (after an import, say)."""
-        self._wake.set()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Ask the loop to end and wait for the current run."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                run_once(self.ctx)
-            except Exception:  # keep the worker alive; the next run retries
-                log.exception("network recomputation failed")
-            self._wake.wait(self.interval)
-            self._wake.clear()
+    def run(self) -> None:
+        """One incremental (or due full) recomputation."""
+        run_once(self.ctx)
