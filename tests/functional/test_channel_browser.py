@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from channel_servers import free_port
+from browser_support import CHROMIUM, FLAGS, require_chromium, serving
 from conftest import make_context
 from playwright.sync_api import Page
 from worlds import PASSWORD, build_world
 
 from cyberfusion.web.app import create_app
-
-CHROMIUM = os.environ.get("CYBERFUSION_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = pytest.mark.browser
 
@@ -28,24 +19,12 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[str]:
     """A real uvicorn server on loopback with the small test world."""
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing on CI; .ci/run installs Debian's chromium")
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    require_chromium()
     ctx = make_context(f"sqlite:///{tmp_path / 'browser.db'}", tmp_path)
     build_world(ctx)
     ctx.settings.sse_poll_seconds = 0.2
-    server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1",
-                                           port=free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}"
-    server.should_exit = True
-    server.force_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(ctx)) as base:
+        yield base
     ctx.db.dispose()
 
 

@@ -4,15 +4,11 @@ search HIT leads to a disclosure request."""
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
+from browser_support import CHROMIUM, FLAGS, require_chromium, serving
 from conftest import make_context
 from worlds import PASSWORD, build_world, case_doc
 
@@ -20,27 +16,14 @@ from cyberfusion.formats.case_json import parse_case
 from cyberfusion.services import cases, networks
 from cyberfusion.web.app import create_app
 
-CHROMIUM = os.environ.get("CYBERFUSION_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 pytestmark = pytest.mark.browser
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[str]:
     """Uvicorn on loopback: three linked cases (one held by BR as hit-only), networks done."""
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing on CI; .ci/run installs Debian's chromium")
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    require_chromium()
     ctx = make_context(f"sqlite:///{tmp_path / 'browser.db'}", tmp_path)
     world = build_world(ctx)
     for org, title, release in (("fr-cyber", "Nocturne affiliate in Lyon", ["members"]),
@@ -49,17 +32,8 @@ def live_server(tmp_path: Path) -> Iterator[str]:
         doc = {**case_doc(release=release, hit_policy="hit"), "title": title}
         cases.create_case(ctx, world.principals[org], parse_case(doc, ctx.now().date(), 5))
     networks.recompute(ctx)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(ctx)) as base:
+        yield base
     ctx.db.dispose()
 
 
