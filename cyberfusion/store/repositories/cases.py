@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from cyberfusion.domain.model import Case, CaseDraft, CrimeType, Organisation
 from cyberfusion.store.access_sql import full_clause, level_expr
+from cyberfusion.store.bulk import allocate_ids, insert_dicts, table_of
 from cyberfusion.store.repositories.handlings import HandlingRepo, handling_values, token_rows
 from cyberfusion.store.repositories.observables import ObservableRepo
 from cyberfusion.store.tables import (
@@ -97,20 +98,20 @@ class CaseRepo:
         """Insert cases in a few statements per batch; return their ids in order."""
         if not items:
             return []
-        handling_rows = [handling_values(i.owner_org_id, i.draft.handling) for i in items]
-        stmt = insert(HandlingRow).returning(HandlingRow.id, sort_by_parameter_order=True)
-        handling_ids = list(self.session.scalars(stmt, handling_rows))
-        tokens = [t for hid, i in zip(handling_ids, items, strict=True)
-                  for t in token_rows(hid, i.draft.handling)]
-        if tokens:
-            self.session.execute(insert(HandlingTokenRow), tokens)
-        case_rows = [{"handling_id": hid, "version": 1, "revoked": False,
-                      "created_at": i.created_at, "updated_at": i.created_at,
-                      "created_by": i.created_by, "source_ref": i.source_ref,
-                      "source_modified": i.source_modified, **_content(i.draft)}
-                     for hid, i in zip(handling_ids, items, strict=True)]
-        stmt_case = insert(CaseRow).returning(CaseRow.id, sort_by_parameter_order=True)
-        case_ids = list(self.session.scalars(stmt_case, case_rows))
+        handling_ids = allocate_ids(self.session, table_of(HandlingRow), len(items))
+        handling_rows = [{"id": hid, **handling_values(i.owner_org_id, i.draft.handling)}
+                         for hid, i in zip(handling_ids, items, strict=True)]
+        insert_dicts(self.session, table_of(HandlingRow), handling_rows)
+        insert_dicts(self.session, table_of(HandlingTokenRow),
+                     [t for hid, i in zip(handling_ids, items, strict=True)
+                      for t in token_rows(hid, i.draft.handling)])
+        case_ids = allocate_ids(self.session, table_of(CaseRow), len(items))
+        insert_dicts(self.session, table_of(CaseRow), [
+            {"id": cid, "handling_id": hid, "version": 1, "revoked": False,
+             "created_at": i.created_at, "updated_at": i.created_at,
+             "created_by": i.created_by, "source_ref": i.source_ref,
+             "source_modified": i.source_modified, **_content(i.draft)}
+            for cid, hid, i in zip(case_ids, handling_ids, items, strict=True)])
         self.obs.add_occurrences([(cid, occ) for cid, i in zip(case_ids, items, strict=True)
                                   for occ in i.draft.occurrences])
         return case_ids

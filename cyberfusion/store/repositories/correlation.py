@@ -24,13 +24,12 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from cyberfusion.domain.correlation import STRONG_TYPES
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import full_clause
+from cyberfusion.store.bulk import insert_rows, table_of
 from cyberfusion.store.tables import CaseRow, HandlingRow, ObservableRow, OccurrenceRow
 from cyberfusion.store.tables_hits import CorrelationKeyRow
 
@@ -100,14 +99,10 @@ class CorrelationRepo:
 
     def add_keys(self, rows: Sequence[tuple[int, str, str, str]]) -> None:
         """Store (observable id, derived key, value, via) rows; repeats in the call dropped."""
-        unique = {(o, k): (v, via) for o, k, v, via in rows}
-        items = [{"observable_id": o, "key": k, "value": v, "via": via}
-                 for (o, k), (v, via) in unique.items()]
-        insert_fn = sqlite_insert if self.is_sqlite else pg_insert
-        for start in range(0, len(items), 2000):
-            stmt = insert_fn(CorrelationKeyRow).on_conflict_do_nothing(
-                index_elements=["observable_id", "key"])
-            self.session.execute(stmt, items[start : start + 2000])
+        unique = {(o, k): (o, k, v, via) for o, k, v, via in rows}
+        insert_rows(self.session, table_of(CorrelationKeyRow),
+                    ("observable_id", "key", "value", "via"), unique.values(),
+                    conflict=("observable_id", "key"))
 
     def weak_links(self, case_ids: Sequence[int], org: Organisation, now: datetime,
                    limit: int) -> list[WeakLink]:

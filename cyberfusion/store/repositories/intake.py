@@ -9,12 +9,14 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import String, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cyberfusion.domain.intake import ImportIssue, Severity, SourceObject
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import full_clause
+from cyberfusion.store.bulk import PAGE, insert_rows, table_of
+from cyberfusion.store.repositories.correlation import json_table
 from cyberfusion.store.tables import HandlingRow
 from cyberfusion.store.tables_intake import ImportIssueRow, ImportJobRow, SourceObjectRow
 
@@ -175,12 +177,7 @@ class SourceObjectRepo:
                 result.updated += 1
             else:
                 result.unchanged += 1
-        # RETURNING makes SQLAlchemy send multi-row VALUES pages instead of row-by-row
-        # executemany, which is what PostgreSQL needs to keep up.
-        stmt = insert(SourceObjectRow).returning(SourceObjectRow.id)
-        for start in range(0, len(fresh), _CHUNK * 4):
-            self.session.execute(stmt, fresh[start : start + _CHUNK * 4]).all()
-        result.created = len(fresh)
+        result.created = insert_rows(self.session, _SOURCE_TABLE, _SOURCE_COLUMNS, fresh)
         result.unchanged += len(items) - len(keyed)
         return result
 
@@ -216,10 +213,14 @@ class SourceObjectRepo:
 
     def _known(self, keys: list[str]) -> dict[str, tuple[int, datetime | None]]:
         known: dict[str, tuple[int, datetime | None]] = {}
-        for start in range(0, len(keys), _CHUNK):
-            query = (select(SourceObjectRow.owner_ref, SourceObjectRow.id, SourceObjectRow.modified)
-                     .where(SourceObjectRow.owner_ref.in_(keys[start:start + _CHUNK])))
-            for key, ident, modified in self.session.execute(query):
+        is_sqlite = self.session.get_bind().dialect.name == "sqlite"
+        asked = json_table(is_sqlite, bindparam("refs", type_=String()), "asked")
+        query = (select(SourceObjectRow.owner_ref, SourceObjectRow.id, SourceObjectRow.modified)
+                 .select_from(asked).join(SourceObjectRow,
+                                          SourceObjectRow.owner_ref == asked.c.value))
+        for start in range(0, len(keys), PAGE):
+            refs = json.dumps(keys[start:start + PAGE])
+            for key, ident, modified in self.session.execute(query, {"refs": refs}):
                 known[key] = (ident, modified)
         return known
 
@@ -237,8 +238,12 @@ def _newer(incoming: datetime | None, stored: datetime | None) -> bool:
     return stored is None or incoming > stored
 
 
+_SOURCE_TABLE = table_of(SourceObjectRow)
+_SOURCE_COLUMNS = ("owner_ref", "ref", "type", "modified", "revoked", "body", "handling_id",
+                   "job_id")
+
+
 def _source_row(key: str, obj: SourceObject, handling_id: int,
-                job_id: int | None) -> dict[str, Any]:
-    return {"owner_ref": key, "ref": obj.ref, "type": obj.type, "modified": obj.modified,
-            "revoked": obj.revoked, "body": orjson.dumps(obj.body).decode(),
-            "handling_id": handling_id, "case_id": None, "job_id": job_id}
+                job_id: int | None) -> tuple[Any, ...]:
+    return (key, obj.ref, obj.type, obj.modified, obj.revoked, orjson.dumps(obj.body).decode(),
+            handling_id, job_id)

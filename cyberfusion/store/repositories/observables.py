@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import String, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from cyberfusion.domain.model import Occurrence
+from cyberfusion.store.bulk import PAGE, insert_rows, table_of
+from cyberfusion.store.repositories.correlation import json_table
 from cyberfusion.store.tables import ObservableRow, OccurrenceRow
 
 _CHUNK = 500
+_OBSERVABLES = table_of(ObservableRow)
+_OCCURRENCES = table_of(OccurrenceRow)
+_ID_QUERIES: dict[bool, Any] = {}
+
+
+def _ids_query(is_sqlite: bool) -> Any:
+    """key, id of the observables whose keys are in the JSON array parameter `keys`."""
+    if is_sqlite not in _ID_QUERIES:
+        asked = json_table(is_sqlite, bindparam("keys", type_=String()), "asked")
+        _ID_QUERIES[is_sqlite] = (select(ObservableRow.key, ObservableRow.id).select_from(asked)
+                                  .join(ObservableRow, ObservableRow.key == asked.c.value))
+    return _ID_QUERIES[is_sqlite]
 
 
 class ObservableRepo:
@@ -28,22 +42,22 @@ class ObservableRepo:
         unique = {v.key: v for v in values}
         if not unique:
             return {}
-        rows = [{"type": v.type, "value": v.value, "key": k, "warninglists": self.flags.get(k, "")}
-                for k, v in unique.items()]
-        insert_fn = sqlite_insert if self._dialect() == "sqlite" else pg_insert
-        for start in range(0, len(rows), _CHUNK):
-            stmt = (insert_fn(ObservableRow).on_conflict_do_nothing(index_elements=["key"])
-                    .returning(ObservableRow.id))
-            self.session.execute(stmt, rows[start : start + _CHUNK]).all()
-        return self.ids_for(list(unique))
+        known = self.ids_for(list(unique))
+        flags = self.flags
+        insert_rows(self.session, _OBSERVABLES, ("type", "value", "key", "warninglists"),
+                    [(v.type, v.value, k, flags.get(k, "")) for k, v in unique.items()
+                     if k not in known], conflict=("key",))
+        if len(known) < len(unique):
+            known.update(self.ids_for([k for k in unique if k not in known]))
+        return known
 
     def ids_for(self, keys: Sequence[str]) -> dict[str, int]:
-        """key -> id for the known keys among `keys`."""
+        """key -> id for the known keys among `keys` (one statement per page of keys)."""
         found: dict[str, int] = {}
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            query = select(ObservableRow.key, ObservableRow.id).where(ObservableRow.key.in_(chunk))
-            found.update(dict(self.session.execute(query).all()))
+        query = _ids_query(self._dialect() == "sqlite")
+        for start in range(0, len(keys), PAGE):
+            chunk = json.dumps(list(keys[start : start + PAGE]))
+            found.update((str(k), int(i)) for k, i in self.session.execute(query, {"keys": chunk}))
         return found
 
     def set_case_occurrences(self, case_id: int, occurrences: Sequence[Occurrence]) -> None:
@@ -54,21 +68,13 @@ class ObservableRepo:
     def add_occurrences(self, pairs: Sequence[tuple[int, Occurrence]]) -> int:
         """Insert (case id, occurrence) pairs in bulk; duplicates within a case are dropped."""
         ids = self.ensure(occ for _, occ in pairs)
-        seen: set[tuple[int, int]] = set()
-        rows = []
+        rows: dict[tuple[int, int], tuple[int, int, str, str]] = {}
         for case_id, occ in pairs:
             ident = (case_id, ids[occ.key])
-            if ident in seen:
-                continue
-            seen.add(ident)
-            rows.append(
-                {"case_id": case_id, "observable_id": ident[1], "role": occ.role,
-                 "comment": occ.comment}
-            )
-        stmt = insert(OccurrenceRow).returning(OccurrenceRow.id)
-        for start in range(0, len(rows), _CHUNK * 4):
-            self.session.execute(stmt, rows[start : start + _CHUNK * 4]).all()
-        return len(rows)
+            if ident not in rows:
+                rows[ident] = (case_id, ident[1], occ.role, occ.comment)
+        return insert_rows(self.session, _OCCURRENCES,
+                           ("case_id", "observable_id", "role", "comment"), rows.values())
 
     def warninglists_of(self, keys: Sequence[str]) -> dict[str, str]:
         """Warning-list names stored for each flagged key among `keys`."""
