@@ -21,6 +21,8 @@ from cyberfusion.store.tx import Tx
 
 TOKEN_PREFIX = "cf_"
 SCOPES = frozenset({"read", "write", "admin"})
+#: How stale a token's recorded last use may get before a request writes it again.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 _DUMMY_HASH_INPUT = "not a real password"
 
 
@@ -139,8 +141,12 @@ def issue_token(
 
 
 def principal_from_token(ctx: Context, secret: str) -> Principal:
-    """The principal a bearer token acts as; AuthenticationFailed if unknown or expired."""
-    with ctx.db.write() as tx:
+    """The principal a bearer token acts as; AuthenticationFailed if unknown or expired.
+
+    A read transaction: the token's last use is written at most once a minute, so API
+    calls do not each queue behind the database's single writer.
+    """
+    with ctx.db.read() as tx:
         token = tx.auth.token_by_hash(sha256_hex(secret))
         now = ctx.now()
         if token is None or token.revoked_at is not None or token.expires_at <= now:
@@ -148,8 +154,11 @@ def principal_from_token(ctx: Context, secret: str) -> Principal:
         user = tx.users.get(token.user_id)
         if user is None or not user.active:
             raise AuthenticationFailed("the token's user is disabled")
-        tx.auth.touch_token(token.id, now)
-        return principal_for(tx, user, token.scopes)
+        principal = principal_for(tx, user, token.scopes)
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
+        with ctx.db.write() as tx:
+            tx.auth.touch_token(token.id, now)
+    return principal
 
 
 def revoke_token(ctx: Context, principal: Principal, token_id: int) -> None:
