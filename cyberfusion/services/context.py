@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from argon2 import PasswordHasher
 
 from cyberfusion.config import Settings
-from cyberfusion.store.db import Database
+from cyberfusion.store.db import Database, SQLiteTuning
 
 
 def utcnow() -> datetime:
@@ -36,7 +36,8 @@ def build_context(settings: Settings, fast_hashing: bool = False) -> Context:
 
     `fast_hashing` lowers argon2id cost for tests and the demo seed only.
     """
-    db = Database(settings.resolved_database_url())
+    db = Database(settings.resolved_database_url(),
+                  sqlite=SQLiteTuning(settings.sqlite_cache_mb, settings.sqlite_mmap_mb))
     hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1) if fast_hashing \
         else PasswordHasher()
     return Context(settings=settings, db=db, hasher=hasher)

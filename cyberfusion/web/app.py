@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from cyberfusion import __version__
 from cyberfusion.jobs.channel import Sweeper
+from cyberfusion.jobs.checkpoint import CheckpointWorker
 from cyberfusion.jobs.imports import ImportWorker
 from cyberfusion.jobs.networks import NetworkWorker
 from cyberfusion.services.context import Context, utcnow
@@ -61,6 +62,8 @@ def background_workers(app: FastAPI, ctx: Context) -> list[Worker]:
     # drives sweeps by calling `jobs.channel.run_once` itself.
     if ctx.settings.sweep_interval_seconds > 0 and ctx.clock is utcnow:
         workers.append(Sweeper(ctx, ctx.settings.sweep_interval_seconds))
+    if ctx.db.is_sqlite and ctx.settings.sqlite_checkpoint_seconds > 0:
+        workers.append(CheckpointWorker(ctx, ctx.settings.sqlite_checkpoint_seconds))
     # Networks follow imports incrementally on the real clock (tests call jobs.networks).
     if ctx.clock is utcnow:
         workers.append(NetworkWorker(ctx))
