@@ -16,8 +16,8 @@ CSRF_HEADER = "x-csrf-token"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def get_ctx(request: Request) -> Context:
-    """The Context built by `create_app`."""
+async def get_ctx(request: Request) -> Context:
+    """The Context built by `create_app` (async: no worker thread needed to read it)."""
     ctx: Context = request.app.state.ctx
     return ctx
 
