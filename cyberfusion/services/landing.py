@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cyberfusion.domain.handling import Handling
+from cyberfusion.domain.handling import TLP, Handling
 from cyberfusion.domain.intake import Batch, ImportDefaults, IntakeCase, Severity, handling_for
 from cyberfusion.services.flags import WarningMatcher, flags_for
 from cyberfusion.store.repositories.cases import NewCase, SourcedCase
@@ -45,6 +45,7 @@ class Lander:
     now: datetime
     matcher: WarningMatcher | None
     _handling_ids: dict[Handling, int] = field(default_factory=dict)
+    _by_tlp: dict[TLP | None, int] = field(default_factory=dict)
 
     @property
     def owner(self) -> str:
@@ -61,7 +62,7 @@ class Lander:
             counts.updated += done.updated
             counts.unchanged += done.unchanged
         if batch.objects:
-            items = [(o, self._handling(handling_for(self.defaults, o.tlp))) for o in batch.objects]
+            items = [(o, self._handling_of(o.tlp)) for o in batch.objects]
             done = self.tx.source_objects.upsert_many(self.owner, items, self.job_id)
             counts.created += done.created
             counts.updated += done.updated
@@ -69,6 +70,12 @@ class Lander:
         if batch.cases:
             self._land_cases(batch.cases, counts)
         return counts
+
+    def _handling_of(self, tlp: TLP | None) -> int:
+        """The handling row for objects marked `tlp` (worked out once per marking)."""
+        if tlp not in self._by_tlp:
+            self._by_tlp[tlp] = self._handling(handling_for(self.defaults, tlp))
+        return self._by_tlp[tlp]
 
     def _handling(self, handling: Handling) -> int:
         """One handling row per distinct record per job, shared by the objects that carry it."""

@@ -184,10 +184,14 @@ class SourceObjectRepo:
     def link(self, owner_org_id: str, refs: Iterable[str], case_id: int) -> None:
         """Attach the owner's objects with these refs to a case."""
         keys = [owner_ref(owner_org_id, r) for r in refs]
-        for start in range(0, len(keys), _CHUNK):
-            self.session.execute(update(SourceObjectRow)
-                                 .where(SourceObjectRow.owner_ref.in_(keys[start:start + _CHUNK]))
-                                 .values(case_id=case_id))
+        is_sqlite = self.session.get_bind().dialect.name == "sqlite"
+        asked = select(json_table(is_sqlite, bindparam("refs", type_=String()), "asked").c.value)
+        stmt = (update(SourceObjectRow).where(SourceObjectRow.owner_ref.in_(asked))
+                .values(case_id=bindparam("case", type_=SourceObjectRow.case_id.type))
+                .execution_options(synchronize_session=False))
+        for start in range(0, len(keys), PAGE):
+            self.session.execute(stmt, {"refs": json.dumps(keys[start:start + PAGE]),
+                                        "case": case_id})
 
     def of_cases(self, case_ids: Sequence[int], org: Organisation,
                  now: datetime) -> dict[int, list[dict[str, Any]]]:
