@@ -1,11 +1,11 @@
-"""Bulk writes that keep up with imports: one driver-level statement per page of rows.
+"""Bulk writes that keep up with imports: rows go to the driver in pages, as tuples.
 
 The ORM bulk path builds a parameter dict per row and, with RETURNING, splices result pages
-together; at a million rows that costs more than the database itself. Here rows are tuples:
-SQLite gets `executemany` (the sqlite3 module loops in C), PostgreSQL one
-`INSERT … SELECT FROM unnest(array, …)` per page (a single round trip with typed arrays).
-Values pass through each column type's bind processor, so they are stored exactly as the
-ORM would store them.
+together; at a million rows that costs more than the database itself. Here SQLite gets
+`executemany` (the sqlite3 module loops in C) and PostgreSQL gets `COPY … FROM STDIN`
+(psycopg formats rows in C); rows that may clash on a unique key are copied into a
+temporary table first and moved with `INSERT … SELECT … ON CONFLICT DO NOTHING`. Values
+pass through each column type's bind processor, so they are stored as the ORM stores them.
 """
 
 from __future__ import annotations
@@ -26,19 +26,19 @@ Processor = Callable[[Any], Any]
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """The statement for one table, column list and conflict rule on one dialect."""
+    """How rows of one column list go into one table on one dialect."""
 
-    sql: str
+    name: str
+    table: str
+    columns: str
     processors: tuple[tuple[int, Processor], ...]
-    columnar: bool
+    conflict: str
 
-    def params(self, page: list[Sequence[Any]]) -> Any:
-        """Rows as the driver takes them: a list of tuples, or a tuple of column lists."""
-        if self.processors:
-            page = [_processed(row, self.processors) for row in page]
-        if self.columnar:
-            return tuple(list(column) for column in zip(*page, strict=True))
-        return page
+    def rows(self, page: list[Sequence[Any]]) -> list[Sequence[Any]]:
+        """Rows with each column's bind processor applied."""
+        if not self.processors:
+            return page
+        return [_processed(row, self.processors) for row in page]
 
 
 def _processed(row: Sequence[Any], processors: tuple[tuple[int, Processor], ...]) -> list[Any]:
@@ -55,25 +55,18 @@ def _plan(dialect: Dialect, table: Table, columns: tuple[str, ...],
           conflict: tuple[str, ...] | None) -> _Plan:
     key = (dialect.name, table.name, columns, conflict)
     if key not in _PLANS:
-        _PLANS[key] = _build_plan(dialect, table, columns, conflict)
+        processors = []
+        for index, name in enumerate(columns):
+            process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                processors.append((index, process))
+        quote = dialect.identifier_preparer.quote
+        _PLANS[key] = _Plan(
+            table.name, dialect.identifier_preparer.format_table(table),
+            ", ".join(quote(c) for c in columns), tuple(processors),
+            f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO NOTHING"
+            if conflict is not None else "")
     return _PLANS[key]
-
-
-def _build_plan(dialect: Dialect, table: Table, columns: tuple[str, ...],
-                conflict: tuple[str, ...] | None) -> _Plan:
-    processors = []
-    for index, name in enumerate(columns):
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if process is not None:
-            processors.append((index, process))
-    quoted = ", ".join(dialect.identifier_preparer.quote(c) for c in columns)
-    head = f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({quoted}) "
-    tail = f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING" if conflict is not None else ""
-    if dialect.name == "postgresql":
-        arrays = ", ".join(f"%s::{table.c[c].type.compile(dialect=dialect)}[]" for c in columns)
-        return _Plan(f"{head}SELECT * FROM unnest({arrays}){tail}", tuple(processors), True)
-    marks = ", ".join("?" for _ in columns)
-    return _Plan(f"{head}VALUES ({marks}){tail}", tuple(processors), False)
 
 
 def table_of(mapped: Any) -> Table:
@@ -95,19 +88,58 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str],
     connection = session.connection()
     plan = _plan(connection.dialect, table, tuple(columns),
                  tuple(conflict) if conflict is not None else None)
+    postgres = connection.dialect.name == "postgresql"
+    write = _copy if postgres else _executemany
     count = 0
     for page in _pages(rows, PAGE):
-        _run(connection, plan, page)
+        write(connection, plan, plan.rows(page))
         count += len(page)
+    if postgres and _grown(table.name, count):
+        connection.exec_driver_sql(f"ANALYZE {plan.table}")
     return count
 
 
-def _run(connection: Connection, plan: _Plan, page: list[Sequence[Any]]) -> None:
-    params = plan.params(page)
-    if plan.columnar:
-        connection.exec_driver_sql(plan.sql, params)
-    else:
-        connection.exec_driver_sql(plan.sql, [tuple(row) for row in params])
+#: Rows bulk-written per table since its last ANALYZE, and when the next one is due.
+_GROWTH: dict[str, list[int]] = {}
+
+
+def _grown(table: str, count: int) -> bool:
+    """True when a table has grown enough that PostgreSQL's planner statistics lag behind.
+
+    A large import plans its later statements (hit detection over the rows just written)
+    on statistics taken before it began; ANALYZE after 20,000, 40,000, 80,000 … new rows
+    keeps the plans right at a logarithmic cost.
+    """
+    seen = _GROWTH.setdefault(table, [0, 20_000])
+    seen[0] += count
+    if seen[0] < seen[1]:
+        return False
+    seen[0], seen[1] = 0, seen[1] * 2
+    return True
+
+
+def _executemany(connection: Connection, plan: _Plan, page: list[Sequence[Any]]) -> None:
+    marks = ", ".join("?" for _ in page[0])
+    connection.exec_driver_sql(
+        f"INSERT INTO {plan.table} ({plan.columns}) VALUES ({marks}){plan.conflict}",
+        [tuple(row) for row in page])
+
+
+def _copy(connection: Connection, plan: _Plan, page: list[Sequence[Any]]) -> None:
+    """COPY the page in; through a temporary table when clashing rows must be skipped."""
+    target = plan.table
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    if plan.conflict:
+        target = f"_bulk_{plan.name}"
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {target} ON COMMIT DROP AS "
+                       f"SELECT {plan.columns} FROM {plan.table} WITH NO DATA")
+    with cursor.copy(f"COPY {target} ({plan.columns}) FROM STDIN") as copy:
+        for row in page:
+            copy.write_row(row)
+    if plan.conflict:
+        cursor.execute(f"INSERT INTO {plan.table} ({plan.columns}) SELECT {plan.columns} "
+                       f"FROM {target}{plan.conflict}")
+        cursor.execute(f"TRUNCATE {target}")
 
 
 def insert_dicts(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
