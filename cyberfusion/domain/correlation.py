@@ -17,6 +17,7 @@ from functools import cache
 
 import tldextract
 
+from cyberfusion.domain.observable_fast import ipv4_network, is_canonical_ipv4
 from cyberfusion.domain.observables import ObservableType, normalise, observable_key
 
 #: Cases a value may be held by and still link them (a setting of each network run).
@@ -122,6 +123,10 @@ def _domain_keys(host: str, via: Via) -> list[DerivedKey]:
 
 
 def _network_key(address: str) -> DerivedKey:
+    """Key of the network around an address; a canonical dotted quad skips `ipaddress`."""
+    if is_canonical_ipv4(address):
+        value = ipv4_network(address, IPV4_NETWORK_PREFIX)
+        return DerivedKey(observable_key(_T.CIDR, value), _T.CIDR, value, Via.NETWORK)
     ip = ipaddress.ip_address(address)
     prefix = IPV4_NETWORK_PREFIX if ip.version == 4 else IPV6_NETWORK_PREFIX
     network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)

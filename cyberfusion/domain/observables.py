@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cyberfusion.domain import observable_fast as fast
 from cyberfusion.domain import observable_net as net
 from cyberfusion.domain import observable_types as kinds
 from cyberfusion.domain.checksums import ChecksumError
@@ -71,7 +72,8 @@ class Observable:
 
 
 _T = ObservableType
-_NORMALISERS: dict[ObservableType, Callable[[str], str]] = {
+# The full normalisers: refang, parse, validate, explain. Kept apart so tests can compare.
+_SLOW_NORMALISERS: dict[ObservableType, Callable[[str], str]] = {
     _T.IPV4: net.normalise_ipv4,
     _T.IPV6: net.normalise_ipv6,
     _T.CIDR: net.normalise_cidr,
@@ -95,6 +97,25 @@ _NORMALISERS: dict[ObservableType, Callable[[str], str]] = {
     _T.USER_AGENT: kinds.normalise_user_agent,
 }
 
+# Shapes that are their own canonical form: bulk ingest mostly sees these, so they skip
+# refang, IDNA and ipaddress (see observable_fast; anything else takes the full path).
+_CANONICAL_SHAPES: dict[ObservableType, fast.Check] = {
+    _T.IPV4: fast.is_canonical_ipv4,
+    _T.DOMAIN: fast.is_canonical_domain,
+    _T.URL: fast.is_canonical_url,
+    _T.EMAIL: fast.is_canonical_email,
+    _T.MD5: fast.hex_checker(32),
+    _T.SHA1: fast.hex_checker(40),
+    _T.SHA256: fast.hex_checker(64),
+    _T.SHA512: fast.hex_checker(128),
+    _T.JA3: fast.hex_checker(32),
+}
+
+_NORMALISERS: dict[ObservableType, Callable[[str], str]] = {
+    t: fast.with_fast_path(_CANONICAL_SHAPES[t], slow) if t in _CANONICAL_SHAPES else slow
+    for t, slow in _SLOW_NORMALISERS.items()
+}
+
 # Types whose key is computed from a folded form of the canonical value.
 _KEY_FORMS: dict[ObservableType, Callable[[str], str]] = {
     _T.FILE_NAME: kinds.file_name_key_form,
@@ -102,10 +123,31 @@ _KEY_FORMS: dict[ObservableType, Callable[[str], str]] = {
 }
 
 
+# SHA-256 states after `type \x1f`, one per type: copying one is cheaper than a fresh hash.
+_KEY_STATES = {t: hashlib.sha256(f"{t.value}\x1f".encode()) for t in ObservableType}
+
+
 def observable_key(obs_type: ObservableType, canonical: str) -> str:
     """First 32 hex digits of SHA-256 over `type \\x1f canonical`."""
-    data = f"{obs_type.value}\x1f{canonical}".encode()
-    return hashlib.sha256(data).hexdigest()[:32]
+    digest = _KEY_STATES[obs_type].copy()
+    digest.update(canonical.encode())
+    return digest.hexdigest()[:32]
+
+
+_Setter = Callable[[Observable, object], None]
+_new = object.__new__
+_set_type: _Setter = Observable.__dict__["type"].__set__
+_set_value: _Setter = Observable.__dict__["value"].__set__
+_set_key: _Setter = Observable.__dict__["key"].__set__
+
+
+def _observable(obs_type: ObservableType, value: str, key: str) -> Observable:
+    """`Observable(obs_type, value, key)` through the slots, skipping the frozen `__init__`."""
+    made: Observable = _new(Observable)
+    _set_type(made, obs_type)
+    _set_value(made, value)
+    _set_key(made, key)
+    return made
 
 
 _BY_NAME: dict[str, ObservableType] = {t.value: t for t in ObservableType}
@@ -126,8 +168,10 @@ def _coerce_type(obs_type: ObservableType | str, raw: str, location: str) -> Obs
 def normalise(obs_type: ObservableType | str, raw: str, location: str = "value") -> Observable:
     """Validate `raw` as `obs_type` and return its canonical form and key, else raise."""
     otype = _coerce_type(obs_type, raw, location)
-    if not isinstance(raw, str):
-        raise InvalidObservable(otype.value, repr(raw), "value must be a string", location)
+    if type(raw) is not str:
+        if not isinstance(raw, str):
+            raise InvalidObservable(otype.value, repr(raw), "value must be a string", location)
+        raw = str.__str__(raw)  # a plain str, so the fast path never hands back a subclass
     if len(raw) > MAX_RAW_LENGTH:
         reason = f"value is {len(raw)} characters long, the maximum is {MAX_RAW_LENGTH}"
         raise InvalidObservable(otype.value, raw[:64], reason, location)
@@ -136,7 +180,7 @@ def normalise(obs_type: ObservableType | str, raw: str, location: str = "value")
     except (kinds.Rejected, ChecksumError) as exc:
         raise InvalidObservable(otype.value, raw, str(exc), location) from None
     key_form = _KEY_FORMS.get(otype)
-    return Observable(otype, value, observable_key(otype, key_form(value) if key_form else value))
+    return _observable(otype, value, observable_key(otype, key_form(value) if key_form else value))
 
 
 # --- guessing ---------------------------------------------------------------------------------
