@@ -9,7 +9,6 @@ with no match takes the same path as one with matches. Pure: no I/O.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,13 +16,11 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from cyberfusion.domain.access import Access
-from cyberfusion.domain.observable_net import domain_text
 from cyberfusion.domain.observables import (
     Observable,
     ObservableType,
     guess_type,
     normalise,
-    observable_key,
 )
 from cyberfusion.errors import InvalidInput, InvalidObservable, Issue
 
@@ -205,52 +202,6 @@ class LookupItem(NamedTuple):
     error: str
 
 
-_T = ObservableType
-_HEX = {_T.MD5: 32, _T.SHA1: 40, _T.SHA256: 64, _T.SHA512: 128, _T.JA3: 32}
-_FAST_HEX = {t: re.compile(f"[0-9a-fA-F]{{{n}}}") for t, n in _HEX.items()}
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_FAST_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
-_NAME = r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)+"
-_FAST_DOMAIN = re.compile(_NAME)
-# Already canonical: lower-case local part without dots at its ends or in a row.
-_FAST_EMAIL = re.compile(rf"([a-z0-9!#$%&'*+/=?^_`{{|}}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{{|}}~-]+)*)"
-                         rf"@({_NAME})")
-# http(s), a plain host, a path without escapes, colons, brackets, queries or fragments.
-_FAST_URL = re.compile(rf"(https?)://({_NAME})(/[A-Za-z0-9._~!$&'*+,;=@/-]*)?")
-
-
-def _fast_value(obs_type: ObservableType, raw: str) -> str | None:
-    """The canonical form of a value already in canonical shape, else None (slow path)."""
-    if obs_type in _FAST_HEX:
-        return raw.lower() if _FAST_HEX[obs_type].fullmatch(raw) else None
-    if obs_type is _T.IPV4:
-        return raw if _FAST_IPV4.fullmatch(raw) else None
-    if obs_type is _T.DOMAIN:
-        return domain_text(raw) if _FAST_DOMAIN.fullmatch(raw) else None
-    if obs_type is _T.EMAIL:
-        found = _FAST_EMAIL.fullmatch(raw)
-        if found is None or len(found.group(1)) > 64 or len(raw) > 254:
-            return None
-        return f"{found.group(1)}@{domain_text(found.group(2))}"
-    if obs_type is _T.URL:
-        found = _FAST_URL.fullmatch(raw)
-        if found is None:
-            return None
-        return f"{found.group(1)}://{domain_text(found.group(2))}{found.group(3) or '/'}"
-    return None
-
-
-def quick_normalise(obs_type: ObservableType, raw: str) -> Observable:
-    """`normalise()` with shortcuts for values already in canonical shape (same result)."""
-    try:
-        value = _fast_value(obs_type, raw)
-    except ValueError:  # a name the fast path cannot vouch for: let normalise() say why
-        value = None
-    if value is None:
-        return normalise(obs_type, raw)
-    return Observable(obs_type, value, observable_key(obs_type, value))
-
-
 _TYPE_NAMES = {t.value: t for t in ObservableType}
 
 
@@ -269,6 +220,6 @@ def lookup_item(given: str, obs_type: ObservableType | None) -> LookupItem:
     if chosen is None:
         return LookupItem(given, None, "could not tell the type; give type,value")
     try:
-        return LookupItem(given, quick_normalise(chosen, given), "")
+        return LookupItem(given, normalise(chosen, given), "")
     except InvalidObservable as exc:
         return LookupItem(given, None, exc.detail)

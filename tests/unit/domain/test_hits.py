@@ -1,10 +1,8 @@
-"""Hit answers have one shape; fast normalisation gives exactly `normalise()`'s result."""
+"""Hit answers have one shape; lookup lines name their type or have it guessed."""
 
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from cyberfusion.domain.access import Access
 from cyberfusion.domain.hits import (
@@ -13,11 +11,10 @@ from cyberfusion.domain.hits import (
     check_days,
     check_reason,
     lookup_item,
-    quick_normalise,
     split_line,
 )
 from cyberfusion.domain.observables import ObservableType, normalise
-from cyberfusion.errors import InvalidInput, InvalidObservable
+from cyberfusion.errors import InvalidInput
 
 IP = normalise("ipv4", "185.220.101.4")
 DOMAIN = normalise("domain", "evil-payments.com")
@@ -46,43 +43,6 @@ def test_answers_keep_order_drop_none_and_fold_hits_per_owner() -> None:
 def test_an_unmatched_value_gets_the_same_answer_as_one_matched_only_silently() -> None:
     silent = assemble([DOMAIN], [row(DOMAIN.key, Access.NONE, "br-cyber", "x", 9)], {})
     assert silent == assemble([DOMAIN], [], {})
-
-
-HEX = st.text(alphabet="0123456789abcdefABCDEF", min_size=30, max_size=66)
-NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789.-_x", min_size=1, max_size=70)
-QUADS = st.lists(st.integers(0, 300), min_size=4, max_size=4).map(
-    lambda parts: ".".join(str(p) for p in parts))
-ODD = st.text(min_size=1, max_size=40)
-LABEL = st.one_of(st.text(alphabet="abcxz09", min_size=1, max_size=12),
-                st.text(alphabet="abcxz09-_", min_size=1, max_size=12))
-DOMAINS = st.lists(LABEL, min_size=2, max_size=4).map(".".join)
-EMAILS = st.builds(lambda a, b: f"{a}@{b}", st.text(alphabet="ab.x+_-'A", min_size=0,
-                                                    max_size=70), DOMAINS)
-PATHS = st.one_of(st.just(""),
-                 st.text(alphabet="/aZ.~!$&'*+,;=@-x09", max_size=20).map(lambda p: "/" + p),
-                 st.text(alphabet="/aZ.~%:?#(x", max_size=12))
-URLS = st.builds(lambda s, h, p: f"{s}://{h}{p}",
-                 st.sampled_from(["http", "https", "https", "HTTP", "ftp"]), DOMAINS, PATHS)
-_T = ObservableType
-CASES = st.one_of(
-    st.tuples(st.sampled_from([_T.MD5, _T.SHA1, _T.SHA256, _T.JA3]), st.one_of(HEX, ODD)),
-    st.tuples(st.just(_T.IPV4), st.one_of(QUADS, ODD)),
-    st.tuples(st.just(_T.DOMAIN), st.one_of(NAMES, DOMAINS, ODD)),
-    st.tuples(st.just(_T.EMAIL), st.one_of(EMAILS, ODD)),
-    st.tuples(st.just(_T.URL), st.one_of(URLS, ODD)))
-
-
-@settings(max_examples=500, deadline=None)
-@given(case=CASES)
-def test_quick_normalise_is_normalise(case: tuple[ObservableType, str]) -> None:
-    obs_type, raw = case
-    try:
-        expected = normalise(obs_type, raw)
-    except InvalidObservable:
-        with pytest.raises(InvalidObservable):
-            quick_normalise(obs_type, raw)
-        return
-    assert quick_normalise(obs_type, raw) == expected
 
 
 def test_lookup_lines_name_their_type_or_are_guessed() -> None:
