@@ -5,7 +5,7 @@ actor's asset (wallets, hashes, accounts, infrastructure), weakly for contextual
 (file names, user agents, ASNs, TLS fingerprints, CIDR ranges). Derived keys (a URL's host
 and registered domain, an e-mail's domain, an IP's network) are always weak. Warning-listed
 values and values held by more than `max_cases` cases are kept but link nothing. Pure: the
-public suffix list is the snapshot shipped with tldextract (no network access).
+public suffix list is the snapshot shipped with tldextract (see `public_suffix`).
 """
 
 from __future__ import annotations
@@ -13,12 +13,10 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
-
-import tldextract
 
 from cyberfusion.domain.observable_fast import ipv4_network, is_canonical_ipv4
 from cyberfusion.domain.observables import ObservableType, normalise, observable_key
+from cyberfusion.domain.public_suffix import registered_domain as suffix_list_registered_domain
 
 #: Cases a value may be held by and still link them (a setting of each network run).
 DEFAULT_MAX_CASES = 50
@@ -83,19 +81,9 @@ def links_cases(obs_type: ObservableType | str, warninglists: str, holders: int,
             and 2 <= holders <= max_cases)
 
 
-@cache
-def _extractor() -> tldextract.TLDExtract:
-    """The public suffix list as shipped with tldextract (never fetched)."""
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None,
-                                 include_psl_private_domains=False)
-
-
 def registered_domain(host: str) -> str:
     """`a.b.example.co.uk` -> `example.co.uk`; '' for a bare suffix or an IP address."""
-    parts = _extractor()(host)
-    if not parts.domain or not parts.suffix:
-        return ""
-    return f"{parts.domain}.{parts.suffix}"
+    return suffix_list_registered_domain(host)
 
 
 def url_host(url: str) -> str:
