@@ -13,8 +13,8 @@ SETTINGS_HELP: dict[str, str] = {
     "database_url": "SQLAlchemy URL; empty means SQLite in data_dir. "
     "PostgreSQL: postgresql+psycopg://user@host/db.",
     "sqlite_cache_mb": "SQLite page cache per connection, in MiB (default 64).",
-    "sqlite_mmap_mb": "How much of the SQLite file is read through a memory map, in MiB; shared by "
-    "all connections through the OS page cache (default 1024; 0 turns it off).",
+    "sqlite_mmap_mb": "How much of the SQLite file is read through a memory map, in MiB; shared "
+    "by all connections through the OS page cache (default 0, off).",
     "sqlite_checkpoint_seconds": "Seconds between write-ahead-log checkpoints run by "
     "`cyberfusion serve` beside the requests (default 2; 0: writers checkpoint themselves).",
     "secret_key": "Signs session cookies; set it in production (env CYBERFUSION_SECRET_KEY).",
@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str = ""
     sqlite_cache_mb: int = Field(default=64, ge=1, le=65536)
-    sqlite_mmap_mb: int = Field(default=1024, ge=0, le=1 << 20)
+    sqlite_mmap_mb: int = Field(default=0, ge=0, le=1 << 20)
     sqlite_checkpoint_seconds: float = Field(default=2.0, ge=0)
     secret_key: SecretStr = SecretStr("")
     host: str = "127.0.0.1"

@@ -59,7 +59,7 @@ class SQLiteTuning:
     """Page cache per connection and memory map shared by all, in MiB (SQLite only)."""
 
     cache_mb: int = 64
-    mmap_mb: int = 1024
+    mmap_mb: int = 0
     #: WAL pages after which a committing writer checkpoints (the checkpoint worker of
     #: `cyberfusion serve` normally gets there first, off the request path).
     autocheckpoint_pages: int = 10_000
