@@ -95,7 +95,8 @@ def load_builtins() -> None:
 #: Modules whose import registers the built-in codecs and exporters.
 BUILTIN_MODULES: tuple[str, ...] = (
     "cyberfusion.formats.stix", "cyberfusion.formats.misp",
-    "cyberfusion.formats.csv_codec", "cyberfusion.formats.text.codec",
+    "cyberfusion.formats.csv_codec", "cyberfusion.formats.csv_export",
+    "cyberfusion.formats.text.codec",
 )
 
 

@@ -1,4 +1,4 @@
-"""CSV in and out. In: a header maps each column to an observable type or a case field.
+"""CSV in: a header maps each column to an observable type or a case field.
 
 `CsvCodec(mapping={"Source IP": "ip", "Case": "case"})` states the mapping; without one it
 is inferred from the header names (`ip_address`, `domain`, `sha256`, `wallet`, `title` …)
@@ -13,8 +13,8 @@ case's last row, so that every case is emitted complete as soon as its last row 
 and memory stays bounded whatever the row order. A bad cell is a WARNING located
 `file.csv:line 12 column domain`; the rest of its row still lands.
 
-Out: `CsvExporter`, one row per occurrence. Cells that a spreadsheet would run as a
-formula (`=`, `+`, `-`, `@` first) are written with a leading `'`, which import removes.
+Out is `csv_export.CsvExporter`; the leading `'` it puts before a cell a spreadsheet would
+run as a formula is removed again here.
 """
 
 from __future__ import annotations
@@ -38,16 +38,13 @@ from cyberfusion.domain.intake import (
     handling_for,
     stricter,
 )
-from cyberfusion.domain.model import Case, CaseDraft, CrimeType, Occurrence
+from cyberfusion.domain.model import CaseDraft, CrimeType, Occurrence
 from cyberfusion.domain.observables import Observable, ObservableType, guess_type, normalise
 from cyberfusion.errors import InvalidInput
 from cyberfusion.formats.base import (
     BATCH_OBJECTS,
     Codec,
-    ExportContext,
-    Exporter,
     register_codec,
-    register_exporter,
 )
 
 T = ObservableType
@@ -55,7 +52,8 @@ CASE_FIELDS = ("case", "title", "crime_type", "summary", "country", "role", "fir
                "last_seen", "tlp", "comment")
 HELPERS = ("ip", "hash", "wallet", "type", "value", "ignore")
 MAX_OBSERVABLES = 100_000
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+#: First characters a spreadsheet evaluates as a formula (guarded on export, unguarded here).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _WALLETS = (T.BTC_WALLET, T.ETH_WALLET, T.XMR_WALLET)
 _HEX_LENGTHS = {32: T.MD5, 40: T.SHA1, 64: T.SHA256, 128: T.SHA512}
 
@@ -141,7 +139,7 @@ def typed(target: str, raw: str) -> Observable:
 def unguard(cell: str) -> str:
     """A cell without the `'` that guards formula-like text (added by the exporter)."""
     text = cell.strip()
-    if text.startswith("'") and text[1:2] in _FORMULA:
+    if text.startswith("'") and text[1:2] in FORMULA_STARTS:
         return text[1:]
     return text
 
@@ -490,42 +488,3 @@ class CsvCodec(Codec):
             return builder.case(f"csv:{source}#{builder.key}", builder.key, defaults)
         ref = f"csv:sha256:{counting.digest.hexdigest()}"
         return builder.case(ref, source or "CSV import", defaults)
-
-
-# --- export ------------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = ("case_id", "owner", "title", "crime_type", "tlp", "countries", "type",
-                  "value", "role", "comment")
-_CHUNK = 64 * 1024
-
-
-def guard(cell: str) -> str:
-    """Prefix `'` to text a spreadsheet would evaluate as a formula."""
-    return "'" + cell if cell.startswith(_FORMULA) else cell
-
-
-@register_exporter
-class CsvExporter(Exporter):
-    """One row per observable occurrence (a case without observables gets one row)."""
-
-    name = "csv"
-    media_type = "text/csv"
-    extension = "csv"
-
-    def export(self, cases: Iterable[Case], context: ExportContext) -> Iterator[bytes]:
-        """Yield the CSV document in chunks of about 64 kB."""
-        del context
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(EXPORT_COLUMNS)
-        for case in cases:
-            head = [str(case.id), case.owner_org_id, case.title, case.crime_type.value,
-                    case.handling.tlp.label, ";".join(case.countries)]
-            for occ in case.occurrences or (None,):
-                tail = [occ.type, occ.value, occ.role, occ.comment] if occ else ["", "", "", ""]
-                writer.writerow([guard(cell) for cell in head + tail])
-            if buffer.tell() >= _CHUNK:
-                yield buffer.getvalue().encode("utf-8")
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue().encode("utf-8")

@@ -14,7 +14,8 @@ from cyberfusion.domain.intake import Batch, ImportDefaults, IntakeCase, Severit
 from cyberfusion.domain.model import Case, CrimeType, Occurrence
 from cyberfusion.domain.observables import normalise
 from cyberfusion.formats import base, csv_codec
-from cyberfusion.formats.csv_codec import CsvCodec, CsvExporter, infer_mapping
+from cyberfusion.formats.csv_codec import CsvCodec, infer_mapping
+from cyberfusion.formats.csv_export import EXPORT_COLUMNS, CsvExporter
 
 DEFAULTS = ImportDefaults(importer_org_id="unit-fr", review_by=date(2031, 1, 1))
 SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
@@ -206,7 +207,7 @@ def test_export_rows_guard_formulas_and_round_trip() -> None:
                           _occ("domain", "evil.com"))), _case(8, ())]
     data = b"".join(CsvExporter().export(exported, base.ExportContext()))
     rows = list(csv.reader(io.StringIO(data.decode())))
-    assert rows[0] == list(csv_codec.EXPORT_COLUMNS)
+    assert rows[0] == list(EXPORT_COLUMNS)
     assert rows[1] == ["7", "unit-fr", "'=HYPERLINK(\"x\")", "bec", "TLP:AMBER+STRICT", "FR;BE",
                        "phone", "'+442079460958", "mule", "seen in mail"]
     assert rows[3][6:8] == ["", ""]
