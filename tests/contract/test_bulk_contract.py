@@ -69,3 +69,12 @@ def test_allocated_ids_are_fresh_and_usable(ctx: Context) -> None:
              "credibility": None, "personal_data": False} for i in ids])
         assert tx.handlings.add("fr-cyber", H) not in [first, *ids]
         assert allocate_ids(tx.session, table_of(HandlingRow), 0) == []
+
+
+def test_statistics_are_refreshed_as_a_table_doubles() -> None:
+    from cyberfusion.store import bulk
+
+    bulk._GROWTH.pop("growth_probe", None)
+    due = [bulk._grown("growth_probe", 10_000) for _ in range(12)]
+    # ANALYZE after 20k new rows, then after 40k more, then after 80k more.
+    assert [i for i, d in enumerate(due) if d] == [1, 5]
