@@ -43,6 +43,7 @@ from cyberfusion.formats.stix.mapping import (
 from cyberfusion.formats.stix.markings import MarkingIndex, is_bogus_tlp_id, marking_refs
 from cyberfusion.formats.stix.patterns import read_pattern
 from cyberfusion.formats.stix.reader import ObjectReader
+from cyberfusion.formats.stix.seen import SeenIds
 
 _TYPE = re.compile(r"[a-z0-9][a-z0-9-]{1,248}[a-z0-9]")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -112,8 +113,8 @@ class _Decoder:
         self.assembler = CaseAssembler(source_name, defaults, self.markings)
         self.notes = _Notes(source_name)
         self.batch = Batch()
-        # ids met so far, by hash: a dict of ints is never traversed by the cycle collector
-        self.seen: dict[int, None] = {}
+        # ids met so far, by hash, in bounded memory
+        self.seen = SeenIds()
         self.cache: dict[str, tuple[str, str, str] | str] = {}
         self.tlp_cache: dict[Refs, tuple[TLP | None, bool, list[str]]] = {}
         self.good_types: set[str] = set()
@@ -131,7 +132,8 @@ class _Decoder:
                     yield self._flush()
             if reader.problem is not None:
                 self.batch.issues.append(reader.problem)
-            self.seen, self.cache = {}, {}
+            self.seen.close()
+            self.cache = {}
             held = 0
             for case in self.assembler.finish():
                 self.batch.cases.append(case)
@@ -142,6 +144,7 @@ class _Decoder:
             self.batch.issues.extend(self.notes.summary())
             yield self._flush()
         finally:
+            self.seen.close()
             self.assembler.close()
 
     def _flush(self) -> Batch:
@@ -183,11 +186,9 @@ class _Decoder:
                 tlp = stricter(tlp, implied) if tlp else implied
         obj = SourceObject(ref, otype, self._modified(index, item), item.get("revoked") is True,
                            item, tlp)
-        mark = hash(ref)
-        if mark in self.seen:
+        if self.seen.met(hash(ref)):
             self._duplicate(index, obj)
         else:
-            self.seen[mark] = None
             self.batch.objects.append(obj)
         handler = _HANDLERS.get(otype)
         if handler is not None:
