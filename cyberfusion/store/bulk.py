@@ -127,19 +127,19 @@ def _executemany(connection: Connection, plan: _Plan, page: list[Sequence[Any]])
 
 def _copy(connection: Connection, plan: _Plan, page: list[Sequence[Any]]) -> None:
     """COPY the page in; through a temporary table when clashing rows must be skipped."""
-    target = plan.table
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    if plan.conflict:
-        target = f"_bulk_{plan.name}"
-        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {target} ON COMMIT DROP AS "
-                       f"SELECT {plan.columns} FROM {plan.table} WITH NO DATA")
-    with cursor.copy(f"COPY {target} ({plan.columns}) FROM STDIN") as copy:
-        for row in page:
-            copy.write_row(row)
-    if plan.conflict:
-        cursor.execute(f"INSERT INTO {plan.table} ({plan.columns}) SELECT {plan.columns} "
-                       f"FROM {target}{plan.conflict}")
-        cursor.execute(f"TRUNCATE {target}")
+    target = f"_bulk_{plan.name}" if plan.conflict else plan.table
+    driver = connection.connection.driver_connection
+    with driver.cursor() as cursor:  # type: ignore[union-attr]
+        if plan.conflict:
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {target} ON COMMIT DROP AS "
+                           f"SELECT {plan.columns} FROM {plan.table} WITH NO DATA")
+        with cursor.copy(f"COPY {target} ({plan.columns}) FROM STDIN") as copy:
+            for row in page:
+                copy.write_row(row)
+        if plan.conflict:
+            cursor.execute(f"INSERT INTO {plan.table} ({plan.columns}) SELECT {plan.columns} "
+                           f"FROM {target}{plan.conflict}")
+            cursor.execute(f"TRUNCATE {target}")
 
 
 def insert_dicts(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
