@@ -27,9 +27,14 @@ class AuditRepo:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._head: AuditHeadRow | None = None
 
     def append(self, event: AuditEvent) -> AuditEvent:
-        """Chain `event` after the head (locking it) and store it."""
+        """Chain `event` after the head (locked once per transaction) and store it.
+
+        Rows are written at the next flush, so several events of one transaction go to the
+        database as one INSERT and one head update.
+        """
         head = self._locked_head()
         detail_json = canonical_detail(event.detail)
         seq, prev = head.seq + 1, head.hash
@@ -41,7 +46,6 @@ class AuditRepo:
             hash=digest,
         ))
         head.seq, head.hash = seq, digest
-        self.session.flush()
         return replace(event, seq=seq, prev_hash=prev, hash=digest)
 
     def head(self) -> tuple[int, str]:
@@ -82,10 +86,14 @@ class AuditRepo:
             self.session.flush()
 
     def _locked_head(self) -> AuditHeadRow:
+        """The head row, read with a lock on the transaction's first append."""
+        if self._head is not None:
+            return self._head
         row = self.session.scalar(select(AuditHeadRow).where(AuditHeadRow.id == 1)
                                   .with_for_update())
         if row is None:
             row = AuditHeadRow(id=1, seq=0, hash=GENESIS)
             self.session.add(row)
             self.session.flush()
+        self._head = row
         return row
