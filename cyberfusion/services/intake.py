@@ -22,7 +22,7 @@ from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound
 from cyberfusion.formats import base
-from cyberfusion.services import audit, hits
+from cyberfusion.services import audit, collector, hits
 from cyberfusion.services.cases import check_references
 from cyberfusion.services.context import Context
 from cyberfusion.services.flags import matcher_for
@@ -170,7 +170,8 @@ def run(ctx: Context, job_id: int | None = None, progress: Progress | None = Non
     if job is None:
         return None
     try:
-        _land_all(ctx, job, progress)
+        with collector.relaxed():
+            _land_all(ctx, job, progress)
         status, error = "done", ""
     except Exception as exc:  # the job records why it failed; the worker carries on
         status, error = "failed", f"{type(exc).__name__}: {exc}"

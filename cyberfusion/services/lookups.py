@@ -7,9 +7,7 @@ is recorded as a hit and owners of HIT answers are notified, exactly as for a se
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from cyberfusion.domain.audit import AuditAction
@@ -26,7 +24,7 @@ from cyberfusion.domain.model import Principal
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue
-from cyberfusion.services import audit, hits
+from cyberfusion.services import audit, collector, hits
 from cyberfusion.services.context import Context
 
 
@@ -78,7 +76,7 @@ def lookup(ctx: Context, principal: Principal,
            purpose: str = "investigation") -> list[LookupAnswer]:
     """Answer every value: readable cases, per-owner HIT references, or nothing."""
     require(principal, Permission.SEARCH)
-    with paused_gc():
+    with collector.paused():
         prepared = prepare(items)
         observables = [p.observable for p in prepared if p.observable is not None]
         with ctx.db.write() as tx:
@@ -90,18 +88,6 @@ def lookup(ctx: Context, principal: Principal,
         found = iter(answers)
         return [LookupAnswer(p.given, next(found) if p.observable is not None else None,
                              p.error) for p in prepared]
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic collector while building millions of small, acyclic objects."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def answer_doc(item: LookupAnswer) -> dict[str, Any]:
