@@ -15,14 +15,12 @@ one it overlaps with a Jaccard index of at least 0.5.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import math
 import random
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +28,7 @@ from xml.etree import ElementTree as ET
 
 import igraph  # type: ignore[import-untyped]
 
+from cyberfusion import collector
 from cyberfusion.domain.access import Access
 from cyberfusion.domain.correlation import DEFAULT_MAX_CASES
 
@@ -110,22 +109,10 @@ def _igraph(graph: Graph) -> igraph.Graph:
     return g
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: millions of small tuples, no cycles among them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def discover(holdings: Iterable[Holding], params: Params,
              counts: Mapping[int, int] | None = None) -> list[Cluster]:
     """Clusters of at least two cases, largest first (ties by smallest case id)."""
-    with _no_gc():
+    with collector.paused():
         return _discover(holdings, params, counts)
 
 

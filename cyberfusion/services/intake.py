@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from cyberfusion import collector
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose, parse_tlp, validate_handling
 from cyberfusion.domain.intake import Batch, ImportDefaults, ImportIssue, handling_for
@@ -22,7 +23,7 @@ from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound
 from cyberfusion.formats import base
-from cyberfusion.services import audit, collector, hits
+from cyberfusion.services import audit, hits
 from cyberfusion.services.cases import check_references
 from cyberfusion.services.context import Context
 from cyberfusion.services.flags import matcher_for

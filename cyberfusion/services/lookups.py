@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
+from cyberfusion import collector
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.hits import (
     MAX_LOOKUP_VALUES,
@@ -24,7 +25,7 @@ from cyberfusion.domain.model import Principal
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue
-from cyberfusion.services import audit, collector, hits
+from cyberfusion.services import audit, hits
 from cyberfusion.services.context import Context
 
 

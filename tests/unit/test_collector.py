@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from cyberfusion.services import collector
+from cyberfusion import collector
 
 
 def test_relaxed_raises_the_trigger_and_the_last_user_restores_it() -> None:

@@ -1,10 +1,11 @@
-"""The cyclic garbage collector during bulk work: paused or made lazy, then put back.
+"""The cyclic garbage collector during bulk work (imports, lookups, network runs).
 
 Decoding a large file or answering a batch lookup builds millions of small, mostly acyclic
 objects; each 700 new containers start a collection that walks the young ones, which costs
 about a fifth of an import. `relaxed()` raises that trigger for the duration (nested and
 concurrent users share one counter, the last one out restores the settings); `paused()`
-turns collection off for short, allocation-heavy steps.
+turns collection off for short, allocation-heavy steps. Pure standard library, so the
+domain may use it too.
 """
 
 from __future__ import annotations
