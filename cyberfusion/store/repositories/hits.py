@@ -13,6 +13,7 @@ from typing import Any, cast
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Integer,
     Select,
     String,
     Table,
@@ -195,12 +196,6 @@ class HitRepo:
                                     {"keys": json.dumps(list(keys))})
         return [(int(i), str(k), str(w)) for i, k, w in rows]
 
-    def _insert(self, query: Query, body: Select[Any], owner: Any, case_id: Any,
-                observable: Any, source_case: Any, answer: Any) -> None:
-        """INSERT INTO hit … SELECT over `body`, which supplies the named columns."""
-        self.session.execute(_insert_from(self.is_sqlite, body, owner, case_id, observable,
-                                          source_case, answer), _query_params(query))
-
     def record_values(self, query: Query, observable_ids: Sequence[int]) -> None:
         """Record every match of these values against other organisations' live cases.
 
@@ -230,27 +225,33 @@ class HitRepo:
         return _insert_from(self.is_sqlite, body, levels.c.owner, levels.c.case_id,
                             matched.c.oid, literal(None, BigInteger()), levels.c.answer)
 
-    def _insert_levelled(self, query: Query, body: Select[Any], matched: Any, observable: Any,
-                         source_case: Any) -> None:
-        """Insert `body`'s matches on others' live cases, the level worked out once per case."""
-        levels = _levels(matched, query.org, query.at)
-        body = body.join(levels, levels.c.case_id == matched.c.dst)
-        self._insert(query, body, levels.c.owner, levels.c.case_id, observable, source_case,
-                     levels.c.answer)
-
     def record_cases(self, query: Query, case_ids: Sequence[int], max_cases: int,
                      older_only: bool = False) -> None:
         """Record matches of the linking values of landed cases (each pair and value once).
 
         Linking values are found first, each with a bounded probe ("is there a holder past
         the limit?"), so a value held by a million cases costs `max_cases` index steps; the
-        access level is then worked out once per matched case, not once per match.
+        access level is then worked out once per matched case, not once per match. The
+        statement is built once per organisation and second, as in `record_values`.
         """
-        ids, col = json_ints(self.is_sqlite, case_ids, "landed")
+        at = _level_time(query.at)
+        cache_key = (self.is_sqlite, query.org, at, older_only)
+        stmt = _CASE_STATEMENTS.get(cache_key)
+        if stmt is None:
+            if len(_CASE_STATEMENTS) > 512:
+                _CASE_STATEMENTS.clear()
+            stmt = _CASE_STATEMENTS[cache_key] = self._cases_statement(query.org, at,
+                                                                       older_only)
+        self.session.execute(stmt, {**_query_params(query), "max_cases": max_cases,
+                                    "landed": json.dumps(list(case_ids))})
+
+    def _cases_statement(self, org: Organisation, at: datetime, older_only: bool) -> Any:
+        ids = json_table(self.is_sqlite, bindparam("landed", type_=String()), "landed")
+        col = int_column(self.is_sqlite, ids)
         new, other, extra = aliased(OccurrenceRow), aliased(OccurrenceRow), aliased(OccurrenceRow)
         landed, prev = aliased(CaseRow), aliased(HitRow)
         too_common = exists(select(literal(1)).where(extra.observable_id == new.observable_id)
-                            .limit(1).offset(max_cases))
+                            .limit(1).offset(bindparam("max_cases", type_=Integer())))
         linking = (select(new.case_id.label("src"), new.observable_id.label("oid"))
                    .select_from(ids).join(new, new.case_id == col)
                    .join(landed, and_(landed.id == new.case_id, landed.revoked.is_(False)))
@@ -265,8 +266,11 @@ class HitRepo:
         matched = pairs.cte("pairs").prefix_with("MATERIALIZED")
         seen = exists().where(prev.source_case_id == matched.c.src,
                               prev.case_id == matched.c.dst, prev.observable_id == matched.c.oid)
-        body = select(matched.c.src).select_from(matched).where(~seen)
-        self._insert_levelled(query, body, matched, matched.c.oid, matched.c.src)
+        levels = _levels(matched, org, at)
+        body = (select(matched.c.src).select_from(matched).where(~seen)
+                .join(levels, levels.c.case_id == matched.c.dst))
+        return _insert_from(self.is_sqlite, body, levels.c.owner, levels.c.case_id,
+                            matched.c.oid, matched.c.src, levels.c.answer)
 
     def notify(self, query: Query) -> None:
         """A notice per HIT answer for its owner, and one per owner for the owner's NCB."""
@@ -364,6 +368,7 @@ class HitRepo:
 
 
 _VALUE_STATEMENTS: dict[tuple[bool, Organisation, datetime], Any] = {}
+_CASE_STATEMENTS: dict[tuple[bool, Organisation, datetime, bool], Any] = {}
 _HIT_COLUMNS_IN = ["id", "query_id", "source", "searcher_org_id", "searcher_user_id",
                    "owner_org_id", "case_id", "observable_id", "source_case_id", "answer", "at"]
 
