@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from channel_helpers import ART29, duty_directory
-from typer.testing import CliRunner, Result
-
-from cyberfusion.cli.main import app
+from cli_support import Cli, cli_in
 
 PASSWORD = "correct horse battery staple"
-Cli = Callable[..., Result]
 
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    monkeypatch.setenv("CYBERFUSION_FAST_HASHING", "1")
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.delenv("CYBERFUSION_DATABASE_URL", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str, stdin: str | None = None) -> Result:
-        return runner.invoke(app, ["--data-dir", str(tmp_path), *args], input=stdin)
-
+    invoke = cli_in(tmp_path, monkeypatch)
     for args in (("init",), ("org", "add", "hub", "Hub", "--kind", "hub"),
                  ("org", "add", "fr-ncb", "NCB Paris", "--kind", "ncb", "--country", "FR",
                   "--timezone", "Europe/Paris"),

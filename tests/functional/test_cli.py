@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
-
-from cyberfusion.cli.main import app
+from cli_support import Cli, cli_in, ok
 
 PASSWORD = "correct horse battery staple"
 FR_ONLY = {"tlp": "amber", "release": ["country:FR"], "hit_policy": "hit"}
@@ -32,27 +29,10 @@ CASE = {
     ],
 }
 
-Cli = Callable[..., Result]
-
-
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
     """Run `cyberfusion --data-dir tmp_path ARGS…` and return the result."""
-    monkeypatch.setenv("CYBERFUSION_FAST_HASHING", "1")
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.delenv("CYBERFUSION_DATABASE_URL", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str, stdin: str | None = None) -> Result:
-        return runner.invoke(app, ["--data-dir", str(tmp_path), *args], input=stdin)
-
-    return invoke
-
-
-def ok(result: Result) -> Result:
-    """Assert a zero exit code, showing the output when not."""
-    assert result.exit_code == 0, result.output
-    return result
+    return cli_in(tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from typer.testing import CliRunner, Result
-
-from cyberfusion.cli.main import app
+from cli_support import Cli, cli_in, ok
 
 PASSWORD = "correct horse battery staple"
 C2 = "185.220.101.42"
-Cli = Callable[..., Result]
 
 
 def case(title: str, release: list[str]) -> dict[str, object]:
@@ -29,15 +25,7 @@ def case(title: str, release: list[str]) -> dict[str, object]:
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
     """A data folder with a hub, France and Germany, each with an analyst and two cases."""
-    monkeypatch.setenv("CYBERFUSION_FAST_HASHING", "1")
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.delenv("CYBERFUSION_DATABASE_URL", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str, stdin: str | None = None) -> Result:
-        result = runner.invoke(app, ["--data-dir", str(tmp_path), *args], input=stdin)
-        return result
-
+    invoke = cli_in(tmp_path, monkeypatch)
     ok(invoke("init"))
     ok(invoke("org", "add", "hub", "Hub", "--kind", "hub"))
     ok(invoke("org", "add", "fr.ncb", "NCB Paris", "--kind", "ncb", "--country", "FR"))
@@ -53,11 +41,6 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
         path.write_text(json.dumps(doc))
         ok(invoke("case", "add", str(path), "--as", "fr.analyst"))
     return invoke
-
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def test_lookup_a_file_then_request_and_get_disclosure(cli: Cli, tmp_path: Path) -> None:
