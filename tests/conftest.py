@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -89,3 +89,16 @@ def empty_database(ctx: Context) -> Context:
     with ctx.db.write() as tx:
         tx.audit.ensure_head()
     return ctx
+
+
+@pytest.fixture
+def fresh(db_url: str, tmp_path: Path) -> Iterator[Callable[[], Context]]:
+    """A factory of empty, migrated contexts on the parametrised database, clock at NOW."""
+    ctx = make_context(db_url, tmp_path)
+
+    def empty() -> Context:
+        ctx.clock = lambda: NOW
+        return empty_database(ctx)
+
+    yield empty
+    ctx.db.dispose()

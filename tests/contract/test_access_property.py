@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-import pytest
 from access_worlds import POOL, WorldSpec, store_world, worlds
-from conftest import NOW, empty_database, make_context
+from conftest import NOW
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -32,18 +30,6 @@ EXAMPLES = int(os.environ.get("CYBERFUSION_ACCESS_EXAMPLES", "200"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow, HealthCheck.data_too_large])
-
-
-@pytest.fixture
-def fresh(db_url: str, tmp_path: Path) -> Iterator[Callable[[], Context]]:
-    """A factory of empty, migrated contexts on the parametrised database."""
-    ctx = make_context(db_url, tmp_path)
-
-    def empty() -> Context:
-        return empty_database(ctx)
-
-    yield empty
-    ctx.db.dispose()
 
 
 def sql_levels(ctx: Context, org: Organisation) -> dict[int, str]:

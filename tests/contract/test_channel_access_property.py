@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from access_worlds import organisations
-from conftest import NOW, empty_database, make_context
+from conftest import NOW
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -76,19 +74,6 @@ def channel_worlds(draw: st.DrawFn) -> tuple[list[Organisation], list[ThreadSpec
         threads.append(ThreadSpec(sender, to, draw(st.sampled_from(list(Priority))),
                                   draw(st.booleans()), f"subj{i:03d}qx"))
     return orgs, threads
-
-
-@pytest.fixture
-def fresh(db_url: str, tmp_path: Path) -> Iterator[Callable[[], Context]]:
-    """A factory of empty, migrated contexts on the parametrised database."""
-    ctx = make_context(db_url, tmp_path)
-
-    def empty() -> Context:
-        ctx.clock = lambda: NOW
-        return empty_database(ctx)
-
-    yield empty
-    ctx.db.dispose()
 
 
 def store(ctx: Context, orgs: list[Organisation], threads: list[ThreadSpec],

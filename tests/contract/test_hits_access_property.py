@@ -12,12 +12,11 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import networkx as nx
 import pytest
 from access_worlds import POOL, WorldSpec, store_world, worlds
-from conftest import NOW, empty_database, make_context
+from conftest import NOW
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,16 +35,10 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
 
 
 @pytest.fixture
-def fresh(db_url: str, tmp_path: Path) -> Iterator[Callable[[], Context]]:
-    """A factory of empty, migrated contexts on the parametrised database."""
-    ctx = make_context(db_url, tmp_path)
-
-    def empty() -> Context:
-        return empty_database(ctx)
-
-    yield empty
-    _APPS.pop(id(ctx), None)
-    ctx.db.dispose()
+def fresh(fresh: Callable[[], Context]) -> Iterator[Callable[[], Context]]:
+    """The shared factory; the clients built on its context go with it."""
+    yield fresh
+    _APPS.clear()
 
 
 class View:
