@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import idna
 
+from cyberfusion.domain.observable_fast import is_canonical_domain
 from cyberfusion.domain.observable_types import Rejected
 
 # --- refang -----------------------------------------------------------------------------------
@@ -139,22 +140,14 @@ def normalise_cidr(raw: str) -> str:
 
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
 _ASCII_LABEL = re.compile(_LABEL)
-_ASCII_DOMAIN = re.compile(rf"(?:{_LABEL}\.)+{_LABEL}")
 
 
 def domain_text(text: str) -> str:
     """Canonical A-label (punycode) lower-case domain of an already refanged, stripped name."""
     if text.endswith("."):
         text = text[:-1]
-    if text.isascii():
-        name = text.lower()
-        if (
-            len(name) <= 253
-            and _ASCII_DOMAIN.fullmatch(name)
-            and "xn--" not in name
-            and not name[name.rfind(".") + 1 :].isdigit()
-        ):
-            return name
+    if text.isascii() and is_canonical_domain(name := text.lower()):
+        return name  # plain LDH labels: already the A-label form
     return _domain_slow(text)
 
 

@@ -262,13 +262,8 @@ class _Decoder:
         self._note(Severity.INFO, "duplicate", index, ".id",
                    f"{obj.ref} appears more than once in this file; the newest version "
                    "(by modified; on a tie the first) is kept")
-        objects = self.batch.objects
-        for position, held in enumerate(objects):
-            if held.ref == obj.ref:
-                if _newer(obj.modified, held.modified):
-                    objects[position] = obj
-                return
-        objects.append(obj)
+        if not _keep_newest(self.batch.objects, obj):
+            self.batch.objects.append(obj)
 
     def _values(self, index: int, obj: SourceObject, refs: Refs, extension: Any,
                 values: list[Value], how: tuple[str, str, str], first: str | None = None,
@@ -387,14 +382,19 @@ class _Decoder:
         entity = entity_of(obj.body, obj.ref, obj.modified, obj.revoked)
         if entity is None:
             return
-        entities = self.batch.entities
-        if obj.ref in self.assembler.duplicates:
-            for position, held in enumerate(entities):
-                if held.ref == entity.ref:
-                    if _newer(entity.modified, held.modified):
-                        entities[position] = entity
-                    return
-        entities.append(entity)
+        if obj.ref in self.assembler.duplicates and _keep_newest(self.batch.entities, entity):
+            return
+        self.batch.entities.append(entity)
+
+
+def _keep_newest(items: list[Any], item: Any) -> bool:
+    """If `items` holds `item`'s ref, keep the newer of the two there (ties: the held one)."""
+    for position, held in enumerate(items):
+        if held.ref == item.ref:
+            if _newer(item.modified, held.modified):
+                items[position] = item
+            return True
+    return False
 
 
 _Handler = Any

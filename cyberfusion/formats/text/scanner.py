@@ -179,12 +179,13 @@ class Scanner:
                     self._url(start, m.group())
                     break
 
-    def _url(self, start: int, raw: str) -> None:
+    def _url(self, start: int, raw: str, container: str = URL) -> None:
+        """A URL hit (with a scheme, or a bare host/path under `BARE`), claiming its span."""
         raw = trim_url(raw)
         obs = self.valid(T.URL, raw)
         if obs is not None:
             hit = Hit(start, start + len(raw), obs)
-            self.contain(URL, hit)
+            self.contain(container, hit)
             self.urls.append(hit)
 
     def scan_at(self) -> None:
@@ -292,20 +293,12 @@ class Scanner:
         raw_host = m.group("host")
         size = host_length(raw_host)
         if size == len(raw_host) and m.group("path") is not None:
-            self._bare_url(start, m.group())
+            self._url(start, m.group(), BARE)
         elif size:
             obs = self.valid(T.DOMAIN, raw_host[:size])
             if obs is not None:
                 names.append(Hit(start, start + size, obs))
         return m.end()
-
-    def _bare_url(self, start: int, raw: str) -> None:
-        raw = trim_url(raw)
-        obs = self.valid(T.URL, raw)
-        if obs is not None:
-            hit = Hit(start, start + len(raw), obs)
-            self.contain(BARE, hit)
-            self.urls.append(hit)
 
     def _ipv4(self, m: re.Match[str], names: list[Hit]) -> None:
         start, addr = m.start(), m.group("addr")
@@ -314,7 +307,7 @@ class Scanner:
             if any(w in before for w in P.VERSION_WORDS) and P.VERSION_BEFORE.search(before):
                 return
         if m.group("path") is not None:
-            self._bare_url(start, m.group())
+            self._url(start, m.group(), BARE)
             return
         address = self.valid(T.IPV4, addr)
         if address is None:
