@@ -49,7 +49,10 @@ def answer_values(tx: Tx, ctx: Context, principal: Principal, source: HitSource,
     tx.hits.record_values(query, ids)
     tx.hits.notify(query)
     rows = tx.hits.answers(query, ids)
-    flags = {key: lists for _, key, lists in known if lists}
+    # Warning-list names only where the asker got an answer: a value held only by silent
+    # or hidden cases must read exactly like a value nobody holds.
+    answered = {row.key for row in rows}
+    flags = {key: lists for _, key, lists in known if lists and key in answered}
     _audit_hits(tx, ctx, principal, query, _hit_owners(rows))
     return assemble(observables, rows, flags)
 
@@ -150,13 +153,19 @@ class InboxItem:
 
 def _view(hit: Hit, levels: dict[int, str], titles: dict[int, str], show_value: bool
           ) -> HitView:
-    """The hit with its case shown only when the viewer reads that case in full."""
+    """The hit with its case (and the submitted case behind it) shown only when the viewer
+    reads that case in full."""
     readable = hit.case_id is not None and levels.get(hit.case_id) == Access.FULL.value
     return HitView(hit.id, hit.source, hit.at, hit.searcher_org_id, hit.owner_org_id,
                    hit.answer, hit.obs_type if show_value else "",
                    hit.value if show_value else "", hit.case_id if readable else None,
                    titles.get(hit.case_id, "") if readable and hit.case_id else "",
-                   hit.source_case_id)
+                   hit.source_case_id if _reads(levels, hit.source_case_id) else None)
+
+
+def _reads(levels: dict[int, str], case_id: int | None) -> bool:
+    """The viewer reads this case in full (per `levels`, the SQL form of `decide()`)."""
+    return case_id is not None and levels.get(case_id) == Access.FULL.value
 
 
 def _views(tx: Tx, ctx: Context, org: Organisation, hits: Sequence[Hit],
@@ -167,7 +176,8 @@ def _views(tx: Tx, ctx: Context, org: Organisation, hits: Sequence[Hit],
     and value, so the viewer learns no count of the owner's cases.
     """
     case_ids = [h.case_id for h in hits if h.case_id is not None]
-    levels = tx.hits.levels(case_ids, org, ctx.now())
+    sources = [h.source_case_id for h in hits if h.source_case_id is not None]
+    levels = tx.hits.levels(case_ids + sources, org, ctx.now())
     readable = [c for c in case_ids if levels.get(c) == Access.FULL.value]
     titles = {f.id: f.title for f in tx.networks.case_facts(readable).values()}
     shown: dict[tuple[object, ...], HitView] = {}

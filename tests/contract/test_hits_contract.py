@@ -8,12 +8,13 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from worlds import World, build_world, case_doc
 
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.services import cases, hits, search
 from cyberfusion.services.context import Context
+from cyberfusion.store.tables import ObservableRow
 from cyberfusion.store.tables_hits import HitNoticeRow, HitRow
 
 IP = "185.220.101.4"
@@ -163,3 +164,29 @@ def test_landing_an_import_batch_records_submission_hits(world: World, tmp_path:
     assert done is not None and done.status == "done", done
     rows = recorded(ctx, source="submission", searcher_org_id="de-cyber")
     assert {r[0] for r in rows} == {"hit"} and len(rows) == 2
+
+
+def test_an_owner_does_not_learn_the_id_of_a_submitted_case_it_may_not_read(
+        world: World) -> None:
+    ctx = world.ctx
+    mine = add(world, "fr-cyber", "mine", release=["country:FR"])
+    theirs = add(world, "de-cyber", "theirs", tlp="red", release=["org:de-cyber"],
+                 hit_policy="silent")
+    incoming = hits.incoming(ctx, world.principals["fr-cyber"])
+    assert {v.case_id for v in incoming} == {mine}
+    assert {v.source_case_id for v in incoming} == {None}
+    assert {v.source_case_id for v in hits.outgoing(ctx, world.principals["de-cyber"])
+            } <= {theirs}
+
+
+def test_warning_list_names_come_only_with_an_answer(world: World) -> None:
+    ctx = world.ctx
+    add(world, "br-cyber", "silent", release=["country:BR"], hit_policy="silent")
+    with ctx.db.write() as tx:
+        tx.session.execute(update(ObservableRow).where(ObservableRow.value == IP)
+                           .values(warninglists="Tor exit nodes"))
+    viewer = world.principals["de-cyber"]
+    assert search.search_value(ctx, viewer, IP).warninglists == []
+    assert search.search_value(ctx, viewer, "203.0.113.77").warninglists == []
+    add(world, "fr-cyber", "released", release=["members"])
+    assert search.search_value(ctx, viewer, IP).warninglists == ["Tor exit nodes"]
