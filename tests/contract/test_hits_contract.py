@@ -12,7 +12,7 @@ from sqlalchemy import event, func, select, update
 from worlds import World, build_world, case_doc
 
 from cyberfusion.formats.case_json import parse_case
-from cyberfusion.services import cases, hits, search
+from cyberfusion.services import cases, hits, lookups, search
 from cyberfusion.services.context import Context
 from cyberfusion.store.tables import ObservableRow
 from cyberfusion.store.tables_hits import HitNoticeRow, HitRow
@@ -190,3 +190,17 @@ def test_warning_list_names_come_only_with_an_answer(world: World) -> None:
     assert search.search_value(ctx, viewer, "203.0.113.77").warninglists == []
     add(world, "fr-cyber", "released", release=["members"])
     assert search.search_value(ctx, viewer, IP).warninglists == ["Tor exit nodes"]
+
+
+def test_the_outgoing_limit_counts_lines_so_hidden_matches_are_not_counted(
+        world: World) -> None:
+    ctx = world.ctx
+    for n in range(6):  # six hidden cases hold each of the three values
+        add(world, "de-cyber", f"hidden {n}", release=["country:DE"], hit_policy="hit")
+    viewer = world.principals["fr-cyber"]
+    lookups.lookup(ctx, viewer, [(None, IP), (None, "evil-payments.com"),
+                                 (None, "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq")])
+    assert [len(hits.outgoing(ctx, viewer, limit=k)) for k in (1, 2, 3, 4)] == [1, 2, 3, 3]
+    everything = hits.outgoing(ctx, viewer)
+    assert {(v.owner_org_id, v.answer, v.case_id) for v in everything} == {
+        ("de-cyber", "hit", None)}

@@ -300,12 +300,29 @@ class HitRepo:
         return [_hit(row) for row in self.session.execute(query)]
 
     def outgoing(self, org_id: str, before: datetime | None, limit: int) -> list[Hit]:
-        """FULL and HIT answers the organisation received, newest first (never NONE)."""
-        query = (select(*_HIT_COLUMNS).join(ObservableRow, ObservableRow.id == HitRow.observable_id)
-                 .where(HitRow.searcher_org_id == org_id, HitRow.answer.in_([_FULL, _HIT])))
+        """FULL and HIT answers the organisation received, newest first (never NONE).
+
+        `limit` counts lines as the searcher sees them: a FULL answer, or one line per
+        query, owner and value for HIT answers, whose rows all come back. Limiting rows
+        would let the number of lines per page tell how many hidden cases matched.
+        """
+        mine = [HitRow.searcher_org_id == org_id, HitRow.answer.in_([_FULL, _HIT])]
         if before is not None:
-            query = query.where(HitRow.at < before)
-        query = query.order_by(HitRow.at.desc(), HitRow.id).limit(limit)
+            mine.append(HitRow.at < before)
+        line = case((HitRow.answer == _HIT, literal("", String())), else_=HitRow.id)
+        lines = (select(HitRow.query_id, HitRow.owner_org_id, HitRow.observable_id,
+                        line.label("line"), func.max(HitRow.at).label("last"))
+                 .where(*mine).group_by(HitRow.query_id, HitRow.owner_org_id,
+                                        HitRow.observable_id, line)
+                 .order_by(func.max(HitRow.at).desc(), HitRow.query_id, HitRow.owner_org_id,
+                           HitRow.observable_id, line)
+                 .limit(limit).subquery("lines"))
+        query = (select(*_HIT_COLUMNS).join(ObservableRow, ObservableRow.id == HitRow.observable_id)
+                 .join(lines, and_(lines.c.query_id == HitRow.query_id,
+                                   lines.c.owner_org_id == HitRow.owner_org_id,
+                                   lines.c.observable_id == HitRow.observable_id,
+                                   lines.c.line == line))
+                 .where(*mine).order_by(HitRow.at.desc(), HitRow.id))
         return [_hit(row) for row in self.session.execute(query)]
 
     def incoming(self, org_id: str, before: datetime | None, limit: int) -> list[Hit]:
