@@ -12,7 +12,7 @@ Run: .venv/bin/python benchmarks/bench_hits.py [--occurrences 10000000] [--looku
    half are values seen once. Case handling mixes released, hit-only, silent and RED records.
    `--db PATH` keeps the database and reuses it on the next run.
 2. Batch lookup: `services.lookups.lookup` (what POST /api/v1/lookups and `cyberfusion
-   lookup` run) of `--lookup` typed values, 10 % of them held in the pool: normalise,
+   lookup` run) of `--lookup` typed values, 10 % and then 1 % held in the pool: normalise,
    match, record every hit, notify owners, answer per value. Then the same through the
    HTTP API in-process (JSON in and out).
 3. Single lookups through the API: GET /api/v1/search over HTTP with a bearer token,

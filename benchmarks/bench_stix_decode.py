@@ -11,8 +11,8 @@ child process, so its peak RSS (resource.getrusage) is its own:
 * `cyberfusion stix21` is `StixCodec.decode` to the end (source objects, observables via
   the domain's `normalise`, entities, cases), batches dropped as they come;
 * `… gc tuned` is the same decode in a process that froze its start-up objects and raised
-  the collector's thresholds (`gc.freeze()`, `gc.set_threshold(50_000, 20, 100)`), as an
-  import worker process may; the codec itself never touches the collector;
+  the collector's thresholds (`gc.freeze()`, `gc.set_threshold(50_000, 20, 100)`); import
+  jobs themselves raise only the young trigger (`collector.relaxed()`), the codec none;
 * `stix2.parse` (python-stix2, allow_custom) parses the first `--sample` objects, already
   loaded as dicts; its rate is extrapolated per object to the whole bundle.
 

@@ -30,7 +30,7 @@ def import_command(
         help="Files to import, or MISP feed folders (manifest.json + events).")],
     as_user: AsUser,
     format: Annotated[str | None, typer.Option(
-        "--format", help="Input format (stix, misp, csv, text …); guessed when omitted.",
+        "--format", help="Input format (stix21, misp, csv, text); guessed when omitted.",
         show_default=False)] = None,
     tlp: Annotated[str, typer.Option(help="TLP when the source has none.")] = "amber",
     release: Annotated[list[str] | None, typer.Option(
