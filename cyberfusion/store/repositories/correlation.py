@@ -5,7 +5,7 @@ and networks: many keys or ids as one bound JSON parameter, random ids made by t
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, aliased
 from cyberfusion.domain.correlation import STRONG_TYPES
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import full_clause
-from cyberfusion.store.bulk import insert_rows, table_of
+from cyberfusion.store.bulk import PAGE, insert_rows, table_of
 from cyberfusion.store.tables import CaseRow, HandlingRow, ObservableRow, OccurrenceRow
 from cyberfusion.store.tables_hits import CorrelationKeyRow
 
@@ -47,6 +47,14 @@ def int_column(is_sqlite: bool, table: FromClause) -> ColumnElement[int]:
     """The `value` column of a `json_table` of integers, typed as an integer everywhere."""
     column: ColumnElement[int] = table.c.value if is_sqlite else cast(table.c.value, BigInteger)
     return column
+
+
+def in_pages(session: Session, stmt: Any, name: str, items: Sequence[object],
+             **params: Any) -> Iterator[Any]:
+    """Run `stmt` once per page of `items`, bound as the JSON array parameter `name`."""
+    for start in range(0, len(items), PAGE):
+        yield session.execute(stmt, {name: json.dumps(list(items[start:start + PAGE])),
+                                     **params})
 
 
 def json_values(is_sqlite: bool, items: Sequence[object], name: str) -> FromClause:

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from cyberfusion.domain.intake import ImportIssue, Severity, SourceObject
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import full_clause
-from cyberfusion.store.bulk import PAGE, insert_rows, table_of
-from cyberfusion.store.repositories.correlation import json_table
+from cyberfusion.store.bulk import insert_rows, table_of
+from cyberfusion.store.repositories.correlation import in_pages, json_table
 from cyberfusion.store.tables import HandlingRow
 from cyberfusion.store.tables_intake import ImportIssueRow, ImportJobRow, SourceObjectRow
 
@@ -189,9 +189,8 @@ class SourceObjectRepo:
         stmt = (update(SourceObjectRow).where(SourceObjectRow.owner_ref.in_(asked))
                 .values(case_id=bindparam("case", type_=SourceObjectRow.case_id.type))
                 .execution_options(synchronize_session=False))
-        for start in range(0, len(keys), PAGE):
-            self.session.execute(stmt, {"refs": json.dumps(keys[start:start + PAGE]),
-                                        "case": case_id})
+        for _ in in_pages(self.session, stmt, "refs", keys, case=case_id):
+            pass  # an UPDATE per page; nothing to read back
 
     def of_cases(self, case_ids: Sequence[int], org: Organisation,
                  now: datetime) -> dict[int, list[dict[str, Any]]]:
@@ -222,9 +221,8 @@ class SourceObjectRepo:
         query = (select(SourceObjectRow.owner_ref, SourceObjectRow.id, SourceObjectRow.modified)
                  .select_from(asked).join(SourceObjectRow,
                                           SourceObjectRow.owner_ref == asked.c.value))
-        for start in range(0, len(keys), PAGE):
-            refs = json.dumps(keys[start:start + PAGE])
-            for key, ident, modified in self.session.execute(query, {"refs": refs}):
+        for page in in_pages(self.session, query, "refs", keys):
+            for key, ident, modified in page:
                 known[key] = (ident, modified)
         return known
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -10,8 +9,8 @@ from sqlalchemy import String, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from cyberfusion.domain.model import Occurrence
-from cyberfusion.store.bulk import PAGE, insert_rows, table_of
-from cyberfusion.store.repositories.correlation import json_table
+from cyberfusion.store.bulk import insert_rows, table_of
+from cyberfusion.store.repositories.correlation import in_pages, json_table
 from cyberfusion.store.tables import ObservableRow, OccurrenceRow
 
 _CHUNK = 500
@@ -55,9 +54,8 @@ class ObservableRepo:
         """key -> id for the known keys among `keys` (one statement per page of keys)."""
         found: dict[str, int] = {}
         query = _ids_query(self._dialect() == "sqlite")
-        for start in range(0, len(keys), PAGE):
-            chunk = json.dumps(list(keys[start : start + PAGE]))
-            found.update((str(k), int(i)) for k, i in self.session.execute(query, {"keys": chunk}))
+        for page in in_pages(self.session, query, "keys", keys):
+            found.update((str(k), int(i)) for k, i in page)
         return found
 
     def set_case_occurrences(self, case_id: int, occurrences: Sequence[Occurrence]) -> None:
