@@ -24,7 +24,6 @@ from cyberfusion.domain.intake import Batch, ImportDefaults, ImportIssue, Severi
 from cyberfusion.formats.base import BATCH_OBJECTS, Codec, register_codec
 from cyberfusion.formats.misp.event import (
     EventInput,
-    EventOutput,
     EventReader,
     content_uuid,
     from_event,
@@ -154,7 +153,7 @@ class _Batcher:
         self.batch = Batch()
         self.mark = 0
 
-    def add(self, out: EventOutput) -> None:
+    def add(self, out: Batch) -> None:
         """Add what one event landed as."""
         self.batch.cases.extend(out.cases)
         self.batch.objects.extend(out.objects)
@@ -199,7 +198,7 @@ class _Decoder:
             yield from self._add(out, counter)
         self.offset += counter.count
 
-    def _add(self, out: EventOutput, counter: _CountingReader) -> Iterator[Batch]:
+    def _add(self, out: Batch, counter: _CountingReader) -> Iterator[Batch]:
         self.batcher.add(out)
         if self.batcher.full(self.offset + counter.count):
             yield self.batcher.take(self.offset + counter.count)

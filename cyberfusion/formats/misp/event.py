@@ -22,10 +22,10 @@ from typing import Any
 
 from cyberfusion.domain.handling import Handling
 from cyberfusion.domain.intake import (
+    Batch,
     ImportDefaults,
     ImportIssue,
     IntakeCase,
-    IntakeEntity,
     Severity,
     SourceObject,
     handling_for,
@@ -50,16 +50,6 @@ class EventInput:
     header: dict[str, Any]
     attributes: list[tuple[str, Any]] = field(default_factory=list)
     objects: list[tuple[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class EventOutput:
-    """What one event lands as."""
-
-    cases: list[IntakeCase] = field(default_factory=list)
-    objects: list[SourceObject] = field(default_factory=list)
-    entities: list[IntakeEntity] = field(default_factory=list)
-    issues: list[ImportIssue] = field(default_factory=list)
 
 
 @dataclass
@@ -147,13 +137,13 @@ class EventReader:
         self.source = source
         self.defaults = defaults
 
-    def issue(self, out: EventOutput, severity: Severity, loc: str, message: str) -> None:
+    def issue(self, out: Batch, severity: Severity, loc: str, message: str) -> None:
         """Record a located issue."""
         out.issues.append(ImportIssue(severity, f"{self.source}:{loc}", message))
 
-    def read(self, item: EventInput) -> EventOutput:
+    def read(self, item: EventInput) -> Batch:
         """Decode one event into its cases, source objects, entities and issues."""
-        out = EventOutput()
+        out = Batch()
         uid = event_uuid(item.header)
         if uid is None:
             uid = content_uuid(item.header, item.attributes, item.objects)
@@ -166,7 +156,7 @@ class EventReader:
             self._land(out, item, uid, narrow, scope, ":restricted")
         return out
 
-    def _event_scope(self, item: EventInput, out: EventOutput) -> dist.Scope:
+    def _event_scope(self, item: EventInput, out: Batch) -> dist.Scope:
         level = dist.parse_level(item.header.get("distribution"))
         problem = dist.level_problem(level, item.header, is_event=True)
         if problem:
@@ -175,7 +165,7 @@ class EventReader:
         return dist.Scope(own, dist.tlp_of(dist.tag_names(item.header)))
 
     def _scope(self, parent: dist.Scope, element: dict[str, Any], loc: str,
-               out: EventOutput) -> dist.Scope:
+               out: Batch) -> dist.Scope:
         level = dist.parse_level(element.get("distribution"))
         problem = dist.level_problem(level, element, is_event=False)
         if problem:
@@ -187,7 +177,7 @@ class EventReader:
         return handling_for(self.defaults, scope.tlp, own_org_only=scope.own_org_only)
 
     def _split(self, item: EventInput, scope: dist.Scope,
-               out: EventOutput) -> tuple[_Part, _Part]:
+               out: Batch) -> tuple[_Part, _Part]:
         main, narrow = _Part(), _Part()
         wide = self.handling(scope)
         for loc, attribute in item.attributes:
@@ -211,7 +201,7 @@ class EventReader:
         return main, narrow
 
     def _split_object(self, loc: str, obj: dict[str, Any], scope: dist.Scope, wide: Handling,
-                      parts: tuple[_Part, _Part], out: EventOutput) -> None:
+                      parts: tuple[_Part, _Part], out: Batch) -> None:
         own_side = 0 if self.handling(scope) == wide else 1
         kept: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
         for i, attribute in enumerate(_listed(obj.get("Attribute") or [])):
@@ -227,13 +217,13 @@ class EventReader:
             if attrs or (side == own_side and not kept[0] and not kept[1]):
                 parts[side].objects.append({**obj, "Attribute": attrs})
 
-    def _is_object(self, value: Any, loc: str, what: str, out: EventOutput) -> bool:
+    def _is_object(self, value: Any, loc: str, what: str, out: Batch) -> bool:
         if isinstance(value, dict):
             return True
         self.issue(out, Severity.WARNING, loc, f"expected a MISP {what} (a JSON object); skipped")
         return False
 
-    def _land(self, out: EventOutput, item: EventInput, uid: str, part: _Part,
+    def _land(self, out: Batch, item: EventInput, uid: str, part: _Part,
               event_scope: dist.Scope, suffix: str) -> None:
         scope = event_scope
         for inner in part.scopes if suffix else ():
@@ -274,7 +264,7 @@ class EventReader:
             body["EventReport"] = part.reports
         return body
 
-    def _draft(self, out: EventOutput, item: EventInput, part: _Part,
+    def _draft(self, out: Batch, item: EventInput, part: _Part,
                findings: classify.Findings, handling: Handling, suffix: str) -> CaseDraft:
         info = str(item.header.get("info") or "").strip() or "MISP event"
         title = f"{info} (restricted part)" if suffix else info
@@ -304,7 +294,7 @@ class EventReader:
                     days.extend([day] if day else [])
         return (min(days), max(days)) if days else (None, None)
 
-    def _occurrences(self, out: EventOutput, part: _Part) -> tuple[Occurrence, ...]:
+    def _occurrences(self, out: Batch, part: _Part) -> tuple[Occurrence, ...]:
         found: dict[str, Occurrence] = {}
         for element in part.elements:
             if element.attribute.get("deleted") in (True, "1", 1):
@@ -317,7 +307,7 @@ class EventReader:
                 found.setdefault(occurrence.key, occurrence)
         return tuple(found.values())
 
-    def _observe(self, out: EventOutput, element: _Element) -> list[Occurrence]:
+    def _observe(self, out: Batch, element: _Element) -> list[Occurrence]:
         attribute, role = element.attribute, types.role_of(element.attribute, element.obj)
         comment = str(attribute.get("comment") or "")[:1000]
         occurrences = []
