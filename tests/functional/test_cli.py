@@ -177,7 +177,8 @@ def test_search_full_for_owner_hit_for_other_country(network: Cli, tmp_path: Pat
     hit = ok(network("search", C2, "--as", "de.analyst")).stdout
     assert re.search(r"a match is held by fr\.unit; request disclosure "
                      r"\(reference [0-9a-f]{16}\)", hit)
-    assert CASE["title"] not in hit and "c2" not in hit
+    # The reference is random hex and may contain "c2", so look for the role as a word.
+    assert CASE["title"] not in hit and not re.search(r"\bc2\b", hit)
     answer = json.loads(ok(network("search", "lockpick-support[.]net", "--type", "domain",
                                    "--as", "de.analyst", "--json")).stdout)
     assert answer["cases"] == [] and [h["owner"] for h in answer["hits"]] == ["fr.unit"]
