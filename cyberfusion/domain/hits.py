@@ -21,6 +21,7 @@ from cyberfusion.domain.observables import (
     ObservableType,
     guess_type,
     normalise,
+    normalise_many,
 )
 from cyberfusion.errors import InvalidInput, InvalidObservable, Issue
 
@@ -212,6 +213,15 @@ def split_line(line: str) -> tuple[ObservableType | None, str]:
         if found and head.strip().lower() in _TYPE_NAMES:
             return _TYPE_NAMES[head.strip().lower()], rest.strip()
     return None, line.strip()
+
+
+def lookup_items(given: Sequence[str], obs_type: ObservableType | None) -> list[LookupItem]:
+    """`lookup_item` of many values of one type (or of none: each is guessed)."""
+    if obs_type is None:
+        return [lookup_item(value, None) for value in given]
+    return [LookupItem(value, None, made.detail) if isinstance(made, InvalidObservable)
+            else LookupItem(value, made, "")
+            for value, made in zip(given, normalise_many(obs_type, given), strict=True)]
 
 
 def lookup_item(given: str, obs_type: ObservableType | None) -> LookupItem:

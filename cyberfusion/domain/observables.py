@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -26,6 +26,7 @@ __all__ = [
     "ObservableType",
     "guess_type",
     "normalise",
+    "normalise_many",
     "observable_key",
     "refang",
 ]
@@ -181,6 +182,35 @@ def normalise(obs_type: ObservableType | str, raw: str, location: str = "value")
         raise InvalidObservable(otype.value, raw, str(exc), location) from None
     key_form = _KEY_FORMS.get(otype)
     return _observable(otype, value, observable_key(otype, key_form(value) if key_form else value))
+
+
+def normalise_many(obs_type: ObservableType, raws: Iterable[str]
+                   ) -> list[Observable | InvalidObservable]:
+    """`normalise` over many values of one type, the per-value lookups done once (batch
+    lookups); each bad value gets its error in place instead of raising."""
+    fast_form, key_form = _NORMALISERS[obs_type], _KEY_FORMS.get(obs_type)
+    state, name = _KEY_STATES[obs_type], obs_type.value
+    made: list[Observable | InvalidObservable] = []
+    for raw in raws:
+        if type(raw) is not str or len(raw) > MAX_RAW_LENGTH:
+            made.append(_normalised_or_error(obs_type, raw))
+            continue
+        try:
+            value = fast_form(raw)
+        except (kinds.Rejected, ChecksumError) as exc:
+            made.append(InvalidObservable(name, raw, str(exc), "value"))
+            continue
+        digest = state.copy()
+        digest.update((key_form(value) if key_form else value).encode())
+        made.append(_observable(obs_type, value, digest.hexdigest()[:32]))
+    return made
+
+
+def _normalised_or_error(obs_type: ObservableType, raw: str) -> Observable | InvalidObservable:
+    try:
+        return normalise(obs_type, raw)
+    except InvalidObservable as exc:
+        return exc
 
 
 # --- guessing ---------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from cyberfusion.domain.hits import (
     LookupItem,
     ValueAnswer,
     hit_message,
-    lookup_item,
+    lookup_items,
     split_line,
 )
 from cyberfusion.domain.model import Principal
@@ -59,17 +59,17 @@ def too_many(count: int) -> InvalidInput:
 
 
 def prepare(items: Sequence[tuple[ObservableType | None, str]]) -> list[LookupItem]:
-    """Normalise every value (the same spelling is normalised once)."""
+    """Normalise every value, type by type (the same spelling is normalised once)."""
     if len(items) > MAX_LOOKUP_VALUES:
         raise too_many(len(items))
+    by_type: dict[ObservableType | None, list[str]] = {}
+    for obs_type, value in dict.fromkeys(items):
+        by_type.setdefault(obs_type, []).append(value)
     done: dict[tuple[ObservableType | None, str], LookupItem] = {}
-    result = []
-    for obs_type, value in items:
-        item = done.get((obs_type, value))
-        if item is None:
-            item = done[(obs_type, value)] = lookup_item(value, obs_type)
-        result.append(item)
-    return result
+    for obs_type, values in by_type.items():
+        done.update(zip(((obs_type, v) for v in values), lookup_items(values, obs_type),
+                        strict=True))
+    return [done[item] for item in items]
 
 
 def lookup(ctx: Context, principal: Principal,

@@ -31,6 +31,7 @@ from cyberfusion.domain.observables import (
     ObservableType,
     _observable,
     normalise,
+    normalise_many,
     observable_key,
 )
 from cyberfusion.errors import InvalidObservable
@@ -402,3 +403,33 @@ def test_ipv4_network_clears_the_host_bits_like_ipaddress(
 ) -> None:
     expected = ipaddress.ip_network(f"{address}/{prefix}", strict=False).with_prefixlen
     assert fast.ipv4_network(str(address), prefix) == expected
+
+
+def _each_outcome(obs_type: ObservableType, raws: list[str]) -> list[Outcome]:
+    made = normalise_many(obs_type, raws)
+    return [("rejected", m.detail, m.issues[0].location) if isinstance(m, InvalidObservable)
+            else ("ok", m.value, m.key) for m in made]
+
+
+def _one_outcome(obs_type: ObservableType, raw: str) -> Outcome:
+    try:
+        found = normalise(obs_type, raw)
+    except InvalidObservable as exc:
+        return ("rejected", exc.detail, exc.issues[0].location)
+    return ("ok", found.value, found.key)
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.data())
+@pytest.mark.parametrize("obs_type", sorted(_CANONICAL_SHAPES))
+def test_normalise_many_gives_what_normalise_gives_one_by_one(
+    obs_type: T, data: st.DataObject
+) -> None:
+    raws = data.draw(st.lists(MESSY[obs_type], max_size=8), label="raws")
+    assert _each_outcome(obs_type, raws) == [_one_outcome(obs_type, raw) for raw in raws]
+
+
+@pytest.mark.parametrize("obs_type", list(ObservableType))
+def test_normalise_many_on_edge_cases_of_every_type(obs_type: T) -> None:
+    raws = [*EDGE_CASES, "+33 1 23 45 67 89", "FR76 3000 6000 0112 3456 7890 189", "x" * 9000]
+    assert _each_outcome(obs_type, raws) == [_one_outcome(obs_type, raw) for raw in raws]
