@@ -12,9 +12,10 @@ from cyberfusion.store.repositories.cases import CaseRepo
 from cyberfusion.store.repositories.channel import ChannelRepo
 from cyberfusion.store.repositories.correlation import CorrelationRepo
 from cyberfusion.store.repositories.directory import DirectoryRepo
+from cyberfusion.store.repositories.disclosure import DisclosureRepo
 from cyberfusion.store.repositories.entities import EntityRepo
 from cyberfusion.store.repositories.handlings import HandlingRepo
-from cyberfusion.store.repositories.hits import DisclosureRepo, HitRepo
+from cyberfusion.store.repositories.hits import HitRepo
 from cyberfusion.store.repositories.intake import ImportJobRepo, SourceObjectRepo
 from cyberfusion.store.repositories.keys import KeyRepo
 from cyberfusion.store.repositories.networks import NetworkRepo
