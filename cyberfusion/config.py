@@ -26,6 +26,8 @@ SETTINGS_HELP: dict[str, str] = {
     "login_window_minutes": "Window in which failed logins are counted.",
     "review_years": "Default review period of a handling record, in years.",
     "retention_grace_days": "Days after a missed review date before the record is deleted.",
+    "retention_sweep_hours": "Hours between runs of the retention sweep inside `cyberfusion "
+    "serve` (default 24); 0 turns it off (run `cyberfusion retention sweep` from cron instead).",
     "secure_cookies": "Mark cookies Secure (on behind HTTPS).",
     "warninglists": "Flag values on MISP warning lists (about 2.5M entries, loaded once).",
     "import_workers": "Background threads that run uploaded imports (0: run them in the request).",
@@ -84,6 +86,7 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(default=15, ge=1)
     review_years: int = Field(default=5, ge=1)
     retention_grace_days: int = Field(default=90, ge=0)
+    retention_sweep_hours: float = Field(default=24.0, ge=0)
     secure_cookies: bool = False
     public_url: str = "http://127.0.0.1:8470"
     ack_flash_minutes: int = Field(default=15, ge=1)

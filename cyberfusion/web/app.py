@@ -15,6 +15,7 @@ from cyberfusion.jobs.channel import Sweeper
 from cyberfusion.jobs.checkpoint import CheckpointWorker
 from cyberfusion.jobs.imports import ImportWorker
 from cyberfusion.jobs.networks import NetworkWorker
+from cyberfusion.jobs.retention import RetentionWorker
 from cyberfusion.services.context import Context, utcnow
 from cyberfusion.web import problems
 from cyberfusion.web.api import audit, cases, channel, directory, imports, search, system
@@ -64,6 +65,9 @@ def background_workers(app: FastAPI, ctx: Context) -> list[Worker]:
         workers.append(Sweeper(ctx, ctx.settings.sweep_interval_seconds))
     if ctx.db.is_sqlite and ctx.settings.sqlite_checkpoint_seconds > 0:
         workers.append(CheckpointWorker(ctx, ctx.settings.sqlite_checkpoint_seconds))
+    # Retention runs on the real clock too (tests call jobs.retention.sweep with theirs).
+    if ctx.settings.retention_sweep_hours > 0 and ctx.clock is utcnow:
+        workers.append(RetentionWorker(ctx, ctx.settings.retention_sweep_hours * 3600))
     # Networks follow imports incrementally on the real clock (tests call jobs.networks).
     if ctx.clock is utcnow:
         workers.append(NetworkWorker(ctx))

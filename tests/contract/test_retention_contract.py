@@ -10,6 +10,7 @@ from worlds import World, build_world, case_doc
 
 from cyberfusion.errors import InvalidInput, NotFound
 from cyberfusion.formats.case_json import parse_case
+from cyberfusion.jobs.retention import RetentionWorker
 from cyberfusion.services import audit, cases, retention
 from cyberfusion.services.context import Context
 from cyberfusion.store.repositories.cases import CaseFilter
@@ -50,3 +51,13 @@ def test_past_review_is_hidden_then_purged_after_grace(ctx: Context) -> None:
     assert cases.get_case(ctx, w.principals["fr-cyber"], kept).id == kept
     checked, problem = audit.verify(ctx)
     assert problem is None and checked > 0
+
+
+def test_the_serve_worker_runs_the_same_sweep(ctx: Context) -> None:
+    w = build_world(ctx)
+    gone = _case(ctx, w, NOW.date() - timedelta(days=ctx.settings.retention_grace_days + 1))
+    kept = _case(ctx, w, NOW.date() + timedelta(days=1))
+    RetentionWorker(ctx, 3600).run()
+    with pytest.raises(NotFound):
+        cases.get_case(ctx, w.principals["fr-cyber"], gone)
+    assert cases.get_case(ctx, w.principals["fr-cyber"], kept).id == kept

@@ -4,7 +4,7 @@ the owner's decision on a request.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -25,8 +25,8 @@ def hits_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
               tab: str = "inbox") -> Response:
     """The hit inbox, hits your searches got, hits on your data, and disclosure requests."""
     tab = tab if tab in TABS else "inbox"
-    values: dict[str, object] = {"tab": tab, "tabs": TABS,
-                                 "unread": hits.unread_count(ctx, principal)}
+    values: dict[str, Any] = {"tab": tab, "tabs": TABS,
+                              "unread": hits.unread_count(ctx, principal)}
     if tab == "inbox":
         values["notices"] = hits.inbox(ctx, principal, limit=200)
     elif tab == "sent":
