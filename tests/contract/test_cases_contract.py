@@ -91,3 +91,21 @@ def test_dashboard_counts_only_readable(ctx: Context) -> None:
     assert search.dashboard(ctx, w.principals["de-cyber"]).cases == 1
     assert search.dashboard(ctx, w.principals["fr-ncb"]).cases == 2
     assert search.dashboard(ctx, w.principals["acme-sec"]).cases == 0
+
+
+def test_list_filters_take_text_and_countries_literally(ctx: Context) -> None:
+    w = build_world(ctx)
+    fr = w.principals["fr-cyber"]
+    for title, countries in (("Refund 100% scam", ["FR"]), ("Refund 1000 scam", ["FI", "DE"]),
+                             ("user_name leak", ["FR", "DE"]), ("username leak", ["DE"])):
+        doc = {**case_doc(title=title), "countries": countries}
+        cases.create_case(ctx, fr, parse_case(doc, TODAY, 5))
+
+    def titles(**f: str) -> set[str]:
+        return {c.title for c in cases.list_cases(ctx, fr, CaseFilter(**f)).items}  # type: ignore[arg-type]
+
+    assert titles(text="100%") == {"Refund 100% scam"}
+    assert titles(text="user_name") == {"user_name leak"}
+    assert titles(country="FR") == {"Refund 100% scam", "user_name leak"}
+    assert titles(country="de") == {"Refund 1000 scam", "user_name leak", "username leak"}
+    assert titles(country="F") == titles(country="%") == titles(country="R,D") == set()

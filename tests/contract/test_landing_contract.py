@@ -83,6 +83,7 @@ def test_landing_is_idempotent_and_newest_wins(ctx: Context) -> None:
         keys = [o.key for o in tx.cases.get(page[0].id).occurrences]  # type: ignore[union-attr]
         assert list(tx.observables.warninglists_of(keys).values()) == ["Public DNS resolvers"]
         assert tx.entities.find("ember")[0].aliases == ("UAC-0056",)
+        assert tx.entities.find("%") == tx.entities.find("e_ber") == []
 
 
 def test_revoked_source_revokes_the_case(ctx: Context) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from cyberfusion.domain.model import Case, CaseDraft, CrimeType, Organisation
 from cyberfusion.store.access_sql import full_clause, level_expr
 from cyberfusion.store.bulk import allocate_ids, insert_dicts, table_of
+from cyberfusion.store.repositories.correlation import escape_like
 from cyberfusion.store.repositories.handlings import HandlingRepo, handling_values, token_rows
 from cyberfusion.store.repositories.observables import ObservableRepo
 from cyberfusion.store.tables import (
@@ -230,7 +231,7 @@ class CaseRepo:
 
     def autocomplete(self, org: Organisation, now: datetime, prefix: str, limit: int) -> list[str]:
         """Observable values and case titles starting with `prefix`, from readable cases only."""
-        like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = escape_like(prefix) + "%"
         values = (select(ObservableRow.value).distinct()
                   .join(OccurrenceRow, OccurrenceRow.observable_id == ObservableRow.id)
                   .join(CaseRow, CaseRow.id == OccurrenceRow.case_id)
@@ -267,12 +268,15 @@ def _apply_filters(query: Select[CaseRow], f: CaseFilter) -> Select[CaseRow]:
     if not f.include_revoked:
         query = query.where(CaseRow.revoked.is_(False))
     if f.text:
-        like = f"%{f.text}%"
-        query = query.where(or_(CaseRow.title.ilike(like), CaseRow.summary.ilike(like)))
+        like = f"%{escape_like(f.text)}%"
+        query = query.where(or_(CaseRow.title.ilike(like, escape="\\"),
+                                CaseRow.summary.ilike(like, escape="\\")))
     if f.crime_type:
         query = query.where(CaseRow.crime_type == f.crime_type)
     if f.country:
-        query = query.where(CaseRow.countries.like(f"%{f.country.upper()}%"))
+        # Countries are stored "FR,DE": match a whole code, never a part of one.
+        query = query.where(("," + CaseRow.countries + ",").like(
+            f"%,{escape_like(f.country.strip().upper())},%", escape="\\"))
     if f.owner_org_id:
         query = query.where(HandlingRow.owner_org_id == f.owner_org_id)
     if f.tlp:

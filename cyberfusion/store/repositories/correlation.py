@@ -36,6 +36,11 @@ from cyberfusion.store.tables_hits import CorrelationKeyRow
 STRONG = sorted(t.value for t in STRONG_TYPES)
 
 
+def escape_like(text: str) -> str:
+    """`text` for a LIKE pattern with `\\` as escape: its `%`, `_` and `\\` match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def json_table(is_sqlite: bool, param: ColumnElement[str], name: str) -> FromClause:
     """A one-column table `value` over the JSON array text `param` (one bound parameter)."""
     if is_sqlite:

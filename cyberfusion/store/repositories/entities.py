@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from cyberfusion.domain.intake import IntakeEntity
+from cyberfusion.store.repositories.correlation import escape_like
 from cyberfusion.store.repositories.intake import UpsertResult, owner_ref
 from cyberfusion.store.tables import EntityRow
 
@@ -63,9 +64,9 @@ class EntityRepo:
 
     def find(self, name: str, limit: int = 20) -> list[EntityName]:
         """Entities whose name or aliases contain `name` (case-insensitive)."""
-        like = f"%{name.lower()}%"
-        query = (select(EntityRow).where(func.lower(EntityRow.name).like(like)
-                                         | func.lower(EntityRow.aliases).like(like))
+        like = f"%{escape_like(name.lower())}%"
+        query = (select(EntityRow).where(func.lower(EntityRow.name).like(like, escape="\\")
+                                         | func.lower(EntityRow.aliases).like(like, escape="\\"))
                  .order_by(EntityRow.name).limit(limit))
         return [EntityName(r.id, r.kind, r.name, tuple(a for a in r.aliases.split("\n") if a),
                            r.external_id) for r in self.session.scalars(query)]

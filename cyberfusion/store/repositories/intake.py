@@ -16,7 +16,7 @@ from cyberfusion.domain.intake import ImportIssue, Severity, SourceObject
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import full_clause
 from cyberfusion.store.bulk import insert_rows, table_of
-from cyberfusion.store.repositories.correlation import in_pages, json_table
+from cyberfusion.store.repositories.correlation import escape_like, in_pages, json_table
 from cyberfusion.store.tables import HandlingRow
 from cyberfusion.store.tables_intake import ImportIssueRow, ImportJobRow, SourceObjectRow
 
@@ -211,7 +211,8 @@ class SourceObjectRepo:
         """How many source objects are stored (of one owner)."""
         query = select(func.count(SourceObjectRow.id))
         if owner_org_id:
-            query = query.where(SourceObjectRow.owner_ref.like(f"{owner_org_id}|%"))
+            query = query.where(SourceObjectRow.owner_ref.like(f"{escape_like(owner_org_id)}|%",
+                                                               escape="\\"))
         return int(self.session.scalar(query) or 0)
 
     def _known(self, keys: list[str]) -> dict[str, tuple[int, datetime | None]]:
