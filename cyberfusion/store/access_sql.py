@@ -3,13 +3,18 @@
 Every query that returns, counts or links governed items filters with `full_clause()` (or
 `level_expr()` where HIT answers are allowed). The access property suite checks that this
 module and `decide()` agree on random worlds.
+
+`now` is a time, or `BOUND_NOW` for a statement built once and run at many times: it then
+reads the time from the named parameters that `bound_now()` gives.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, case, exists, literal, not_, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, case, exists, literal, not_, or_, select
 
 from cyberfusion.domain.access import Access, exclude_tokens, release_tokens
 from cyberfusion.domain.handling import TLP, HitPolicy
@@ -18,6 +23,32 @@ from cyberfusion.store.tables import GrantRow, HandlingRow, HandlingTokenRow
 
 H = HandlingRow
 _STRICT = (TLP.RED.value, TLP.AMBER_STRICT.value)
+
+
+class _Bound(Enum):
+    NOW = "now"
+
+
+BOUND_NOW = _Bound.NOW
+"""Stands for the time of each run of a statement built once (see `bound_now`)."""
+Moment = datetime | Literal[_Bound.NOW]
+
+
+def bound_now(now: datetime) -> dict[str, Any]:
+    """The parameters a statement built with `BOUND_NOW` runs with at `now`."""
+    return {"access_now": now, "access_today": now.date()}
+
+
+def _at(now: Moment) -> datetime | ColumnElement[datetime]:
+    if now is BOUND_NOW:
+        return bindparam("access_now", type_=GrantRow.expires_at.type)
+    return now
+
+
+def _on(now: Moment) -> date | ColumnElement[date]:
+    if now is BOUND_NOW:
+        return bindparam("access_today", type_=H.review_by.type)
+    return now.date()
 
 
 def _has_token(kind: str, tokens: frozenset[str]) -> ColumnElement[bool]:
@@ -31,21 +62,21 @@ def _has_token(kind: str, tokens: frozenset[str]) -> ColumnElement[bool]:
     )
 
 
-def _granted(org: Organisation, now: datetime) -> ColumnElement[bool]:
+def _granted(org: Organisation, now: Moment) -> ColumnElement[bool]:
     """EXISTS an active disclosure grant for `org`."""
     return exists(
         select(literal(1)).where(
             GrantRow.handling_id == H.id,
             GrantRow.org_id == org.id,
             GrantRow.revoked_at.is_(None),
-            GrantRow.expires_at > now,
+            GrantRow.expires_at > _at(now),
         )
     )
 
 
-def _blocked(org: Organisation, now: datetime) -> ColumnElement[bool]:
+def _blocked(org: Organisation, now: Moment) -> ColumnElement[bool]:
     """Past review, excluded, or (for partners) personal data or not named."""
-    clauses = [H.review_by < now.date(), _has_token("exclude", exclude_tokens(org))]
+    clauses = [H.review_by < _on(now), _has_token("exclude", exclude_tokens(org))]
     if org.is_partner:
         clauses.append(H.personal_data.is_(True))
         clauses.append(not_(_has_token("partner", frozenset({f"org:{org.id}"}))))
@@ -62,18 +93,18 @@ def _released(org: Organisation) -> ColumnElement[bool]:
     return or_(and_(strict, strict_ok), and_(not_(strict), wide_ok))
 
 
-def _visible(org: Organisation, now: datetime) -> ColumnElement[bool]:
+def _visible(org: Organisation, now: Moment) -> ColumnElement[bool]:
     """Not blocked, and released, granted, or `visible` below a strict TLP."""
     open_visible = and_(H.hit_policy == HitPolicy.VISIBLE.value, H.tlp.not_in(_STRICT))
     return and_(not_(_blocked(org, now)), or_(_released(org), _granted(org, now), open_visible))
 
 
-def full_clause(org: Organisation, now: datetime) -> ColumnElement[bool]:
+def full_clause(org: Organisation, now: Moment) -> ColumnElement[bool]:
     """WHERE clause: `decide()` is FULL for `org` on the handling row."""
     return or_(H.owner_org_id == org.id, _visible(org, now))
 
 
-def hit_clause(org: Organisation, now: datetime) -> ColumnElement[bool]:
+def hit_clause(org: Organisation, now: Moment) -> ColumnElement[bool]:
     """WHERE clause: `decide()` is HIT for `org` on the handling row."""
     return and_(
         H.owner_org_id != org.id,
@@ -83,7 +114,7 @@ def hit_clause(org: Organisation, now: datetime) -> ColumnElement[bool]:
     )
 
 
-def level_expr(org: Organisation, now: datetime) -> ColumnElement[str]:
+def level_expr(org: Organisation, now: Moment) -> ColumnElement[str]:
     """A column giving 'full', 'hit' or 'none' for `org` on the handling row."""
     return case(
         (full_clause(org, now), literal(Access.FULL.value)),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -36,7 +36,7 @@ from cyberfusion.domain.hits import (
     NoticeKind,
 )
 from cyberfusion.domain.model import Organisation
-from cyberfusion.store.access_sql import level_expr
+from cyberfusion.store.access_sql import BOUND_NOW, bound_now, level_expr
 from cyberfusion.store.repositories.correlation import (
     STRONG,
     int_column,
@@ -193,28 +193,26 @@ class HitRepo:
     def record_values(self, query: Query, observable_ids: Sequence[int]) -> None:
         """Record every match of these values against other organisations' live cases.
 
-        The statement is built once per organisation and second: its access levels are
-        those `decide()` gives at the end of that second (a grant ending within it counts
-        as ended: the cache can only withhold, never disclose).
+        The statement is built once per organisation (building it costs more than running
+        it); the time of the query is a parameter of each run.
         """
-        at = _level_time(query.at)
-        cache_key = (self.is_sqlite, query.org, at)
+        cache_key = (self.is_sqlite, query.org)
         stmt = _VALUE_STATEMENTS.get(cache_key)
         if stmt is None:
             if len(_VALUE_STATEMENTS) > 512:
                 _VALUE_STATEMENTS.clear()
-            stmt = _VALUE_STATEMENTS[cache_key] = self._values_statement(query.org, at)
+            stmt = _VALUE_STATEMENTS[cache_key] = self._values_statement(query.org)
         params = {**_query_params(query), "ids": json.dumps(list(observable_ids))}
         self.session.execute(stmt, params)
 
-    def _values_statement(self, org: Organisation, at: datetime) -> Any:
+    def _values_statement(self, org: Organisation) -> Any:
         ids = json_table(self.is_sqlite, bindparam("ids", type_=String()), "asked")
         col = int_column(self.is_sqlite, ids)
         matched = (select(col.label("oid"), OccurrenceRow.case_id.label("dst")).select_from(ids)
                    .join(OccurrenceRow, OccurrenceRow.observable_id == col)
                    .cte("matched").prefix_with("MATERIALIZED"))
         body = select(matched.c.oid).select_from(matched)
-        levels = _levels(matched, org, at)
+        levels = _levels(matched, org)
         body = body.join(levels, levels.c.case_id == matched.c.dst)
         return _insert_from(self.is_sqlite, body, levels.c.owner, levels.c.case_id,
                             matched.c.oid, literal(None, BigInteger()), levels.c.answer)
@@ -226,20 +224,18 @@ class HitRepo:
         Linking values are found first, each with a bounded probe ("is there a holder past
         the limit?"), so a value held by a million cases costs `max_cases` index steps; the
         access level is then worked out once per matched case, not once per match. The
-        statement is built once per organisation and second, as in `record_values`.
+        statement is built once per organisation, as in `record_values`.
         """
-        at = _level_time(query.at)
-        cache_key = (self.is_sqlite, query.org, at, older_only)
+        cache_key = (self.is_sqlite, query.org, older_only)
         stmt = _CASE_STATEMENTS.get(cache_key)
         if stmt is None:
             if len(_CASE_STATEMENTS) > 512:
                 _CASE_STATEMENTS.clear()
-            stmt = _CASE_STATEMENTS[cache_key] = self._cases_statement(query.org, at,
-                                                                       older_only)
+            stmt = _CASE_STATEMENTS[cache_key] = self._cases_statement(query.org, older_only)
         self.session.execute(stmt, {**_query_params(query), "max_cases": max_cases,
                                     "landed": json.dumps(list(case_ids))})
 
-    def _cases_statement(self, org: Organisation, at: datetime, older_only: bool) -> Any:
+    def _cases_statement(self, org: Organisation, older_only: bool) -> Any:
         ids = json_table(self.is_sqlite, bindparam("landed", type_=String()), "landed")
         col = int_column(self.is_sqlite, ids)
         new, other, extra = aliased(OccurrenceRow), aliased(OccurrenceRow), aliased(OccurrenceRow)
@@ -260,7 +256,7 @@ class HitRepo:
         matched = pairs.cte("pairs").prefix_with("MATERIALIZED")
         seen = exists().where(prev.source_case_id == matched.c.src,
                               prev.case_id == matched.c.dst, prev.observable_id == matched.c.oid)
-        levels = _levels(matched, org, at)
+        levels = _levels(matched, org)
         body = (select(matched.c.src).select_from(matched).where(~seen)
                 .join(levels, levels.c.case_id == matched.c.dst))
         return _insert_from(self.is_sqlite, body, levels.c.owner, levels.c.case_id,
@@ -378,27 +374,22 @@ class HitRepo:
         return int(getattr(self.session.execute(stmt), "rowcount", 0) or 0)
 
 
-_VALUE_STATEMENTS: dict[tuple[bool, Organisation, datetime], Any] = {}
-_CASE_STATEMENTS: dict[tuple[bool, Organisation, datetime, bool], Any] = {}
+_VALUE_STATEMENTS: dict[tuple[bool, Organisation], Any] = {}
+_CASE_STATEMENTS: dict[tuple[bool, Organisation, bool], Any] = {}
 _HIT_COLUMNS_IN = ["id", "query_id", "source", "searcher_org_id", "searcher_user_id",
                    "owner_org_id", "case_id", "observable_id", "source_case_id", "answer", "at"]
 
 
-def _level_time(at: datetime) -> datetime:
-    """`at` rounded up to the whole second (levels evaluated then fail closed)."""
-    return at if not at.microsecond else at.replace(microsecond=0) + timedelta(seconds=1)
-
-
 def _query_params(query: Query) -> dict[str, Any]:
     return {"qid": query.id, "source": query.source.value, "searcher": query.org.id,
-            "user": query.user_id, "at": query.at}
+            "user": query.user_id, "at": query.at, **bound_now(query.at)}
 
 
-def _levels(matched: Any, org: Organisation, at: datetime) -> Any:
+def _levels(matched: Any, org: Organisation) -> Any:
     """(case, owner, FULL/HIT/NONE for `org`) of the distinct live, others' matched cases."""
     targets = select(matched.c.dst).distinct().subquery("targets")
     return (select(CaseRow.id.label("case_id"), HandlingRow.owner_org_id.label("owner"),
-                   level_expr(org, at).label("answer"))
+                   level_expr(org, BOUND_NOW).label("answer"))
             .select_from(targets).join(CaseRow, CaseRow.id == targets.c.dst)
             .join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
             .where(live_case(), HandlingRow.owner_org_id != org.id)
