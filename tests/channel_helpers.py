@@ -74,14 +74,3 @@ def admin(world: World, org_id: str) -> Principal:
         return auth.principal_for(tx, user)
 
 
-def login(client: Any, username: str, password: str = PASSWORD) -> None:
-    """Log in through the form, as a browser would."""
-    import re
-
-    form = client.get("/login").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert token
-    response = client.post("/login", data={"username": username, "password": password,
-                                           "csrf_token": token.group(1), "next": "/inbox"},
-                           follow_redirects=False)
-    assert response.status_code == 303

@@ -30,6 +30,7 @@ from cyberfusion.web.ui import (
     import_pages,
     network_pages,
     pages,
+    settings_pages,
 )
 
 STATIC = Path(__file__).parent / "ui" / "static"
@@ -102,6 +103,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(import_pages.router)
     app.include_router(channel_pages.router)
+    app.include_router(settings_pages.router)
     app.include_router(hit_pages.router)
     app.include_router(network_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -11,12 +11,12 @@ from browser_support import CHROMIUM, FLAGS, require_chromium, serving
 from conftest import make_context
 from worlds import PASSWORD, build_world, case_doc
 
+from cyberfusion.domain.model import Role
 from cyberfusion.formats.case_json import parse_case
-from cyberfusion.services import cases
+from cyberfusion.services import cases, orgs
 from cyberfusion.web.app import create_app
 
 pytestmark = pytest.mark.browser
-
 
 
 @pytest.fixture
@@ -29,6 +29,7 @@ def live_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
            "title": "LockBit affiliate: hospital in Lyon"}
     case = cases.create_case(ctx, world.principals["fr-cyber"],
                              parse_case(doc, ctx.now().date(), 5))
+    orgs.create_user(ctx, None, "fr-ncb.admin", "fr-ncb", frozenset({Role.ADMIN}), PASSWORD)
     with serving(create_app(ctx)) as base:
         yield base, case.id
     ctx.db.dispose()
@@ -61,5 +62,36 @@ def test_log_in_and_open_a_case(live_server: tuple[str, int]) -> None:
         assert "185.220.101.4" in page.locator("h2.mono").inner_text()
         page.screenshot(path=str(Path(os.environ.get("CYBERFUSION_SCREENSHOTS", "/tmp"))
                                  / "cyberfusion-observable.png"))
+        browser.close()
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_an_admin_sets_notification_channels_and_adds_a_webhook(
+        live_server: tuple[str, int]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, _ = live_server
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{base}/settings/notifications")
+        page.fill("input[name=username]", "fr-ncb.admin")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/settings/notifications")
+        assert page.locator(".tlp-banner").get_attribute("data-tlp") == "TLP:AMBER"
+        page.check("input[name='routine.email']")
+        page.click("#channels button[type=submit]")
+        page.wait_for_selector("text=Saved.")
+        assert page.is_checked("input[name='routine.email']")
+        page.fill("input[name=url]", "https://soc.example.org/hook")
+        page.click("#add-webhook button[type=submit]")
+        secret = page.locator("#webhook-secret code").inner_text()
+        assert secret.startswith("whsec_")
+        page.click("#webhooks button:has-text('Turn off')")
+        page.wait_for_selector("#webhooks td:text-is('off')")
+        assert secret not in page.content()
         browser.close()
     assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -6,9 +6,10 @@ from __future__ import annotations
 import base64
 import re
 
-from channel_helpers import ART29, admin, duty_directory, login, request_doc
+from channel_helpers import ART29, admin, duty_directory, request_doc
 from conftest_http import bearer
 from fastapi.testclient import TestClient
+from ui_support import login
 from worlds import World
 
 from cyberfusion.services import auth

@@ -6,22 +6,12 @@ import re
 
 from conftest_http import bearer
 from fastapi.testclient import TestClient
-from worlds import PASSWORD, World, case_doc
+from ui_support import login
+from worlds import World, case_doc
 
 from cyberfusion.services import networks
 
 IP = "185.220.101.4"
-
-
-def login(client: TestClient, username: str) -> None:
-    """Log in through the form, as a browser would."""
-    form = client.get("/login").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert token
-    response = client.post("/login", data={"username": username, "password": PASSWORD,
-                                           "csrf_token": token.group(1), "next": "/"},
-                           follow_redirects=False)
-    assert response.status_code == 303
 
 
 def post_case(client: TestClient, world: World, org: str, title: str, **handling: object) -> int:
@@ -94,7 +84,7 @@ def test_networks_api_and_pages(client: TestClient, world: World) -> None:
     stix = client.get(f"/api/v1/networks/{item['ref']}/export", headers=fr)
     assert stix.headers["content-type"].startswith("application/stix+json")
     assert client.get("/api/v1/networks/n1-0000000000", headers=fr).status_code == 404
-    login(client, "fr-cyber.analyst")
+    login(client, "fr-cyber.analyst", next="/")
     listing = client.get("/networks").text
     assert f'data-network="{item["ref"]}"' in listing
     page = client.get(f"/networks/{item['ref']}").text
@@ -105,7 +95,7 @@ def test_networks_api_and_pages(client: TestClient, world: World) -> None:
 
 def test_hit_pages_request_and_decide(client: TestClient, world: World) -> None:
     post_case(client, world, "fr-cyber", "Lyon hospital", release=["country:FR"])
-    login(client, "de-cyber.analyst")
+    login(client, "de-cyber.analyst", next="/")
     search = client.get("/search", params={"value": IP}).text
     ref = re.search(r'data-reference="([0-9a-f]+)"', search).group(1)  # type: ignore[union-attr]
     assert f'href="/hits/{ref}"' in search
@@ -119,7 +109,7 @@ def test_hit_pages_request_and_decide(client: TestClient, world: World) -> None:
     request_page = sent.headers["location"]
     assert 'data-status="requested"' in client.get(request_page).text
     client.cookies.clear()
-    login(client, "fr-cyber.analyst")
+    login(client, "fr-cyber.analyst", next="/")
     owner_page = client.get(request_page).text
     token = re.search(r'name="csrf_token" value="([^"]+)"', owner_page).group(1)  # type: ignore[union-attr]
     decided = client.post(f"{request_page}/decision", data={

@@ -6,21 +6,11 @@ import re
 
 from conftest import NOW
 from fastapi.testclient import TestClient
+from ui_support import login
 from worlds import PASSWORD, World, case_doc
 
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.services import cases
-
-
-def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
-    """Log in through the form, as a browser would."""
-    form = client.get("/login").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert token
-    response = client.post("/login", data={"username": username, "password": password,
-                                           "csrf_token": token.group(1), "next": "/cases"},
-                           follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/cases"
 
 
 def make_case(world: World, org: str, title: str, **handling: object) -> int:

@@ -1,0 +1,82 @@
+"""Organisation settings pages: notification channels per priority, and webhooks.
+
+Everyone in the organisation sees the channels; only its admins change them and see the
+webhooks (the services check this; the page only hides what would be refused).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from cyberfusion.domain.channel import Priority
+from cyberfusion.domain.handling import TLP
+from cyberfusion.domain.model import Principal, Role
+from cyberfusion.errors import InvalidInput
+from cyberfusion.services import directory
+from cyberfusion.services.directory import OPTIONAL_CHANNELS
+from cyberfusion.web.deps import CtxDep
+from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
+from cyberfusion.web.ui.render import page
+
+router = APIRouter(include_in_schema=False)
+PATH = "/settings/notifications"
+
+
+def _is_admin(principal: Principal) -> bool:
+    return principal.user is not None and principal.user.has(Role.ADMIN)
+
+
+def _render(request: Request, ctx: CtxDep, principal: Principal, status: int = 200,
+            **values: Any) -> Response:
+    admin = _is_admin(principal)
+    return page(request, "settings/notifications.html", TLP.AMBER, principal, status=status,
+                prefs=directory.get_prefs(ctx, principal), priorities=list(Priority),
+                channels=OPTIONAL_CHANNELS, admin=admin,
+                hooks=directory.list_webhooks(ctx, principal) if admin else [],
+                **{"issues": [], "secret": None, "saved": False, "url": "", **values})
+
+
+@router.get(PATH)
+def notifications_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
+                       saved: bool = False) -> Response:
+    """The organisation's channels per priority and, for its admins, its webhooks."""
+    return _render(request, ctx, principal, saved=saved)
+
+
+@router.post(PATH)
+async def save_channels(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
+    """Save the ticked channels (one checkbox per priority and channel)."""
+    form = await request.form()
+    check_csrf(request, ctx, str(form.get("csrf_token", "")))
+    chosen = {p.value: [c for c in OPTIONAL_CHANNELS if form.get(f"{p.value}.{c}")]
+              for p in Priority}
+    directory.set_prefs(ctx, principal, chosen)
+    return RedirectResponse(f"{PATH}?saved=true", status_code=303)
+
+
+@router.post("/settings/webhooks")
+def add_webhook(request: Request, ctx: CtxDep, principal: UiPrincipal,
+                csrf_token: Annotated[str, Form()] = "",
+                url: Annotated[str, Form()] = "") -> Response:
+    """Register a webhook and show its signing secret, this once."""
+    check_csrf(request, ctx, csrf_token)
+    try:
+        hook, secret = directory.add_webhook(ctx, principal, url)
+    except InvalidInput as exc:
+        return _render(request, ctx, principal, status=422, issues=exc.issues, url=url)
+    return _render(request, ctx, principal, status=201,
+                   secret={"id": hook.id, "url": hook.url, "value": secret})
+
+
+@router.post("/settings/webhooks/{webhook_id}/off")
+def turn_off_webhook(request: Request, ctx: CtxDep, principal: UiPrincipal, webhook_id: int,
+                     csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Stop calling a webhook."""
+    check_csrf(request, ctx, csrf_token)
+    directory.remove_webhook(ctx, principal, webhook_id)
+    return RedirectResponse(PATH, status_code=303)
+
+
