@@ -27,6 +27,7 @@ from cyberfusion.errors import NotFound
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
 from cyberfusion.store.repositories.hits import Hit, Query
+from cyberfusion.store.repositories.networks import NetworkState
 from cyberfusion.store.tx import Tx
 
 INDEX_BATCH = 20_000
@@ -80,13 +81,21 @@ def _audit_hits(tx: Tx, ctx: Context, principal: Principal | None, query: Query,
 
 def index_new(tx: Tx) -> int:
     """Add the derived keys of observables stored since the last call; return how many."""
-    state = tx.networks.state(lock=True)
+    return _index_new(tx, tx.networks.state(lock=True))
+
+
+def _index_new(tx: Tx, state: NetworkState) -> int:
+    """`index_new` from a state row the caller has locked and read."""
     upto, done = state.indexed_upto, 0
-    while rows := tx.correlation.unindexed(upto, INDEX_BATCH):
-        tx.correlation.add_keys([(observable_id, d.key, d.value, d.via.value)
-                                 for observable_id, obs_type, value in rows
-                                 for d in derived_keys(obs_type, value)])
-        upto, done = rows[-1][0], done + len(rows)
+    while True:
+        rows = tx.correlation.unindexed(upto, INDEX_BATCH)
+        if rows:
+            tx.correlation.add_keys([(observable_id, d.key, d.value, d.via.value)
+                                     for observable_id, obs_type, value in rows
+                                     for d in derived_keys(obs_type, value)])
+            upto, done = rows[-1][0], done + len(rows)
+        if len(rows) < INDEX_BATCH:  # a short page is the last: no query for an empty one
+            break
     if done:
         tx.networks.set_indexed(upto)
     return done
@@ -107,12 +116,13 @@ def on_cases_landed(tx: Tx, ctx: Context, org_id: str, case_ids: Sequence[int],
     org = tx.orgs.get(org_id)
     if org is None:
         raise NotFound(f"no organisation {org_id}")
-    index_new(tx)
+    state = tx.networks.state(lock=True)
+    _index_new(tx, state)
     now = ctx.now()
     tx.networks.mark_dirty(case_ids, now)
     query = Query(new_id(), org, user_id, HitSource.SUBMISSION, "investigation", now)
     tx.hits.add_query(query, len(case_ids))
-    tx.hits.record_cases(query, case_ids, tx.networks.state().max_cases, older_only)
+    tx.hits.record_cases(query, case_ids, state.max_cases, older_only)
     tx.hits.notify(query)
     if audited:
         user = tx.users.get(user_id) if user_id is not None else None
