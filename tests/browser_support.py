@@ -1,4 +1,5 @@
-"""Shared by the browser tests: where Chromium is, its flags, and a live uvicorn server."""
+"""Shared by the browser tests: where Chromium is, its flags, a live uvicorn server, a page
+that records console errors, and logging in through the form."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from playwright.sync_api import Page
+from worlds import PASSWORD
 
 CHROMIUM = os.environ.get("CYBERFUSION_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -53,3 +56,24 @@ def serving(app: FastAPI) -> Iterator[str]:
         server.should_exit = True
         server.force_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def chromium_page(errors: list[str]) -> Iterator[Page]:
+    """A page of a headless Chromium; its console errors are appended to `errors`."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        yield page
+        browser.close()
+
+
+def log_in(page: Page, base: str, username: str, lands_on: str) -> None:
+    """Fill the login form the page shows and wait to land on `lands_on`."""
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}{lands_on}")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, FLAGS, require_chromium, serving
+from browser_support import chromium_page, log_in, require_chromium, serving
 from conftest import make_context
 from worlds import PASSWORD, build_world, case_doc
 
@@ -36,20 +36,12 @@ def live_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
 
 
 def test_log_in_and_open_a_case(live_server: tuple[str, int]) -> None:
-    from playwright.sync_api import sync_playwright
-
     base, case_id = live_server
     errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        page = browser.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    with chromium_page(errors) as page:
         page.goto(f"{base}/cases")
         assert page.url.startswith(f"{base}/login")
-        page.fill("input[name=username]", "fr-cyber.analyst")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{base}/cases")
+        log_in(page, base, "fr-cyber.analyst", "/cases")
         page.click("text=LockBit affiliate: hospital in Lyon")
         page.wait_for_url(f"{base}/cases/{case_id}")
         assert page.locator(".tlp-banner").get_attribute("data-tlp") == "TLP:RED"
@@ -62,25 +54,16 @@ def test_log_in_and_open_a_case(live_server: tuple[str, int]) -> None:
         assert "185.220.101.4" in page.locator("h2.mono").inner_text()
         page.screenshot(path=str(Path(os.environ.get("CYBERFUSION_SCREENSHOTS", "/tmp"))
                                  / "cyberfusion-observable.png"))
-        browser.close()
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
 
 def test_an_admin_sets_notification_channels_and_adds_a_webhook(
         live_server: tuple[str, int]) -> None:
-    from playwright.sync_api import sync_playwright
-
     base, _ = live_server
     errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        page = browser.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    with chromium_page(errors) as page:
         page.goto(f"{base}/settings/notifications")
-        page.fill("input[name=username]", "fr-ncb.admin")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{base}/settings/notifications")
+        log_in(page, base, "fr-ncb.admin", "/settings/notifications")
         assert page.locator(".tlp-banner").get_attribute("data-tlp") == "TLP:AMBER"
         page.check("input[name='routine.email']")
         page.click("#channels button[type=submit]")
@@ -93,5 +76,4 @@ def test_an_admin_sets_notification_channels_and_adds_a_webhook(
         page.click("#webhooks button:has-text('Turn off')")
         page.wait_for_selector("#webhooks td:text-is('off')")
         assert secret not in page.content()
-        browser.close()
     assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, FLAGS, require_chromium, serving
+from browser_support import CHROMIUM, FLAGS, log_in, require_chromium, serving
 from conftest import make_context
 from playwright.sync_api import Page
-from worlds import PASSWORD, build_world
+from worlds import build_world
 
 from cyberfusion.web.app import create_app
 
@@ -28,13 +28,10 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     ctx.db.dispose()
 
 
-def log_in(page: Page, base: str, username: str) -> None:
+def log_in_to_inbox(page: Page, base: str, username: str) -> None:
     """Log in through the form and land on the inbox."""
     page.goto(f"{base}/inbox")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/inbox")
+    log_in(page, base, username, "/inbox")
 
 
 def test_compose_an_urgent_request_and_the_recipient_acknowledges(live_server: str) -> None:
@@ -46,12 +43,12 @@ def test_compose_an_urgent_request_and_the_recipient_acknowledges(live_server: s
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         recipient = browser.new_context().new_page()
         recipient.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        log_in(recipient, base, "de-cyber.analyst")
+        log_in_to_inbox(recipient, base, "de-cyber.analyst")
         recipient.wait_for_selector("[data-live-status]:has-text('Live')")
 
         sender = browser.new_context().new_page()
         sender.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        log_in(sender, base, "fr-cyber.analyst")
+        log_in_to_inbox(sender, base, "fr-cyber.analyst")
         sender.click("nav >> text=Inbox")
         sender.click("text=Compose")
         sender.click("nav.tabs >> text=Information request")

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, FLAGS, require_chromium, serving
+from browser_support import chromium_page, log_in, require_chromium, serving
 from conftest import make_context
-from worlds import PASSWORD, build_world, case_doc
+from worlds import build_world, case_doc
 
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.services import cases, networks
@@ -38,19 +38,11 @@ def live_server(tmp_path: Path) -> Iterator[str]:
 
 
 def test_network_graph_and_disclosure_request(live_server: str) -> None:
-    from playwright.sync_api import sync_playwright
-
     base = live_server
     errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        page = browser.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    with chromium_page(errors) as page:
         page.goto(f"{base}/login?next=/networks")
-        page.fill("input[name=username]", "fr-cyber.analyst")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{base}/networks")
+        log_in(page, base, "fr-cyber.analyst", "/networks")
         page.click("table#networks a")
         page.wait_for_selector("#graph[data-ready='1']", timeout=15000)
         assert page.locator("#graph").get_attribute("data-nodes") == "6"  # 2 cases, 3 values, more
@@ -64,5 +56,4 @@ def test_network_graph_and_disclosure_request(live_server: str) -> None:
         page.click("#request-disclosure button[type=submit]")
         page.wait_for_selector("h1[data-status=requested]")
         assert "Same C2 as our Lyon case" in page.locator("ol.history").inner_text()
-        browser.close()
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
