@@ -146,3 +146,18 @@ def test_an_approval_that_can_grant_nothing_is_refused(world: World) -> None:
                              replace(case.handling, exclude=frozenset({"country:DE"})))
     with pytest.raises(PermissionDenied):
         disclosure.approve(ctx, fr, made.id, "ok")
+
+
+def test_a_search_after_the_grant_ends_answers_hit_again(world: World) -> None:
+    # The search statement is built once per organisation: the time must be a parameter
+    # of each run, or a grant would outlive its expiry in the cached statement.
+    ctx = world.ctx
+    case_id = add(world, "fr-cyber", "one", release=["country:FR"])
+    de, fr = world.principals["de-cyber"], world.principals["fr-cyber"]
+    made = disclosure.request_disclosure(ctx, de, hit_ref(world, "de-cyber"), "same wallet")
+    disclosure.approve(ctx, fr, made.id, "joint investigation", days=1)
+    assert [m.case_id for m in search.search_value(ctx, de, IP).full] == [case_id]
+    later = ctx.now() + timedelta(days=1, seconds=1)
+    ctx.clock = lambda: later
+    answer = search.search_value(ctx, de, IP)
+    assert answer.full == [] and [h.owner_org_id for h in answer.hits] == ["fr-cyber"]
