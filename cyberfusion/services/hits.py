@@ -27,7 +27,6 @@ from cyberfusion.errors import NotFound
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
 from cyberfusion.store.repositories.hits import Hit, Query
-from cyberfusion.store.repositories.networks import NetworkState
 from cyberfusion.store.tx import Tx
 
 INDEX_BATCH = 20_000
@@ -80,13 +79,13 @@ def _audit_hits(tx: Tx, ctx: Context, principal: Principal | None, query: Query,
 
 
 def index_new(tx: Tx) -> int:
-    """Add the derived keys of observables stored since the last call; return how many."""
-    return _index_new(tx, tx.networks.state(lock=True))
+    """Add the derived keys of observables stored since the last call; return how many.
 
-
-def _index_new(tx: Tx, state: NetworkState) -> int:
-    """`index_new` from a state row the caller has locked and read."""
-    upto, done = state.indexed_upto, 0
+    Only weak links read these keys, and only network pages show weak links, so the network
+    run indexes (under the state row's lock) rather than every landing: an import does not
+    wait for keys nobody reads before the next run.
+    """
+    upto, done = tx.networks.state(lock=True).indexed_upto, 0
     while True:
         rows = tx.correlation.unindexed(upto, INDEX_BATCH)
         if rows:
@@ -106,18 +105,17 @@ def on_cases_landed(tx: Tx, ctx: Context, org_id: str, case_ids: Sequence[int],
                     audited: bool = True) -> None:
     """Submission hits for cases just written (or changed), in the caller's transaction.
 
-    Indexes new values, queues the cases for the next network run, records matches of
-    their linking values (strong, not warning-listed, not too common) against others'
-    cases, and notifies owners of HIT answers. `older_only` matches only older cases
-    (the demo seed, which lands history at once).
+    Queues the cases for the next network run (which indexes their derived keys), records
+    matches of their linking values (strong, not warning-listed, not too common) against
+    others' cases, and notifies owners of HIT answers. `older_only` matches only older
+    cases (the demo seed, which lands history at once).
     """
     if not case_ids:
         return
     org = tx.orgs.get(org_id)
     if org is None:
         raise NotFound(f"no organisation {org_id}")
-    state = tx.networks.state(lock=True)
-    _index_new(tx, state)
+    state = tx.networks.state()
     now = ctx.now()
     tx.networks.mark_dirty(case_ids, now)
     query = Query(new_id(), org, user_id, HitSource.SUBMISSION, "investigation", now)

@@ -111,6 +111,22 @@ def test_viewers_see_only_readable_cases_and_count_only_hit_cases(world: World) 
         networks.network_detail(ctx, world.principals["acme-sec"], seen.ref)
 
 
+def test_weak_links_come_from_keys_the_network_run_indexes(world: World) -> None:
+    ctx = world.ctx
+    w0 = ("btc_wallet", WALLETS[0])
+    site = add(world, "fr-cyber", "pay site", [w0, ("url", "http://pay.ransom-desk.net/a")])
+    add(world, "de-cyber", "pay wallet", [w0])
+    networks.recompute(ctx)
+    [item], _ = networks.list_networks(ctx, world.principals["fr-cyber"])
+    late = add(world, "de-cyber", "same desk", [("url", "https://login.ransom-desk.net/b")])
+    before = networks.network_detail(ctx, world.principals["fr-cyber"], item.ref).weak
+    assert all(late not in (w.case_id, w.other_case_id) for w in before)  # not indexed yet
+    networks.recompute(ctx)
+    after = networks.network_detail(ctx, world.principals["fr-cyber"], item.ref).weak
+    assert (site, late, "ransom-desk.net", "registered_domain") in {
+        (w.case_id, w.other_case_id, w.value, w.via) for w in after}
+
+
 def test_a_hidden_link_splits_the_view_into_unrelated_names(world: World) -> None:
     ctx = world.ctx
     left = add(world, "fr-cyber", "left", [("btc_wallet", WALLETS[0])])
