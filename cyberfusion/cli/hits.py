@@ -15,7 +15,7 @@ from cyberfusion.cli.admin import AsUser
 from cyberfusion.cli.output import line, print_json, table
 from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.hits import DISCLOSURE_DAYS, MAX_DISCLOSURE_DAYS, hit_message
-from cyberfusion.services import disclosure, hits, networks
+from cyberfusion.services import disclosure, hits, network_exports, networks
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Reason = Annotated[str, typer.Option("--reason", metavar="TEXT", show_default=False,
@@ -257,9 +257,9 @@ def export_network(cli: typer.Context,
     ctx = context_of(cli)
     principal = acting_as(ctx, as_user)
     if format is ExportFormat.GRAPHML:
-        text = networks.export_graphml(ctx, principal, ref)
+        text = network_exports.export_graphml(ctx, principal, ref)
     else:
-        text = json.dumps(networks.export_stix(ctx, principal, ref), indent=1)
+        text = json.dumps(network_exports.export_stix(ctx, principal, ref), indent=1)
     if output is None:
         typer.echo(text)
     else:

@@ -15,7 +15,7 @@ from worlds import World, build_world, case_doc
 from cyberfusion.errors import NotFound
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.jobs import networks as job
-from cyberfusion.services import cases, networks
+from cyberfusion.services import cases, network_exports, networks
 from cyberfusion.services.context import Context
 
 WALLETS = ["bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
@@ -105,7 +105,7 @@ def test_viewers_see_only_readable_cases_and_count_only_hit_cases(world: World) 
     assert [c.id for c in detail.cases] == [a, b]
     assert {(v.value, v.readable, v.others) for v in detail.values} == {
         (WALLETS[0], 2, 0), ("185.220.101.4", 1, 1)}
-    assert "br silent" not in json.dumps(networks.graph(ctx, world.principals["de-cyber"],
+    assert "br silent" not in json.dumps(network_exports.graph(ctx, world.principals["de-cyber"],
                                                         seen.ref))
     with pytest.raises(NotFound):
         networks.network_detail(ctx, world.principals["acme-sec"], seen.ref)
@@ -152,7 +152,7 @@ def test_exports_hold_readable_cases_only_and_validate(world: World) -> None:
     networks.recompute(ctx)
     de = world.principals["de-cyber"]
     [seen], _ = networks.list_networks(ctx, de)
-    bundle = networks.export_stix(ctx, de, seen.ref)
+    bundle = network_exports.export_stix(ctx, de, seen.ref)
     result = validate_string(json.dumps(bundle), ValidationOptions(version="2.1"))
     assert result.is_valid, [str(e) for r in result.object_results for e in r.errors][:5]
     [grouping] = [o for o in bundle["objects"] if o["type"] == "grouping"]
@@ -160,6 +160,6 @@ def test_exports_hold_readable_cases_only_and_validate(world: World) -> None:
     assert sorted(grouping["object_refs"]) == sorted(r["id"] for r in reports)
     assert sorted(r["name"] for r in reports) == sorted(["fr one", "de one", "br one",
                                                          "fr two"])
-    graph = nx.read_graphml(io.StringIO(networks.export_graphml(ctx, de, seen.ref)))
+    graph = nx.read_graphml(io.StringIO(network_exports.export_graphml(ctx, de, seen.ref)))
     assert sorted(graph.nodes) == sorted(f"case-{m}" for m in members)
     assert "br hidden" not in json.dumps(bundle)

@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from cyberfusion.services import networks
+from cyberfusion.services import network_exports, networks
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
 router = APIRouter(prefix="/networks")
@@ -101,7 +101,7 @@ def get_network(ctx: CtxDep, principal: PrincipalDep, ref: str) -> dict[str, Any
 @router.get("/{ref}/graph")
 def network_graph(ctx: CtxDep, principal: PrincipalDep, ref: str) -> Response:
     """Cytoscape elements: readable cases, shared values, one node for HIT cases."""
-    return Response(orjson.dumps({"elements": networks.graph(ctx, principal, ref)}),
+    return Response(orjson.dumps({"elements": network_exports.graph(ctx, principal, ref)}),
                     media_type="application/json")
 
 
@@ -110,9 +110,9 @@ def export_network(ctx: CtxDep, principal: PrincipalDep, ref: str,
                    format: Literal["stix21", "graphml"] = "stix21") -> Response:
     """The readable part as a STIX 2.1 bundle with a grouping, or as GraphML (audited)."""
     if format == "graphml":
-        return Response(networks.export_graphml(ctx, principal, ref),
+        return Response(network_exports.export_graphml(ctx, principal, ref),
                         media_type="application/graphml+xml", headers=_attach(ref, "graphml"))
-    return Response(orjson.dumps(networks.export_stix(ctx, principal, ref)),
+    return Response(orjson.dumps(network_exports.export_stix(ctx, principal, ref)),
                     media_type="application/stix+json;version=2.1",
                     headers=_attach(ref, "json"))
 
