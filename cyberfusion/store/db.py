@@ -69,7 +69,10 @@ def _make_engine(url: str, echo: bool, tuning: SQLiteTuning) -> Engine:
     """Create the engine; SQLite gets WAL, foreign keys and explicit BEGIN handling."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10,
+                               max_overflow=20)
+        _configure_postgres(engine)
+        return engine
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
     memory = parsed.database in (None, "", ":memory:")
     if memory:
@@ -102,6 +105,17 @@ def _configure_sqlite(engine: Engine, memory: bool, tuning: SQLiteTuning) -> Non
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _configure_postgres(engine: Engine) -> None:
+    """JIT compilation off for our sessions: the access-checked hit statements are costed
+    high enough to be compiled, which took 1.3 s of a 1.35 s run (measured, PostgreSQL 15)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        dbapi_conn.commit()
 
 
 def new_session(db: Database) -> Session:
