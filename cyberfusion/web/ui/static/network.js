@@ -3,8 +3,12 @@
 (function () {
   "use strict";
   var STYLE = [
-    { selector: "node", style: { "label": "data(label)", "font-size": 9, "text-wrap": "ellipsis",
+    { selector: "node", style: { "label": "data(short)", "font-size": 9, "text-wrap": "ellipsis",
       "text-max-width": 140, "color": "#1c2330" } },
+    { selector: "node[kind = 'value']", style: { "font-size": 8, "color": "#5b6472" } },
+    { selector: "node.hover, node:selected", style: { "label": "data(label)", "font-size": 10,
+      "color": "#1c2330", "z-index": 10, "text-background-color": "#ffffff",
+      "text-background-opacity": 0.9, "text-background-padding": 2 } },
     { selector: "node[kind = 'case']", style: { "background-color": "#1f4e8c", "width": 18, "height": 18 } },
     { selector: "node[kind = 'value']", style: { "shape": "round-rectangle", "background-color": "#e8a33d",
       "width": 12, "height": 12 } },
@@ -13,11 +17,23 @@
     { selector: "edge", style: { "width": 1, "line-color": "#b8c0cc", "curve-style": "haystack" } },
     { selector: "node:selected", style: { "border-width": 3, "border-color": "#a40000" } }
   ];
+  // Short labels keep a busy graph legible: a case is "#id", a value its first characters;
+  // hovering or selecting a node shows its whole label.
+  function shortLabel(d) {
+    if (d.kind === "case") { return "#" + d.case; }
+    if (d.kind === "value" && d.label.length > 18) { return d.label.slice(0, 17) + "\u2026"; }
+    return d.label;
+  }
   function draw(box, data) {
+    data.elements.forEach(function (el) {
+      if (!el.data.source) { el.data.short = shortLabel(el.data); }
+    });
     var cy = window.cytoscape({ container: box, elements: data.elements, style: STYLE,
-      layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000 },
-      maxZoom: 1.6, minZoom: 0.1,
-      wheelSensitivity: 0.3 });
+      layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 20000,
+                idealEdgeLength: 70, nodeOverlap: 20, padding: 20 },
+      maxZoom: 1.6, minZoom: 0.1 });
+    cy.on("mouseover", "node", function (evt) { evt.target.addClass("hover"); });
+    cy.on("mouseout", "node", function (evt) { evt.target.removeClass("hover"); });
     cy.on("tap", "node[kind = 'case']", function (evt) {
       box.setAttribute("data-selected", evt.target.data("case"));
     });
