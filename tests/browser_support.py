@@ -60,13 +60,14 @@ def serving(app: FastAPI) -> Iterator[str]:
 
 @contextmanager
 def chromium_page(errors: list[str]) -> Iterator[Page]:
-    """A page of a headless Chromium; its console errors are appended to `errors`."""
+    """A page of a headless Chromium; its console errors and warnings go to `errors`."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         page = browser.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("console", lambda m: errors.append(f"{m.type}: {m.text}")
+                if m.type in ("error", "warning") else None)
         yield page
         browser.close()
 

@@ -24,6 +24,14 @@ def test_pages_need_login_and_redirect(client: TestClient) -> None:
     assert response.status_code == 303 and response.headers["location"] == "/login?next=%2Fcases"
 
 
+def test_pages_name_the_icon_the_server_serves(client: TestClient) -> None:
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', client.get("/login").text)
+    assert icon is not None  # else browsers ask for /favicon.ico and log a 404
+    response = client.get(icon.group(1))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+
+
 def test_login_refuses_a_forged_form(client: TestClient) -> None:
     client.get("/login")
     response = client.post("/login", data={"username": "fr-cyber.analyst",
