@@ -364,13 +364,6 @@ def signed_document(
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def strictest_tlp(levels: Iterable[TLP]) -> TLP:
-    """The most restrictive TLP among `levels` (CLEAR when there are none)."""
-    order = [TLP.CLEAR, TLP.GREEN, TLP.AMBER, TLP.AMBER_STRICT, TLP.RED]
-    found = list(levels)
-    return max(found, key=order.index) if found else TLP.CLEAR
-
-
 @dataclass(frozen=True, slots=True)
 class Party:
     """One organisation in a thread and, for an addressee, where the request stands."""

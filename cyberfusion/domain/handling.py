@@ -31,6 +31,15 @@ class TLP(StrEnum):
         return self in (TLP.RED, TLP.AMBER_STRICT)
 
 
+_TLP_RANK = {tlp: rank for rank, tlp in enumerate(TLP)}  # declared least to most restrictive
+
+
+def strictest_tlp(levels: Iterable[TLP], default: TLP = TLP.CLEAR) -> TLP:
+    """The most restrictive TLP among `levels`, `default` when there are none (the banner of
+    a page, a thread or a bundle that shows them all)."""
+    return max(levels, key=_TLP_RANK.__getitem__, default=default)
+
+
 class HitPolicy(StrEnum):
     """What someone outside `release` learns when a search or submission matches."""
 

@@ -31,9 +31,8 @@ from cyberfusion.domain.channel import (
     require_read,
     require_send,
     signed_document,
-    strictest_tlp,
 )
-from cyberfusion.domain.handling import TLP
+from cyberfusion.domain.handling import TLP, strictest_tlp
 from cyberfusion.domain.model import OrgKind, Principal
 from cyberfusion.errors import InvalidInput, Issue, NotFound
 from cyberfusion.formats.case_json import handling_to_json

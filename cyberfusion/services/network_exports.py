@@ -15,13 +15,14 @@ from typing import Any
 import orjson
 
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.handling import strictest_tlp
 from cyberfusion.domain.model import Case, Principal
 from cyberfusion.domain.networks import graph_elements, graphml, grouping, pair_values
 from cyberfusion.formats import base
 from cyberfusion.formats.stix.markings import TLP2_IDS, tlp2_marking_definition
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
-from cyberfusion.services.networks import Detail, Summary, network_detail, strictest_tlp
+from cyberfusion.services.networks import Detail, Summary, network_detail
 
 
 def graph(ctx: Context, principal: Principal, ref: str) -> list[dict[str, dict[str, str]]]:
@@ -96,7 +97,7 @@ def stix_bundle(cases: Sequence[Case], context: base.ExportContext, summary: Sum
                 now: datetime) -> dict[str, Any]:
     """A bundle of the cases' objects plus a `grouping` (STIX 2.1 §4.4) of their reports."""
     objects = _case_objects(cases, context)
-    tlp = strictest_tlp(c.handling.tlp.value for c in cases)
+    tlp = strictest_tlp(c.handling.tlp for c in cases)
     if TLP2_IDS[tlp] not in {o.get("id") for o in objects}:
         objects.append(tlp2_marking_definition(tlp))
     description = (f"{summary.cases} cases; countries {', '.join(summary.countries) or '-'}; "

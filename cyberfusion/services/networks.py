@@ -21,14 +21,13 @@ import re
 import secrets
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from cyberfusion.domain.correlation import link_reason
-from cyberfusion.domain.handling import TLP
+from cyberfusion.domain.handling import TLP, strictest_tlp
 from cyberfusion.domain.hits import HitAction
-from cyberfusion.domain.intake import stricter
 from cyberfusion.domain.model import OrgKind, Principal, Role
 from cyberfusion.domain.networks import (
     Cluster,
@@ -303,15 +302,8 @@ def _summary(ctx: Context, cid: str, part: Part, facts: dict[int, CaseFacts],
                    tuple(sorted({c for f in rows for c in f.countries})),
                    tuple(sorted({f.crime_type for f in rows})),
                    min(firsts) if firsts else None, max(lasts) if lasts else None,
-                   tuple(sorted({owners[c] for c in part.hit})), strictest_tlp(f.tlp for f in rows))
-
-
-def strictest_tlp(levels: Iterable[str]) -> TLP:
-    """The strictest TLP among the cases shown (the page's banner)."""
-    found = TLP.CLEAR
-    for level in levels:
-        found = stricter(found, TLP(level))
-    return found
+                   tuple(sorted({owners[c] for c in part.hit})),
+                   strictest_tlp(TLP(f.tlp) for f in rows))
 
 
 def list_networks(ctx: Context, principal: Principal, offset: int = 0,

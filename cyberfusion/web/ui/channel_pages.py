@@ -19,9 +19,8 @@ from cyberfusion.domain.channel import (
     PartyStatus,
     Priority,
     RequestType,
-    strictest_tlp,
 )
-from cyberfusion.domain.handling import TLP, Purpose
+from cyberfusion.domain.handling import TLP, Purpose, strictest_tlp
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.channel_json import parse_draft, parse_handling
 from cyberfusion.services import channel, channel_actions, directory, inbox, orgs

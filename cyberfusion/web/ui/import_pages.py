@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from cyberfusion.domain.handling import TLP, HitPolicy, Purpose
+from cyberfusion.domain.handling import TLP, HitPolicy, Purpose, strictest_tlp
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
 from cyberfusion.services import intake
 from cyberfusion.web.deps import CtxDep
 from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
-from cyberfusion.web.ui.render import page, strictest
+from cyberfusion.web.ui.render import page
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,7 +57,7 @@ def job_page(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int)
     preview = intake.preview_job(ctx, principal, job_id) if job.status == "held" else None
     issues = intake.job_issues(ctx, principal, job_id, 0, 500)
     levels = [c["handling"].tlp for c in preview.cases] if preview else []
-    return page(request, "imports/job.html", strictest(levels, TLP.AMBER), principal, job=job,
+    return page(request, "imports/job.html", strictest_tlp(levels, TLP.AMBER), principal, job=job,
                 preview=preview, issues=preview.issues if preview else issues,
                 refresh=job.status in ("pending", "running"))
 

@@ -10,12 +10,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from cyberfusion.domain.handling import TLP
+from cyberfusion.domain.handling import TLP, strictest_tlp
 from cyberfusion.services import networks
 from cyberfusion.store.repositories.networks import CaseFacts
 from cyberfusion.web.deps import CtxDep
 from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
-from cyberfusion.web.ui.render import page, strictest
+from cyberfusion.web.ui.render import page
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -28,7 +28,7 @@ def networks_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
     """Networks with a case you read: size, countries, crime types, time span."""
     items, total = networks.list_networks(ctx, principal, offset, PAGE)
     state, run = networks.status(ctx, principal)
-    return page(request, "networks/list.html", strictest((s.tlp for s in items), TLP.AMBER),
+    return page(request, "networks/list.html", strictest_tlp((s.tlp for s in items), TLP.AMBER),
                 principal, items=items, total=total, offset=max(0, offset), limit=PAGE,
                 state=state, run=run, hub_admin=networks.is_hub_admin(principal),
                 prev_url="/networks?" + urlencode({"offset": max(0, offset - PAGE)}),

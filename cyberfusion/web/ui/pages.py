@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from cyberfusion.domain.handling import TLP
+from cyberfusion.domain.handling import TLP, strictest_tlp
 from cyberfusion.domain.model import CrimeType, Principal
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.errors import (
@@ -21,7 +21,7 @@ from cyberfusion.errors import (
 from cyberfusion.services import audit, auth, cases, orgs, retention, search
 from cyberfusion.web.api.cases import filters_from
 from cyberfusion.web.deps import SESSION_COOKIE, CtxDep, client_address, session_principal
-from cyberfusion.web.ui.render import page, strictest
+from cyberfusion.web.ui.render import page
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF = "cf_login_csrf"
@@ -106,7 +106,7 @@ def dashboard(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response
     board = search.dashboard(ctx, principal)
     recent = cases.list_cases(ctx, principal, filters_from(), 0, 10).items
     due = retention.reviews_due(ctx, principal, 30, 20)
-    tlp = strictest((c.handling.tlp for c in [*recent, *due]), TLP.AMBER)
+    tlp = strictest_tlp((c.handling.tlp for c in [*recent, *due]), TLP.AMBER)
     return page(request, "dashboard.html", tlp, principal, board=board, cases=recent, due=due)
 
 
@@ -130,7 +130,7 @@ def case_list(
     params = {"q": q, "crime_type": crime_type, "country": country, "owner": owner, "tlp": tlp}
     base = {k: v for k, v in params.items() if v}
     return page(
-        request, "cases.html", strictest(c.handling.tlp for c in result.items), principal,
+        request, "cases.html", strictest_tlp(c.handling.tlp for c in result.items), principal,
         page=result, cases=result.items, f=f, crime_types=list(CrimeType), tlps=list(TLP),
         orgs=orgs.list_orgs(ctx),
         prev_url="/cases?" + urlencode({**base, "offset": max(0, offset - 50)}),
@@ -158,7 +158,7 @@ def search_page(request: Request, ctx: CtxDep, principal: UiPrincipal, value: st
             answer = search.search_value(ctx, principal, value, type or None)
         except InvalidInput as exc:
             error = "; ".join(i.message for i in exc.issues) or exc.detail
-    tlp = strictest(m.tlp for m in answer.full) if answer else TLP.CLEAR
+    tlp = strictest_tlp(m.tlp for m in answer.full) if answer else TLP.CLEAR
     return page(request, "search.html", tlp, principal, answer=answer, error=error,
                 value=value, type=type, types=list(ObservableType))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, allowed
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-_ORDER = [TLP.CLEAR, TLP.GREEN, TLP.AMBER, TLP.AMBER_STRICT, TLP.RED]
 TLP_NOTES = {
     "clear": "may be shared without restriction",
     "green": "for the community; not for public channels",
@@ -24,12 +22,6 @@ TLP_NOTES = {
     "amber+strict": "for the recipient organisations only",
     "red": "for the named recipients only",
 }
-
-
-def strictest(levels: Iterable[TLP], default: TLP = TLP.CLEAR) -> TLP:
-    """The most restrictive TLP among `levels` (the banner of a page showing them all)."""
-    found = list(levels)
-    return max(found, key=_ORDER.index) if found else default
 
 
 def page(

@@ -6,7 +6,13 @@ from datetime import date
 
 import pytest
 
-from cyberfusion.domain.handling import TLP, Handling, parse_tlp, validate_handling
+from cyberfusion.domain.handling import (
+    TLP,
+    Handling,
+    parse_tlp,
+    strictest_tlp,
+    validate_handling,
+)
 from cyberfusion.errors import InvalidHandling
 
 
@@ -16,6 +22,14 @@ def test_parse_tlp_accepts_1_0_and_2_0_spellings() -> None:
     assert parse_tlp(" red ") is TLP.RED
     with pytest.raises(InvalidHandling):
         parse_tlp("purple")
+
+
+def test_strictest_tlp_orders_clear_green_amber_strict_red() -> None:
+    assert strictest_tlp([TLP.GREEN, TLP.AMBER_STRICT, TLP.AMBER]) is TLP.AMBER_STRICT
+    assert strictest_tlp(iter([TLP.RED, TLP.CLEAR])) is TLP.RED
+    assert strictest_tlp([]) is TLP.CLEAR
+    assert strictest_tlp([], TLP.AMBER) is TLP.AMBER
+    assert strictest_tlp([TLP.GREEN], TLP.AMBER) is TLP.GREEN  # a default only stands in
 
 
 def test_validate_names_each_bad_member() -> None:
