@@ -211,10 +211,15 @@ def require_read(principal: Principal) -> None:
         raise PermissionDenied("your token does not allow reading the channel")
 
 
-def require_admin(principal: Principal) -> None:
+def is_org_admin(principal: Principal) -> bool:
     """Organisation admins keep the 24/7 directory, rota, preferences and webhooks."""
-    if "write" not in principal.scopes or principal.user is None \
-            or not principal.user.has(Role.ADMIN):
+    return "write" in principal.scopes and principal.user is not None \
+        and principal.user.has(Role.ADMIN)
+
+
+def require_admin(principal: Principal) -> None:
+    """PermissionDenied unless `is_org_admin`."""
+    if not is_org_admin(principal):
         raise PermissionDenied("only your organisation's admins change this")
 
 

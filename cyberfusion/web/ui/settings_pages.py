@@ -11,9 +11,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from cyberfusion.domain.channel import Priority
+from cyberfusion.domain.channel import Priority, is_org_admin
 from cyberfusion.domain.handling import TLP
-from cyberfusion.domain.model import Principal, Role
+from cyberfusion.domain.model import Principal
 from cyberfusion.errors import InvalidInput
 from cyberfusion.services import directory
 from cyberfusion.services.directory import OPTIONAL_CHANNELS
@@ -25,13 +25,9 @@ router = APIRouter(include_in_schema=False)
 PATH = "/settings/notifications"
 
 
-def _is_admin(principal: Principal) -> bool:
-    return principal.user is not None and principal.user.has(Role.ADMIN)
-
-
 def _render(request: Request, ctx: CtxDep, principal: Principal, status: int = 200,
             **values: Any) -> Response:
-    admin = _is_admin(principal)
+    admin = is_org_admin(principal)
     return page(request, "settings/notifications.html", TLP.AMBER, principal, status=status,
                 prefs=directory.get_prefs(ctx, principal), priorities=list(Priority),
                 channels=OPTIONAL_CHANNELS, admin=admin,
@@ -78,5 +74,3 @@ def turn_off_webhook(request: Request, ctx: CtxDep, principal: UiPrincipal, webh
     check_csrf(request, ctx, csrf_token)
     directory.remove_webhook(ctx, principal, webhook_id)
     return RedirectResponse(PATH, status_code=303)
-
-
