@@ -37,6 +37,19 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     ctx.db.dispose()
 
 
+# cytoscape keeps its instance on the container (`_cyreg`); read what each case node shows.
+_CASE_LABELS = """() => {
+  const cy = document.getElementById("graph")._cyreg.cy;
+  return cy.nodes("[kind = 'case']").map((n) => {
+    const short = n.style("label");
+    n.select();
+    const whole = n.style("label");
+    n.unselect();
+    return [n.data("case"), short, whole];
+  });
+}"""
+
+
 def test_network_graph_and_disclosure_request(live_server: str) -> None:
     base = live_server
     errors: list[str] = []
@@ -48,6 +61,9 @@ def test_network_graph_and_disclosure_request(live_server: str) -> None:
         assert page.locator("#graph").get_attribute("data-nodes") == "6"  # 2 cases, 3 values, more
         assert page.locator("[data-count=more]").inner_text() == "1"
         assert "São Paulo" not in page.content()
+        labels = page.evaluate(_CASE_LABELS)  # short labels; the whole one once selected
+        assert [short for _, short, _ in labels] == [f"#{case}" for case, _, _ in labels]
+        assert all(whole.startswith(f"#{case} ") for case, _, whole in labels)
         page.screenshot(path=str(Path(os.environ.get("CYBERFUSION_SCREENSHOTS", "/tmp"))
                                  / "cyberfusion-network.png"), full_page=True)
         page.goto(f"{base}/search?value=185.220.101.4")

@@ -2,19 +2,19 @@
 // draws them. Progressive enhancement: the page's tables carry the same information.
 (function () {
   "use strict";
+  // Later rules win: the whole label on hover or selection comes after the per-kind ones.
   var STYLE = [
     { selector: "node", style: { "label": "data(short)", "font-size": 9, "text-wrap": "ellipsis",
       "text-max-width": 140, "color": "#1c2330" } },
-    { selector: "node[kind = 'value']", style: { "font-size": 8, "color": "#5b6472" } },
-    { selector: "node.hover, node:selected", style: { "label": "data(label)", "font-size": 10,
-      "color": "#1c2330", "z-index": 10, "text-background-color": "#ffffff",
-      "text-background-opacity": 0.9, "text-background-padding": 2 } },
     { selector: "node[kind = 'case']", style: { "background-color": "#1f4e8c", "width": 18, "height": 18 } },
     { selector: "node[kind = 'value']", style: { "shape": "round-rectangle", "background-color": "#e8a33d",
-      "width": 12, "height": 12 } },
+      "width": 12, "height": 12, "font-size": 8, "color": "#5b6472" } },
     { selector: "node[kind = 'more']", style: { "shape": "diamond", "background-color": "#8a8f98",
       "width": 22, "height": 22 } },
     { selector: "edge", style: { "width": 1, "line-color": "#b8c0cc", "curve-style": "haystack" } },
+    { selector: "node.hover, node:selected", style: { "label": "data(label)", "font-size": 10,
+      "color": "#1c2330", "z-index": 10, "text-background-color": "#ffffff",
+      "text-background-opacity": 0.9, "text-background-padding": 2 } },
     { selector: "node:selected", style: { "border-width": 3, "border-color": "#a40000" } }
   ];
   // Short labels keep a busy graph legible: a case is "#id", a value its first characters;
