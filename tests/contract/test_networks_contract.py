@@ -105,8 +105,8 @@ def test_viewers_see_only_readable_cases_and_count_only_hit_cases(world: World) 
     assert [c.id for c in detail.cases] == [a, b]
     assert {(v.value, v.readable, v.others) for v in detail.values} == {
         (WALLETS[0], 2, 0), ("185.220.101.4", 1, 1)}
-    assert "br silent" not in json.dumps(network_exports.graph(ctx, world.principals["de-cyber"],
-                                                        seen.ref))
+    assert "br silent" not in json.dumps(network_exports.graph(
+        ctx, world.principals["de-cyber"], seen.ref))
     with pytest.raises(NotFound):
         networks.network_detail(ctx, world.principals["acme-sec"], seen.ref)
 

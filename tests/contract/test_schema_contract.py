@@ -16,8 +16,12 @@ def test_upgrade_is_idempotent(ctx: Context) -> None:
     assert schema.current_revision(ctx.db) == schema.head_revision()
 
 
-def test_postgres_sessions_run_without_jit(ctx: Context) -> None:
-    if ctx.db.is_sqlite:
-        return  # SQLite has no JIT; the PostgreSQL run of this test checks the setting
+def test_sessions_run_with_the_settings_applied_on_connect(ctx: Context) -> None:
+    # SQLite enforces foreign keys only when asked on each connection; PostgreSQL's JIT
+    # compilation is turned off on each connection.
     with ctx.db.read() as tx:
-        assert tx.session.connection().exec_driver_sql("SHOW jit").scalar() == "off"
+        conn = tx.session.connection()
+        if ctx.db.is_sqlite:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        else:
+            assert conn.exec_driver_sql("SHOW jit").scalar() == "off"

@@ -9,7 +9,7 @@ import re
 from channel_helpers import ART29, admin, duty_directory, request_doc
 from conftest_http import bearer
 from fastapi.testclient import TestClient
-from ui_support import login
+from ui_support import csrf_of, login
 from worlds import World
 
 from cyberfusion.services import auth
@@ -110,7 +110,7 @@ def test_pages_compose_acknowledge_and_duty_board(client: TestClient, world: Wor
     login(client, "fr-cyber.analyst")
     form = client.get("/compose", params={"type": "preservation"}).text
     assert all(f'name="field_{name}"' in form for name in ART29)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    csrf = csrf_of(form)
     data = {"csrf_token": csrf, "type": "preservation", "to": "de-cyber",
             "priority": "urgent", "tlp": "amber", "subject": "Preserve the mailbox",
             **{f"field_{k}": v for k, v in ART29.items() if k != "location"}}
@@ -127,7 +127,7 @@ def test_pages_compose_acknowledge_and_duty_board(client: TestClient, world: Wor
     assert "Preserve the mailbox" in inbox and 'data-status="delivered"' in inbox
     page = client.get(thread_url).text
     assert "signature verified" in page and "<script>" not in page
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    csrf = csrf_of(page)
     forged = client.post(f"{thread_url}/ack", data={"csrf_token": "nope"})
     assert forged.status_code == 403
     client.post(f"{thread_url}/ack", data={"csrf_token": csrf})

@@ -6,7 +6,7 @@ import re
 
 from conftest_http import bearer
 from fastapi.testclient import TestClient
-from ui_support import login
+from ui_support import csrf_of, login
 from worlds import World, case_doc
 
 from cyberfusion.services import networks
@@ -100,7 +100,7 @@ def test_hit_pages_request_and_decide(client: TestClient, world: World) -> None:
     ref = re.search(r'data-reference="([0-9a-f]+)"', search).group(1)  # type: ignore[union-attr]
     assert f'href="/hits/{ref}"' in search
     page = client.get(f"/hits/{ref}").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    token = csrf_of(page)
     assert 'id="request-disclosure"' in page
     sent = client.post(f"/hits/{ref}/disclosure", data={"reason": "need it",
                                                        "csrf_token": token},
@@ -111,7 +111,7 @@ def test_hit_pages_request_and_decide(client: TestClient, world: World) -> None:
     client.cookies.clear()
     login(client, "fr-cyber.analyst", next="/")
     owner_page = client.get(request_page).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', owner_page).group(1)  # type: ignore[union-attr]
+    token = csrf_of(owner_page)
     decided = client.post(f"{request_page}/decision", data={
         "decision": "decline", "reason": "source protection", "csrf_token": token})
     assert decided.status_code == 200 and 'data-status="declined"' in decided.text

@@ -6,7 +6,7 @@ import re
 
 from conftest import NOW
 from fastapi.testclient import TestClient
-from ui_support import login
+from ui_support import csrf_of, login
 from worlds import PASSWORD, World, case_doc
 
 from cyberfusion.formats.case_json import parse_case
@@ -41,7 +41,7 @@ def test_login_refuses_a_forged_form(client: TestClient) -> None:
 
 def test_wrong_password_shows_the_form_again(client: TestClient) -> None:
     form = client.get("/login").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    token = csrf_of(form)
     response = client.post("/login", data={"username": "fr-cyber.analyst",
                                            "password": "nope-nope-nope", "csrf_token": token})
     assert response.status_code == 401 and "wrong username" in response.text
@@ -94,7 +94,7 @@ def test_audit_page_for_auditors_and_logout(client: TestClient, world: World) ->
     login(client, "fr-cyber.analyst")
     html = client.get("/audit").text
     assert "case.create" in html
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    csrf = csrf_of(html)
     assert client.post("/logout", data={"csrf_token": "bad"}).status_code == 403
     out = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
     assert out.status_code == 303
@@ -105,15 +105,9 @@ def test_open_redirect_is_refused(client: TestClient) -> None:
     assert 'name="next" value="/"' in client.get("/login", params={"next": "//evil.example"}).text
 
 
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
-
-
 def test_case_form_stores_a_case_and_guesses_types(client: TestClient, world: World) -> None:
     login(client, "fr-cyber.analyst")
-    token = _csrf(client.get("/cases/new").text)
+    token = csrf_of(client.get("/cases/new").text)
     form = {"csrf_token": token, "title": "Sextortion wave", "crime_type": "sextortion",
             "countries": "fr, be", "summary": "Mails demand bitcoin.", "tlp": "amber",
             "release": "country:FR, country:BE", "hit_policy": "hit", "purpose": "investigation",
@@ -128,7 +122,7 @@ def test_case_form_stores_a_case_and_guesses_types(client: TestClient, world: Wo
 
 def test_case_form_shows_located_problems_and_keeps_input(client: TestClient) -> None:
     login(client, "fr-cyber.analyst")
-    token = _csrf(client.get("/cases/new").text)
+    token = csrf_of(client.get("/cases/new").text)
     form = {"csrf_token": token, "title": "Bad", "crime_type": "bec", "tlp": "amber",
             "release": "members", "hit_policy": "hit", "purpose": "investigation",
             "observables": "iban DE89370400440532013001 mule account"}
