@@ -131,6 +131,25 @@ def validate_handling(handling: Handling, location: str = "handling") -> Handlin
     return handling
 
 
+def review_by_issue(review_by: date, today: date) -> str | None:
+    """Why a `review_by` set `today` is refused, or None: a date not after today would leave
+    the record to its owner alone at once (`decide()`), before anyone could read it."""
+    if review_by > today:
+        return None
+    return (f"{review_by.isoformat()} is not after today ({today.isoformat()}); a record past "
+            "its review date is hidden from everyone but its owner, so choose a later date "
+            "or leave review_by out for the default term")
+
+
+def check_review_by(handling: Handling, today: date, location: str = "handling") -> None:
+    """Raise InvalidHandling at `<location>.review_by` when the owner sets a date not after
+    `today` (creation, update, a message: anywhere an owner chooses the date)."""
+    problem = review_by_issue(handling.review_by, today)
+    if problem:
+        raise InvalidHandling("the review date is not in the future",
+                              [Issue(f"{location}.review_by", problem)])
+
+
 def _token_issues(
     tokens: Iterable[str], location: str, check: Callable[[str], str | None]
 ) -> list[Issue]:

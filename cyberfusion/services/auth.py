@@ -13,7 +13,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.model import Principal, User
-from cyberfusion.errors import AuthenticationFailed, InvalidInput, Issue, TooManyRequests
+from cyberfusion.errors import (
+    AuthenticationFailed,
+    InvalidInput,
+    Issue,
+    NotFound,
+    TooManyRequests,
+)
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
 from cyberfusion.store.repositories.auth import StoredToken
@@ -162,11 +168,11 @@ def principal_from_token(ctx: Context, secret: str) -> Principal:
 
 
 def revoke_token(ctx: Context, principal: Principal, token_id: int) -> None:
-    """Revoke one of the caller's own tokens."""
+    """Revoke one of the caller's own tokens; someone else's looks absent (NotFound)."""
     assert principal.user is not None
     with ctx.db.write() as tx:
         if not tx.auth.revoke_token(token_id, principal.user.id, ctx.now()):
-            raise InvalidInput("no such token", [Issue("token_id", "not one of your tokens")])
+            raise NotFound(f"no token {token_id} of yours")
         audit.record(tx, ctx, principal, AuditAction.TOKEN_REVOKE, "token", token_id)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from cyberfusion.domain.access import Access, GovernedItem, decide
 from cyberfusion.domain.audit import AuditAction
-from cyberfusion.domain.handling import Handling
+from cyberfusion.domain.handling import Handling, check_review_by
 from cyberfusion.domain.model import Case, CaseDraft, Organisation, OrgKind, Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import Conflict, InvalidHandling, Issue, NotFound, PermissionDenied
@@ -45,8 +45,9 @@ def check_references(tx: Tx, handling: Handling) -> None:
 
 
 def create_case(ctx: Context, principal: Principal, draft: CaseDraft) -> Case:
-    """Store a new case owned by the principal's organisation."""
+    """Store a new case owned by the principal's organisation (review date after today)."""
     require(principal, Permission.CASE_WRITE)
+    check_review_by(draft.handling, ctx.now().date())
     with ctx.db.write() as tx:
         check_references(tx, draft.handling)
         tx.observables.flags = flags_for(matcher_for(ctx), draft.occurrences)
@@ -100,6 +101,7 @@ def update_case(
 ) -> Case:
     """Store a new version of an own case; Conflict if someone else changed it first."""
     require(principal, Permission.CASE_WRITE)
+    check_review_by(draft.handling, ctx.now().date())
     with ctx.db.write() as tx:
         case = _own_case(tx, ctx, principal, case_id)
         if case.version != expected_version:

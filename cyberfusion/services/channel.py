@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from cyberfusion.domain.audit import AuditAction
@@ -32,7 +33,7 @@ from cyberfusion.domain.channel import (
     require_send,
     signed_document,
 )
-from cyberfusion.domain.handling import TLP, strictest_tlp
+from cyberfusion.domain.handling import TLP, review_by_issue, strictest_tlp
 from cyberfusion.domain.model import OrgKind, Principal
 from cyberfusion.errors import InvalidInput, Issue, NotFound
 from cyberfusion.formats.case_json import handling_to_json
@@ -81,10 +82,17 @@ def attachment_issues(ctx: Context, attachments: Sequence[AttachmentIn]) -> list
                   f"is {limit}") for i, a in enumerate(attachments) if len(a.content) > limit]
 
 
+def review_issues(ctx: Context, review_by: date) -> list[Issue]:
+    """The review date a sender chose, if it is not after today (see `review_by_issue`)."""
+    problem = review_by_issue(review_by, ctx.now().date())
+    return [Issue("handling.review_by", problem)] if problem else []
+
+
 def send(ctx: Context, principal: Principal, draft: Draft) -> Thread:
     """Open a thread: store the signed request, schedule its deadlines, tell the addressees."""
     require_send(principal)
     issues = draft_issues(draft, principal.org_id) + attachment_issues(ctx, draft.attachments)
+    issues += review_issues(ctx, draft.handling.review_by)
     with ctx.db.write() as tx:
         issues += _addressee_issues(tx, draft)
         if issues:

@@ -29,7 +29,14 @@ from cyberfusion.domain.model import Principal
 from cyberfusion.errors import InvalidInput, Issue, NotFound, PermissionDenied
 from cyberfusion.formats.case_json import handling_to_json
 from cyberfusion.services import audit, escalation
-from cyberfusion.services.channel import attachment_issues, label, post, receive, tell
+from cyberfusion.services.channel import (
+    attachment_issues,
+    label,
+    post,
+    receive,
+    review_issues,
+    tell,
+)
 from cyberfusion.services.context import Context
 from cyberfusion.store.tx import Tx
 
@@ -110,7 +117,7 @@ def reply(ctx: Context, principal: Principal, thread_id: int, body: str, handlin
           attachments: Sequence[AttachmentIn] = (), answer: bool = False) -> Thread:
     """A message in the thread; from an addressee it acknowledges, and `answer` answers."""
     require_send(principal)
-    issues = attachment_issues(ctx, attachments)
+    issues = attachment_issues(ctx, attachments) + review_issues(ctx, handling.review_by)
     if not body.strip() and not attachments:
         issues.append(Issue("body", "write something or attach a file"))
     if issues:

@@ -193,7 +193,8 @@ def _land_all(ctx: Context, job: ImportJob, progress: Progress | None) -> None:
     with _batches(codec, Path(job.path), job.filename, defaults) as batches:
         for batch in batches:
             with ctx.db.write() as tx:
-                lander = Lander(tx, defaults, job.user_id, job.id, ctx.now(), matcher)
+                lander = Lander(tx, defaults, job.user_id, job.id, ctx.now(), matcher,
+                                job.filename)
                 counts = lander.land(batch)
                 hits.on_cases_landed(tx, ctx, job.owner_org_id, counts.case_ids, job.user_id)
                 tx.imports.progress(job.id, batch.bytes_read, counts.as_dict(), batch.issues)

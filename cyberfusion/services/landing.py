@@ -9,8 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cyberfusion.domain.handling import TLP, Handling
-from cyberfusion.domain.intake import Batch, ImportDefaults, IntakeCase, Severity, handling_for
+from cyberfusion.domain.handling import TLP, Handling, review_by_issue
+from cyberfusion.domain.intake import (
+    Batch,
+    ImportDefaults,
+    ImportIssue,
+    IntakeCase,
+    Severity,
+    handling_for,
+)
 from cyberfusion.services.flags import WarningMatcher, flags_for
 from cyberfusion.store.repositories.cases import NewCase, SourcedCase
 from cyberfusion.store.repositories.intake import owner_ref
@@ -44,6 +51,7 @@ class Lander:
     job_id: int | None
     now: datetime
     matcher: WarningMatcher | None
+    source_name: str = ""
     _handling_ids: dict[Handling, int] = field(default_factory=dict)
     _by_tlp: dict[TLP | None, int] = field(default_factory=dict)
 
@@ -68,8 +76,26 @@ class Lander:
             counts.updated += done.updated
             counts.unchanged += done.unchanged
         if batch.cases:
-            self._land_cases(batch.cases, counts)
+            self._land_cases(self._reviewable(batch, counts), counts)
         return counts
+
+    def _reviewable(self, batch: Batch, counts: LandCounts) -> list[IntakeCase]:
+        """The cases whose review date is after today; each other one is rejected, located.
+
+        A source may state `review_by` (our STIX extension); one already due would land
+        hidden from all but the importer at once, so it is refused like a bad object.
+        """
+        kept: list[IntakeCase] = []
+        for case in batch.cases:
+            problem = review_by_issue(case.draft.handling.review_by, self.now.date())
+            if problem is None:
+                kept.append(case)
+                continue
+            where = f"{self.source_name}:{case.ref}" if self.source_name else case.ref
+            batch.issues.append(ImportIssue(Severity.ERROR, where, f"handling.review_by: "
+                                            f"{problem}; the case is not landed"))
+            counts.rejected += 1
+        return kept
 
     def _handling_of(self, tlp: TLP | None) -> int:
         """The handling row for objects marked `tlp` (worked out once per marking)."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from conftest import NOW
 from worlds import World, build_world, case_doc
 
-from cyberfusion.errors import InvalidInput, NotFound
+from cyberfusion.errors import InvalidHandling, InvalidInput, NotFound
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.jobs.retention import RetentionWorker
 from cyberfusion.services import audit, cases, retention
@@ -17,9 +17,25 @@ from cyberfusion.store.repositories.cases import CaseFilter
 
 
 def _case(ctx: Context, world: World, review_by: date) -> int:
-    doc = case_doc(review_by=review_by.isoformat())
-    return cases.create_case(ctx, world.principals["fr-cyber"],
-                             parse_case(doc, NOW.date(), 5)).id
+    """A case filed while its review date was still ahead (an already-due one is refused)."""
+    filed = min(NOW, datetime.combine(review_by - timedelta(days=1), NOW.timetz()))
+    ctx.clock = lambda: filed
+    try:
+        doc = case_doc(review_by=review_by.isoformat())
+        return cases.create_case(ctx, world.principals["fr-cyber"],
+                                 parse_case(doc, filed.date(), 5)).id
+    finally:
+        ctx.clock = lambda: NOW
+
+
+def test_a_review_date_not_after_today_is_refused_at_filing(ctx: Context) -> None:
+    w = build_world(ctx)
+    for day in (NOW.date(), NOW.date() - timedelta(days=1)):
+        doc = parse_case(case_doc(review_by=day.isoformat()), NOW.date(), 5)
+        with pytest.raises(InvalidHandling) as refused:
+            cases.create_case(ctx, w.principals["fr-cyber"], doc)
+        assert [i.location for i in refused.value.issues] == ["handling.review_by"]
+    assert cases.list_cases(ctx, w.principals["fr-cyber"], CaseFilter()).total == 0
 
 
 def test_due_and_confirm(ctx: Context) -> None:

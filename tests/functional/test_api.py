@@ -112,6 +112,31 @@ def test_case_lifecycle_over_http(client: TestClient, world: World) -> None:
     assert client.get("/api/v1/cases", headers=fr).json()["total"] == 0
 
 
+@pytest.mark.parametrize("days", [0, -1, -400])
+def test_a_review_date_not_after_today_is_refused_at_creation(
+    client: TestClient, world: World, days: int
+) -> None:
+    day = (world.ctx.now().date() + timedelta(days=days)).isoformat()
+    body = _problem(client.post("/api/v1/cases", json=case_doc(review_by=day),
+                                headers=bearer(world, "fr-cyber")), 422)
+    assert body["type"] == "urn:cyberfusion:problem:invalid-handling"
+    errors = body["errors"]
+    assert isinstance(errors, list) and [e["location"] for e in errors] == ["handling.review_by"]
+    assert errors[0]["detail"].startswith(f"{day} is not after today")
+    assert _case_count(world) == 0
+
+
+def test_a_past_review_date_is_refused_on_update(client: TestClient, world: World) -> None:
+    fr = bearer(world, "fr-cyber")
+    case_id = client.post("/api/v1/cases", json=case_doc(), headers=fr).json()["id"]
+    past = (world.ctx.now().date() - timedelta(days=1)).isoformat()
+    body = _problem(client.put(f"/api/v1/cases/{case_id}", json=case_doc(review_by=past),
+                               headers={**fr, "If-Match": "1"}), 422)
+    assert [e["location"] for e in body["errors"]] == ["handling.review_by"]  # type: ignore[union-attr]
+    kept = client.get(f"/api/v1/cases/{case_id}", headers=fr).json()
+    assert kept["version"] == 1 and kept["handling"]["review_by"] > past
+
+
 def test_filters_and_paging(client: TestClient, world: World) -> None:
     fr = bearer(world, "fr-cyber")
     for i in range(5):
@@ -152,6 +177,21 @@ def test_tokens_scopes_expiry_and_revocation(client: TestClient, world: World) -
     secret = world.token("de-cyber")
     world.ctx.clock = lambda: later
     _problem(client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}), 401)
+
+
+def test_revoking_a_token_not_ones_own_answers_404(client: TestClient, world: World) -> None:
+    fr, de = bearer(world, "fr-cyber"), bearer(world, "de-cyber")
+    theirs = client.post("/api/v1/tokens", json={"name": "ci", "scopes": ["read"]},
+                         headers=fr).json()
+    foreign = _problem(client.delete(f"/api/v1/tokens/{theirs['id']}", headers=de), 404)
+    unknown = _problem(client.delete("/api/v1/tokens/987654", headers=de), 404)
+    assert foreign["type"] == unknown["type"] == "urn:cyberfusion:problem:not-found"
+    still = {"Authorization": f"Bearer {theirs['secret']}"}
+    assert client.get("/api/v1/me", headers=still).json()["organisation"]["id"] == "fr-cyber"
+    own = client.post("/api/v1/tokens", json={"name": "mine", "scopes": ["read"]},
+                      headers=de).json()
+    assert client.delete(f"/api/v1/tokens/{own['id']}", headers=de).status_code == 204
+    _problem(client.get("/api/v1/me", headers={"Authorization": f"Bearer {own['secret']}"}), 401)
 
 
 def test_login_for_token_with_totp_and_throttling(client: TestClient, world: World) -> None:

@@ -113,7 +113,8 @@ def test_token_create_list_revoke(network: Cli) -> None:
     assert "misp sync" in listed and "active" in listed and secret not in listed
     ok(network("token", "revoke", "1", "--as", "fr.analyst"))
     assert "revoked" in ok(network("token", "list", "--as", "fr.analyst")).stdout
-    assert network("token", "revoke", "1", "--as", "de.analyst").exit_code == 2
+    someone_elses = network("token", "revoke", "1", "--as", "de.analyst")
+    assert someone_elses.exit_code == 1 and "error: no token 1 of yours" in someone_elses.stderr
 
 
 def test_case_add_show_list(network: Cli, tmp_path: Path) -> None:
@@ -152,6 +153,16 @@ def test_invalid_case_names_file_and_location(network: Cli, tmp_path: Path) -> N
     assert f"{path}: title: is required" in result.stderr
     assert f"{path}: observables[0].value: not a valid ipv4" in result.stderr
     assert "Traceback" not in result.output
+    assert "of 0" in ok(network("case", "list", "--as", "fr.analyst")).stdout
+
+
+def test_a_past_review_date_is_refused_with_its_location(network: Cli, tmp_path: Path) -> None:
+    stale = dict(CASE, handling={**FR_ONLY, "review_by": "2020-01-01"})
+    path = write_case(tmp_path / "stale.json", stale)
+    result = network("case", "add", path, "--as", "fr.analyst")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith("error: the review date is not in the future")
+    assert f"{path}: handling.review_by: 2020-01-01 is not after today" in result.stderr
     assert "of 0" in ok(network("case", "list", "--as", "fr.analyst")).stdout
 
 
