@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from conftest import NOW
@@ -94,6 +95,29 @@ def test_revoked_source_revokes_the_case(ctx: Context) -> None:
     with ctx.db.read() as tx:
         _, total = tx.cases.page(world.principals["fr-cyber"].org, ctx.now(), CaseFilter(), 0, 1)
     assert total == 0
+
+
+def test_a_case_whose_source_review_date_is_due_is_rejected_located(ctx: Context) -> None:
+    world = build_world(ctx)
+    defaults = ImportDefaults("fr-cyber", NOW.date() + timedelta(days=365))
+    _land(ctx, defaults, _batch(defaults, T1))
+    due = replace(defaults, review_by=NOW.date() - timedelta(days=1))
+    newer = _batch(due, T1 + timedelta(days=1), "Newer but due")
+    fresh = _batch(due, T1, "Fresh but due")
+    fresh.cases[0] = replace(fresh.cases[0], ref="report--2")
+    for batch in (newer, fresh):
+        with ctx.db.write() as tx:
+            counts = Lander(tx, due, None, None, ctx.now(), None, "feed.json").land(batch)
+        assert counts.rejected == 2 and counts.case_ids == []
+        stale = batch.issues[-1]
+        assert stale.severity is Severity.ERROR
+        assert stale.location == f"feed.json:{batch.cases[0].ref}"
+        assert stale.message.startswith("handling.review_by: ")
+        assert "not after today" in stale.message
+    with ctx.db.read() as tx:
+        page, total = tx.cases.page(world.principals["fr-cyber"].org, ctx.now(), CaseFilter(),
+                                    0, 10)
+    assert total == 1 and page[0].title == "Report A" and page[0].version == 1
 
 
 def test_source_objects_keep_their_own_handling(ctx: Context) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import timedelta
 
 from channel_helpers import ART29, admin, duty_directory, request_doc
 from conftest_http import bearer
@@ -61,6 +62,24 @@ def test_attachment_over_the_limit_is_refused(client: TestClient, world: World) 
                                     "content_base64": base64.b64encode(b"x" * 11).decode()}])
     got = client.post("/api/v1/threads", json=doc, headers=bearer(world, "fr-cyber"))
     assert got.status_code == 422 and got.json()["errors"][0]["location"] == "attachments[0]"
+
+
+def test_a_past_review_date_is_refused_on_send_and_reply(client: TestClient,
+                                                         world: World) -> None:
+    fr, de = bearer(world, "fr-cyber"), bearer(world, "de-cyber")
+    past = {"tlp": "amber", "review_by": (world.ctx.now().date()
+                                          - timedelta(days=1)).isoformat()}
+    refused = client.post("/api/v1/threads", json=request_doc(handling=past), headers=fr)
+    assert refused.status_code == 422
+    assert [e["location"] for e in refused.json()["errors"]] == ["handling.review_by"]
+    assert client.get("/api/v1/threads", headers=de).json()["total"] == 0
+    tid = client.post("/api/v1/threads", json=request_doc(), headers=fr).json()["id"]
+    reply = client.post(f"/api/v1/threads/{tid}/messages",
+                        json={"body": "More.", "handling": past}, headers=fr)
+    assert reply.status_code == 422
+    assert [e["location"] for e in reply.json()["errors"]] == ["handling.review_by"]
+    view = client.get(f"/api/v1/threads/{tid}", headers=de).json()
+    assert [m["kind"] for m in view["messages"]] == ["request"]
 
 
 def test_live_events_resume_after_the_last_event_id(client: TestClient, world: World) -> None:
