@@ -91,11 +91,34 @@ def _print_case(case: Case) -> None:
                      f"hits {h.hit_policy.value}, purpose {h.purpose.value}"),
         ("exclude", h.exclude), ("grading", h.grading), ("review by", h.review_by),
         ("personal data", h.personal_data), ("version", case.version),
-        ("updated", case.updated_at), ("summary", case.summary),
+        ("updated", case.updated_at), ("withdrawn", _withdrawn(case)),
+        ("summary", case.summary),
     ]
     table(f"Case {case.id}", ["field", "value"], fields)
     table("Observables", ["type", "value", "role", "comment"],
           [(o.type, o.value, o.role, o.comment) for o in case.occurrences])
+
+
+def _withdrawn(case: Case) -> str:
+    """`no`, or when the owner withdrew the case (kept for the record)."""
+    if not case.revoked:
+        return "no"
+    when = f" on {case.revoked_at:%Y-%m-%d %H:%M} UTC" if case.revoked_at else ""
+    return f"yes{when}: kept for the record, out of lists, searches, networks and exports"
+
+
+@case_app.command("revoke")
+def case_revoke(
+    cli: typer.Context,
+    case_id: Annotated[int, typer.Argument(metavar="ID", help="Case id.", show_default=False)],
+    as_user: AsUser,
+    reason: Annotated[str, typer.Option(help="Why it is withdrawn (kept in the audit trail).",
+                                        show_default=False)] = "",
+) -> None:
+    """Withdraw an own case: kept for the record, it feeds no lists, hits or networks."""
+    ctx = context_of(cli)
+    cases.revoke_case(ctx, acting_as(ctx, as_user), case_id, reason)
+    line(f"case {case_id} withdrawn")
 
 
 @case_app.command("list")
@@ -111,6 +134,8 @@ def case_list(
     owner: Annotated[str, typer.Option(metavar="ID", help="Only cases of this organisation.",
                                        show_default=False)] = "",
     tlp: Annotated[TLP | None, typer.Option(help="Only this TLP.", show_default=False)] = None,
+    include_revoked: Annotated[bool, typer.Option(
+        "--include-revoked", help="List withdrawn cases too.")] = False,
     limit: Annotated[int, typer.Option(min=1, max=cases.MAX_PAGE, help="Page size.")] = 50,
     offset: Annotated[int, typer.Option(min=0, help="Cases to skip.")] = 0,
     as_json: JsonOpt = False,
@@ -119,14 +144,15 @@ def case_list(
     ctx = context_of(cli)
     filters = CaseFilter(text=q.strip(), crime_type=crime_type.value if crime_type else "",
                          country=country.upper(), owner_org_id=owner,
-                         tlp=tlp.value if tlp else "")
+                         tlp=tlp.value if tlp else "", include_revoked=include_revoked)
     page = cases.list_cases(ctx, acting_as(ctx, as_user), filters, offset, limit)
     if as_json:
         print_json({"items": [case_to_json(c, with_observables=False) for c in page.items],
                     "total": page.total, "offset": page.offset, "limit": page.limit})
         return
     table("Cases", ["id", "owner", "title", "crime type", "TLP", "countries", "updated"],
-          [(c.id, c.owner_org_id, c.title, c.crime_type.value, c.handling.tlp.label,
+          [(c.id, c.owner_org_id, f"{c.title} (withdrawn)" if c.revoked else c.title,
+            c.crime_type.value, c.handling.tlp.label,
             c.countries, c.updated_at.date() if c.updated_at else None) for c in page.items],
           keep=("id", "owner", "crime type", "TLP", "updated"))
     shown = f"{page.offset + 1}-{page.offset + len(page.items)}" if page.items else "none"

@@ -139,6 +139,7 @@ class Case:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     created_by: int | None = None
+    revoked_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

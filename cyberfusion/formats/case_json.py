@@ -195,6 +195,7 @@ def case_to_json(case: Case, with_observables: bool = True) -> dict[str, Any]:
         "last_seen": case.last_seen.isoformat() if case.last_seen else None,
         "victims": {"count": case.victim_count, "sectors": list(case.victim_sectors)},
         "handling": handling_to_json(h), "version": case.version, "revoked": case.revoked,
+        "revoked_at": case.revoked_at.isoformat() if case.revoked_at else None,
         "created_at": case.created_at.isoformat() if case.created_at else None,
         "updated_at": case.updated_at.isoformat() if case.updated_at else None,
     }

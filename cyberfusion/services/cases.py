@@ -120,11 +120,14 @@ def update_case(
 
 
 def revoke_case(ctx: Context, principal: Principal, case_id: int, reason: str) -> None:
-    """Withdraw an own case: kept for the record, gone from lists, searches and counts."""
+    """Withdraw an own case: kept for the record and readable by id to those who read it in
+    full, gone from lists, searches, hits, counts and exports; queued for the next network
+    run, which drops it from the networks it held together."""
     require(principal, Permission.CASE_WRITE)
     with ctx.db.write() as tx:
         _own_case(tx, ctx, principal, case_id)
         tx.cases.set_revoked(case_id, ctx.now())
+        tx.networks.mark_dirty([case_id], ctx.now())
         audit.record(tx, ctx, principal, AuditAction.CASE_REVOKE, "case", case_id,
                      principal.org_id, {"reason": reason})
 

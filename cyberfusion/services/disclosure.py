@@ -117,8 +117,8 @@ def approve(ctx: Context, principal: Principal, request_id: str, reason: str,
         expires = now + timedelta(days=days)
         granted = _grant_cases(tx, ctx, principal, request, requester, text, expires)
         if not granted:
-            raise PermissionDenied("the cases' handling never admits the requester "
-                                   "(excluded, or personal data asked for by a partner)")
+            raise PermissionDenied("none of the cases may go to the requester (withdrawn, "
+                                   "excluded, or personal data asked for by a partner)")
         tx.disclosures.decide(request_id, DisclosureStatus.APPROVED, now,
                               principal.user.id if principal.user else None, text, days,
                               expires)
@@ -139,8 +139,8 @@ def _grant_cases(tx: Tx, ctx: Context, principal: Principal, request: Disclosure
     granted = []
     for case_id, _ in tx.disclosures.cases(request.id):
         case = tx.cases.get(case_id, with_occurrences=False)
-        if case is None or case.owner_org_id != principal.org_id:
-            continue
+        if case is None or case.owner_org_id != principal.org_id or case.revoked:
+            continue  # a withdrawn case is disclosed to no one new
         if case.handling.exclude & exclude_tokens(requester):
             continue
         if requester.is_partner and case.handling.personal_data:

@@ -8,7 +8,7 @@ from cyberfusion.domain.access import exclude_tokens
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.model import DisclosureGrant, Principal
 from cyberfusion.domain.permissions import Permission, require
-from cyberfusion.errors import InvalidInput, Issue, NotFound, PermissionDenied
+from cyberfusion.errors import Conflict, InvalidInput, Issue, NotFound, PermissionDenied
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
 
@@ -32,6 +32,9 @@ def grant_case(
         case = tx.cases.get(case_id, with_occurrences=False)
         if case is None or case.owner_org_id != principal.org_id:
             raise NotFound(f"no case {case_id} of yours")
+        if case.revoked:
+            raise Conflict(f"case {case_id} is withdrawn: it is kept for the record and "
+                           "disclosed to no one new")
         org = tx.orgs.get(org_id)
         if org is None:
             raise InvalidInput("unknown organisation", [Issue("org_id", "no such organisation")])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from worlds import build_world, case_doc
@@ -10,7 +10,7 @@ from worlds import build_world, case_doc
 from cyberfusion.domain.access import Access
 from cyberfusion.errors import Conflict, InvalidHandling, NotFound, PermissionDenied
 from cyberfusion.formats.case_json import parse_case
-from cyberfusion.services import cases, search
+from cyberfusion.services import cases, exports, hits, search
 from cyberfusion.services.context import Context
 from cyberfusion.store.repositories.cases import CaseFilter
 
@@ -42,6 +42,34 @@ def test_create_read_update_revoke(ctx: Context) -> None:
     cases.revoke_case(ctx, fr, case.id, "duplicate")
     assert cases.list_cases(ctx, fr, CaseFilter()).total == 0
     assert cases.list_cases(ctx, fr, CaseFilter(include_revoked=True)).total == 1
+
+
+WALLET = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+
+
+def test_a_withdrawn_case_is_kept_for_the_record_and_feeds_nothing(ctx: Context) -> None:
+    w = build_world(ctx)
+    fr, de = w.principals["fr-cyber"], w.principals["de-cyber"]
+    case = cases.create_case(ctx, fr, draft())  # type: ignore[arg-type]
+    assert [m.case_id for m in search.search_value(ctx, de, WALLET).full] == [case.id]
+    cases.revoke_case(ctx, fr, case.id, "sent in error")
+    withdrawn_at = ctx.now()
+    ctx.clock = lambda: withdrawn_at + timedelta(hours=1)
+    cases.revoke_case(ctx, fr, case.id, "again")  # the first withdrawal's date stays
+    kept = cases.get_case(ctx, de, case.id)
+    assert kept.revoked and kept.revoked_at == withdrawn_at
+    assert cases.list_cases(ctx, de, CaseFilter()).total == 0
+    assert [c.id for c in cases.list_cases(ctx, de, CaseFilter(include_revoked=True)).items] \
+        == [case.id]
+    answer = search.search_value(ctx, de, WALLET)
+    assert answer.full == [] and answer.hits == []
+    assert search.autocomplete(ctx, de, "Ransom") == []
+    board = search.dashboard(ctx, de)
+    assert (board.cases, board.occurrences, board.by_crime_type) == (0, 0, {})
+    assert exports.export_cases(ctx, de, CaseFilter(), exports.JSONL).cases == []
+    before = len(hits.incoming(ctx, fr))
+    cases.create_case(ctx, de, draft())  # type: ignore[arg-type]
+    assert len(hits.incoming(ctx, fr)) == before
 
 
 def test_values_are_stored_once_and_occur_once_per_case(ctx: Context) -> None:

@@ -12,7 +12,7 @@ from worlds import World, build_world, case_doc
 from cyberfusion.domain.hits import DisclosureStatus
 from cyberfusion.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from cyberfusion.formats.case_json import parse_case
-from cyberfusion.services import audit, cases, disclosure, hits, search
+from cyberfusion.services import audit, cases, disclosure, grants, hits, search
 from cyberfusion.services.context import Context
 
 IP = "185.220.101.4"
@@ -31,6 +31,21 @@ def add(world: World, org: str, title: str, **handling: Any) -> int:
 def hit_ref(world: World, org: str) -> str:
     [hit] = search.search_value(world.ctx, world.principals[org], IP).hits
     return hit.reference
+
+
+def test_a_case_withdrawn_before_approval_is_not_disclosed(world: World) -> None:
+    ctx = world.ctx
+    kept = add(world, "fr-cyber", "kept", release=["country:FR"])
+    gone = add(world, "fr-cyber", "withdrawn", release=["country:FR"])
+    de, fr = world.principals["de-cyber"], world.principals["fr-cyber"]
+    made = disclosure.request_disclosure(ctx, de, hit_ref(world, "de-cyber"), "same C2")
+    cases.revoke_case(ctx, fr, gone, "sent in error")
+    disclosure.approve(ctx, fr, made.id, "for the joint investigation")
+    assert [c.case_id for c in disclosure.get_request(ctx, de, made.id).cases] == [kept]
+    with pytest.raises(NotFound):
+        cases.get_case(ctx, de, gone)
+    with pytest.raises(Conflict):
+        grants.grant_case(ctx, fr, gone, "de-cyber", "asked by phone")
 
 
 def test_request_approve_then_the_searcher_reads_until_expiry(world: World) -> None:

@@ -79,6 +79,19 @@ def test_a_common_value_stops_linking_when_it_passes_the_limit(world: World) -> 
     assert report is not None and report.dissolved == 1 and clusters(ctx) == {}
 
 
+def test_a_withdrawn_case_leaves_its_network_at_the_next_run(world: World) -> None:
+    ctx = world.ctx
+    a = add(world, "fr-cyber", "a", [("domain", "shared.example")])
+    b = add(world, "de-cyber", "b", [("domain", "shared.example")])
+    c = add(world, "br-cyber", "c", [("domain", "shared.example")])
+    networks.recompute(ctx)
+    assert list(clusters(ctx).values()) == [frozenset({a, b, c})]
+    cases.revoke_case(ctx, world.principals["fr-cyber"], a, "sent in error")
+    report = networks.recompute(ctx)
+    assert report is not None and report.kind == "incremental"
+    assert list(clusters(ctx).values()) == [frozenset({b, c})]
+
+
 def test_incremental_equals_full(world: World) -> None:
     ctx = world.ctx
     ring(world)

@@ -137,6 +137,25 @@ def test_a_past_review_date_is_refused_on_update(client: TestClient, world: Worl
     assert kept["version"] == 1 and kept["handling"]["review_by"] > past
 
 
+def test_a_withdrawn_case_reads_by_id_with_its_date_and_lists_on_request(
+        client: TestClient, world: World) -> None:
+    fr, de = bearer(world, "fr-cyber"), bearer(world, "de-cyber")
+    case_id = client.post("/api/v1/cases", json=case_doc(), headers=fr).json()["id"]
+    live = client.get(f"/api/v1/cases/{case_id}", headers=de).json()
+    assert (live["revoked"], live["revoked_at"]) == (False, None)
+    assert client.post(f"/api/v1/cases/{case_id}/revoke", json={"reason": "sent in error"},
+                       headers=fr).status_code == 204
+    shown = client.get(f"/api/v1/cases/{case_id}", headers=de).json()
+    assert shown["revoked"] is True and shown["revoked_at"] == world.ctx.now().isoformat()
+    assert client.get("/api/v1/cases", headers=de).json()["total"] == 0
+    every = client.get("/api/v1/cases", params={"include_revoked": "true"}, headers=de).json()
+    assert [(c["id"], c["revoked"]) for c in every["items"]] == [(case_id, True)]
+    found = client.get("/api/v1/search", params={"value": "185.220.101[.]4"}, headers=de)
+    assert found.json()["cases"] == [] and found.json()["hits"] == []
+    _problem(client.post(f"/api/v1/cases/{case_id}/grants",
+                         json={"org_id": "br-cyber", "reason": "asked"}, headers=fr), 409)
+
+
 def test_filters_and_paging(client: TestClient, world: World) -> None:
     fr = bearer(world, "fr-cyber")
     for i in range(5):

@@ -131,6 +131,21 @@ def test_case_add_show_list(network: Cli, tmp_path: Path) -> None:
     assert page["total"] == 1 and page["items"][0]["id"] == 1
 
 
+def test_a_withdrawn_case_is_shown_as_such_and_listed_only_on_request(
+        network: Cli, tmp_path: Path) -> None:
+    ok(network("case", "add", write_case(tmp_path / "case.json", CASE), "--as", "fr.analyst"))
+    assert "case 1 withdrawn" in ok(network("case", "revoke", "1", "--as", "fr.analyst",
+                                            "--reason", "sent in error")).stdout
+    assert network("case", "revoke", "1", "--as", "de.analyst").exit_code == 1
+    shown = ok(network("case", "show", "1", "--as", "fr.analyst")).stdout
+    assert re.search(r"withdrawn\s+│\s+yes on \d{4}-\d\d-\d\d \d\d:\d\d UTC", shown)
+    doc = json.loads(ok(network("case", "show", "1", "--as", "fr.analyst", "--json")).stdout)
+    assert doc["revoked"] is True and doc["revoked_at"].startswith("20")
+    assert "of 0" in ok(network("case", "list", "--as", "fr.analyst")).stdout
+    every = ok(network("case", "list", "--as", "fr.analyst", "--include-revoked")).stdout
+    assert "(withdrawn)" in every and "of 1" in every
+
+
 def test_case_add_from_stdin(network: Cli) -> None:
     result = ok(network("case", "add", "-", "--as", "fr.analyst", stdin=json.dumps(CASE)))
     assert "case 1 added" in result.stdout

@@ -130,3 +130,20 @@ def test_case_form_shows_located_problems_and_keeps_input(client: TestClient) ->
     assert response.status_code == 422
     assert "observables[0].value" in response.text and "mod 97" in response.text
     assert "DE89370400440532013001" in response.text
+
+
+def test_a_withdrawn_case_shows_its_state_and_date_and_leaves_the_list(
+        client: TestClient, world: World) -> None:
+    kept = make_case(world, "fr-cyber", "Kept case")
+    gone = make_case(world, "fr-cyber", "Withdrawn <b>case</b>")
+    cases.revoke_case(world.ctx, world.principals["fr-cyber"], gone, "sent in error")
+    login(client, "de-cyber.analyst")  # a member reader, not the owner
+    html = client.get(f"/cases/{gone}").text
+    assert 'data-state="withdrawn"' in html
+    assert f'datetime="{world.ctx.now().isoformat()}"' in html
+    assert "Withdrawn <b>case</b>" not in html and "<script>" not in html
+    listed = client.get("/cases").text
+    assert f'href="/cases/{gone}"' not in listed and f'href="/cases/{kept}"' in listed
+    every = client.get("/cases", params={"include_revoked": "true"}).text
+    assert f'href="/cases/{gone}"' in every and "(withdrawn)" in every
+    assert "checked" in every.split('name="include_revoked"')[1].split(">")[0]

@@ -156,9 +156,11 @@ class CaseRepo:
         return row.version
 
     def set_revoked(self, case_id: int, now: datetime) -> None:
-        """Mark a case revoked (kept for the record, hidden from lists)."""
+        """Mark a case withdrawn (kept for the record, hidden from lists); the first
+        withdrawal's time stays."""
         row = self._row(case_id)
         row.revoked = True
+        row.revoked_at = row.revoked_at or now
         row.updated_at = now
 
     def due_for_review(self, owner_org_id: str, until: date, limit: int) -> list[Case]:
@@ -306,7 +308,7 @@ def _case(row: CaseRow, owner: str, handling: Any, occurrences: tuple[Any, ...])
         first_seen=row.first_seen, last_seen=row.last_seen, victim_count=row.victim_count,
         victim_sectors=_split(row.victim_sectors), occurrences=occurrences, version=row.version,
         revoked=row.revoked, handling_id=row.handling_id, created_at=row.created_at,
-        updated_at=row.updated_at, created_by=row.created_by,
+        updated_at=row.updated_at, created_by=row.created_by, revoked_at=row.revoked_at,
     )
 
 

@@ -123,11 +123,13 @@ def confirm_review(request: Request, ctx: CtxDep, principal: UiPrincipal, case_i
 def case_list(
     request: Request, ctx: CtxDep, principal: UiPrincipal, q: str = "", crime_type: str = "",
     country: str = "", owner: str = "", tlp: str = "", offset: int = 0,
+    include_revoked: bool = False,
 ) -> Response:
-    """The case list with text search, filters and paging."""
-    f = filters_from(q, crime_type, country, owner, tlp)
+    """The case list with text search, filters and paging (withdrawn cases on request)."""
+    f = filters_from(q, crime_type, country, owner, tlp, include_revoked)
     result = cases.list_cases(ctx, principal, f, offset, 50)
-    params = {"q": q, "crime_type": crime_type, "country": country, "owner": owner, "tlp": tlp}
+    params = {"q": q, "crime_type": crime_type, "country": country, "owner": owner, "tlp": tlp,
+              "include_revoked": "true" if include_revoked else ""}
     base = {k: v for k, v in params.items() if v}
     return page(
         request, "cases.html", strictest_tlp(c.handling.tlp for c in result.items), principal,
