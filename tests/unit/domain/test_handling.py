@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from cyberfusion.domain.handling import (
     TLP,
     Handling,
+    check_review_by,
     parse_tlp,
+    review_by_issue,
     strictest_tlp,
     validate_handling,
 )
@@ -49,3 +51,17 @@ def test_grading_code() -> None:
     h = Handling(TLP.GREEN, frozenset({"members"}), date(2030, 1, 1), reliability="B",
                  credibility=2)
     assert h.grading == "B2"
+
+
+def test_a_review_date_must_be_after_today() -> None:
+    today = date(2026, 6, 1)
+    assert review_by_issue(today + timedelta(days=1), today) is None
+    for day in (today, today - timedelta(days=1), date(2020, 1, 1)):
+        problem = review_by_issue(day, today)
+        assert problem is not None and problem.startswith(f"{day.isoformat()} is not after "
+                                                          "today (2026-06-01)")
+    stale = Handling(tlp=TLP.AMBER, release=frozenset({"members"}), review_by=today)
+    with pytest.raises(InvalidHandling) as refused:
+        check_review_by(stale, today, "message.handling")
+    assert [i.location for i in refused.value.issues] == ["message.handling.review_by"]
+    check_review_by(stale.with_review_by(today + timedelta(days=1)), today)
