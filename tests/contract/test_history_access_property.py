@@ -8,6 +8,7 @@ Runs CYBERFUSION_HISTORY_EXAMPLES worlds per backend (default 200).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -110,10 +111,8 @@ def play(ctx: Context, world: HistoryWorld) -> None:
         h.case_id = cases.create_case(ctx, world.principals[h.owner], _draft(*h.versions[0])).id
     for org in world.orgs:
         for h in world.histories:
-            try:
+            with contextlib.suppress(NotFound):
                 cases.get_case(ctx, world.principals[org.id], h.case_id)
-            except NotFound:
-                pass
         obs = POOL[world.searches[org.id]]
         search.search_value(ctx, world.principals[org.id], obs.value, obs.type.value)
     networks.recompute(ctx, full=True)
