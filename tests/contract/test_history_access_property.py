@@ -28,6 +28,7 @@ from cyberfusion.errors import NotFound
 from cyberfusion.services import audit, auth, cases, hits, networks, search
 from cyberfusion.services.context import Context
 from cyberfusion.web.app import create_app
+from cyberfusion.web.deps import SESSION_COOKIE
 
 EXAMPLES = int(os.environ.get("CYBERFUSION_HISTORY_EXAMPLES", "200"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
@@ -158,6 +159,9 @@ def check_versions_over_http(ctx: Context, world: HistoryWorld, org: Organisatio
     """The API answers what the service does, and names no hidden version."""
     token = auth.issue_token(ctx, world.principals[org.id], "t", frozenset({"read"})).secret
     client = _client(ctx)
+    user = world.principals[org.id].user
+    assert user is not None
+    client.cookies.set(SESSION_COOKIE, auth.start_session(ctx, user).cookie)
     for h in world.histories:
         got = client.get(f"/api/v1/cases/{h.case_id}/versions",
                          headers={"Authorization": f"Bearer {token}"})
@@ -168,6 +172,10 @@ def check_versions_over_http(ctx: Context, world: HistoryWorld, org: Organisatio
         assert [v["version"] for v in got.json()["items"]] == wanted
         hidden = [t for n, (_, t, _) in enumerate(h.versions[:-1], start=1) if n not in wanted]
         assert not [t for t in hidden if t in got.text]
+        html = client.get(f"/cases/{h.case_id}").text
+        assert f'data-case-id="{h.case_id}"' in html
+        assert not [t for t in hidden if t in html]
+        assert all(h.versions[n - 1][1] in html for n in wanted)
 
 
 def _client(ctx: Context) -> TestClient:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from conftest_http import bearer
 from fastapi.testclient import TestClient
+from ui_support import login
 from worlds import World, build_world
 
 from cyberfusion.services.context import Context
@@ -94,3 +95,21 @@ def test_a_version_readable_under_both_handlings_is_shown(
         assert [v["version"] for v in got.json()["items"]] == [1]
     brazil = client.get(f"/api/v1/cases/{case_id}/versions", headers=bearer(world, "br-cyber"))
     assert brazil.json() == {"items": [], "hidden": 1}
+
+
+def test_case_page_shows_the_readable_versions_and_counts_the_rest(
+        client: TestClient, world: World) -> None:
+    case_id = _create_then_open(
+        client, world, {"tlp": "red", "release": ["org:fr-ncb"]},
+        {"tlp": "green", "release": ["members"]})
+    login(client, "de-cyber.analyst")
+    html = client.get(f"/cases/{case_id}").text
+    assert 'data-hidden-versions="1"' in html
+    assert "v1 secret" not in html and FIRST_DOMAIN not in html
+    assert 'data-tlp="TLP:GREEN"' in html
+    client.cookies.clear()
+    login(client, "fr-ncb.analyst")
+    html = client.get(f"/cases/{case_id}").text
+    assert 'data-version="1"' in html and "v1 secret title" in html and FIRST_DOMAIN in html
+    assert "data-hidden-versions" not in html
+    assert 'data-tlp="TLP:RED"' in html
