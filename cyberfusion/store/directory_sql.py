@@ -14,11 +14,13 @@ from sqlalchemy.orm import aliased
 from cyberfusion.domain.model import OrgKind
 from cyberfusion.store.tables import OrgRow
 
+#: The reader's own row (one alias for every query, so compiled statements are cached).
+_READER = aliased(OrgRow, name="reader_org")
+
 
 def contacts_readable_clause(reader_org_id: str) -> ColumnElement[bool]:
     """WHERE clause on `organisation` (the owner): `reader_org_id` may read its contacts."""
-    reader = aliased(OrgRow, name="reader_org")
     member_reader = exists(select(literal(1)).where(
-        reader.id == reader_org_id, reader.kind != OrgKind.PARTNER.value))
+        _READER.id == reader_org_id, _READER.kind != OrgKind.PARTNER.value))
     return or_(member_reader, OrgRow.id == reader_org_id, OrgRow.kind == OrgKind.HUB.value,
                OrgRow.contacts_open_to_partners.is_(True))
