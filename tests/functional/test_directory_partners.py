@@ -8,10 +8,14 @@ although the duty board and the directory route hid that directory from it.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
+from pathlib import Path
 
-from channel_helpers import admin, load_duty, send
+import pytest
+from channel_helpers import admin, duty_directory, load_duty, send
+from cli_support import cli_in, ok
 from conftest import NOW
 from conftest_http import bearer
 from fastapi.testclient import TestClient
@@ -128,3 +132,24 @@ def test_the_duty_page_and_settings_page_follow_the_setting(client: TestClient,
     client.post("/logout", data={"csrf_token": csrf_of(settings)})
     login(client, "acme-sec.analyst")
     assert "officer@de-cyber.test" in client.get("/duty").text
+
+
+def test_the_duty_command_shows_a_partner_no_closed_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run = cli_in(tmp_path, monkeypatch)
+    for args in (("init",), ("org", "add", "hub", "Hub", "--kind", "hub"),
+                 ("org", "add", "de-cyber", "DE unit", "--kind", "ncb", "--country", "DE"),
+                 ("org", "add", "acme-sec", "Acme", "--kind", "partner")):
+        ok(run(*args))
+    ok(run("user", "add", "acme.analyst", "--org", "acme-sec", "--role", "analyst",
+           "--password-stdin", stdin="correct horse battery staple\n"))
+    for org_id in ("hub", "de-cyber", "acme-sec"):
+        rota = tmp_path / f"{org_id}.json"
+        rota.write_text(json.dumps(duty_directory(org_id)))
+        ok(run("rota", "load", str(rota), "--org", org_id))
+    operator = ok(run("duty", "--json")).output
+    assert "officer@de-cyber.test" in operator
+    partner = json.loads(ok(run("duty", "--as", "acme.analyst", "--json")).output)
+    assert [r["org_id"] for r in partner["items"]] == ["hub", "acme-sec"]
+    table = run("duty", "DE", "--as", "acme.analyst")
+    assert table.exit_code == 1 and "no country DE" in table.output
