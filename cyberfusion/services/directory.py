@@ -137,13 +137,12 @@ def set_partner_access(ctx: Context, principal: Principal, org_id: str,
     if principal.org_id != org_id:
         raise PermissionDenied("admins keep their own organisation's directory only")
     with ctx.db.write() as tx:
-        if not tx.orgs.set_contacts_open(org_id, open_to_partners):
+        org = tx.orgs.get(org_id)
+        if org is None or not tx.orgs.set_contacts_open(org_id, open_to_partners):
             raise NotFound(f"no organisation {org_id!r}")
         audit.record(tx, ctx, principal, AuditAction.DIRECTORY_UPDATE, "org", org_id, org_id,
                      {"contacts_open_to_partners": open_to_partners})
-        org = tx.orgs.get(org_id)
-    assert org is not None
-    return org
+    return replace(org, contacts_open_to_partners=open_to_partners)
 
 
 def prefs_of(tx: Tx, org_ids: Iterable[str]) -> dict[str, dict[str, frozenset[str]]]:
