@@ -460,6 +460,11 @@ class Message:
     attachments: tuple[AttachmentMeta, ...] = ()
 
 
+#: What a step shows instead of the people it reached when the reader may not read the
+#: directory they come from (`domain.duty.can_read_contacts`).
+WITHHELD_TARGETS = "contacts withheld: this organisation's directory is not open to partners"
+
+
 @dataclass(frozen=True, slots=True)
 class Escalation:
     """One escalation step taken for an addressee that did not acknowledge in time."""

@@ -3,6 +3,8 @@
 A shift covers some weekdays from `start` to `end` in the organisation's time zone; a shift
 whose end is not after its start runs past midnight into the next day (20:00-08:00).
 `on_duty(...)` answers "who is on duty now" for one organisation; pure, no I/O.
+`can_read_contacts(...)` says whose contacts a reader sees; `store/directory_sql.py` is its
+SQL form, and the directory property suite checks that the two agree.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cyberfusion.domain.model import Organisation, OrgKind
 from cyberfusion.errors import Issue
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -77,6 +80,14 @@ class DutyNow:
     primary: tuple[Contact, ...]
     backup: tuple[Contact, ...]
     desk: tuple[Contact, ...]
+
+
+def can_read_contacts(reader: Organisation, owner: Organisation) -> bool:
+    """Members read every directory; partners read their own, the hub's, and those whose
+    organisation opened its contacts to partners (officers' names and phones stay inside
+    law enforcement otherwise)."""
+    return not reader.is_partner or reader.id == owner.id or owner.kind is OrgKind.HUB \
+        or owner.contacts_open_to_partners
 
 
 def zone(name: str) -> ZoneInfo:

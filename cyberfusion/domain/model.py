@@ -59,7 +59,10 @@ class CrimeType(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Organisation:
-    """A member of the network; `parent_id` links a unit to its country's NCB."""
+    """A member of the network; `parent_id` links a unit to its country's NCB.
+
+    `contacts_open_to_partners`: its admins let partners read its 24/7 contacts and rota.
+    """
 
     id: str
     name: str
@@ -68,6 +71,7 @@ class Organisation:
     region: Region | None = None
     parent_id: str | None = None
     timezone: str = "UTC"
+    contacts_open_to_partners: bool = False
 
     @property
     def is_partner(self) -> bool:

@@ -251,7 +251,8 @@ def get_thread(ctx: Context, principal: Principal, thread_id: int) -> ThreadView
         assert thread is not None
         messages = tx.channel.messages(thread_id)
         return ThreadView(thread, messages, verify_all(tx, messages),
-                          tx.channel.receipts(thread_id), tx.channel.escalations(thread_id),
+                          tx.channel.receipts(thread_id),
+                          tx.channel.escalations(thread_id, principal.org_id),
                           tx.outbox.pending(thread_id))
 
 

@@ -1,5 +1,7 @@
 """The 24/7 network directory: contacts, duty rota, "who is on duty now", notification
-preferences and webhooks. Organisation admins keep their own; members read everyone's.
+preferences and webhooks. Organisation admins keep their own; members read everyone's;
+partners read their own, the hub's, and those of organisations that opened their contacts
+to partners (`domain.duty.can_read_contacts`, enforced by the store's queries).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from urllib.parse import urlparse
 
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.channel import Priority, require_admin, require_read
-from cyberfusion.domain.duty import Contact, DutyNow, Shift, on_duty
-from cyberfusion.domain.model import Organisation, OrgKind, Principal
+from cyberfusion.domain.duty import Contact, DutyNow, Shift, can_read_contacts, on_duty
+from cyberfusion.domain.model import Organisation, Principal
 from cyberfusion.errors import InvalidInput, Issue, NotFound, PermissionDenied
 from cyberfusion.formats.directory_json import parse_directory
 from cyberfusion.services import audit, signing
@@ -41,9 +43,8 @@ class DutyRow:
 
 
 def _readable_org(principal: Principal, org: Organisation) -> bool:
-    """Partners see the hub's and their own directory; members see every one."""
-    return not principal.org.is_partner or org.id == principal.org_id \
-        or org.kind is OrgKind.HUB
+    """The domain rule: may the caller's organisation read `org`'s contacts and rota."""
+    return can_read_contacts(principal.org, org)
 
 
 def load_directory(ctx: Context, principal: Principal | None, org_id: str,
@@ -98,14 +99,16 @@ def get_directory(ctx: Context, principal: Principal,
         org = tx.orgs.get(org_id)
         if org is None or not _readable_org(principal, org):
             raise NotFound(f"no organisation {org_id!r}")
-        contacts, shifts = tx.directory.of([org_id])[org_id]
+        contacts, shifts = tx.directory.of([org_id], principal.org_id)[org_id]
     return org, contacts, shifts
 
 
-def duty_now(tx: Tx, orgs: Iterable[Organisation], now: datetime) -> dict[str, DutyNow]:
-    """Who answers for each organisation at `now` (in its own time zone)."""
+def duty_now(tx: Tx, reader_org_id: str, orgs: Iterable[Organisation],
+             now: datetime) -> dict[str, DutyNow]:
+    """Who answers for each organisation at `now` (in its own time zone), as far as
+    `reader_org_id` may read their directories (the others come back with nobody)."""
     orgs = list(orgs)
-    directory = tx.directory.of(o.id for o in orgs)
+    directory = tx.directory.of((o.id for o in orgs), reader_org_id)
     return {o.id: on_duty(o.id, o.timezone, *directory[o.id], now) for o in orgs}
 
 
@@ -114,7 +117,7 @@ def duty_board(ctx: Context, principal: Principal, country: str = "", org_id: st
     """Who is on duty now (or `at`) in a country, in one organisation, or everywhere."""
     require_read(principal)
     with ctx.db.read() as tx:
-        orgs = [o for o in tx.orgs.all() if _readable_org(principal, o)]
+        orgs = tx.directory.readable_orgs(principal.org_id)
         if country:
             orgs = [o for o in orgs if o.country == country.upper()]
         if org_id:
@@ -123,8 +126,23 @@ def duty_board(ctx: Context, principal: Principal, country: str = "", org_id: st
             where = f"country {country.upper()}" if country else f"organisation {org_id!r}"
             raise NotFound(f"no {where} in the network")
         now = at or ctx.now()
-        duty = duty_now(tx, orgs, now)
+        duty = duty_now(tx, principal.org_id, orgs, now)
     return [DutyRow(o, duty[o.id]) for o in orgs]
+
+
+def set_partner_access(ctx: Context, principal: Principal, org_id: str,
+                       open_to_partners: bool) -> Organisation:
+    """Open (or close) an organisation's contacts and rota to partners (its admins)."""
+    require_admin(principal)
+    if principal.org_id != org_id:
+        raise PermissionDenied("admins keep their own organisation's directory only")
+    with ctx.db.write() as tx:
+        org = tx.orgs.get(org_id)
+        if org is None or not tx.orgs.set_contacts_open(org_id, open_to_partners):
+            raise NotFound(f"no organisation {org_id!r}")
+        audit.record(tx, ctx, principal, AuditAction.DIRECTORY_UPDATE, "org", org_id, org_id,
+                     {"contacts_open_to_partners": open_to_partners})
+    return replace(org, contacts_open_to_partners=open_to_partners)
 
 
 def prefs_of(tx: Tx, org_ids: Iterable[str]) -> dict[str, dict[str, frozenset[str]]]:

@@ -164,13 +164,13 @@ def _targets(tx: Tx, ctx: Context, thread: Thread, org_id: str, level: Escalatio
         hubs = [o for o in tx.orgs.all() if o.kind is OrgKind.HUB]
         if not hubs:
             return org_id, [], ["no hub in the network"]
-        duty = directory.duty_now(tx, hubs[:1], now)[hubs[0].id]
+        duty = directory.duty_now(tx, hubs[0].id, hubs[:1], now)[hubs[0].id]
         chosen = list(duty.primary) + list(duty.desk)
         return hubs[0].id, [_recipient(hubs[0].id, chosen)], _describe(chosen, "hub 24/7 desk")
     org = tx.orgs.get(org_id)
     if org is None:
         return org_id, [], ["organisation removed"]
-    duty = directory.duty_now(tx, [org], now)[org_id]
+    duty = directory.duty_now(tx, org_id, [org], now)[org_id]
     people = duty.primary if level is EscalationLevel.DUTY_OFFICER else duty.backup
     chosen = list(people) or list(duty.desk)
     role = level.value.replace("_", " ")

@@ -202,7 +202,7 @@ def _desk_addresses(tx: Tx, ctx: Context, org_id: str) -> list[str]:
     org = tx.orgs.get(org_id)
     if org is None:
         return []
-    duty = directory.duty_now(tx, [org], ctx.now())[org_id]
+    duty = directory.duty_now(tx, org_id, [org], ctx.now())[org_id]
     return [c.email for c in (*duty.desk, *duty.primary) if c.email]
 
 

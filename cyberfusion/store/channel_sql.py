@@ -1,8 +1,9 @@
 """The SQL form of `domain.channel.can_read_thread`: a thread is readable by its parties only.
 
 Every query that lists, counts or opens threads, messages, attachments, receipts or
-escalation steps filters with `readable_clause()`. The channel access property suite checks
-that it agrees with the Python form on random worlds.
+escalation steps filters with `readable_clause()` (the people an escalation step reached
+are filtered again by `directory_sql.contacts_readable_clause()`). The channel access
+property suite checks that it agrees with the Python form on random worlds.
 """
 
 from __future__ import annotations

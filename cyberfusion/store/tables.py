@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -73,6 +74,9 @@ class OrgRow(Base):
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("organisation.id"))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Its admins let partners read its 24/7 contacts and rota (`domain.duty.can_read_contacts`).
+    contacts_open_to_partners: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                            server_default=false())
 
 
 class UserRow(Base):

@@ -101,12 +101,13 @@ def test_escalation_ladder_at_the_configured_times(world: World) -> None:
         at(ctx, minute)
         escalation.sweep(ctx)
         with ctx.db.read() as tx:
-            levels.append([e.level.value for e in tx.channel.escalations(thread.id)])
+            steps = tx.channel.escalations(thread.id, "fr-cyber")
+            levels.append([e.level.value for e in steps])
     assert levels == [[], ["duty_officer"], ["duty_officer"], ["duty_officer", "backup"],
                       ["duty_officer", "backup"], ["duty_officer", "backup", "hub"],
                       ["duty_officer", "backup", "hub"]]
     with ctx.db.read() as tx:
-        steps = tx.channel.escalations(thread.id)
+        steps = tx.channel.escalations(thread.id, "fr-cyber")
         hub_notes = tx.outbox.notifications("hub", None)
     assert [s.at for s in steps] == [NOW + timedelta(minutes=m) for m in (10, 20, 30)]
     assert steps[0].targets == ("duty officer: de-cyber officer officer@de-cyber.test",)
@@ -123,7 +124,7 @@ def test_acknowledging_stops_escalation(world: World) -> None:
     report = escalation.sweep(ctx)
     assert report.escalated == 0
     with ctx.db.read() as tx:
-        assert tx.channel.escalations(thread.id) == []
+        assert tx.channel.escalations(thread.id, "fr-cyber") == []
 
 
 def test_concurrent_sweeps_take_each_step_once(world: World) -> None:

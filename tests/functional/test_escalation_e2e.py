@@ -70,7 +70,7 @@ def test_unacknowledged_flash_request_climbs_the_ladder(
     assert all(c["verified"] for c in hooks.calls)
     assert hooks.calls[0]["delivery"] == hooks.calls[1]["delivery"]
     with world.ctx.db.read() as tx:
-        steps = tx.channel.escalations(thread.id)
+        steps = tx.channel.escalations(thread.id, "fr-cyber")
         failed = [i for i in tx.outbox.outbox() if i.status != "sent"]
     assert [(s.level.value, s.at) for s in steps] == [
         ("duty_officer", NOW + timedelta(minutes=15)), ("backup", NOW + timedelta(minutes=30)),

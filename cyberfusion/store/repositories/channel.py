@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, not_, select, update
+from sqlalchemy import Select, and_, case, func, insert, not_, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from cyberfusion.domain.channel import (
+    WITHHELD_TARGETS,
     AttachmentIn,
     AttachmentMeta,
     Escalation,
@@ -27,7 +28,9 @@ from cyberfusion.domain.channel import (
 )
 from cyberfusion.domain.handling import TLP
 from cyberfusion.store.channel_sql import readable_clause
+from cyberfusion.store.directory_sql import contacts_readable_clause
 from cyberfusion.store.repositories.upsert import insert_ignore
+from cyberfusion.store.tables import OrgRow
 from cyberfusion.store.tables_channel import (
     AttachmentRow,
     EscalationRow,
@@ -271,10 +274,21 @@ class ChannelRepo:
         return [Receipt(r.message_id, r.org_id, r.delivered_at, r.verified)
                 for r in self.session.scalars(query)]
 
-    def escalations(self, thread_id: int) -> list[Escalation]:
-        """Escalation steps taken on a thread, in order."""
-        query = select(EscalationRow).where(EscalationRow.thread_id == thread_id)
-        rows = self.session.scalars(query.order_by(EscalationRow.at, EscalationRow.id))
-        return [Escalation(r.thread_id, r.org_id, r.step, EscalationLevel(r.level), r.at,
-                           tuple(t for t in r.targets.split("\n") if t)) for r in rows]
+    def escalations(self, thread_id: int, reader_org_id: str) -> list[Escalation]:
+        """Escalation steps of a thread the reader takes part in, in order. The people each
+        step reached stay in the database unless the reader may read the directory they
+        come from (the hub's, for the hub rung; the addressee's otherwise)."""
+        shown = or_(EscalationRow.level == EscalationLevel.HUB.value,
+                    contacts_readable_clause(reader_org_id))
+        query = (select(EscalationRow.thread_id, EscalationRow.org_id, EscalationRow.step,
+                        EscalationRow.level, EscalationRow.at,
+                        case((shown, EscalationRow.targets), else_=null()))
+                 .join(OrgRow, OrgRow.id == EscalationRow.org_id)
+                 .join(ThreadRow, ThreadRow.id == EscalationRow.thread_id)
+                 .where(EscalationRow.thread_id == thread_id, readable_clause(reader_org_id))
+                 .order_by(EscalationRow.at, EscalationRow.id))
+        return [Escalation(t, o, step, EscalationLevel(level), at,
+                           (WITHHELD_TARGETS,) if targets is None
+                           else tuple(x for x in targets.split("\n") if x))
+                for t, o, step, level, at, targets in self.session.execute(query)]
 

@@ -1,4 +1,8 @@
-"""The 24/7 directory: contacts, the weekly rota, notification preferences and webhooks."""
+"""The 24/7 directory: contacts, the weekly rota, notification preferences and webhooks.
+
+Contacts and shifts are read for a reader organisation and filtered in SQL by
+`contacts_readable_clause` (the SQL form of `domain.duty.can_read_contacts`).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from cyberfusion.domain.duty import Contact, Shift, ShiftRole
-from cyberfusion.store.tables import UserRow
+from cyberfusion.domain.model import Organisation
+from cyberfusion.store.directory_sql import contacts_readable_clause
+from cyberfusion.store.repositories.orgs import network_order, to_org
+from cyberfusion.store.tables import OrgRow, UserRow
 from cyberfusion.store.tables_channel import ContactRow, NotifyPrefRow, ShiftRow, WebhookRow
 
 
@@ -59,25 +66,38 @@ class DirectoryRepo:
                                       start_minute=s.start_minute, end_minute=s.end_minute))
         self.session.flush()
 
-    def of(self, org_ids: Iterable[str]) -> dict[str, tuple[list[Contact], list[Shift]]]:
-        """Contacts and shifts of each organisation."""
+    def of(self, org_ids: Iterable[str],
+           reader_org_id: str) -> dict[str, tuple[list[Contact], list[Shift]]]:
+        """Contacts and shifts of each organisation, as `reader_org_id` may read them: the
+        WHERE clause leaves out directories closed to it (they come back empty)."""
         ids = sorted(set(org_ids))
         found: dict[str, tuple[list[Contact], list[Shift]]] = {o: ([], []) for o in ids}
         if not ids:
             return found
+        readable = contacts_readable_clause(reader_org_id)
         query = (select(ContactRow, UserRow.username)
+                 .join(OrgRow, OrgRow.id == ContactRow.org_id)
                  .outerjoin(UserRow, UserRow.id == ContactRow.user_id)
-                 .where(ContactRow.org_id.in_(ids)).order_by(ContactRow.org_id, ContactRow.id))
+                 .where(ContactRow.org_id.in_(ids), readable)
+                 .order_by(ContactRow.org_id, ContactRow.id))
         refs: dict[int, str] = {}
         for row, username in self.session.execute(query):
             found[row.org_id][0].append(_contact(row, username))
             refs[row.id] = row.ref
-        for s in self.session.scalars(select(ShiftRow).where(ShiftRow.org_id.in_(ids))
-                                      .order_by(ShiftRow.org_id, ShiftRow.id)):
+        shifts = (select(ShiftRow).join(OrgRow, OrgRow.id == ShiftRow.org_id)
+                  .where(ShiftRow.org_id.in_(ids), readable)
+                  .order_by(ShiftRow.org_id, ShiftRow.id))
+        for s in self.session.scalars(shifts):
             found[s.org_id][1].append(Shift(refs[s.contact_id], ShiftRole(s.role),
                                             frozenset(int(d) for d in s.days),
                                             s.start_minute, s.end_minute))
         return found
+
+    def readable_orgs(self, reader_org_id: str) -> list[Organisation]:
+        """Organisations whose directory `reader_org_id` may read, hub first (as `orgs.all`)."""
+        rows = self.session.scalars(select(OrgRow).where(
+            contacts_readable_clause(reader_org_id)).order_by(OrgRow.country, OrgRow.id))
+        return network_order(to_org(r) for r in rows)
 
     def prefs(self, org_ids: Iterable[str]) -> dict[str, dict[str, frozenset[str]]]:
         """org id -> priority -> chosen channels, for organisations that chose any."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -21,7 +22,13 @@ def to_org(row: OrgRow) -> Organisation:
         region=Region(row.region) if row.region else None,
         parent_id=row.parent_id,
         timezone=row.timezone,
+        contacts_open_to_partners=row.contacts_open_to_partners,
     )
+
+
+def network_order(orgs: Iterable[Organisation]) -> list[Organisation]:
+    """Hub first, then by country and id (how lists of organisations are shown)."""
+    return sorted(orgs, key=lambda o: (o.kind is not OrgKind.HUB, o.country or "", o.id))
 
 
 class OrgRepo:
@@ -42,6 +49,7 @@ class OrgRepo:
                 parent_id=org.parent_id,
                 timezone=org.timezone,
                 created_at=now,
+                contacts_open_to_partners=org.contacts_open_to_partners,
             )
         )
         self.session.flush()
@@ -55,8 +63,16 @@ class OrgRepo:
     def all(self) -> list[Organisation]:
         """Every organisation, hub first, then by country and name."""
         rows = self.session.scalars(select(OrgRow).order_by(OrgRow.country, OrgRow.id))
-        orgs = [to_org(r) for r in rows]
-        return sorted(orgs, key=lambda o: (o.kind is not OrgKind.HUB, o.country or "", o.id))
+        return network_order(to_org(r) for r in rows)
+
+    def set_contacts_open(self, org_id: str, open_to_partners: bool) -> bool:
+        """Open or close the organisation's contacts to partners; False if it is unknown."""
+        row = self.session.get(OrgRow, org_id)
+        if row is None:
+            return False
+        row.contacts_open_to_partners = open_to_partners
+        self.session.flush()
+        return True
 
     def exists(self, org_ids: set[str]) -> set[str]:
         """Which of `org_ids` exist."""

@@ -41,7 +41,9 @@ def duty(ctx: CtxDep, principal: PrincipalDep, country: str = "", org: str = "",
 def get_directory(ctx: CtxDep, principal: PrincipalDep, org_id: str) -> dict[str, Any]:
     """An organisation's 24/7 contacts and weekly rota (times in its time zone)."""
     org, contacts, shifts = directory.get_directory(ctx, principal, org_id)
-    return {"org_id": org.id, "timezone": org.timezone, **directory_json(contacts, shifts)}
+    return {"org_id": org.id, "timezone": org.timezone,
+            "open_to_partners": org.contacts_open_to_partners,
+            **directory_json(contacts, shifts)}
 
 
 @router.put("/directory/{org_id}")
@@ -51,6 +53,20 @@ async def put_directory(ctx: CtxDep, principal: PrincipalDep, request: Request,
     contacts, shifts = parse_directory(await read_json(request))
     directory.load_directory(ctx, principal, org_id, contacts, shifts)
     return get_directory(ctx, principal, org_id)
+
+
+class PartnerAccessIn(BaseModel):
+    """Whether partners may read the organisation's contacts and rota."""
+
+    open: bool
+
+
+@router.put("/directory/{org_id}/partner-access")
+def put_partner_access(ctx: CtxDep, principal: PrincipalDep, org_id: str,
+                       body: PartnerAccessIn) -> dict[str, Any]:
+    """Open (true) or close (false) your organisation's contacts to partners (admins)."""
+    org = directory.set_partner_access(ctx, principal, org_id, body.open)
+    return {"org_id": org.id, "open_to_partners": org.contacts_open_to_partners}
 
 
 class PrefsIn(BaseModel):

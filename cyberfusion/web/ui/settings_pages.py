@@ -1,4 +1,5 @@
-"""Organisation settings pages: notification channels per priority, and webhooks.
+"""Organisation settings pages: notification channels per priority, webhooks, and whether
+partners may read the organisation's 24/7 contacts.
 
 Everyone in the organisation sees the channels; only its admins change them and see the
 webhooks (the services check this; the page only hides what would be refused).
@@ -50,6 +51,16 @@ async def save_channels(request: Request, ctx: CtxDep, principal: UiPrincipal) -
     chosen = {p.value: [c for c in OPTIONAL_CHANNELS if form.get(f"{p.value}.{c}")]
               for p in Priority}
     directory.set_prefs(ctx, principal, chosen)
+    return RedirectResponse(f"{PATH}?saved=true", status_code=303)
+
+
+@router.post("/settings/partner-access")
+def partner_access(request: Request, ctx: CtxDep, principal: UiPrincipal,
+                   csrf_token: Annotated[str, Form()] = "",
+                   open_to_partners: Annotated[str, Form()] = "") -> Response:
+    """Open or close the organisation's 24/7 contacts and rota to partners."""
+    check_csrf(request, ctx, csrf_token)
+    directory.set_partner_access(ctx, principal, principal.org_id, open_to_partners == "on")
     return RedirectResponse(f"{PATH}?saved=true", status_code=303)
 
 

@@ -1,4 +1,5 @@
-"""The duty rota: shifts in local time, overnight shifts, daylight saving, who is on duty."""
+"""The duty rota: shifts in local time, overnight shifts, daylight saving, who is on duty,
+and whose contacts a reader sees."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from cyberfusion.domain.duty import (
     Contact,
     Shift,
     ShiftRole,
+    can_read_contacts,
     contact_issues,
     on_duty,
     parse_days,
     parse_hhmm,
 )
+from cyberfusion.domain.model import Organisation, OrgKind
 
 DAY = Contact("day", "Day Officer", email="day@x.example")
 NIGHT = Contact("night", "Night Officer", phone="+33140000000")
@@ -66,3 +69,16 @@ def test_parsing_and_contact_checks() -> None:
     bad = Contact("Bad Ref", "", email="nope", phone="0123", languages=("english",))
     assert {i.location for i in contact_issues(bad, "c")} == \
         {"c.ref", "c.name", "c.email", "c.phone", "c.languages"}
+
+
+def test_partners_read_their_own_the_hubs_and_opened_contacts_members_read_all() -> None:
+    hub = Organisation("hub", "Hub", OrgKind.HUB)
+    ncb = Organisation("fr-ncb", "NCB", OrgKind.NCB, "FR")
+    opened = Organisation("de-ncb", "NCB", OrgKind.NCB, "DE", contacts_open_to_partners=True)
+    partner = Organisation("acme", "Acme", OrgKind.PARTNER)
+    other = Organisation("beta", "Beta", OrgKind.PARTNER)
+    agency = Organisation("agency", "Agency", OrgKind.AGENCY)
+    owners = [hub, ncb, opened, partner, other, agency]
+    assert [o.id for o in owners if can_read_contacts(partner, o)] == ["hub", "de-ncb", "acme"]
+    for reader in (hub, ncb, agency):
+        assert all(can_read_contacts(reader, o) for o in owners)
