@@ -1,4 +1,4 @@
-"""Intake and export: `cyberfusion import FILE...` and `cyberfusion export --format …`."""
+"""Import and export: `cyberfusion import FILE...` and `cyberfusion export --format …`."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
 from cyberfusion.formats.case_json import case_to_json
-from cyberfusion.services import exports, intake
+from cyberfusion.services import exports, imports
 from cyberfusion.services.context import Context
 from cyberfusion.store.repositories.cases import CaseFilter
-from cyberfusion.store.repositories.intake import ImportJob
+from cyberfusion.store.repositories.imports import ImportJob
 
 
 def import_command(
@@ -44,12 +44,12 @@ def import_command(
     """Import files; each lands in whole batches and can simply be run again after a crash."""
     ctx = context_of(cli)
     principal = acting_as(ctx, as_user)
-    options = intake.ImportOptions(codec=format, tlp=tlp, release=tuple(release or ["members"]),
+    options = imports.ImportOptions(codec=format, tlp=tlp, release=tuple(release or ["members"]),
                                    partners=tuple(partner or []), hit_policy=hit_policy,
                                    purpose=purpose)
     finished = []
     for path in files:
-        job = intake.submit_path(ctx, principal, path, options)
+        job = imports.submit_path(ctx, principal, path, options)
         finished.append(_run_with_bar(ctx, job, path.name))
     _report(finished)
     if any(j.status != "done" for j in finished):
@@ -65,7 +65,7 @@ def _run_with_bar(ctx: Context, job: ImportJob, name: str) -> ImportJob:
             """Advance the bar to `done` bytes."""
             bar.update(task, completed=done)
 
-        finished = intake.run(ctx, job.id, moved)
+        finished = imports.run(ctx, job.id, moved)
         bar.update(task, completed=job.size_bytes)
     return finished or job
 

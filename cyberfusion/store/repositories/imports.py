@@ -12,13 +12,13 @@ import orjson
 from sqlalchemy import String, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from cyberfusion.domain.intake import ImportIssue, Severity, SourceObject
+from cyberfusion.domain.imports import ImportIssue, Severity, SourceObject
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import full_clause
 from cyberfusion.store.bulk import insert_rows, table_of
 from cyberfusion.store.repositories.correlation import escape_like, in_pages, json_table
 from cyberfusion.store.tables import HandlingRow
-from cyberfusion.store.tables_intake import ImportIssueRow, ImportJobRow, SourceObjectRow
+from cyberfusion.store.tables_imports import ImportIssueRow, ImportJobRow, SourceObjectRow
 
 _CHUNK = 500
 MAX_ISSUES_PER_JOB = 10_000
