@@ -17,7 +17,7 @@ import typer
 from cyberfusion.cli.admin import AsUser
 from cyberfusion.cli.output import line, print_json, table
 from cyberfusion.cli.state import acting_as, context_of
-from cyberfusion.domain.channel import Draft, Priority, RequestType
+from cyberfusion.domain.channel import Draft, Priority, RequestType, ThreadFilter
 from cyberfusion.domain.duty import Contact
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import OrgKind, Principal, Role, User
@@ -26,7 +26,6 @@ from cyberfusion.formats.channel_json import parse_draft, thread_json
 from cyberfusion.formats.directory_json import contact_json, parse_directory
 from cyberfusion.services import channel, channel_actions, directory, orgs
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.channel import ThreadFilter
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 rota_app = typer.Typer(help="Keep an organisation's 24/7 contacts and duty rota.",

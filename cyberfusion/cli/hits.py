@@ -187,8 +187,7 @@ def recompute(cli: typer.Context,
     """Recompute networks (operator command; run it from cron for a schedule)."""
     ctx = context_of(cli)
     if max_cases is not None or resolution is not None:
-        with ctx.db.read() as tx:
-            state = tx.networks.state()
+        state = networks.state(ctx)
         networks.configure(ctx, None, max_cases or state.max_cases,
                            resolution or state.resolution)
         full = True

@@ -14,13 +14,13 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from cyberfusion.cli.admin import AsUser
 from cyberfusion.cli.output import err, line, table
 from cyberfusion.cli.state import acting_as, context_of
+from cyberfusion.domain.imports import ImportJob
+from cyberfusion.domain.model import CaseFilter
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
 from cyberfusion.formats.case_json import case_to_json
 from cyberfusion.services import exports, imports
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.cases import CaseFilter
-from cyberfusion.store.repositories.imports import ImportJob
 
 
 def import_command(

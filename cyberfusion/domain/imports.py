@@ -125,3 +125,26 @@ def handling_for(
         hit_policy=defaults.hit_policy, purpose=defaults.purpose,
         personal_data=defaults.personal_data,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportJob:
+    """An import's state as services and adapters see it."""
+
+    id: int
+    owner_org_id: str
+    user_id: int | None
+    status: str
+    codec: str
+    filename: str
+    path: str
+    sha256: str
+    size_bytes: int
+    bytes_done: int
+    defaults: dict[str, Any]
+    counts: dict[str, int]
+    issue_count: int
+    error: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None

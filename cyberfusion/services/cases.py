@@ -8,13 +8,12 @@ from typing import Any
 from cyberfusion.domain.access import Access, GovernedItem, decide
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.handling import Handling
-from cyberfusion.domain.model import Case, CaseDraft, Organisation, OrgKind, Principal
+from cyberfusion.domain.model import Case, CaseDraft, CaseFilter, Organisation, OrgKind, Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import Conflict, InvalidHandling, Issue, NotFound, PermissionDenied
 from cyberfusion.services import audit, hits
 from cyberfusion.services.context import Context
 from cyberfusion.services.flags import flags_for, matcher_for
-from cyberfusion.store.repositories.cases import CaseFilter
 from cyberfusion.store.tx import Tx
 
 MAX_PAGE = 500

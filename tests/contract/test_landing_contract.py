@@ -18,11 +18,10 @@ from cyberfusion.domain.imports import (
     SourceObject,
     handling_for,
 )
-from cyberfusion.domain.model import CaseDraft, CrimeType, EntityKind, Occurrence
+from cyberfusion.domain.model import CaseDraft, CaseFilter, CrimeType, EntityKind, Occurrence
 from cyberfusion.domain.observables import normalise
 from cyberfusion.services.context import Context
 from cyberfusion.services.landing import Lander
-from cyberfusion.store.repositories.cases import CaseFilter
 
 T1 = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from starlette.datastructures import UploadFile
 
-from cyberfusion.domain.imports import ImportIssue
+from cyberfusion.domain.imports import ImportIssue, ImportJob
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.case_json import handling_to_json
 from cyberfusion.services import imports
-from cyberfusion.store.repositories.imports import ImportJob
+from cyberfusion.services.context import Context
+from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
 router = APIRouter(prefix="/imports")
@@ -65,17 +66,23 @@ async def _upload(request: Request) -> tuple[str, Any, imports.ImportOptions]:
     return name, stream, options
 
 
-@router.post("", status_code=202)
-async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request,
-                 response: Response) -> dict[str, Any]:
-    """Upload a file (STIX, MISP, CSV, text …) to import; answers with the job resource."""
-    name, stream, options = await _upload(request)
-    job = imports.submit(ctx, principal, name, stream, options)
+def start_job(request: Request, background: BackgroundTasks, ctx: Context, job_id: int) -> None:
+    """Wake the import worker; without one (`import_workers=0`), run the job in a pool thread
+    after the response is sent. Either way the request only records the job."""
     worker = getattr(request.app.state, "import_worker", None)
-    if worker is None:
-        job = imports.run(ctx, job.id) or job
-    else:
+    if worker is not None:
         worker.wake()
+    else:
+        background.add_task(imports.run, ctx, job_id)
+
+
+@router.post("", status_code=202)
+async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request, response: Response,
+                 background: BackgroundTasks) -> dict[str, Any]:
+    """Upload a file (STIX, MISP, CSV, text …) to import; answers with the pending job."""
+    name, stream, options = await _upload(request)
+    job = await run_blocking(imports.submit, ctx, principal, name, stream, options)
+    start_job(request, background, ctx, job.id)
     response.headers["Location"] = f"/api/v1/imports/{job.id}"
     return job_json(job)
 
@@ -84,7 +91,7 @@ async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request,
 async def preview(ctx: CtxDep, principal: PrincipalDep, request: Request) -> dict[str, Any]:
     """What the upload would create and under which handling; nothing is written."""
     name, stream, options = await _upload(request)
-    seen = imports.preview(ctx, principal, name, stream, options)
+    seen = await run_blocking(imports.preview, ctx, principal, name, stream, options)
     return {"codec": seen.codec, "objects": seen.objects, "entities": seen.entities,
             "observables": seen.observables, "truncated": seen.truncated,
             "cases": [{**c, "handling": handling_to_json(c["handling"])} for c in seen.cases],

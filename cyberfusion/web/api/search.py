@@ -7,12 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from cyberfusion.formats import base
 from cyberfusion.formats.case_json import case_to_json
 from cyberfusion.services import exports, search
 from cyberfusion.web.api.cases import filters_from
+from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep, api_principal
 
 router = APIRouter()
@@ -46,7 +46,7 @@ async def search_value(
         principal = api_principal(request, ctx)
         return answer_json(search.search_value(ctx, principal, value, type, purpose))
 
-    return await run_in_threadpool(authenticated_search)
+    return await run_blocking(authenticated_search)
 
 
 @router.get("/autocomplete")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose, strictest_tlp
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
 from cyberfusion.services import imports
+from cyberfusion.web.api.imports import start_job
 from cyberfusion.web.deps import CtxDep
 from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
@@ -28,7 +29,7 @@ def imports_page(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Respo
 
 
 @router.post("/imports")
-async def upload(
+def upload(
     request: Request, ctx: CtxDep, principal: UiPrincipal,
     file: UploadFile, csrf_token: Annotated[str, Form()] = "",
     codec: Annotated[str, Form()] = "", tlp: Annotated[str, Form()] = "amber",
@@ -63,16 +64,12 @@ def job_page(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int)
 
 
 @router.post("/imports/{job_id}/start")
-def start(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int,
-          csrf_token: Annotated[str, Form()] = "") -> Response:
-    """Confirm a held import: it runs now (or in the worker)."""
+def start(request: Request, background: BackgroundTasks, ctx: CtxDep, principal: UiPrincipal,
+          job_id: int, csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Confirm a held import: the worker (or a pool thread, after this response) runs it."""
     check_csrf(request, ctx, csrf_token)
     imports.release_job(ctx, principal, job_id)
-    worker = getattr(request.app.state, "import_worker", None)
-    if worker is None:
-        imports.run(ctx, job_id)
-    else:
-        worker.wake()
+    start_job(request, background, ctx, job_id)
     return RedirectResponse(f"/imports/{job_id}", status_code=303)
 
 
