@@ -13,7 +13,14 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from cyberfusion.domain.channel import BOXES, ThreadFilter
+from cyberfusion.domain.channel import (
+    BOXES,
+    MAX_PRESERVATION_DAYS,
+    MIN_PRESERVATION_DAYS,
+    Priority,
+    RequestType,
+    ThreadFilter,
+)
 from cyberfusion.domain.model import Principal
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.channel_json import (
@@ -27,6 +34,7 @@ from cyberfusion.formats.channel_json import (
 from cyberfusion.services import channel, channel_actions, inbox
 from cyberfusion.services.context import Context
 from cyberfusion.web.api.body import read_json
+from cyberfusion.web.api.schemas import values
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
@@ -36,12 +44,12 @@ DRAFT_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {"type": "object", "required": ["to", "subject"],
                                     "properties": {
         "to": {"type": "array", "items": {"type": "string"}},
-        "type": {"enum": ["message", "information", "preservation", "traffic_data",
-                          "disclosure", "incident_assistance"]},
-        "priority": {"enum": ["flash", "urgent", "routine"]},
+        "type": {"enum": values(RequestType)},
+        "priority": {"enum": values(Priority)},
         "subject": {"type": "string"}, "body": {"type": "string"},
         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-        "preservation_days": {"type": "integer", "minimum": 60, "maximum": 365},
+        "preservation_days": {"type": "integer", "minimum": MIN_PRESERVATION_DAYS,
+                              "maximum": MAX_PRESERVATION_DAYS},
         "handling": {"type": "object"},
         "attachments": {"type": "array", "items": {"type": "object", "properties": {
             "filename": {"type": "string"}, "media_type": {"type": "string"},

@@ -15,6 +15,8 @@ from starlette.datastructures import FormData, UploadFile
 
 from cyberfusion.domain.channel import (
     BOXES,
+    MAX_PRESERVATION_DAYS,
+    MIN_PRESERVATION_DAYS,
     REQUEST_FIELDS,
     AttachmentIn,
     PartyStatus,
@@ -72,7 +74,8 @@ def _compose(request: Request, ctx: CtxDep, principal: UiPrincipal, form: dict[s
                 issues=issues, kind=kind, kinds=list(RequestType), specs=REQUEST_FIELDS[kind],
                 priorities=list(Priority), tlps=list(TLP), purposes=list(Purpose),
                 orgs=members, max_bytes=ctx.settings.attachment_max_bytes,
-                default_days=ctx.settings.preservation_days)
+                default_days=ctx.settings.preservation_days, min_days=MIN_PRESERVATION_DAYS,
+                max_days=MAX_PRESERVATION_DAYS)
 
 
 def _blank(kind: str, to: str) -> dict[str, Any]:
@@ -149,7 +152,7 @@ def thread_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
     mine = view.thread.party(principal.org_id)
     return page(request, "channel/thread.html", view.thread.tlp, principal, view=view,
                 t=view.thread, mine=mine, specs=REQUEST_FIELDS[view.thread.request_type],
-                tlps=list(TLP), now=ctx.now())
+                tlps=list(TLP), now=ctx.now(), max_days=MAX_PRESERVATION_DAYS)
 
 
 def _act(request: Request, ctx: Context, principal: Principal, thread_id: int, action: str,
