@@ -67,8 +67,7 @@ async def _upload(request: Request) -> tuple[str, Any, imports.ImportOptions]:
 
 
 def start_job(request: Request, background: BackgroundTasks, ctx: Context, job_id: int) -> None:
-    """Wake the import worker; without one (`import_workers=0`), run the job in a pool thread
-    after the response is sent. Either way the request only records the job."""
+    """Hand the job to the import worker, or with none run it after the response (pool thread)."""
     worker = getattr(request.app.state, "import_worker", None)
     if worker is not None:
         worker.wake()
