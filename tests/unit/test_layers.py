@@ -240,6 +240,18 @@ def test_async_handlers_call_services_only_through_the_offloading_helper() -> No
                for n in helper.tree.body)
 
 
+def test_there_is_one_way_to_the_thread_pool() -> None:
+    """Only web/blocking.py names a thread-pool API; everything else calls run_blocking."""
+    apis = ("run_in_threadpool", "to_thread", "run_in_executor", "run_sync")
+    found = [f"{p.relative_to(PACKAGE.parent)}:{node.lineno}" for p in modules("web")
+             if module_name(p) != OFFLOAD.rsplit(".", 1)[0]
+             for node in ast.walk(ast.parse(p.read_text()))
+             if (isinstance(node, ast.Attribute) and node.attr in apis)
+             or (isinstance(node, ast.Name) and node.id in apis)
+             or (isinstance(node, ast.alias) and node.name.split(".")[-1] in apis)]
+    assert found == []
+
+
 @pytest.mark.parametrize(("source", "expected"), [
     ("from cyberfusion.services import cases\n"
      "async def h(ctx):\n    return cases.get_case(ctx, 1, 2)\n",
