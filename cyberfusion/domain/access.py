@@ -103,6 +103,25 @@ def decide(
     return Access.HIT
 
 
+def decide_version(
+    who: Principal | Organisation,
+    current: Governed,
+    earlier: Handling,
+    now: datetime,
+    grants: Iterable[DisclosureGrant] = (),
+) -> Access:
+    """FULL for an earlier version of `current` only where `decide()` gives FULL under the
+    version's own handling and under the current one; NONE otherwise (history is data too).
+
+    A disclosure grant opens the item as it is now, so it counts for the current handling
+    only: the owner who approved it did not approve what an earlier version said.
+    """
+    if decide(who, current, now, grants) is not Access.FULL:
+        return Access.NONE
+    then = GovernedItem(0, current.owner_org_id, earlier)
+    return Access.FULL if decide(who, then, now) is Access.FULL else Access.NONE
+
+
 def _blocked(org: Organisation, handling: Handling, now: datetime) -> bool:
     """Past review, excluded, or personal data asked for by a partner."""
     if now.date() > handling.review_by:

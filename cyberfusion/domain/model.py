@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from cyberfusion.domain.handling import Handling
 
@@ -139,6 +140,17 @@ class Case:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     created_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseVersion:
+    """An earlier version of a case as it was stored: its number, its own handling (which
+    governs who may read it, with the current one) and its content as a JSON-ready record."""
+
+    version: int
+    handling: Handling
+    record: dict[str, Any]
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
+from cyberfusion.domain.access import Access
 from cyberfusion.domain.audit import AuditAction, AuditEvent, ChainBreak, find_break
-from cyberfusion.domain.model import Principal
+from cyberfusion.domain.model import Organisation, Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.services.context import Context
 from cyberfusion.store.tx import Tx
@@ -66,6 +69,42 @@ def org_trail(
     require(principal, Permission.AUDIT_READ)
     with ctx.db.write() as tx:
         events = tx.audit.about_org(principal.org_id, actions, before, min(limit, 1000))
+        shown = as_seen_now(tx, ctx, principal.org, events)
         record(tx, ctx, principal, AuditAction.AUDIT_READ, "org", principal.org_id,
                principal.org_id, {"actions": actions or []})
-    return events
+    return shown
+
+
+def as_seen_now(tx: Tx, ctx: Context, org: Organisation,
+                events: Sequence[AuditEvent]) -> list[AuditEvent]:
+    """The events as `org` may see them today: one on another organisation's data keeps its
+    item, owner and detail only while every case it names is still readable in full (a hit:
+    while the match is still one `org` may learn of); otherwise they are withheld."""
+    foreign = [e for e in events if e.owner_org_id not in (None, org.id)]
+    named = {e.seq: _cases_named(tx, e) for e in foreign}
+    levels = tx.hits.levels(sorted({c for ids in named.values() for c in ids}), org, ctx.now())
+    withheld = {e.seq for e in foreign if not _still_seen(e, named[e.seq], levels)}
+    return [_withheld(e) if e.seq in withheld else e for e in events]
+
+
+def _still_seen(event: AuditEvent, case_ids: list[int], levels: dict[int, str]) -> bool:
+    """A hit event needs one match still FULL or HIT; any other, every case it names FULL."""
+    if event.item_type == "hit":
+        return any(levels.get(c) in (Access.FULL.value, Access.HIT.value) for c in case_ids)
+    return all(levels.get(c) == Access.FULL.value for c in case_ids)
+
+
+def _cases_named(tx: Tx, event: AuditEvent) -> list[int]:
+    """The cases an event is about: its item, the cases in its detail, or a hit's matches."""
+    if event.item_type == "hit":
+        hit = tx.hits.get(event.item_id)
+        group = tx.hits.group(hit) if hit is not None else []
+        return [h.case_id for h in group if h.case_id is not None]
+    ids = [int(event.item_id)] if event.item_type == "case" and event.item_id.isdigit() else []
+    listed = event.detail.get("case_ids", [])
+    return ids + [int(c) for c in listed if isinstance(c, int)]
+
+
+def _withheld(event: AuditEvent) -> AuditEvent:
+    """The event without what names data its reader may no longer see."""
+    return replace(event, item_id="", owner_org_id=None, detail={"withheld": True})

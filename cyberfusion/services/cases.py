@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from cyberfusion.domain.access import Access, GovernedItem, decide
+from cyberfusion.domain.access import Access, GovernedItem, decide, decide_version
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.handling import Handling
-from cyberfusion.domain.model import Case, CaseDraft, CaseFilter, Organisation, OrgKind, Principal
+from cyberfusion.domain.model import (
+    Case,
+    CaseDraft,
+    CaseFilter,
+    CaseVersion,
+    Organisation,
+    OrgKind,
+    Principal,
+)
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import Conflict, InvalidHandling, Issue, NotFound, PermissionDenied
 from cyberfusion.services import audit, hits
@@ -126,11 +133,36 @@ def revoke_case(ctx: Context, principal: Principal, case_id: int, reason: str) -
                      principal.org_id, {"reason": reason})
 
 
-def case_versions(ctx: Context, principal: Principal, case_id: int) -> list[dict[str, Any]]:
-    """Earlier versions of a case the principal may read."""
-    get_case(ctx, principal, case_id)
-    with ctx.db.read() as tx:
-        return tx.cases.versions(case_id)
+@dataclass(frozen=True, slots=True)
+class CaseHistory:
+    """The earlier versions of a case a principal may read, oldest first, and how many are
+    withheld from it (a count, nothing more)."""
+
+    case_id: int
+    versions: list[CaseVersion]
+    hidden: int
+
+
+def case_history(ctx: Context, principal: Principal, case_id: int) -> CaseHistory:
+    """Earlier versions of a readable case, each shown only where `decide_version` gives
+    FULL (its own handling and the current one); NotFound where the case is not readable."""
+    require(principal, Permission.CASE_READ)
+    now = ctx.now()
+    with ctx.db.write() as tx:
+        case = tx.cases.get(case_id, with_occurrences=False)
+        grants = tx.handlings.grants_for([case.handling_id]).get(case.handling_id, []) \
+            if case is not None else []
+        if case is None or decide(principal.org, _governed(case), now, grants) \
+                is not Access.FULL:
+            raise NotFound(f"no case {case_id}")
+        past = tx.cases.versions(case_id)
+        shown = [v for v in past if decide_version(principal.org, _governed(case), v.handling,
+                                                   now, grants) is Access.FULL]
+        if case.owner_org_id != principal.org_id:
+            audit.record(tx, ctx, principal, AuditAction.CASE_READ, "case", case_id,
+                         case.owner_org_id, {"tlp": case.handling.tlp.value,
+                                             "versions": [v.version for v in shown]})
+    return CaseHistory(case_id, shown, len(past) - len(shown))
 
 
 def _own_case(tx: Tx, ctx: Context, principal: Principal, case_id: int) -> Case:

@@ -26,7 +26,7 @@ from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import Conflict, NotFound, PermissionDenied
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
-from cyberfusion.services.hits import new_id
+from cyberfusion.services.hits import answer_now, new_id
 from cyberfusion.store.tx import Tx
 
 
@@ -72,6 +72,11 @@ def request_disclosure(ctx: Context, principal: Principal, ref: str,
                 or hit.answer != Access.HIT.value:
             raise NotFound(f"no hit {ref}")
         group = tx.hits.group(hit)
+        levels = tx.hits.levels([h.case_id for h in group if h.case_id is not None],
+                                principal.org, ctx.now())
+        group = [h for h in group if answer_now(h, principal.org_id, levels) is not None]
+        if not group:
+            raise NotFound(f"no hit {ref}")
         earlier = tx.disclosures.for_hit([h.id for h in group])
         if earlier is not None and earlier.status is DisclosureStatus.REQUESTED:
             raise Conflict(f"disclosure already requested ({earlier.id}); wait for the owner")

@@ -159,13 +159,13 @@ class InboxItem:
     request_id: str | None
 
 
-def _view(hit: Hit, levels: dict[int, str], titles: dict[int, str], show_value: bool
-          ) -> HitView:
+def _view(hit: Hit, answer: str, levels: dict[int, str], titles: dict[int, str],
+          show_value: bool) -> HitView:
     """The hit with its case (and the submitted case behind it) shown only when the viewer
     reads that case in full."""
     readable = hit.case_id is not None and levels.get(hit.case_id) == Access.FULL.value
     return HitView(hit.id, hit.source, hit.at, hit.searcher_org_id, hit.owner_org_id,
-                   hit.answer, hit.obs_type if show_value else "",
+                   answer, hit.obs_type if show_value else "",
                    hit.value if show_value else "", hit.case_id if readable else None,
                    titles.get(hit.case_id, "") if readable and hit.case_id else "",
                    hit.source_case_id if _reads(levels, hit.source_case_id) else None)
@@ -176,9 +176,31 @@ def _reads(levels: dict[int, str], case_id: int | None) -> bool:
     return case_id is not None and levels.get(case_id) == Access.FULL.value
 
 
+def answer_now(hit: Hit, org_id: str, levels: dict[int, str]) -> str | None:
+    """The answer a searcher may still see: the recorded one, capped by the case's level
+    today (FULL becomes HIT), None once the handling no longer lets it learn of the match.
+    Owners, and the organisations told of matches on their units' data, see it as made."""
+    if hit.searcher_org_id != org_id or hit.owner_org_id == org_id or hit.case_id is None:
+        return hit.answer
+    level = levels.get(hit.case_id, Access.NONE.value)
+    if level == Access.NONE.value:
+        return None
+    return Access.HIT.value if level == Access.HIT.value else hit.answer
+
+
+def _held_now(tx: Tx, org: Organisation, hits: Sequence[Hit], readable: Sequence[int]
+              ) -> set[tuple[int, str, str]]:
+    """(case, type, value) still held by readable cases of other owners: a match on a value
+    an earlier version held names it to the owner only, not to whoever reads the case now."""
+    others = sorted({h.case_id for h in hits if h.case_id in set(readable)
+                     and h.owner_org_id != org.id and h.case_id is not None})
+    return {(c, t, v) for c, _, t, v, _ in tx.networks.case_values(others)}
+
+
 def _views(tx: Tx, ctx: Context, org: Organisation, hits: Sequence[Hit],
            value_needs_case: bool, collapse: bool = False) -> list[HitView]:
-    """Views of many hits; with `value_needs_case`, the value too needs a readable case.
+    """Views of many hits; with `value_needs_case`, the value too needs a readable case that
+    still holds it. A searcher's view follows the case's handling today (`answer_now`).
 
     With `collapse`, matches whose case stays hidden fold into one line per query, owner
     and value, so the viewer learns no count of the owner's cases.
@@ -188,13 +210,19 @@ def _views(tx: Tx, ctx: Context, org: Organisation, hits: Sequence[Hit],
     levels = tx.hits.levels(case_ids + sources, org, ctx.now())
     readable = [c for c in case_ids if levels.get(c) == Access.FULL.value]
     titles = {f.id: f.title for f in tx.networks.case_facts(readable).values()}
+    held = _held_now(tx, org, hits, readable) if value_needs_case else set()
     shown: dict[tuple[object, ...], HitView] = {}
     for hit in sorted(hits, key=lambda h: h.id):
+        answer = answer_now(hit, org.id, levels)
+        if answer is None:
+            continue
         full = hit.case_id is not None and levels.get(hit.case_id) == Access.FULL.value
-        view = _view(hit, levels, titles, not value_needs_case or full)
+        show_value = not value_needs_case or (full and (
+            hit.owner_org_id == org.id or (hit.case_id, hit.obs_type, hit.value) in held))
+        view = _view(hit, answer, levels, titles, show_value)
         key: tuple[object, ...] = (hit.id,)
         if collapse and not full:
-            key = (hit.query_id, hit.owner_org_id, hit.obs_type, hit.value, hit.answer)
+            key = (hit.query_id, hit.owner_org_id, hit.obs_type, hit.value, answer)
         shown.setdefault(key, view)
     order = {h.id: i for i, h in enumerate(hits)}
     return sorted(shown.values(), key=lambda v: order[v.id])
@@ -253,8 +281,11 @@ def hit_group(ctx: Context, principal: Principal, ref: str) -> list[HitView]:
         if hit is None or not _may_see(hit, principal.org_id):
             raise NotFound(f"no hit {ref}")
         group = tx.hits.group(hit) if hit.answer == Access.HIT.value else [hit]
-        return _views(tx, ctx, principal.org, group, False,
-                      collapse=hit.owner_org_id != principal.org_id)
+        views = _views(tx, ctx, principal.org, group, False,
+                       collapse=hit.owner_org_id != principal.org_id)
+    if not views:
+        raise NotFound(f"no hit {ref}")
+    return views
 
 
 def _may_see(hit: Hit, org_id: str) -> bool:
@@ -265,6 +296,6 @@ def _may_see(hit: Hit, org_id: str) -> bool:
                                                             Access.HIT.value)
 
 
-__all__ = ["HitView", "InboxItem", "NoticeKind", "answer_values", "hit_group", "inbox",
-           "incoming", "index_new", "mark_read", "new_id", "on_cases_landed", "outgoing",
-           "unread_count"]
+__all__ = ["HitView", "InboxItem", "NoticeKind", "answer_now", "answer_values", "hit_group",
+           "inbox", "incoming", "index_new", "mark_read", "new_id", "on_cases_landed",
+           "outgoing", "unread_count"]

@@ -36,7 +36,7 @@ def test_create_read_update_revoke(ctx: Context) -> None:
     assert (updated.version, updated.title) == (2, "v2")
     with pytest.raises(Conflict):
         cases.update_case(ctx, fr, case.id, changed, expected_version=1)
-    assert cases.case_versions(ctx, fr, case.id)[0]["title"] == case.title
+    assert cases.case_history(ctx, fr, case.id).versions[0].record["title"] == case.title
     with pytest.raises(PermissionDenied):
         cases.update_case(ctx, w.principals["fr-ncb"], case.id, changed, expected_version=2)
     cases.revoke_case(ctx, fr, case.id, "duplicate")

@@ -10,7 +10,15 @@ from typing import Any
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from cyberfusion.domain.model import Case, CaseDraft, CaseFilter, CrimeType, Organisation
+from cyberfusion.domain.handling import TLP, Handling, HitPolicy, Purpose
+from cyberfusion.domain.model import (
+    Case,
+    CaseDraft,
+    CaseFilter,
+    CaseVersion,
+    CrimeType,
+    Organisation,
+)
 from cyberfusion.store.access_sql import full_clause, level_expr
 from cyberfusion.store.bulk import allocate_ids, insert_dicts, table_of
 from cyberfusion.store.repositories.correlation import escape_like
@@ -172,11 +180,12 @@ class CaseRepo:
         self.session.flush()
         self.handlings.delete(handling_id)
 
-    def versions(self, case_id: int) -> list[dict[str, Any]]:
-        """Earlier versions, oldest first, as stored snapshots."""
+    def versions(self, case_id: int) -> list[CaseVersion]:
+        """Earlier versions, oldest first, each with the handling it was stored under."""
         query = (select(CaseVersionRow).where(CaseVersionRow.case_id == case_id)
                  .order_by(CaseVersionRow.version))
-        return [dict(r.snapshot) for r in self.session.scalars(query)]
+        return [CaseVersion(r.version, snapshot_handling(r.snapshot), dict(r.snapshot),
+                            r.created_at) for r in self.session.scalars(query)]
 
     def page(
         self, org: Organisation, now: datetime, filters: CaseFilter, offset: int, limit: int
@@ -314,6 +323,19 @@ def snapshot(case: Case) -> dict[str, Any]:
                         for o in case.occurrences],
         "updated_at": case.updated_at.isoformat() if case.updated_at else None,
     }
+
+
+def snapshot_handling(record: dict[str, Any]) -> Handling:
+    """The handling a version was stored under, rebuilt from its snapshot."""
+    h = record["handling"]
+    grading = str(h.get("grading") or "")
+    return Handling(
+        tlp=TLP(h["tlp"]), release=frozenset(h["release"]), exclude=frozenset(h["exclude"]),
+        partners=frozenset(h["partners"]), hit_policy=HitPolicy(h["hit_policy"]),
+        purpose=Purpose(h["purpose"]), review_by=date.fromisoformat(h["review_by"]),
+        reliability=grading[:1] or None, credibility=int(grading[1:]) if grading else None,
+        personal_data=bool(h["personal_data"]),
+    )
 
 
 def _iso(value: date | None) -> str | None:

@@ -101,8 +101,10 @@ async def revoke_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 @router.get("/{case_id}/versions")
 def case_versions(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
-    """Earlier versions of a readable case."""
-    return {"items": cases.case_versions(ctx, principal, case_id)}
+    """Earlier versions of a readable case that the caller may read under their own handling
+    and the current one, and how many others are withheld."""
+    history = cases.case_history(ctx, principal, case_id)
+    return {"items": [v.record for v in history.versions], "hidden": history.hidden}
 
 
 @router.get("/{case_id}/access")

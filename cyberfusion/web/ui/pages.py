@@ -143,9 +143,11 @@ def case_page(request: Request, ctx: CtxDep, principal: UiPrincipal, case_id: in
     """One case with its TLP banner and the 'who can see this' panel."""
     case = cases.get_case(ctx, principal, case_id)
     audience = cases.who_can_see(ctx, principal, case_id)
+    history = cases.case_history(ctx, principal, case_id)
     owner = next((o for o, _ in audience if o.id == case.owner_org_id), None)
-    return page(request, "case.html", case.handling.tlp, principal, case=case,
-                h=case.handling, audience=audience, owner=owner)
+    tlp = strictest_tlp([case.handling.tlp, *(v.handling.tlp for v in history.versions)])
+    return page(request, "case.html", tlp, principal, case=case, h=case.handling,
+                audience=audience, owner=owner, history=history)
 
 
 @router.get("/search")

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from cyberfusion.domain.access import Access, GovernedItem, decide
+from cyberfusion.domain.access import Access, GovernedItem, decide, decide_version
 from cyberfusion.domain.handling import TLP, Handling, HitPolicy
 from cyberfusion.domain.model import DisclosureGrant, Organisation, OrgKind, Region
 
@@ -100,3 +100,32 @@ def test_grants_admit_until_expiry_or_revocation() -> None:
 def test_hit_policy_outside_release(policy: HitPolicy, tlp: TLP, expected: Access) -> None:
     it = item(release=frozenset({"country:DE"}), hit_policy=policy, tlp=tlp)
     assert decide(FR_UNIT, it, NOW) is expected
+
+
+def test_earlier_version_needs_full_under_its_own_and_the_current_handling() -> None:
+    red_then = item(tlp=TLP.RED, release=frozenset({"org:fr-ncb"})).handling
+    green_now = item(tlp=TLP.GREEN)
+    assert decide(FR_UNIT, green_now, NOW) is Access.FULL
+    assert decide_version(FR_UNIT, green_now, red_then, NOW) is Access.NONE
+    assert decide_version(FR_NCB, green_now, red_then, NOW) is Access.FULL
+    assert decide_version(DE_UNIT, green_now, red_then, NOW) is Access.FULL
+    red_now = item(tlp=TLP.RED, release=frozenset({"org:fr-ncb"}))
+    open_then = item(tlp=TLP.CLEAR).handling
+    assert decide_version(BR_UNIT, red_now, open_then, NOW) is Access.NONE
+
+
+def test_earlier_version_hit_is_not_enough_and_grants_open_only_the_current_one() -> None:
+    hit_then = item(release=frozenset({"country:DE"}), hit_policy=HitPolicy.HIT).handling
+    assert decide_version(FR_UNIT, item(), hit_then, NOW) is Access.NONE
+    silent_now = item(release=frozenset({"country:DE"}), hit_policy=HitPolicy.SILENT)
+    grant = DisclosureGrant(1, 1, "fr-cyber", "de-cyber", "r", NOW, NOW + timedelta(hours=1))
+    assert decide(FR_UNIT, silent_now, NOW, [grant]) is Access.FULL
+    assert decide_version(FR_UNIT, silent_now, hit_then, NOW, [grant]) is Access.NONE
+    assert decide_version(FR_UNIT, silent_now, item().handling, NOW, [grant]) is Access.FULL
+
+
+def test_earlier_version_with_personal_data_never_reaches_partners() -> None:
+    personal_then = item(personal_data=True).handling
+    shared_now = item(tlp=TLP.GREEN, partners=frozenset({"acme"}))
+    assert decide(PARTNER, shared_now, NOW) is Access.FULL
+    assert decide_version(PARTNER, shared_now, personal_then, NOW) is Access.NONE
