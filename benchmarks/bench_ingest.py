@@ -3,7 +3,7 @@
 Run: .venv/bin/python benchmarks/bench_ingest.py [--objects 1000000] [--postgres URL]
 
 Each backend runs in a child process (so its peak RSS is its own): it records an import
-job for the bundle and lands it through the real intake path (decode, handling, source
+job for the bundle and lands it through the real import path (decode, handling, source
 objects kept as given, cases from reports, observables, audit). The peer, `stix2.parse`,
 parses a sample of the same objects; its rate is extrapolated per object. A last row,
 the floor, times only parsing each object and keeping it as one SQLite row: no ingest that
@@ -44,7 +44,7 @@ def child(backend: str, path: Path, url: str) -> dict[str, object]:
     """Land the bundle on one backend; report time, counts and peak RSS."""
     from cyberfusion.config import Settings
     from cyberfusion.domain.model import Organisation, OrgKind, Role
-    from cyberfusion.services import auth, intake
+    from cyberfusion.services import auth, imports
     from cyberfusion.services.context import build_context
     from cyberfusion.store import schema
 
@@ -57,9 +57,9 @@ def child(backend: str, path: Path, url: str) -> dict[str, object]:
             tx.orgs.add(Organisation("bench", "Bench", OrgKind.UNIT, "FR"), now)
             user = tx.users.add("bench", "bench", frozenset({Role.ANALYST}), "x", now)
             principal = auth.principal_for(tx, user)
-        job = intake.submit_path(ctx, principal, path, intake.ImportOptions())
+        job = imports.submit_path(ctx, principal, path, imports.ImportOptions())
         started = time.perf_counter()
-        done = intake.run(ctx, job.id)
+        done = imports.run(ctx, job.id)
         seconds = time.perf_counter() - started
         assert done is not None, "the job did not run"
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -85,7 +85,7 @@ def peer(path: Path, sample: int) -> float:
 def floor(path: Path) -> float:
     """Objects per second of the least any ingest that keeps every object must do.
 
-    Parse each object (ijson, as the intake does), serialise it back (orjson) and insert it
+    Parse each object (ijson, as imports do), serialise it back (orjson) and insert it
     as one row of a table with a single unique index on its id, in 5,000-row transactions:
     no handling, versions, observables, cases or audit. Our rate is bounded by this one.
     """

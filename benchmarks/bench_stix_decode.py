@@ -72,7 +72,7 @@ def run_ours(path: Path, tuned: bool = False) -> dict[str, float]:
     import gc
     from datetime import date
 
-    from cyberfusion.domain.intake import ImportDefaults
+    from cyberfusion.domain.imports import ImportDefaults
     from cyberfusion.formats.stix import StixCodec
 
     if tuned:

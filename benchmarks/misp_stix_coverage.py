@@ -31,7 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cyberfusion.domain.intake import Batch, ImportDefaults
+from cyberfusion.domain.imports import Batch, ImportDefaults
 from cyberfusion.domain.observables import ObservableType, normalise
 from cyberfusion.errors import InvalidObservable
 from cyberfusion.formats.misp import MispCodec

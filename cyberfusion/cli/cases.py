@@ -8,17 +8,14 @@ from typing import Annotated, Any, BinaryIO
 import typer
 
 from cyberfusion.cli.admin import AsUser
-from cyberfusion.cli.output import line, print_json, table
+from cyberfusion.cli.output import JsonOpt, line, print_json, table
 from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.handling import TLP, Purpose
-from cyberfusion.domain.model import Case, CrimeType
+from cyberfusion.domain.model import Case, CaseFilter, CrimeType
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.errors import InvalidInput, Issue, MalformedDocument
 from cyberfusion.formats.case_json import case_to_json, parse_case
 from cyberfusion.services import cases, search
-from cyberfusion.store.repositories.cases import CaseFilter
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 case_app = typer.Typer(help="Submit, show and list cases.", no_args_is_help=True)
 

@@ -15,9 +15,16 @@ from typing import Annotated
 import typer
 
 from cyberfusion.cli.admin import AsUser
-from cyberfusion.cli.output import line, print_json, table
+from cyberfusion.cli.output import JsonOpt, line, print_json, table
 from cyberfusion.cli.state import acting_as, context_of
-from cyberfusion.domain.channel import Draft, Priority, RequestType
+from cyberfusion.domain.channel import (
+    MAX_PRESERVATION_DAYS,
+    MIN_PRESERVATION_DAYS,
+    Draft,
+    Priority,
+    RequestType,
+    ThreadFilter,
+)
 from cyberfusion.domain.duty import Contact
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import OrgKind, Principal, Role, User
@@ -26,9 +33,7 @@ from cyberfusion.formats.channel_json import parse_draft, thread_json
 from cyberfusion.formats.directory_json import contact_json, parse_directory
 from cyberfusion.services import channel, channel_actions, directory, orgs
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.channel import ThreadFilter
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 rota_app = typer.Typer(help="Keep an organisation's 24/7 contacts and duty rota.",
                        no_args_is_help=True)
 
@@ -69,7 +74,8 @@ def send(
         "(repeat).", show_default=False)] = None,
     tlp: Annotated[TLP, typer.Option(help="TLP of the message.")] = TLP.AMBER,
     preservation_days: Annotated[int | None, typer.Option(
-        help="Preservation period asked (60-365 days).", show_default=False)] = None,
+        help=f"Preservation period asked ({MIN_PRESERVATION_DAYS}-{MAX_PRESERVATION_DAYS} days).",
+        show_default=False)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Send a signed message or typed request; missing request fields are named."""

@@ -14,7 +14,19 @@ import typer
 from typer.core import TyperGroup
 
 from cyberfusion import __version__
-from cyberfusion.cli import admin, cases, channel, demo, hits, intake, lookup, retention, system
+from cyberfusion.cli import (
+    admin,
+    cases,
+    channel,
+    demo,
+    exports,
+    hits,
+    imports,
+    lookup,
+    networks,
+    retention,
+    system,
+)
 from cyberfusion.cli.output import line, print_error
 from cyberfusion.cli.state import CliState, read_settings
 from cyberfusion.errors import CyberfusionError
@@ -97,12 +109,12 @@ app.add_typer(admin.user_app, name="user", rich_help_panel=_DATA)
 app.add_typer(admin.token_app, name="token", rich_help_panel=_DATA)
 app.add_typer(cases.case_app, name="case", rich_help_panel=_ANALYSE)
 app.command("search", rich_help_panel=_ANALYSE)(cases.search_command)
-app.command("import", rich_help_panel=_ANALYSE)(intake.import_command)
-app.command("export", rich_help_panel=_ANALYSE)(intake.export_command)
+app.command("import", rich_help_panel=_ANALYSE)(imports.import_command)
+app.command("export", rich_help_panel=_ANALYSE)(exports.export_command)
 app.command("lookup", rich_help_panel=_ANALYSE)(lookup.lookup)
 app.add_typer(hits.hits_app, name="hits", rich_help_panel=_ANALYSE)
 app.add_typer(hits.disclosure_app, name="disclosure", rich_help_panel=_ANALYSE)
-app.add_typer(hits.network_app, name="network", rich_help_panel=_ANALYSE)
+app.add_typer(networks.network_app, name="network", rich_help_panel=_ANALYSE)
 app.command("sweep", rich_help_panel=_RUN)(channel.sweep)
 app.add_typer(channel.rota_app, name="rota", rich_help_panel=_DATA)
 app.command("send", rich_help_panel=_CHANNEL)(channel.send)

@@ -12,8 +12,8 @@ from pydantic import ValidationError
 
 from cyberfusion.config import Settings
 from cyberfusion.domain.model import Principal
-from cyberfusion.errors import InvalidInput, Issue, NotFound
-from cyberfusion.services.auth import principal_for
+from cyberfusion.errors import InvalidInput, Issue
+from cyberfusion.services import auth
 from cyberfusion.services.context import Context, build_context
 
 #: Tests only: set to "1" to build contexts with cheap argon2id parameters.
@@ -80,8 +80,4 @@ def context_of(cli: typer.Context) -> Context:
 
 def acting_as(ctx: Context, username: str) -> Principal:
     """The principal of user `username`, for commands run on a user's behalf (`--as`)."""
-    with ctx.db.read() as tx:
-        user = tx.users.by_username(username)
-        if user is None or not user.active:
-            raise NotFound(f"no active user {username!r} (see: cyberfusion user list)")
-        return principal_for(tx, user)
+    return auth.acting_as(ctx, username)

@@ -8,7 +8,7 @@ import typer
 
 from cyberfusion.cli.output import err, line, safe_url, warn
 from cyberfusion.cli.state import CliState, context_of, state_of
-from cyberfusion.services import audit
+from cyberfusion.services import audit, system
 
 HostOpt = Annotated[str | None, typer.Option(help="Address to bind (default from settings: "
                                                   "127.0.0.1).", show_default=False)]
@@ -18,10 +18,7 @@ PortOpt = Annotated[int | None, typer.Option(help="Port to listen on (default fr
 
 def init_database(state: CliState) -> str:
     """Create the data folder and migrate the database to the newest schema; return its URL."""
-    from cyberfusion.store.schema import upgrade
-
-    state.settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(state.context().db)
+    system.init_database(state.context())
     return safe_url(state.settings.resolved_database_url())
 
 

@@ -475,3 +475,17 @@ class Escalation:
     level: EscalationLevel
     at: datetime
     targets: tuple[str, ...]
+
+
+#: Inbox boxes: threads addressed to the viewer, sent by it, or both.
+BOXES = ("in", "out", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadFilter:
+    """Which threads an inbox page asks for; every field optional (the store makes it SQL)."""
+
+    box: str = "all"
+    status: str = ""
+    priority: str = ""
+    request_type: str = ""

@@ -170,3 +170,14 @@ def minute_text(minute: int) -> str:
     """Minutes after midnight as HH:MM."""
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
+
+@dataclass(frozen=True, slots=True)
+class StoredWebhook:
+    """A webhook endpoint; `secret` is sealed."""
+
+    id: int
+    org_id: str
+    url: str
+    secret: str
+    active: bool
+    created_at: datetime

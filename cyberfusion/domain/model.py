@@ -217,3 +217,31 @@ class Entity:
     description: str = ""
     external_id: str = ""
     source: str = "member"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    """Which cases a list or an export asks for; every field optional (the store makes it SQL)."""
+
+    text: str = ""
+    crime_type: str = ""
+    country: str = ""
+    owner_org_id: str = ""
+    tlp: str = ""
+    include_revoked: bool = False
+    created_since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredToken:
+    """An API token's metadata (the secret itself is never stored)."""
+
+    id: int
+    user_id: int
+    name: str
+    prefix: str
+    scopes: frozenset[str]
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None

@@ -22,7 +22,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -318,3 +318,18 @@ def grouping(ref: str, description: str, object_refs: Sequence[str], marking: st
             "created": stamp, "modified": stamp, "name": f"Network {ref}",
             "description": description, "context": "suspicious-activity",
             "object_refs": list(object_refs), "object_marking_refs": [marking]}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """What a network view shows of a readable case."""
+
+    id: int
+    title: str
+    owner_org_id: str
+    crime_type: str
+    countries: tuple[str, ...]
+    first_seen: date | None
+    last_seen: date | None
+    created_at: datetime
+    tlp: str

@@ -11,10 +11,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO, ClassVar
 
-from cyberfusion.domain.intake import Batch, ImportDefaults
+from cyberfusion.domain.imports import Batch, ImportDefaults
 from cyberfusion.domain.model import Case
 
-#: Objects per batch handed to the intake service (one transaction each).
+#: Objects per batch handed to the imports service (one transaction each).
 BATCH_OBJECTS = 5000
 
 

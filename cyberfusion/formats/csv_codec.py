@@ -29,11 +29,11 @@ from datetime import date
 from typing import Any, BinaryIO
 
 from cyberfusion.domain.handling import TLP, parse_tlp
-from cyberfusion.domain.intake import (
+from cyberfusion.domain.imports import (
     Batch,
     ImportDefaults,
+    ImportedCase,
     ImportIssue,
-    IntakeCase,
     Severity,
     handling_for,
     stricter,
@@ -168,7 +168,7 @@ class _Builder:
         self.found[obs.key] = Occurrence(obs.type.value, obs.value, obs.key, role, comment)
         return True
 
-    def case(self, ref: str, title: str, defaults: ImportDefaults) -> IntakeCase:
+    def case(self, ref: str, title: str, defaults: ImportDefaults) -> ImportedCase:
         """The finished case with its ref, title fallback and handling."""
         draft = CaseDraft(
             title=(self.title or title)[:300], crime_type=self.crime_type,
@@ -176,7 +176,7 @@ class _Builder:
             countries=tuple(self.countries), first_seen=self.first_seen,
             last_seen=self.last_seen, occurrences=tuple(self.found.values()),
         )
-        return IntakeCase(ref=ref, modified=None, revoked=False, draft=draft)
+        return ImportedCase(ref=ref, modified=None, revoked=False, draft=draft)
 
 
 class _Counting(io.RawIOBase):
@@ -483,7 +483,7 @@ class CsvCodec(Codec):
         yield batch
 
     def _finish(self, builder: _Builder, source: str, counting: _Counting,
-                defaults: ImportDefaults) -> IntakeCase:
+                defaults: ImportDefaults) -> ImportedCase:
         if builder.key:
             return builder.case(f"csv:{source}#{builder.key}", builder.key, defaults)
         ref = f"csv:sha256:{counting.digest.hexdigest()}"

@@ -1,6 +1,6 @@
 """Reference data from the MISP galaxies bundled with `pymispgalaxies`.
 
-`galaxy_entities()` streams ransomware families and threat actors as `IntakeEntity`s:
+`galaxy_entities()` streams ransomware families and threat actors as `ImportedEntity`s:
 the cluster value is the name, its `synonyms` the aliases, its uuid the stable ref
 (`misp-galaxy:<uuid>`). `country_code()` and `country_name()` read the `country` galaxy
 (used for `misp-galaxy:country="france"` tags). The files are read once, on first use.
@@ -15,7 +15,7 @@ from typing import Any
 
 from pymispgalaxies.api import Cluster
 
-from cyberfusion.domain.intake import IntakeEntity
+from cyberfusion.domain.imports import ImportedEntity
 from cyberfusion.domain.model import EntityKind
 
 K = EntityKind
@@ -53,7 +53,7 @@ def galaxy_kind(galaxy_type: str) -> EntityKind | None:
     return None
 
 
-def cluster_entity(galaxy_type: str, value: dict[str, Any]) -> IntakeEntity | None:
+def cluster_entity(galaxy_type: str, value: dict[str, Any]) -> ImportedEntity | None:
     """One galaxy cluster value (the JSON form) as an entity, or None if it names nothing."""
     kind = galaxy_kind(galaxy_type)
     name = str(value.get("value") or "").strip()
@@ -61,7 +61,7 @@ def cluster_entity(galaxy_type: str, value: dict[str, Any]) -> IntakeEntity | No
         return None
     ref_id = value.get("uuid") or uuid.uuid5(_NAMESPACE, f"{galaxy_type}\x1f{name}")
     meta = value.get("meta") if isinstance(value.get("meta"), dict) else {}
-    return IntakeEntity(
+    return ImportedEntity(
         ref=f"misp-galaxy:{ref_id}", kind=kind, name=name[:300],
         aliases=_aliases(name, meta.get("synonyms") if meta else None),
         description=str(value.get("description") or ""),
@@ -88,7 +88,7 @@ def _external_id(meta: dict[str, Any] | None) -> str:
 
 def galaxy_entities(
     names: Iterable[str] = ("ransomware", "threat-actor"),
-) -> Iterator[IntakeEntity]:
+) -> Iterator[ImportedEntity]:
     """Stream the entities of the named bundled galaxies, one cluster value at a time."""
     for name in names:
         cluster = Cluster(name, skip_duplicates=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from cyberfusion.jobs.loop import PeriodicWorker
-from cyberfusion.services import intake
+from cyberfusion.services import imports
 from cyberfusion.services.context import Context
 
 log = logging.getLogger("cyberfusion.jobs.imports")
@@ -21,11 +21,11 @@ class ImportWorker(PeriodicWorker):
 
     def start(self) -> None:
         """Put jobs a dead process left running back to pending, then start the loop."""
-        recovered = intake.recover(self.ctx)
+        recovered = imports.recover(self.ctx)
         if recovered:
             log.info("re-running %d import job(s) left running", recovered)
         super().start()
 
     def run(self) -> None:
         """Land every pending import."""
-        intake.run_pending(self.ctx)
+        imports.run_pending(self.ctx)

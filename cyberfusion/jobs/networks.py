@@ -23,8 +23,7 @@ FULL_EVERY = timedelta(hours=24)
 
 def run_once(ctx: Context, full_every: timedelta = FULL_EVERY) -> networks.RunReport | None:
     """An incremental run if cases changed, a full one when the last is older than `full_every`."""
-    with ctx.db.read() as tx:
-        state = tx.networks.state()
+    state = networks.state(ctx)
     due = state.last_full_at is None or ctx.now() - state.last_full_at >= full_every
     report = networks.recompute(ctx, full=due)
     if report is not None:

@@ -12,7 +12,7 @@ import pyotp
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from cyberfusion.domain.audit import AuditAction
-from cyberfusion.domain.model import Principal, User
+from cyberfusion.domain.model import Principal, StoredToken, User
 from cyberfusion.errors import (
     AuthenticationFailed,
     InvalidInput,
@@ -22,7 +22,6 @@ from cyberfusion.errors import (
 )
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.auth import StoredToken
 from cyberfusion.store.tx import Tx
 
 TOKEN_PREFIX = "cf_"
@@ -67,6 +66,21 @@ def principal_for(tx: Tx, user: User, scopes: frozenset[str] = SCOPES) -> Princi
     if org is None:
         raise AuthenticationFailed("the user's organisation no longer exists")
     return Principal(org=org, user=user, scopes=scopes)
+
+
+def principal_of(ctx: Context, user: User) -> Principal:
+    """The principal of a user who has just logged in (its organisation read afresh)."""
+    with ctx.db.read() as tx:
+        return principal_for(tx, user)
+
+
+def acting_as(ctx: Context, username: str) -> Principal:
+    """An active user's principal, for local operator tools acting on its behalf (CLI `--as`)."""
+    with ctx.db.read() as tx:
+        user = tx.users.by_username(username)
+        if user is None or not user.active:
+            raise NotFound(f"no active user {username!r} (see: cyberfusion user list)")
+        return principal_for(tx, user)
 
 
 def login(ctx: Context, username: str, password: str, totp: str, address: str) -> User:

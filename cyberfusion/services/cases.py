@@ -10,6 +10,7 @@ from cyberfusion.domain.handling import Handling, check_review_by
 from cyberfusion.domain.model import (
     Case,
     CaseDraft,
+    CaseFilter,
     CaseVersion,
     Organisation,
     OrgKind,
@@ -20,7 +21,6 @@ from cyberfusion.errors import Conflict, InvalidHandling, Issue, NotFound, Permi
 from cyberfusion.services import audit, hits
 from cyberfusion.services.context import Context
 from cyberfusion.services.flags import flags_for, matcher_for
-from cyberfusion.store.repositories.cases import CaseFilter
 from cyberfusion.store.tx import Tx
 
 MAX_PAGE = 500

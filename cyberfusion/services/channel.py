@@ -26,6 +26,7 @@ from cyberfusion.domain.channel import (
     Priority,
     RequestType,
     Thread,
+    ThreadFilter,
     ack_due,
     draft_issues,
     message_handling,
@@ -39,7 +40,7 @@ from cyberfusion.errors import InvalidInput, Issue, NotFound
 from cyberfusion.formats.case_json import handling_to_json
 from cyberfusion.services import audit, escalation, notify, signing
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.channel import Receipt, ThreadFilter
+from cyberfusion.store.repositories.channel import Receipt
 from cyberfusion.store.repositories.outbox import Deadline
 from cyberfusion.store.tx import Tx
 

@@ -15,13 +15,19 @@ from urllib.parse import urlparse
 
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.channel import Priority, require_admin, require_read
-from cyberfusion.domain.duty import Contact, DutyNow, Shift, can_read_contacts, on_duty
+from cyberfusion.domain.duty import (
+    Contact,
+    DutyNow,
+    Shift,
+    StoredWebhook,
+    can_read_contacts,
+    on_duty,
+)
 from cyberfusion.domain.model import Organisation, Principal
 from cyberfusion.errors import InvalidInput, Issue, NotFound, PermissionDenied
 from cyberfusion.formats.directory_json import parse_directory
 from cyberfusion.services import audit, signing
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.directory import StoredWebhook
 from cyberfusion.store.tx import Tx
 
 #: Channels besides the in-app inbox (always on) an organisation may choose per priority.

@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cyberfusion.domain.audit import AuditAction
-from cyberfusion.domain.model import Case, Principal
+from cyberfusion.domain.model import Case, CaseFilter, Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.cases import CaseFilter
 from cyberfusion.store.tx import Tx
 
 JSONL = "jsonl"

@@ -10,17 +10,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from cyberfusion.domain.handling import TLP, Handling, review_by_issue
-from cyberfusion.domain.intake import (
+from cyberfusion.domain.imports import (
     Batch,
     ImportDefaults,
+    ImportedCase,
     ImportIssue,
-    IntakeCase,
     Severity,
     handling_for,
 )
 from cyberfusion.services.flags import WarningMatcher, flags_for
 from cyberfusion.store.repositories.cases import NewCase, SourcedCase
-from cyberfusion.store.repositories.intake import owner_ref
+from cyberfusion.store.repositories.imports import owner_ref
 from cyberfusion.store.tx import Tx
 
 
@@ -79,13 +79,13 @@ class Lander:
             self._land_cases(self._reviewable(batch, counts), counts)
         return counts
 
-    def _reviewable(self, batch: Batch, counts: LandCounts) -> list[IntakeCase]:
+    def _reviewable(self, batch: Batch, counts: LandCounts) -> list[ImportedCase]:
         """The cases whose review date is after today; each other one is rejected, located.
 
         A source may state `review_by` (our STIX extension); one already due would land
         hidden from all but the importer at once, so it is refused like a bad object.
         """
-        kept: list[IntakeCase] = []
+        kept: list[ImportedCase] = []
         for case in batch.cases:
             problem = review_by_issue(case.draft.handling.review_by, self.now.date())
             if problem is None:
@@ -109,14 +109,14 @@ class Lander:
             self._handling_ids[handling] = self.tx.handlings.add(self.owner, handling)
         return self._handling_ids[handling]
 
-    def _land_cases(self, cases: list[IntakeCase], counts: LandCounts) -> None:
-        latest: dict[str, IntakeCase] = {}
+    def _land_cases(self, cases: list[ImportedCase], counts: LandCounts) -> None:
+        latest: dict[str, ImportedCase] = {}
         for case in cases:
             held = latest.get(case.ref)
             if held is None or _newer(case.modified, held.modified):
                 latest[case.ref] = case
         known = self.tx.cases.by_source_refs([owner_ref(self.owner, r) for r in latest])
-        fresh: list[IntakeCase] = []
+        fresh: list[ImportedCase] = []
         for ref, case in latest.items():
             stored = known.get(owner_ref(self.owner, ref))
             if stored is None:
@@ -127,7 +127,7 @@ class Lander:
                 counts.unchanged += 1
         self._insert(fresh, counts)
 
-    def _insert(self, fresh: list[IntakeCase], counts: LandCounts) -> None:
+    def _insert(self, fresh: list[ImportedCase], counts: LandCounts) -> None:
         occurrences = [o for c in fresh for o in c.draft.occurrences]
         self.tx.observables.flags = flags_for(self.matcher, occurrences)
         counts.flagged += sum(1 for o in occurrences if o.key in self.tx.observables.flags)
@@ -142,7 +142,7 @@ class Lander:
         counts.created += len(ids)
         counts.case_ids += ids
 
-    def _update(self, stored: SourcedCase, case: IntakeCase, counts: LandCounts) -> None:
+    def _update(self, stored: SourcedCase, case: ImportedCase, counts: LandCounts) -> None:
         self.tx.observables.flags = flags_for(self.matcher, case.draft.occurrences)
         counts.flagged += sum(1 for o in case.draft.occurrences
                               if o.key in self.tx.observables.flags)

@@ -30,6 +30,7 @@ from cyberfusion.domain.handling import TLP, strictest_tlp
 from cyberfusion.domain.hits import HitAction
 from cyberfusion.domain.model import OrgKind, Principal, Role
 from cyberfusion.domain.networks import (
+    CaseFacts,
     Cluster,
     Params,
     Part,
@@ -45,7 +46,7 @@ from cyberfusion.services import hits
 from cyberfusion.services.context import Context
 from cyberfusion.services.disclosure import record
 from cyberfusion.store.repositories.correlation import WeakLink
-from cyberfusion.store.repositories.networks import CaseFacts, NetworkState, Placed, Run
+from cyberfusion.store.repositories.networks import NetworkState, Placed, Run
 from cyberfusion.store.tx import Tx
 
 #: Dirty cases one incremental run takes; more wait for the next run.
@@ -187,6 +188,12 @@ def seed_networks(ctx: Context, case_ids: Sequence[int]) -> RunReport | None:
         for owner, ids in sorted(by_owner.items()):
             hits.on_cases_landed(tx, ctx, owner, sorted(ids), older_only=True, audited=False)
     return recompute(ctx, full=True)
+
+
+def state(ctx: Context) -> NetworkState:
+    """The clustering settings in force and when the last runs were (operator tools, jobs)."""
+    with ctx.db.read() as tx:
+        return tx.networks.state()
 
 
 def status(ctx: Context, principal: Principal) -> tuple[NetworkState, Run | None]:

@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.hits import HitSource
-from cyberfusion.domain.model import Principal
+from cyberfusion.domain.model import CaseFilter, Principal
 from cyberfusion.domain.observables import Observable, guess_type, normalise, refang
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.services import audit, hits
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.cases import CaseFilter
 
 
 @dataclass(frozen=True, slots=True)

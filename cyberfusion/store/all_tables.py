@@ -6,9 +6,9 @@ here when you add one.
 
 from __future__ import annotations
 
-from cyberfusion.store import tables, tables_channel, tables_hits, tables_intake
+from cyberfusion.store import tables, tables_channel, tables_hits, tables_imports
 from cyberfusion.store.tables import Base
 
-MODULES = (tables, tables_intake, tables_channel, tables_hits)
+MODULES = (tables, tables_imports, tables_channel, tables_hits)
 
 __all__ = ["MODULES", "Base"]

@@ -16,7 +16,7 @@ from cyberfusion.store.repositories.disclosure import DisclosureRepo
 from cyberfusion.store.repositories.entities import EntityRepo
 from cyberfusion.store.repositories.handlings import HandlingRepo
 from cyberfusion.store.repositories.hits import HitRepo
-from cyberfusion.store.repositories.intake import ImportJobRepo, SourceObjectRepo
+from cyberfusion.store.repositories.imports import ImportJobRepo, SourceObjectRepo
 from cyberfusion.store.repositories.keys import KeyRepo
 from cyberfusion.store.repositories.networks import NetworkRepo
 from cyberfusion.store.repositories.observables import ObservableRepo

@@ -18,7 +18,16 @@ from cyberfusion.jobs.networks import NetworkWorker
 from cyberfusion.jobs.retention import RetentionWorker
 from cyberfusion.services.context import Context, utcnow
 from cyberfusion.web import problems
-from cyberfusion.web.api import audit, cases, channel, directory, imports, search, system
+from cyberfusion.web.api import (
+    audit,
+    cases,
+    channel,
+    directory,
+    exports,
+    imports,
+    search,
+    system,
+)
 from cyberfusion.web.api import hits as hits_api
 from cyberfusion.web.api import lookups as lookups_api
 from cyberfusion.web.api import networks as networks_api
@@ -39,8 +48,8 @@ STATIC = Path(__file__).parent / "ui" / "static"
 def api_router() -> APIRouter:
     """Everything under /api/v1."""
     router = APIRouter(prefix="/api/v1")
-    for module in (system, cases, search, audit, imports, channel, directory, hits_api,
-                   lookups_api, networks_api):
+    for module in (system, cases, search, exports, audit, imports, channel, directory,
+                   hits_api, lookups_api, networks_api):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router

@@ -12,7 +12,7 @@ from cyberfusion.domain.model import Organisation, OrgKind
 from cyberfusion.services.context import Context
 from cyberfusion.store.bulk import PAGE, allocate_ids, insert_dicts, insert_rows, table_of
 from cyberfusion.store.tables import HandlingRow, ObservableRow
-from cyberfusion.store.tables_intake import SourceObjectRow
+from cyberfusion.store.tables_imports import SourceObjectRow
 
 H = Handling(tlp=TLP.AMBER, release=frozenset(), review_by=NOW.date() + timedelta(days=400))
 COLUMNS = ("owner_ref", "ref", "type", "modified", "revoked", "body", "handling_id", "job_id")

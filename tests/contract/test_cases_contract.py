@@ -8,11 +8,11 @@ import pytest
 from worlds import build_world, case_doc
 
 from cyberfusion.domain.access import Access
+from cyberfusion.domain.model import CaseFilter
 from cyberfusion.errors import Conflict, InvalidHandling, NotFound, PermissionDenied
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.services import cases, exports, hits, search
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.cases import CaseFilter
 
 TODAY = date(2026, 6, 1)
 

@@ -11,7 +11,7 @@ from conftest import NOW
 from sqlalchemy import func, select, update
 from worlds import World, build_world
 
-from cyberfusion.domain.channel import PartyStatus, Priority, RequestType
+from cyberfusion.domain.channel import PartyStatus, Priority, RequestType, ThreadFilter
 from cyberfusion.domain.handling import TLP, Handling
 from cyberfusion.errors import InvalidInput, NotFound, PermissionDenied
 from cyberfusion.services import (
@@ -24,7 +24,6 @@ from cyberfusion.services import (
     signing,
 )
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.channel import ThreadFilter
 from cyberfusion.store.tables_channel import (
     EscalationRow,
     MessageRow,

@@ -150,7 +150,7 @@ def test_hit_pages_show_the_searcher_only_hit_and_full_answers(world: World) -> 
 
 
 def test_landing_an_import_batch_records_submission_hits(world: World, tmp_path: Any) -> None:
-    from cyberfusion.services import intake
+    from cyberfusion.services import imports
 
     ctx = world.ctx
     add(world, "fr-cyber", "first", release=["country:FR"])
@@ -158,9 +158,9 @@ def test_landing_an_import_batch_records_submission_hits(world: World, tmp_path:
     path.write_text('{"type": "ipv4", "value": "185.220.101.4"}\n')
     path = tmp_path / "iocs.txt"
     path.write_text("C2 at 185.220.101[.]4 and bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq\n")
-    job = intake.submit_path(ctx, world.principals["de-cyber"], path,
-                             intake.ImportOptions(codec="text", release=("country:DE",)))
-    done = intake.run(ctx, job.id)
+    job = imports.submit_path(ctx, world.principals["de-cyber"], path,
+                             imports.ImportOptions(codec="text", release=("country:DE",)))
+    done = imports.run(ctx, job.id)
     assert done is not None and done.status == "done", done
     rows = recorded(ctx, source="submission", searcher_org_id="de-cyber")
     assert {r[0] for r in rows} == {"hit"} and len(rows) == 2

@@ -9,21 +9,20 @@ from conftest import NOW
 from worlds import build_world
 
 from cyberfusion.domain.handling import TLP
-from cyberfusion.domain.intake import (
+from cyberfusion.domain.imports import (
     Batch,
     ImportDefaults,
+    ImportedCase,
+    ImportedEntity,
     ImportIssue,
-    IntakeCase,
-    IntakeEntity,
     Severity,
     SourceObject,
     handling_for,
 )
-from cyberfusion.domain.model import CaseDraft, CrimeType, EntityKind, Occurrence
+from cyberfusion.domain.model import CaseDraft, CaseFilter, CrimeType, EntityKind, Occurrence
 from cyberfusion.domain.observables import normalise
 from cyberfusion.services.context import Context
 from cyberfusion.services.landing import Lander
-from cyberfusion.store.repositories.cases import CaseFilter
 
 T1 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -50,9 +49,9 @@ def _batch(defaults: ImportDefaults, modified: datetime, title: str = "Report A"
                             TLP.RED),
                SourceObject("report--1", "report", modified, revoked,
                             {"id": "report--1", "type": "report"})]
-    case = IntakeCase("report--1", modified, revoked, draft, members=("indicator--1",
+    case = ImportedCase("report--1", modified, revoked, draft, members=("indicator--1",
                                                                        "report--1"))
-    entity = IntakeEntity("intrusion-set--9", EntityKind.INTRUSION_SET, "Ember Bear",
+    entity = ImportedEntity("intrusion-set--9", EntityKind.INTRUSION_SET, "Ember Bear",
                           ("UAC-0056",), modified=modified)
     issue = ImportIssue(Severity.ERROR, "f.json:objects[9]", "bad object")
     return Batch([case], [entity], objects, [issue])

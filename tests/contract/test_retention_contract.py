@@ -8,12 +8,12 @@ import pytest
 from conftest import NOW
 from worlds import World, build_world, case_doc
 
+from cyberfusion.domain.model import CaseFilter
 from cyberfusion.errors import InvalidHandling, InvalidInput, NotFound
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.jobs.retention import RetentionWorker
 from cyberfusion.services import audit, cases, retention
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.cases import CaseFilter
 
 
 def _case(ctx: Context, world: World, review_by: date) -> int:

@@ -11,9 +11,9 @@ from conftest_http import bearer
 from fastapi.testclient import TestClient
 from worlds import PASSWORD, World, case_doc
 
+from cyberfusion.domain.model import CaseFilter
 from cyberfusion.services import auth
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.cases import CaseFilter
 from cyberfusion.web.app import create_app
 from cyberfusion.web.deps import SESSION_COOKIE
 

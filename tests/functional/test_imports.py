@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 from conftest_http import bearer
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
+from ui_support import csrf_of, login
 from worlds import World
 
 from cyberfusion.cli.main import app as cli_app
@@ -19,11 +21,25 @@ QAKBOT = FIXTURES / "misp" / "pymisp" / "to_delete3.json"
 
 
 def _upload(client: TestClient, headers: dict[str, str], path: Path, **params: str) -> dict:
+    """Submit a file, check the answer is the recorded (not yet run) job, wait for its end."""
     response = client.post("/api/v1/imports", content=path.read_bytes(),
                            params={"filename": path.name, **params},
                            headers={**headers, "content-type": "application/octet-stream"})
     assert response.status_code == 202, response.text
-    return dict(response.json())
+    submitted = response.json()
+    assert submitted["status"] == "pending" and submitted["started_at"] is None
+    assert response.headers["location"] == f"/api/v1/imports/{submitted['id']}"
+    return _finished(client, headers, submitted["id"])
+
+
+def _finished(client: TestClient, headers: dict[str, str], job_id: int) -> dict:
+    """The job once it is done or failed, polling its resource for at most 30 seconds."""
+    ends = time.monotonic() + 30
+    while True:
+        job = dict(client.get(f"/api/v1/imports/{job_id}", headers=headers).json())
+        if job["status"] in ("done", "failed") or time.monotonic() > ends:
+            return job
+        time.sleep(0.05)
 
 
 def test_misp_event_import_runs_counts_and_is_idempotent(client: TestClient,
@@ -104,3 +120,23 @@ def test_cli_imports_a_feed_folder_and_exports(world: World, tmp_path: Path) -> 
                                        "csv", "--output", str(out)], env=env)
     assert exported.exit_code == 0, exported.output
     assert "Xorist" in out.read_text()
+
+
+def test_ui_upload_is_held_for_preview_then_runs_after_start(client: TestClient,
+                                                              world: World) -> None:
+    login(client, "fr-cyber.analyst")
+    token = csrf_of(client.get("/imports").text)
+    held = client.post("/imports", data={"csrf_token": token, "release": "country:FR"},
+                       files={"file": (XORIST.name, XORIST.read_bytes())},
+                       follow_redirects=False)
+    assert held.status_code == 303, held.text
+    page = client.get(held.headers["location"]).text
+    assert 'data-status="held"' in page and "Import it" in page
+    fr = bearer(world, "fr-cyber")
+    assert client.get("/api/v1/cases", params={"q": "Xorist"}, headers=fr).json()["total"] == 0
+    started = client.post(f"{held.headers['location']}/start",
+                          data={"csrf_token": csrf_of(page)}, follow_redirects=False)
+    assert started.status_code == 303
+    job = _finished(client, fr, int(held.headers["location"].rsplit("/", 1)[1]))
+    assert job["status"] == "done" and job["counts"]["created"] >= 2
+    assert client.get("/api/v1/cases", params={"q": "Xorist"}, headers=fr).json()["total"] == 1

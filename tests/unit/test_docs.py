@@ -13,6 +13,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 def test_every_setting_is_documented_and_has_help() -> None:
     text = (DOCS / "operator.md").read_text()
     assert set(SETTINGS_HELP) == set(Settings.model_fields)
+    assert all(SETTINGS_HELP[name] for name in Settings.model_fields)  # every Field has one
     for name in Settings.model_fields:
         assert f"`CYBERFUSION_{name.upper()}`" in text, name
 

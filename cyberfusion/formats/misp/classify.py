@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from cyberfusion.domain.intake import IntakeEntity
+from cyberfusion.domain.imports import ImportedEntity
 from cyberfusion.domain.model import CrimeType
 from cyberfusion.formats import reference
 
@@ -50,7 +50,7 @@ class Findings:
     countries: dict[str, None] = field(default_factory=dict)
     sectors: dict[str, None] = field(default_factory=dict)
     entity_names: dict[str, None] = field(default_factory=dict)
-    entities: dict[str, IntakeEntity] = field(default_factory=dict)
+    entities: dict[str, ImportedEntity] = field(default_factory=dict)
 
 
 def split_tag(name: str) -> tuple[str, str, str]:

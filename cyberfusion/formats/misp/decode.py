@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, ClassVar
 
 import ijson  # type: ignore[import-untyped]
 
-from cyberfusion.domain.intake import Batch, ImportDefaults, ImportIssue, Severity
+from cyberfusion.domain.imports import Batch, ImportDefaults, ImportIssue, Severity
 from cyberfusion.formats.base import BATCH_OBJECTS, Codec, register_codec
 from cyberfusion.formats.misp.event import (
     EventInput,

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cyberfusion.domain.handling import TLP, Handling
-from cyberfusion.domain.intake import stricter
+from cyberfusion.domain.imports import stricter
 
 OWN_ORG, COMMUNITY, CONNECTED, ALL, SHARING_GROUP, INHERIT = range(6)
 LEVEL_NAMES = {

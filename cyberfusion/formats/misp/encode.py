@@ -28,7 +28,7 @@ from itertools import chain
 from typing import Any, ClassVar
 
 from cyberfusion.domain.handling import Handling
-from cyberfusion.domain.intake import stricter
+from cyberfusion.domain.imports import stricter
 from cyberfusion.domain.model import Case, Occurrence
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.formats import reference

@@ -21,11 +21,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from cyberfusion.domain.handling import Handling
-from cyberfusion.domain.intake import (
+from cyberfusion.domain.imports import (
     Batch,
     ImportDefaults,
+    ImportedCase,
     ImportIssue,
-    IntakeCase,
     Severity,
     SourceObject,
     handling_for,
@@ -233,7 +233,7 @@ class EventReader:
         body = self._body(item.header, part)
         ref = f"misp:{uid}{suffix}"
         modified = to_datetime(item.header.get("timestamp"))
-        out.cases.append(IntakeCase(
+        out.cases.append(ImportedCase(
             ref=ref, modified=modified, revoked=False,
             draft=self._draft(out, item, part, findings, handling, suffix),
             members=(ref,), entities=tuple(findings.entity_names),

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from cyberfusion.domain.handling import TLP, Handling
-from cyberfusion.domain.intake import ImportDefaults, IntakeCase, handling_for
+from cyberfusion.domain.imports import ImportDefaults, ImportedCase, handling_for
 from cyberfusion.domain.model import CaseDraft, CrimeType, Occurrence
 from cyberfusion.formats.stix.extension import combine, fail_closed, read_extension
 from cyberfusion.formats.stix.mapping import ENTITY_TYPES
@@ -174,7 +174,7 @@ class CaseAssembler:
         self._values.close()
         self._observed.close()
 
-    def finish(self) -> Iterator[IntakeCase]:
+    def finish(self) -> Iterator[ImportedCase]:
         """One case per report or grouping, then the synthetic case(s) of unclaimed values."""
         reports = sorted(self.reports.values(), key=lambda r: r.order)
         claims: dict[str, Owners] = {}
@@ -254,7 +254,7 @@ class CaseAssembler:
         return fail_closed(handling, importer) if unreadable else handling
 
     def _report_case(self, report: ReportRecord, gathered: _Gathered,
-                     extra: list[str]) -> IntakeCase:
+                     extra: list[str]) -> ImportedCase:
         """The case of one report: its title and text, the values of what it names."""
         own_tlp = self._tlp(report.tlp, list(report.unknown_refs))
         extensions = [report.extension] if report.extension is not None else []
@@ -270,9 +270,9 @@ class CaseAssembler:
         )
         members = _unique([report.ref, *report.object_refs, *extra])
         entities = tuple(r for r in report.object_refs if r.partition("--")[0] in ENTITY_TYPES)
-        return IntakeCase(report.ref, report.modified, report.revoked, draft, members, entities)
+        return ImportedCase(report.ref, report.modified, report.revoked, draft, members, entities)
 
-    def _synthetic(self, gathered: _Gathered, part: int) -> IntakeCase:
+    def _synthetic(self, gathered: _Gathered, part: int) -> ImportedCase:
         """The case of values no report names: one per file (more parts when very large)."""
         seed = f"{self.source_name}\x1f{self.first_id}".encode()
         ref = f"stix-file:{hashlib.sha256(seed).hexdigest()[:32]}"
@@ -288,7 +288,7 @@ class CaseAssembler:
             first_seen=first, last_seen=last, occurrences=tuple(gathered.occurrences.values()),
         )
         modified = _from_stamp(gathered.stamp)
-        return IntakeCase(ref, modified, False, draft, tuple(_unique(gathered.members)))
+        return ImportedCase(ref, modified, False, draft, tuple(_unique(gathered.members)))
 
 
 def _merge(held: Owners | None, index: int) -> Owners:

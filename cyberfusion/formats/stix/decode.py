@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any, BinaryIO
 
 from cyberfusion.domain.handling import TLP
-from cyberfusion.domain.intake import (
+from cyberfusion.domain.imports import (
     Batch,
     ImportDefaults,
     ImportIssue,

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from cyberfusion.domain.handling import TLP
-from cyberfusion.domain.intake import stricter
+from cyberfusion.domain.imports import stricter
 from cyberfusion.domain.model import Case, Occurrence
 from cyberfusion.formats.base import ExportContext, Exporter, register_exporter
 from cyberfusion.formats.stix.extension import (

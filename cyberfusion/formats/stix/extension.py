@@ -24,7 +24,7 @@ from cyberfusion.domain.handling import (
     parse_tlp,
     release_token_issue,
 )
-from cyberfusion.domain.intake import stricter
+from cyberfusion.domain.imports import stricter
 from cyberfusion.errors import InvalidInput
 
 #: Fixed id of the "cyberfusion handling" extension definition.

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from cyberfusion.domain.intake import IntakeEntity
+from cyberfusion.domain.imports import ImportedEntity
 from cyberfusion.domain.model import CrimeType, EntityKind
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.formats.stix.patterns import Comparison
@@ -158,7 +158,7 @@ ENTITY_TYPES = frozenset(_ENTITY_KINDS)
 _ATTACK_SOURCES = frozenset({"mitre-attack", "mitre-mobile-attack", "mitre-ics-attack"})
 
 
-def entity_of(obj: dict[str, Any], ref: str, modified: Any, revoked: bool) -> IntakeEntity | None:
+def entity_of(obj: dict[str, Any], ref: str, modified: Any, revoked: bool) -> ImportedEntity | None:
     """An ATT&CK-style SDO as an entity (sections 4.1, 4.2, 4.9, 4.11, 4.17, 4.18)."""
     kind = _ENTITY_KINDS.get(obj["type"])
     name = obj.get("name")
@@ -175,7 +175,7 @@ def entity_of(obj: dict[str, Any], ref: str, modified: Any, revoked: bool) -> In
             break
     aliases = _aliases(name, obj)
     description = obj.get("description")
-    return IntakeEntity(ref, kind, name.strip(), aliases,
+    return ImportedEntity(ref, kind, name.strip(), aliases,
                         description if isinstance(description, str) else "",
                         external_id, source, modified, revoked)
 

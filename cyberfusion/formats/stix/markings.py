@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from cyberfusion.domain.handling import TLP
-from cyberfusion.domain.intake import stricter
+from cyberfusion.domain.imports import stricter
 
 #: The TLP 2.0 marking-definition extension (OASIS cti-stix-common-objects).
 TLP2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 import ijson  # type: ignore[import-untyped]
 import orjson
 
-from cyberfusion.domain.intake import ImportIssue, Severity
+from cyberfusion.domain.imports import ImportIssue, Severity
 
 _SMALL = 1 << 20  # documents up to 1 MiB are kept whole, to read a lone object
 _BUFFER = 1 << 16

@@ -1,4 +1,4 @@
-"""Free text as intake: extraction of observables, document sources, and the `text` codec."""
+"""Free text as an import source: observables extracted from documents; the `text` codec."""
 
 from cyberfusion.formats.text.extract import Extracted, ExtractOptions, extract
 

@@ -14,11 +14,11 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from cyberfusion.domain.handling import TLP, parse_tlp
-from cyberfusion.domain.intake import (
+from cyberfusion.domain.imports import (
     Batch,
     ImportDefaults,
+    ImportedCase,
     ImportIssue,
-    IntakeCase,
     Severity,
     handling_for,
     stricter,
@@ -123,7 +123,7 @@ class TextCodec(Codec):
         yield Batch(cases=[case], issues=issues, bytes_read=len(data))
 
     def _case(self, data: bytes, document: Document, source_name: str,
-              defaults: ImportDefaults, issues: list[ImportIssue]) -> IntakeCase:
+              defaults: ImportDefaults, issues: list[ImportIssue]) -> ImportedCase:
         found = extract(document.text)
         kept = occurrences(document.extras, found)
         if len(kept) > MAX_OBSERVABLES:
@@ -142,7 +142,7 @@ class TextCodec(Codec):
             occurrences=tuple(kept),
         )
         ref = f"text:{hashlib.sha256(data).hexdigest()}"
-        return IntakeCase(ref=ref, modified=None, revoked=False, draft=draft)
+        return ImportedCase(ref=ref, modified=None, revoked=False, draft=draft)
 
 
 def _issue(severity: Severity, source_name: str, message: str) -> ImportIssue:

@@ -8,22 +8,8 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from cyberfusion.domain.model import StoredToken
 from cyberfusion.store.tables import LoginAttemptRow, SessionRow, TokenRow
-
-
-@dataclass(frozen=True, slots=True)
-class StoredToken:
-    """An API token's metadata (the secret itself is never stored)."""
-
-    id: int
-    user_id: int
-    name: str
-    prefix: str
-    scopes: frozenset[str]
-    created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-    last_used_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)

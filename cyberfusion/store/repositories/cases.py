@@ -11,7 +11,14 @@ from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from cyberfusion.domain.handling import TLP, Handling, HitPolicy, Purpose
-from cyberfusion.domain.model import Case, CaseDraft, CaseVersion, CrimeType, Organisation
+from cyberfusion.domain.model import (
+    Case,
+    CaseDraft,
+    CaseFilter,
+    CaseVersion,
+    CrimeType,
+    Organisation,
+)
 from cyberfusion.store.access_sql import full_clause, level_expr
 from cyberfusion.store.bulk import allocate_ids, insert_dicts, table_of
 from cyberfusion.store.repositories.correlation import escape_like
@@ -25,19 +32,6 @@ from cyberfusion.store.tables import (
     ObservableRow,
     OccurrenceRow,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class CaseFilter:
-    """List filters; every field optional."""
-
-    text: str = ""
-    crime_type: str = ""
-    country: str = ""
-    owner_org_id: str = ""
-    tlp: str = ""
-    include_revoked: bool = False
-    created_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from cyberfusion.domain.channel import (
     Priority,
     RequestType,
     Thread,
+    ThreadFilter,
 )
 from cyberfusion.domain.handling import TLP
 from cyberfusion.store.channel_sql import readable_clause
@@ -39,19 +40,6 @@ from cyberfusion.store.tables_channel import (
     ReceiptRow,
     ThreadRow,
 )
-
-#: Inbox boxes: threads addressed to the viewer, sent by it, or both.
-BOXES = ("in", "out", "all")
-
-
-@dataclass(frozen=True, slots=True)
-class ThreadFilter:
-    """Inbox filters; every field optional."""
-
-    box: str = "all"
-    status: str = ""
-    priority: str = ""
-    request_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)

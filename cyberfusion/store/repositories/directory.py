@@ -8,30 +8,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from cyberfusion.domain.duty import Contact, Shift, ShiftRole
+from cyberfusion.domain.duty import Contact, Shift, ShiftRole, StoredWebhook
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.directory_sql import contacts_readable_clause
 from cyberfusion.store.repositories.orgs import network_order, to_org
 from cyberfusion.store.tables import OrgRow, UserRow
 from cyberfusion.store.tables_channel import ContactRow, NotifyPrefRow, ShiftRow, WebhookRow
-
-
-@dataclass(frozen=True, slots=True)
-class StoredWebhook:
-    """A webhook endpoint; `secret` is sealed."""
-
-    id: int
-    org_id: str
-    url: str
-    secret: str
-    active: bool
-    created_at: datetime
 
 
 def _contact(row: ContactRow, username: str | None) -> Contact:

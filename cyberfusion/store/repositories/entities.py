@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from cyberfusion.domain.intake import IntakeEntity
+from cyberfusion.domain.imports import ImportedEntity
 from cyberfusion.store.repositories.correlation import escape_like
-from cyberfusion.store.repositories.intake import UpsertResult, owner_ref
+from cyberfusion.store.repositories.imports import UpsertResult, owner_ref
 from cyberfusion.store.tables import EntityRow
 
 _CHUNK = 500
@@ -33,7 +33,7 @@ class EntityRepo:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def upsert_many(self, owner_org_id: str, items: Sequence[IntakeEntity],
+    def upsert_many(self, owner_org_id: str, items: Sequence[ImportedEntity],
                     handling_id: int) -> UpsertResult:
         """Insert new entities, update older stored ones, ignore older incoming ones."""
         result = UpsertResult()
@@ -81,7 +81,7 @@ class EntityRepo:
         return known
 
 
-def _values(key: str, e: IntakeEntity, handling_id: int) -> dict[str, object]:
+def _values(key: str, e: ImportedEntity, handling_id: int) -> dict[str, object]:
     return {"source_ref": key, "handling_id": handling_id, "kind": e.kind.value,
             "name": e.name[:300], "aliases": "\n".join(e.aliases), "description": e.description,
             "external_id": e.external_id[:100], "source": e.source[:32], "modified": e.modified,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from cyberfusion.domain.correlation import DEFAULT_MAX_CASES
 from cyberfusion.domain.model import Organisation
-from cyberfusion.domain.networks import DEFAULT_RESOLUTION, Cluster
+from cyberfusion.domain.networks import DEFAULT_RESOLUTION, CaseFacts, Cluster
 from cyberfusion.store.access_sql import full_clause, hit_clause, level_expr
 from cyberfusion.store.repositories.correlation import STRONG, json_ints, live_case
 from cyberfusion.store.tables import CaseRow, HandlingRow, ObservableRow, OccurrenceRow
@@ -59,21 +59,6 @@ class Run:
     dissolved: int
     max_cases: int
     resolution: float
-
-
-@dataclass(frozen=True, slots=True)
-class CaseFacts:
-    """What a network view shows of a readable case."""
-
-    id: int
-    title: str
-    owner_org_id: str
-    crime_type: str
-    countries: tuple[str, ...]
-    first_seen: date | None
-    last_seen: date | None
-    created_at: datetime
-    tlp: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel
 
-from cyberfusion.domain.model import DisclosureGrant
+from cyberfusion.domain.model import CaseFilter, DisclosureGrant
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.case_json import case_to_json, parse_case
 from cyberfusion.services import cases, grants, retention
-from cyberfusion.store.repositories.cases import CaseFilter
 from cyberfusion.web.api.body import read_json
 from cyberfusion.web.api.schemas import CASE_BODY
+from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
 router = APIRouter(prefix="/cases")
@@ -54,7 +54,7 @@ async def create_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
                       response: Response) -> dict[str, Any]:
     """Submit a case; every problem in the document is reported with its JSON path."""
     draft = parse_case(await read_json(request), ctx.now().date(), ctx.settings.review_years)
-    case = cases.create_case(ctx, principal, draft)
+    case = await run_blocking(cases.create_case, ctx, principal, draft)
     response.headers["Location"] = f"/api/v1/cases/{case.id}"
     return case_to_json(case)
 
@@ -74,7 +74,8 @@ async def update_case(
     data = await read_json(request)
     version = _expected_version(if_match, data)
     draft = parse_case(data, ctx.now().date(), ctx.settings.review_years)
-    return case_to_json(cases.update_case(ctx, principal, case_id, draft, version))
+    return case_to_json(await run_blocking(cases.update_case, ctx, principal, case_id, draft,
+                                           version))
 
 
 def _expected_version(if_match: str | None, data: Any) -> int:
@@ -94,7 +95,7 @@ async def revoke_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
     """Withdraw an own case."""
     data = await read_json(request) if await request.body() else {}
     reason = str(data.get("reason", "")) if isinstance(data, dict) else ""
-    cases.revoke_case(ctx, principal, case_id, reason)
+    await run_blocking(cases.revoke_case, ctx, principal, case_id, reason)
     return Response(status_code=204)
 
 

@@ -9,11 +9,18 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 from urllib.parse import quote
 
-import anyio
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from cyberfusion.domain.channel import (
+    BOXES,
+    MAX_PRESERVATION_DAYS,
+    MIN_PRESERVATION_DAYS,
+    Priority,
+    RequestType,
+    ThreadFilter,
+)
 from cyberfusion.domain.model import Principal
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.channel_json import (
@@ -26,8 +33,9 @@ from cyberfusion.formats.channel_json import (
 )
 from cyberfusion.services import channel, channel_actions, inbox
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.channel import BOXES, ThreadFilter
 from cyberfusion.web.api.body import read_json
+from cyberfusion.web.api.schemas import values
+from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
 router = APIRouter()
@@ -36,12 +44,12 @@ DRAFT_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {"type": "object", "required": ["to", "subject"],
                                     "properties": {
         "to": {"type": "array", "items": {"type": "string"}},
-        "type": {"enum": ["message", "information", "preservation", "traffic_data",
-                          "disclosure", "incident_assistance"]},
-        "priority": {"enum": ["flash", "urgent", "routine"]},
+        "type": {"enum": values(RequestType)},
+        "priority": {"enum": values(Priority)},
         "subject": {"type": "string"}, "body": {"type": "string"},
         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-        "preservation_days": {"type": "integer", "minimum": 60, "maximum": 365},
+        "preservation_days": {"type": "integer", "minimum": MIN_PRESERVATION_DAYS,
+                              "maximum": MAX_PRESERVATION_DAYS},
         "handling": {"type": "object"},
         "attachments": {"type": "array", "items": {"type": "object", "properties": {
             "filename": {"type": "string"}, "media_type": {"type": "string"},
@@ -83,7 +91,7 @@ async def send(ctx: CtxDep, principal: PrincipalDep, request: Request,
                response: Response) -> dict[str, Any]:
     """Send a message or typed request (Art. 29 fields are required for preservation)."""
     draft = parse_draft(await read_json(request), ctx.now().date(), ctx.settings.review_years)
-    thread = await anyio.to_thread.run_sync(channel.send, ctx, principal, draft)
+    thread = await run_blocking(channel.send, ctx, principal, draft)
     response.headers["Location"] = f"/api/v1/threads/{thread.id}"
     return thread_json(thread, principal.org_id)
 
@@ -131,9 +139,8 @@ async def _reply(ctx: Context, principal: Principal, request: Request, thread_id
     attachments = parse_attachments(data.get("attachments"), issues)
     if issues:
         raise InvalidInput("the reply is not valid", issues)
-    thread = await anyio.to_thread.run_sync(
-        lambda: channel_actions.reply(ctx, principal, thread_id, str(data.get("body") or ""),
-                                      handling, attachments, answer))
+    thread = await run_blocking(channel_actions.reply, ctx, principal, thread_id,
+                                str(data.get("body") or ""), handling, attachments, answer)
     return thread_json(thread, principal.org_id)
 
 
@@ -230,7 +237,7 @@ async def events(
     """
     start = after if after is not None else _event_id(last_event_id)
     if start is None:
-        start = await anyio.to_thread.run_sync(inbox.latest_id, ctx, principal)
+        start = await run_blocking(inbox.latest_id, ctx, principal)
     return StreamingResponse(_stream(ctx, principal, request, start, timeout),
                              media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
@@ -246,8 +253,7 @@ async def _stream(ctx: Context, principal: Principal, request: Request, after: i
     yield "retry: 3000\n\n"
     ends, beat = time.monotonic() + timeout, time.monotonic()
     while True:
-        found, _ = await anyio.to_thread.run_sync(inbox.notifications, ctx, principal, after,
-                                                  100)
+        found, _ = await run_blocking(inbox.notifications, ctx, principal, after, 100)
         for item in reversed(found):
             after = max(after, int(item["id"]))
             yield f"id: {item['id']}\nevent: notification\ndata: {json.dumps(item)}\n\n"

@@ -8,11 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from cyberfusion.domain.duty import DutyNow
+from cyberfusion.domain.duty import DutyNow, StoredWebhook
 from cyberfusion.formats.directory_json import contact_json, directory_json, parse_directory
 from cyberfusion.services import directory
-from cyberfusion.store.repositories.directory import StoredWebhook
 from cyberfusion.web.api.body import read_json
+from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
 router = APIRouter()
@@ -51,8 +51,8 @@ async def put_directory(ctx: CtxDep, principal: PrincipalDep, request: Request,
                         org_id: str) -> dict[str, Any]:
     """Replace your organisation's contacts and rota (organisation admins)."""
     contacts, shifts = parse_directory(await read_json(request))
-    directory.load_directory(ctx, principal, org_id, contacts, shifts)
-    return get_directory(ctx, principal, org_id)
+    await run_blocking(directory.load_directory, ctx, principal, org_id, contacts, shifts)
+    return await run_blocking(get_directory, ctx, principal, org_id)
 
 
 class PartnerAccessIn(BaseModel):

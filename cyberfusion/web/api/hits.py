@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from cyberfusion.domain.hits import (
     DISCLOSURE_DAYS,
     DisclosureRequest,
+    DisclosureStatus,
     DisclosureStep,
     hit_message,
 )
@@ -119,7 +120,7 @@ def request_disclosure(ctx: CtxDep, principal: PrincipalDep, ref: str,
 @router.get("/disclosures")
 def list_disclosures(ctx: CtxDep, principal: PrincipalDep,
                      role: Literal["owner", "requester"] = "owner",
-                     status: Literal["requested", "approved", "declined"] | None = None,
+                     status: DisclosureStatus | None = None,
                      limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
     """Requests to decide (`owner`) or made (`requester`)."""
     items = disclosure.list_requests(ctx, principal, role, status, limit)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from starlette.datastructures import UploadFile
 
-from cyberfusion.domain.intake import ImportIssue
+from cyberfusion.domain.imports import ImportIssue, ImportJob
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.case_json import handling_to_json
-from cyberfusion.services import intake
-from cyberfusion.store.repositories.intake import ImportJob
+from cyberfusion.services import imports
+from cyberfusion.services.context import Context
+from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
 router = APIRouter(prefix="/imports")
@@ -41,7 +42,7 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in value.replace("\n", ",").split(",") if p.strip())
 
 
-async def _upload(request: Request) -> tuple[str, Any, intake.ImportOptions]:
+async def _upload(request: Request) -> tuple[str, Any, imports.ImportOptions]:
     """The file (multipart field `file`, or the raw body) and the stated options."""
     fields: dict[str, str] = {k: v for k, v in request.query_params.items() if k in OPTION_NAMES}
     content_type = request.headers.get("content-type", "")
@@ -57,7 +58,7 @@ async def _upload(request: Request) -> tuple[str, Any, intake.ImportOptions]:
         if not body:
             raise InvalidInput("empty upload", [Issue("body", "send the file as the body")])
         name, stream = fields.get("filename", "upload"), io.BytesIO(body)
-    options = intake.ImportOptions(
+    options = imports.ImportOptions(
         codec=fields.get("codec") or None, tlp=fields.get("tlp", "amber"),
         release=_split(fields.get("release", "members")),
         partners=_split(fields.get("partners", "")),
@@ -65,17 +66,22 @@ async def _upload(request: Request) -> tuple[str, Any, intake.ImportOptions]:
     return name, stream, options
 
 
-@router.post("", status_code=202)
-async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request,
-                 response: Response) -> dict[str, Any]:
-    """Upload a file (STIX, MISP, CSV, text …) to import; answers with the job resource."""
-    name, stream, options = await _upload(request)
-    job = intake.submit(ctx, principal, name, stream, options)
+def start_job(request: Request, background: BackgroundTasks, ctx: Context, job_id: int) -> None:
+    """Hand the job to the import worker, or with none run it after the response (pool thread)."""
     worker = getattr(request.app.state, "import_worker", None)
-    if worker is None:
-        job = intake.run(ctx, job.id) or job
-    else:
+    if worker is not None:
         worker.wake()
+    else:
+        background.add_task(imports.run, ctx, job_id)
+
+
+@router.post("", status_code=202)
+async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request, response: Response,
+                 background: BackgroundTasks) -> dict[str, Any]:
+    """Upload a file (STIX, MISP, CSV, text …) to import; answers with the pending job."""
+    name, stream, options = await _upload(request)
+    job = await run_blocking(imports.submit, ctx, principal, name, stream, options)
+    start_job(request, background, ctx, job.id)
     response.headers["Location"] = f"/api/v1/imports/{job.id}"
     return job_json(job)
 
@@ -84,7 +90,7 @@ async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request,
 async def preview(ctx: CtxDep, principal: PrincipalDep, request: Request) -> dict[str, Any]:
     """What the upload would create and under which handling; nothing is written."""
     name, stream, options = await _upload(request)
-    seen = intake.preview(ctx, principal, name, stream, options)
+    seen = await run_blocking(imports.preview, ctx, principal, name, stream, options)
     return {"codec": seen.codec, "objects": seen.objects, "entities": seen.entities,
             "observables": seen.observables, "truncated": seen.truncated,
             "cases": [{**c, "handling": handling_to_json(c["handling"])} for c in seen.cases],
@@ -95,13 +101,13 @@ async def preview(ctx: CtxDep, principal: PrincipalDep, request: Request) -> dic
 def list_jobs(ctx: CtxDep, principal: PrincipalDep,
               limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
     """The organisation's imports, newest first."""
-    return {"items": [job_json(j) for j in intake.list_jobs(ctx, principal, limit)]}
+    return {"items": [job_json(j) for j in imports.list_jobs(ctx, principal, limit)]}
 
 
 @router.get("/{job_id}")
 def get_job(ctx: CtxDep, principal: PrincipalDep, job_id: int) -> dict[str, Any]:
     """One import: status, counts and progress."""
-    return job_json(intake.get_job(ctx, principal, job_id))
+    return job_json(imports.get_job(ctx, principal, job_id))
 
 
 @router.get("/{job_id}/issues")
@@ -109,5 +115,5 @@ def job_issues(ctx: CtxDep, principal: PrincipalDep, job_id: int,
                offset: Annotated[int, Query(ge=0)] = 0,
                limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict[str, Any]:
     """The located issues found while importing."""
-    return {"items": [issue_json(i) for i in intake.job_issues(ctx, principal, job_id, offset,
+    return {"items": [issue_json(i) for i in imports.job_issues(ctx, principal, job_id, offset,
                                                                  limit)]}

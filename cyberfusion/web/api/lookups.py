@@ -10,9 +10,12 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 
 from cyberfusion.domain.hits import MAX_LOOKUP_VALUES
+from cyberfusion.domain.model import Principal
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.errors import InvalidInput, Issue, MalformedDocument
 from cyberfusion.services import lookups
+from cyberfusion.services.context import Context
+from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
 router = APIRouter()
@@ -74,7 +77,11 @@ def _ndjson(answers: Sequence[lookups.LookupAnswer]) -> Iterator[bytes]:
 @router.post("/lookups", openapi_extra=LOOKUP_BODY)
 async def lookup(ctx: CtxDep, principal: PrincipalDep, request: Request) -> Response:
     """Check many values at once; NDJSON out when asked with `Accept: application/x-ndjson`."""
-    raw = await request.body()
+    return await run_blocking(_answer, ctx, principal, request, await request.body())
+
+
+def _answer(ctx: Context, principal: Principal, request: Request, raw: bytes) -> Response:
+    """Parse the values, look them up and shape the answer (off the event loop: it is big)."""
     if request.headers.get("content-type", "").startswith("text/plain"):
         items = lookups.parse_lines(raw.decode("utf-8", errors="replace").splitlines())
         purpose = request.query_params.get("purpose", "investigation")

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
-from cyberfusion.domain.handling import REGIONS
+from cyberfusion.domain.handling import REGIONS, TLP, HitPolicy, Purpose
+
+
+def values(enum: type[StrEnum]) -> list[str]:
+    """The wire values of a domain enum, for a schema's `enum` (never copied by hand)."""
+    return [member.value for member in enum]
+
 
 _HANDLING: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "tlp": {"enum": ["clear", "green", "amber", "amber+strict", "red"]},
+        "tlp": {"enum": values(TLP)},
         "release": {"type": "array", "items": {"type": "string"},
                     "description": "members, region:<R> (" + ", ".join(REGIONS)
                     + "), country:<CC>, org:<id>"},
         "exclude": {"type": "array", "items": {"type": "string"}},
         "partners": {"type": "array", "items": {"type": "string"}},
-        "hit_policy": {"enum": ["visible", "hit", "silent"]},
-        "purpose": {"enum": ["investigation", "prevention", "analysis", "operation"]},
+        "hit_policy": {"enum": values(HitPolicy)},
+        "purpose": {"enum": values(Purpose)},
         "review_by": {"type": "string", "format": "date"},
         "grading": {"type": "string", "pattern": "^[A-F][1-6]$"},
         "personal_data": {"type": "boolean"},

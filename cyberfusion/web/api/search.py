@@ -1,18 +1,13 @@
-"""API: who holds this value, autocomplete, dashboard counts, and case export."""
+"""API: who holds this value, autocomplete and dashboard counts."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
-from cyberfusion.formats import base
-from cyberfusion.formats.case_json import case_to_json
-from cyberfusion.services import exports, search
-from cyberfusion.web.api.cases import filters_from
+from cyberfusion.services import search
+from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep, api_principal
 
 router = APIRouter()
@@ -46,7 +41,7 @@ async def search_value(
         principal = api_principal(request, ctx)
         return answer_json(search.search_value(ctx, principal, value, type, purpose))
 
-    return await run_in_threadpool(authenticated_search)
+    return await run_blocking(authenticated_search)
 
 
 @router.get("/autocomplete")
@@ -64,25 +59,3 @@ def stats(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
     board = search.dashboard(ctx, principal)
     return {"cases": board.cases, "own_cases": board.own_cases,
             "by_crime_type": board.by_crime_type, "occurrences": board.occurrences}
-
-
-@router.get("/export/cases")
-def export_cases(
-    ctx: CtxDep, principal: PrincipalDep, format: str = "jsonl", q: str = "",
-    crime_type: str = "", country: str = "", owner: str = "", tlp: str = "",
-) -> StreamingResponse:
-    """Every readable case matching the filters, in any export format (audited)."""
-    f = filters_from(q, crime_type, country, owner, tlp)
-    found = exports.export_cases(ctx, principal, f, format)
-    if format == exports.JSONL:
-        lines = (json.dumps(case_to_json(c)) + "\n" for c in found.cases)
-        return StreamingResponse(lines, media_type="application/x-ndjson",
-                                 headers=_attach("jsonl"))
-    exporter = base.EXPORTERS[format]()
-    return StreamingResponse(exporter.export(found.cases, found.context),
-                             media_type=exporter.media_type,
-                             headers=_attach(exporter.extension))
-
-
-def _attach(ext: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="cases.{ext}"'}

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from cyberfusion import __version__
-from cyberfusion.domain.model import Organisation, OrgKind, Region, Role, User
+from cyberfusion.domain.model import Organisation, OrgKind, Region, Role, StoredToken, User
 from cyberfusion.services import auth, orgs
-from cyberfusion.store.repositories.auth import StoredToken
 from cyberfusion.web.deps import CtxDep, PrincipalDep, client_address
 
 router = APIRouter()
@@ -153,7 +152,6 @@ def revoke_token(ctx: CtxDep, principal: PrincipalDep, token_id: int) -> Respons
 def login_for_token(ctx: CtxDep, request: Request, body: LoginIn) -> dict[str, Any]:
     """Exchange username, password (and TOTP) for a token; throttled like the login page."""
     user = auth.login(ctx, body.username, body.password, body.totp, client_address(request))
-    with ctx.db.read() as tx:
-        principal = auth.principal_for(tx, user)
+    principal = auth.principal_of(ctx, user)
     issued = auth.issue_token(ctx, principal, body.token_name, frozenset(body.scopes), body.days)
     return {**token_json(issued.token), "secret": issued.secret}

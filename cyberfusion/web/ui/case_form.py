@@ -6,13 +6,16 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose
-from cyberfusion.domain.model import CrimeType
+from cyberfusion.domain.model import CrimeType, Principal
 from cyberfusion.domain.observables import guess_type, refang
 from cyberfusion.errors import InvalidInput
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.services import cases
+from cyberfusion.services.context import Context
+from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep
 from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
@@ -41,7 +44,10 @@ def new_case(request: Request, principal: UiPrincipal) -> Response:
 @router.post("/cases/new")
 async def submit_case(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
     """Store the case, or show the form again with every located problem."""
-    data = await request.form()
+    return await run_blocking(_store, request, ctx, principal, await request.form())
+
+
+def _store(request: Request, ctx: Context, principal: Principal, data: FormData) -> Response:
     form = {**BLANK, **{k: str(v) for k, v in data.items()}}
     form["personal_data"] = data.get("personal_data") == "1"
     check_csrf(request, ctx, str(data.get("csrf_token", "")))

@@ -14,17 +14,23 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from cyberfusion.domain.channel import (
+    BOXES,
+    MAX_PRESERVATION_DAYS,
+    MIN_PRESERVATION_DAYS,
     REQUEST_FIELDS,
     AttachmentIn,
     PartyStatus,
     Priority,
     RequestType,
+    ThreadFilter,
 )
 from cyberfusion.domain.handling import TLP, Purpose, strictest_tlp
+from cyberfusion.domain.model import Principal
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.channel_json import parse_draft, parse_handling
 from cyberfusion.services import channel, channel_actions, directory, inbox, orgs
-from cyberfusion.store.repositories.channel import BOXES, ThreadFilter
+from cyberfusion.services.context import Context
+from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep
 from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
@@ -68,7 +74,8 @@ def _compose(request: Request, ctx: CtxDep, principal: UiPrincipal, form: dict[s
                 issues=issues, kind=kind, kinds=list(RequestType), specs=REQUEST_FIELDS[kind],
                 priorities=list(Priority), tlps=list(TLP), purposes=list(Purpose),
                 orgs=members, max_bytes=ctx.settings.attachment_max_bytes,
-                default_days=ctx.settings.preservation_days)
+                default_days=ctx.settings.preservation_days, min_days=MIN_PRESERVATION_DAYS,
+                max_days=MAX_PRESERVATION_DAYS)
 
 
 def _blank(kind: str, to: str) -> dict[str, Any]:
@@ -88,14 +95,19 @@ def compose(request: Request, ctx: CtxDep, principal: UiPrincipal, type: str = "
 async def send(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
     """Send, or show the form again with every located problem (missing fields named)."""
     async with request.form() as data:
-        check_csrf(request, ctx, str(data.get("csrf_token", "")))
-        form = _read_form(data)
-        try:
-            draft = parse_draft(_document(form), ctx.now().date(), ctx.settings.review_years)
-            draft = replace(draft, attachments=await _files(data))
-            thread = channel.send(ctx, principal, draft)
-        except InvalidInput as exc:
-            return _compose(request, ctx, principal, form, exc.issues, status=422)
+        files = await _files(data)
+        return await run_blocking(_send, request, ctx, principal, data, files)
+
+
+def _send(request: Request, ctx: Context, principal: Principal, data: FormData,
+          files: tuple[AttachmentIn, ...]) -> Response:
+    check_csrf(request, ctx, str(data.get("csrf_token", "")))
+    form = _read_form(data)
+    try:
+        draft = parse_draft(_document(form), ctx.now().date(), ctx.settings.review_years)
+        thread = channel.send(ctx, principal, replace(draft, attachments=files))
+    except InvalidInput as exc:
+        return _compose(request, ctx, principal, form, exc.issues, status=422)
     return RedirectResponse(f"/threads/{thread.id}", status_code=303)
 
 
@@ -140,38 +152,36 @@ def thread_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
     mine = view.thread.party(principal.org_id)
     return page(request, "channel/thread.html", view.thread.tlp, principal, view=view,
                 t=view.thread, mine=mine, specs=REQUEST_FIELDS[view.thread.request_type],
-                tlps=list(TLP), now=ctx.now())
+                tlps=list(TLP), now=ctx.now(), max_days=MAX_PRESERVATION_DAYS)
 
 
-async def _act(request: Request, ctx: CtxDep, principal: UiPrincipal, thread_id: int,
-               action: str) -> Response:
-    async with request.form() as data:
-        check_csrf(request, ctx, str(data.get("csrf_token", "")))
-        text = str(data.get("text") or "")
-        if action == "ack":
-            channel_actions.acknowledge(ctx, principal, thread_id, text)
-        elif action == "decline":
-            channel_actions.decline(ctx, principal, thread_id, text)
-        elif action == "close":
-            channel_actions.close(ctx, principal, thread_id, text)
-        elif action == "extend":
-            days = str(data.get("days") or "")
-            channel_actions.extend_preservation(ctx, principal, thread_id,
-                                                int(days) if days.isdigit() else 0)
-        else:
-            await _reply(ctx, principal, thread_id, data, text, action == "answer")
+def _act(request: Request, ctx: Context, principal: Principal, thread_id: int, action: str,
+         data: FormData, files: tuple[AttachmentIn, ...]) -> Response:
+    check_csrf(request, ctx, str(data.get("csrf_token", "")))
+    text = str(data.get("text") or "")
+    if action == "ack":
+        channel_actions.acknowledge(ctx, principal, thread_id, text)
+    elif action == "decline":
+        channel_actions.decline(ctx, principal, thread_id, text)
+    elif action == "close":
+        channel_actions.close(ctx, principal, thread_id, text)
+    elif action == "extend":
+        days = str(data.get("days") or "")
+        channel_actions.extend_preservation(ctx, principal, thread_id,
+                                            int(days) if days.isdigit() else 0)
+    else:
+        _reply(ctx, principal, thread_id, data, text, files, action == "answer")
     return RedirectResponse(f"/threads/{thread_id}", status_code=303)
 
 
-async def _reply(ctx: CtxDep, principal: UiPrincipal, thread_id: int, data: FormData,
-                 text: str, answer: bool) -> None:
+def _reply(ctx: Context, principal: Principal, thread_id: int, data: FormData, text: str,
+           files: tuple[AttachmentIn, ...], answer: bool) -> None:
     issues: list[Issue] = []
     handling = parse_handling({"tlp": str(data.get("tlp") or "amber")}, ctx.now().date(),
                               ctx.settings.review_years, issues)
     if issues:
         raise InvalidInput("the reply is not valid", issues)
-    channel_actions.reply(ctx, principal, thread_id, text, handling, await _files(data),
-                          answer=answer)
+    channel_actions.reply(ctx, principal, thread_id, text, handling, files, answer=answer)
 
 
 @router.post("/threads/{thread_id}/{action}")
@@ -180,7 +190,9 @@ async def thread_action(request: Request, ctx: CtxDep, principal: UiPrincipal, t
     """Acknowledge, reply, answer, decline, close or extend, then back to the thread."""
     if action not in ("ack", "reply", "answer", "decline", "close", "extend"):
         raise InvalidInput("unknown action", [Issue("action", action)])
-    return await _act(request, ctx, principal, thread_id, action)
+    async with request.form() as data:
+        files = await _files(data) if action in ("reply", "answer") else ()
+        return await run_blocking(_act, request, ctx, principal, thread_id, action, data, files)
 
 
 @router.get("/duty")

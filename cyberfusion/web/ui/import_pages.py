@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose, strictest_tlp
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
-from cyberfusion.services import intake
+from cyberfusion.services import imports
+from cyberfusion.web.api.imports import start_job
 from cyberfusion.web.deps import CtxDep
 from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
@@ -23,12 +24,12 @@ def imports_page(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Respo
     """The upload form and the organisation's recent imports."""
     base.load_builtins()
     return page(request, "imports/list.html", TLP.AMBER, principal,
-                jobs=intake.list_jobs(ctx, principal, 50), codecs=sorted(base.CODECS),
+                jobs=imports.list_jobs(ctx, principal, 50), codecs=sorted(base.CODECS),
                 tlps=list(TLP), policies=list(HitPolicy), purposes=list(Purpose))
 
 
 @router.post("/imports")
-async def upload(
+def upload(
     request: Request, ctx: CtxDep, principal: UiPrincipal,
     file: UploadFile, csrf_token: Annotated[str, Form()] = "",
     codec: Annotated[str, Form()] = "", tlp: Annotated[str, Form()] = "amber",
@@ -39,10 +40,10 @@ async def upload(
     check_csrf(request, ctx, csrf_token)
     if not file.filename:
         raise InvalidInput("no file", [Issue("file", "choose a file to import")])
-    options = intake.ImportOptions(codec=codec or None, tlp=tlp, release=_split(release),
+    options = imports.ImportOptions(codec=codec or None, tlp=tlp, release=_split(release),
                                    partners=_split(partners), hit_policy=hit_policy,
                                    purpose=purpose)
-    job = intake.submit(ctx, principal, file.filename, file.file, options, hold=True)
+    job = imports.submit(ctx, principal, file.filename, file.file, options, hold=True)
     return RedirectResponse(f"/imports/{job.id}", status_code=303)
 
 
@@ -53,9 +54,9 @@ def _split(value: str) -> tuple[str, ...]:
 @router.get("/imports/{job_id}")
 def job_page(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int) -> Response:
     """A held job's preview, or a running/finished job's counts and issues."""
-    job = intake.get_job(ctx, principal, job_id)
-    preview = intake.preview_job(ctx, principal, job_id) if job.status == "held" else None
-    issues = intake.job_issues(ctx, principal, job_id, 0, 500)
+    job = imports.get_job(ctx, principal, job_id)
+    preview = imports.preview_job(ctx, principal, job_id) if job.status == "held" else None
+    issues = imports.job_issues(ctx, principal, job_id, 0, 500)
     levels = [c["handling"].tlp for c in preview.cases] if preview else []
     return page(request, "imports/job.html", strictest_tlp(levels, TLP.AMBER), principal, job=job,
                 preview=preview, issues=preview.issues if preview else issues,
@@ -63,16 +64,12 @@ def job_page(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int)
 
 
 @router.post("/imports/{job_id}/start")
-def start(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int,
-          csrf_token: Annotated[str, Form()] = "") -> Response:
-    """Confirm a held import: it runs now (or in the worker)."""
+def start(request: Request, background: BackgroundTasks, ctx: CtxDep, principal: UiPrincipal,
+          job_id: int, csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Confirm a held import: the worker (or a pool thread, after this response) runs it."""
     check_csrf(request, ctx, csrf_token)
-    intake.release_job(ctx, principal, job_id)
-    worker = getattr(request.app.state, "import_worker", None)
-    if worker is None:
-        intake.run(ctx, job_id)
-    else:
-        worker.wake()
+    imports.release_job(ctx, principal, job_id)
+    start_job(request, background, ctx, job_id)
     return RedirectResponse(f"/imports/{job_id}", status_code=303)
 
 
@@ -81,5 +78,5 @@ def discard(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int,
             csrf_token: Annotated[str, Form()] = "") -> Response:
     """Drop a held import without landing anything."""
     check_csrf(request, ctx, csrf_token)
-    intake.discard_job(ctx, principal, job_id)
+    imports.discard_job(ctx, principal, job_id)
     return RedirectResponse("/imports", status_code=303)

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from cyberfusion.domain.handling import TLP, strictest_tlp
+from cyberfusion.domain.networks import CaseFacts
 from cyberfusion.services import networks
-from cyberfusion.store.repositories.networks import CaseFacts
 from cyberfusion.web.deps import CtxDep
 from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page

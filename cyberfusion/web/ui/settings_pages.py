@@ -11,13 +11,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from cyberfusion.domain.channel import Priority, is_org_admin
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import Principal
 from cyberfusion.errors import InvalidInput
 from cyberfusion.services import directory
+from cyberfusion.services.context import Context
 from cyberfusion.services.directory import OPTIONAL_CHANNELS
+from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep
 from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
@@ -46,7 +49,11 @@ def notifications_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
 @router.post(PATH)
 async def save_channels(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
     """Save the ticked channels (one checkbox per priority and channel)."""
-    form = await request.form()
+    return await run_blocking(_save_channels, request, ctx, principal, await request.form())
+
+
+def _save_channels(request: Request, ctx: Context, principal: Principal,
+                   form: FormData) -> Response:
     check_csrf(request, ctx, str(form.get("csrf_token", "")))
     chosen = {p.value: [c for c in OPTIONAL_CHANNELS if form.get(f"{p.value}.{c}")]
               for p in Priority}

@@ -10,7 +10,7 @@ import pytest
 
 from cyberfusion.domain.checksums import b58check_encode
 from cyberfusion.domain.handling import TLP, Handling
-from cyberfusion.domain.intake import Batch, ImportDefaults, IntakeCase, Severity
+from cyberfusion.domain.imports import Batch, ImportDefaults, ImportedCase, Severity
 from cyberfusion.domain.model import Case, CrimeType, Occurrence
 from cyberfusion.domain.observables import normalise
 from cyberfusion.formats import base, csv_codec
@@ -46,11 +46,11 @@ def decode(data: bytes, name: str = "feed.csv", codec: CsvCodec | None = None,
     return list((codec or CsvCodec()).decode(source, name, DEFAULTS))  # type: ignore[arg-type]
 
 
-def cases(batches: list[Batch]) -> dict[str, IntakeCase]:
+def cases(batches: list[Batch]) -> dict[str, ImportedCase]:
     return {c.ref: c for b in batches for c in b.cases}
 
 
-def values(case: IntakeCase) -> list[tuple[str, str]]:
+def values(case: ImportedCase) -> list[tuple[str, str]]:
     return [(o.type, o.value) for o in case.draft.occurrences]
 
 

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from cyberfusion.domain.handling import TLP
-from cyberfusion.domain.intake import Batch, ImportDefaults, Severity
+from cyberfusion.domain.imports import Batch, ImportDefaults, Severity
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.formats import base
 from cyberfusion.formats.text.codec import TextCodec, document_tlp

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from cyberfusion.domain.intake import Batch, ImportDefaults
+from cyberfusion.domain.imports import Batch, ImportDefaults
 from cyberfusion.formats.misp import MispCodec
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "misp"

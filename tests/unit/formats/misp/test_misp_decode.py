@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cyberfusion.domain.intake import Batch, ImportDefaults, Severity
+from cyberfusion.domain.imports import Batch, ImportDefaults, Severity
 from cyberfusion.domain.model import CrimeType
 from cyberfusion.formats.misp import MispCodec, decode_feed_folder
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from cyberfusion.domain.handling import TLP, Handling
-from cyberfusion.domain.intake import Batch, ImportDefaults, Severity
+from cyberfusion.domain.imports import Batch, ImportDefaults, Severity
 from cyberfusion.formats.misp import distribution as dist
 
 Decode = Callable[..., Batch]

@@ -14,7 +14,7 @@ import pytest
 from pymisp import MISPEvent
 
 from cyberfusion.domain.handling import TLP, Handling
-from cyberfusion.domain.intake import Batch, IntakeCase
+from cyberfusion.domain.imports import Batch, ImportedCase
 from cyberfusion.domain.model import Case, CrimeType, Occurrence
 from cyberfusion.domain.observables import normalise
 from cyberfusion.formats.base import ExportContext
@@ -31,9 +31,9 @@ def occ(otype: str, value: str, role: str = "", comment: str = "") -> Occurrence
     return Occurrence(obs.type.value, obs.value, obs.key, role, comment)
 
 
-def as_case(intake: IntakeCase, case_id: int = 1) -> Case:
+def as_case(imported: ImportedCase, case_id: int = 1) -> Case:
     """A stored case made from a decoded one."""
-    d = intake.draft
+    d = imported.draft
     return Case(id=case_id, owner_org_id="fr-ncb", title=d.title, crime_type=d.crime_type,
                 summary=d.summary, handling=d.handling, countries=d.countries,
                 first_seen=d.first_seen, last_seen=d.last_seen, occurrences=d.occurrences)
@@ -170,8 +170,8 @@ def test_every_shared_event_exports_both_ways(decode: Decode) -> None:
     for path in paths:
         batch = decode(path, source=path.name)
         kept = {o.ref: o.body for o in batch.objects}
-        for i, intake in enumerate(batch.cases):
-            case = as_case(intake, i + 1)
+        for i, imported in enumerate(batch.cases):
+            case = as_case(imported, i + 1)
             loaded(export([case]))
-            context = ExportContext({case.id: [{"type": "misp-event", "body": kept[intake.ref]}]})
+            context = ExportContext({case.id: [{"type": "misp-event", "body": kept[imported.ref]}]})
             loaded(export([case], context))

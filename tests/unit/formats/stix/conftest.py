@@ -12,12 +12,12 @@ import orjson
 import pytest
 
 from cyberfusion.domain.handling import TLP
-from cyberfusion.domain.intake import (
+from cyberfusion.domain.imports import (
     Batch,
     ImportDefaults,
+    ImportedCase,
+    ImportedEntity,
     ImportIssue,
-    IntakeCase,
-    IntakeEntity,
     Severity,
     SourceObject,
 )
@@ -40,8 +40,8 @@ class Decoded:
 
     batches: list[Batch]
     objects: list[SourceObject] = field(default_factory=list)
-    entities: list[IntakeEntity] = field(default_factory=list)
-    cases: list[IntakeCase] = field(default_factory=list)
+    entities: list[ImportedEntity] = field(default_factory=list)
+    cases: list[ImportedCase] = field(default_factory=list)
     issues: list[ImportIssue] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -54,13 +54,13 @@ class Decoded:
     def by_ref(self) -> dict[str, SourceObject]:
         return {o.ref: o for o in self.objects}
 
-    def case(self, ref: str) -> IntakeCase:
+    def case(self, ref: str) -> ImportedCase:
         return next(c for c in self.cases if c.ref == ref)
 
     def severities(self, severity: Severity) -> list[ImportIssue]:
         return [i for i in self.issues if i.severity is severity]
 
-    def values(self, case: IntakeCase) -> set[tuple[str, str]]:
+    def values(self, case: ImportedCase) -> set[tuple[str, str]]:
         return {(o.type, o.value) for o in case.draft.occurrences}
 
 
@@ -102,13 +102,13 @@ def cases_from(decoded: Decoded, owner: str = "fr-cyber") -> tuple[list[Case],
     cases: list[Case] = []
     stored: dict[int, list[dict[str, Any]]] = {}
     created = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
-    for number, intake in enumerate(decoded.cases, start=1):
-        d = intake.draft
+    for number, imported in enumerate(decoded.cases, start=1):
+        d = imported.draft
         cases.append(Case(number, owner, d.title, d.crime_type, d.summary, d.handling,
                           d.countries, d.first_seen, d.last_seen, d.victim_count,
                           d.victim_sectors, d.occurrences, created_at=created,
                           updated_at=created))
-        stored[number] = [bodies[m] for m in intake.members if m in bodies]
+        stored[number] = [bodies[m] for m in imported.members if m in bodies]
     return cases, stored
 
 

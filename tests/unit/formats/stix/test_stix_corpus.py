@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 import pytest
 
-from cyberfusion.domain.intake import Severity
+from cyberfusion.domain.imports import Severity
 from cyberfusion.formats.base import ExportContext
 from cyberfusion.formats.stix import StixExporter
 

@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from cyberfusion.domain.handling import TLP
-from cyberfusion.domain.intake import ImportDefaults, Severity
+from cyberfusion.domain.imports import ImportDefaults, Severity
 from cyberfusion.domain.model import CrimeType, EntityKind
 from cyberfusion.formats import base
 from cyberfusion.formats.base import BATCH_OBJECTS

@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from cyberfusion.domain.handling import TLP, Handling, HitPolicy, Purpose, validate_handling
-from cyberfusion.domain.intake import ImportDefaults, Severity, handling_for
+from cyberfusion.domain.imports import ImportDefaults, Severity, handling_for
 from cyberfusion.formats.stix.extension import (
     EXTENSION_ID,
     SCHEMA,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from cyberfusion.domain.handling import TLP
-from cyberfusion.domain.intake import Severity
+from cyberfusion.domain.imports import Severity
 from cyberfusion.formats.stix.markings import (
     TLP1_IDS,
     TLP2_EXTENSION,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import orjson
 
-from cyberfusion.domain.intake import ImportDefaults
+from cyberfusion.domain.imports import ImportDefaults
 from cyberfusion.formats.stix import StixCodec
 
 COUNT = 120_000

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from stix2patterns.validator import validate
 
-from cyberfusion.domain.intake import Severity
+from cyberfusion.domain.imports import Severity
 from cyberfusion.domain.observables import normalise
 from cyberfusion.formats.stix.mapping import pattern_values
 from cyberfusion.formats.stix.patterns import read_pattern

@@ -1,6 +1,6 @@
-"""What importers hand to the intake service: cases, entities and source objects, plus issues.
+"""What importers hand to the imports service: cases, entities and source objects, plus issues.
 
-Codecs (in `formats/`) turn bytes into these; `services.intake` lands them. Pure data.
+Codecs (in `formats/`) turn bytes into these; `services.imports` lands them. Pure data.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class SourceObject:
 
 
 @dataclass(frozen=True, slots=True)
-class IntakeCase:
+class ImportedCase:
     """A case to land: `ref` is its stable id in the source, used to update it later."""
 
     ref: str
@@ -56,7 +56,7 @@ class IntakeCase:
 
 
 @dataclass(frozen=True, slots=True)
-class IntakeEntity:
+class ImportedEntity:
     """Reference or member data about a named thing (actor, family, tool, technique)."""
 
     ref: str
@@ -72,10 +72,10 @@ class IntakeEntity:
 
 @dataclass
 class Batch:
-    """One chunk of decoded input; the intake service lands each in whole transactions."""
+    """One chunk of decoded input; the imports service lands each in whole transactions."""
 
-    cases: list[IntakeCase] = field(default_factory=list)
-    entities: list[IntakeEntity] = field(default_factory=list)
+    cases: list[ImportedCase] = field(default_factory=list)
+    entities: list[ImportedEntity] = field(default_factory=list)
     objects: list[SourceObject] = field(default_factory=list)
     issues: list[ImportIssue] = field(default_factory=list)
     bytes_read: int = 0
@@ -125,3 +125,26 @@ def handling_for(
         hit_policy=defaults.hit_policy, purpose=defaults.purpose,
         personal_data=defaults.personal_data,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportJob:
+    """An import's state as services and adapters see it."""
+
+    id: int
+    owner_org_id: str
+    user_id: int | None
+    status: str
+    codec: str
+    filename: str
+    path: str
+    sha256: str
+    size_bytes: int
+    bytes_done: int
+    defaults: dict[str, Any]
+    counts: dict[str, int]
+    issue_count: int
+    error: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None

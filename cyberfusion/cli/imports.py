@@ -1,10 +1,7 @@
-"""Intake and export: `cyberfusion import FILE...` and `cyberfusion export --format …`."""
+"""Imports from the command line: `cyberfusion import FILE...` with a progress bar each."""
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -14,13 +11,9 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from cyberfusion.cli.admin import AsUser
 from cyberfusion.cli.output import err, line, table
 from cyberfusion.cli.state import acting_as, context_of
-from cyberfusion.errors import InvalidInput, Issue
-from cyberfusion.formats import base
-from cyberfusion.formats.case_json import case_to_json
-from cyberfusion.services import exports, intake
+from cyberfusion.domain.imports import ImportJob
+from cyberfusion.services import imports
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.cases import CaseFilter
-from cyberfusion.store.repositories.intake import ImportJob
 
 
 def import_command(
@@ -44,12 +37,12 @@ def import_command(
     """Import files; each lands in whole batches and can simply be run again after a crash."""
     ctx = context_of(cli)
     principal = acting_as(ctx, as_user)
-    options = intake.ImportOptions(codec=format, tlp=tlp, release=tuple(release or ["members"]),
+    options = imports.ImportOptions(codec=format, tlp=tlp, release=tuple(release or ["members"]),
                                    partners=tuple(partner or []), hit_policy=hit_policy,
                                    purpose=purpose)
     finished = []
     for path in files:
-        job = intake.submit_path(ctx, principal, path, options)
+        job = imports.submit_path(ctx, principal, path, options)
         finished.append(_run_with_bar(ctx, job, path.name))
     _report(finished)
     if any(j.status != "done" for j in finished):
@@ -65,7 +58,7 @@ def _run_with_bar(ctx: Context, job: ImportJob, name: str) -> ImportJob:
             """Advance the bar to `done` bytes."""
             bar.update(task, completed=done)
 
-        finished = intake.run(ctx, job.id, moved)
+        finished = imports.run(ctx, job.id, moved)
         bar.update(task, completed=job.size_bytes)
     return finished or job
 
@@ -86,42 +79,3 @@ def _report(jobs: list[ImportJob]) -> None:
     for job in jobs:
         if job.error:
             line(f"job {job.id} failed: {job.error}")
-
-
-def export_command(
-    cli: typer.Context,
-    as_user: AsUser,
-    format: Annotated[str, typer.Option("--format", help="stix21, misp, csv or jsonl.")]
-    = "stix21",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write "
-                                                "(default: standard output).",
-                                                show_default=False)] = None,
-    q: Annotated[str, typer.Option("--q", help="Title or summary contains.")] = "",
-    crime_type: Annotated[str, typer.Option(help="Only this crime type.")] = "",
-    owner: Annotated[str, typer.Option(help="Only this owner organisation.")] = "",
-) -> None:
-    """Export the cases you may read in full (audited for every owner whose cases leave)."""
-    ctx = context_of(cli)
-    if format == "stix":
-        format = "stix21"
-    found = exports.export_cases(ctx, acting_as(ctx, as_user),
-                                 CaseFilter(text=q, crime_type=crime_type, owner_org_id=owner),
-                                 format)
-    sink = output.open("wb") if output else sys.stdout.buffer
-    try:
-        for chunk in _encode(found):
-            sink.write(chunk)
-    finally:
-        if output:
-            sink.close()
-    if output:
-        line(f"wrote {len(found.cases)} case(s) to {output}")
-
-
-def _encode(found: exports.Export) -> Iterator[bytes]:
-    """The chunks of the chosen format."""
-    if found.fmt == exports.JSONL:
-        return (json.dumps(case_to_json(c)).encode() + b"\n" for c in found.cases)
-    if found.fmt not in base.EXPORTERS:
-        raise InvalidInput("unknown export format", [Issue("--format", str(exports.formats()))])
-    return base.EXPORTERS[found.fmt]().export(found.cases, found.context)

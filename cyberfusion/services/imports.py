@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 from cyberfusion import collector
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose, parse_tlp, validate_handling
-from cyberfusion.domain.intake import Batch, ImportDefaults, ImportIssue, handling_for
+from cyberfusion.domain.imports import Batch, ImportDefaults, ImportIssue, ImportJob, handling_for
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound
@@ -28,7 +28,6 @@ from cyberfusion.services.cases import check_references
 from cyberfusion.services.context import Context
 from cyberfusion.services.flags import matcher_for
 from cyberfusion.services.landing import LandCounts, Lander
-from cyberfusion.store.repositories.intake import ImportJob
 
 Progress = Callable[[int, int], None]
 _HEAD = 64 * 1024

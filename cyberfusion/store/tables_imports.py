@@ -1,4 +1,4 @@
-"""Tables of the intake: import jobs and their issues, and source objects kept as given."""
+"""Tables of imports: import jobs and their issues, and source objects kept as given."""
 
 from __future__ import annotations
 

@@ -12,40 +12,17 @@ import orjson
 from sqlalchemy import String, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from cyberfusion.domain.intake import ImportIssue, Severity, SourceObject
+from cyberfusion.domain.imports import ImportIssue, ImportJob, Severity, SourceObject
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import full_clause
 from cyberfusion.store.bulk import insert_rows, table_of
 from cyberfusion.store.repositories.correlation import escape_like, in_pages, json_table
 from cyberfusion.store.tables import HandlingRow
-from cyberfusion.store.tables_intake import ImportIssueRow, ImportJobRow, SourceObjectRow
+from cyberfusion.store.tables_imports import ImportIssueRow, ImportJobRow, SourceObjectRow
 
 _CHUNK = 500
 MAX_ISSUES_PER_JOB = 10_000
 COUNTS = ("created", "updated", "unchanged", "flagged", "rejected")
-
-
-@dataclass(frozen=True, slots=True)
-class ImportJob:
-    """An import's state as services and adapters see it."""
-
-    id: int
-    owner_org_id: str
-    user_id: int | None
-    status: str
-    codec: str
-    filename: str
-    path: str
-    sha256: str
-    size_bytes: int
-    bytes_done: int
-    defaults: dict[str, Any]
-    counts: dict[str, int]
-    issue_count: int
-    error: str
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
 
 
 def _job(row: ImportJobRow) -> ImportJob:

@@ -1,0 +1,59 @@
+"""Case export from the command line: `cyberfusion export --format …` (audited)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cyberfusion.cli.admin import AsUser
+from cyberfusion.cli.output import line
+from cyberfusion.cli.state import acting_as, context_of
+from cyberfusion.domain.model import CaseFilter
+from cyberfusion.errors import InvalidInput, Issue
+from cyberfusion.formats import base
+from cyberfusion.formats.case_json import case_to_json
+from cyberfusion.services import exports
+
+
+def export_command(
+    cli: typer.Context,
+    as_user: AsUser,
+    format: Annotated[str, typer.Option("--format", help="stix21, misp, csv or jsonl.")]
+    = "stix21",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write "
+                                                "(default: standard output).",
+                                                show_default=False)] = None,
+    q: Annotated[str, typer.Option("--q", help="Title or summary contains.")] = "",
+    crime_type: Annotated[str, typer.Option(help="Only this crime type.")] = "",
+    owner: Annotated[str, typer.Option(help="Only this owner organisation.")] = "",
+) -> None:
+    """Export the cases you may read in full (audited for every owner whose cases leave)."""
+    ctx = context_of(cli)
+    if format == "stix":
+        format = "stix21"
+    found = exports.export_cases(ctx, acting_as(ctx, as_user),
+                                 CaseFilter(text=q, crime_type=crime_type, owner_org_id=owner),
+                                 format)
+    sink = output.open("wb") if output else sys.stdout.buffer
+    try:
+        for chunk in _encode(found):
+            sink.write(chunk)
+    finally:
+        if output:
+            sink.close()
+    if output:
+        line(f"wrote {len(found.cases)} case(s) to {output}")
+
+
+def _encode(found: exports.Export) -> Iterator[bytes]:
+    """The chunks of the chosen format."""
+    if found.fmt == exports.JSONL:
+        return (json.dumps(case_to_json(c)).encode() + b"\n" for c in found.cases)
+    if found.fmt not in base.EXPORTERS:
+        raise InvalidInput("unknown export format", [Issue("--format", str(exports.formats()))])
+    return base.EXPORTERS[found.fmt]().export(found.cases, found.context)

@@ -1,0 +1,38 @@
+"""API: case export in every export format, filtered by the access decision and audited."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from cyberfusion.formats import base
+from cyberfusion.formats.case_json import case_to_json
+from cyberfusion.services import exports
+from cyberfusion.web.api.cases import filters_from
+from cyberfusion.web.deps import CtxDep, PrincipalDep
+
+router = APIRouter()
+
+
+@router.get("/export/cases")
+def export_cases(
+    ctx: CtxDep, principal: PrincipalDep, format: str = "jsonl", q: str = "",
+    crime_type: str = "", country: str = "", owner: str = "", tlp: str = "",
+) -> StreamingResponse:
+    """Every readable case matching the filters, in any export format (audited)."""
+    f = filters_from(q, crime_type, country, owner, tlp)
+    found = exports.export_cases(ctx, principal, f, format)
+    if format == exports.JSONL:
+        lines = (json.dumps(case_to_json(c)) + "\n" for c in found.cases)
+        return StreamingResponse(lines, media_type="application/x-ndjson",
+                                 headers=_attach("jsonl"))
+    exporter = base.EXPORTERS[format]()
+    return StreamingResponse(exporter.export(found.cases, found.context),
+                             media_type=exporter.media_type,
+                             headers=_attach(exporter.extension))
+
+
+def _attach(ext: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="cases.{ext}"'}
