@@ -21,6 +21,7 @@ from cyberfusion.domain.channel import Draft, Priority, RequestType
 from cyberfusion.domain.duty import Contact
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import OrgKind, Principal, Role, User
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue, MalformedDocument
 from cyberfusion.formats.channel_json import parse_draft, thread_json
 from cyberfusion.formats.directory_json import contact_json, parse_directory
@@ -50,6 +51,7 @@ def _attachments(paths: list[Path]) -> list[dict[str, str]]:
              "content_base64": base64.b64encode(p.read_bytes()).decode()} for p in paths]
 
 
+@needs(Permission.CHANNEL_SEND)
 def send(
     cli: typer.Context,
     as_user: AsUser,
@@ -88,6 +90,7 @@ def send(
          f"{len(draft.attachments)} attachment(s), signed)")
 
 
+@needs(Permission.CHANNEL_READ)
 def inbox(
     cli: typer.Context,
     as_user: AsUser,
@@ -117,6 +120,7 @@ def inbox(
           keep=["id", "priority"])
 
 
+@needs(Permission.CHANNEL_SEND)
 def ack(
     cli: typer.Context,
     thread_id: Annotated[int, typer.Argument(metavar="THREAD", help="Thread id.",
@@ -132,6 +136,7 @@ def ack(
     line(f"thread {thread.id}: {mine.status.value if mine else '?'}")
 
 
+@needs(Permission.DIRECTORY_READ)
 def duty(
     cli: typer.Context,
     country: Annotated[str, typer.Argument(metavar="[COUNTRY]", help="ISO code, e.g. FR; "

@@ -15,6 +15,7 @@ from cyberfusion.cli.admin import AsUser
 from cyberfusion.cli.output import line, print_json, table
 from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.hits import DISCLOSURE_DAYS, MAX_DISCLOSURE_DAYS, hit_message
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.services import disclosure, hits, network_exports, networks
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -47,6 +48,7 @@ _HIT_COLUMNS = ["when", "hit", "how", "asked by", "value", "case", "answer"]
 
 
 @hits_app.command("inbox")
+@needs(Permission.HIT_READ)
 def inbox(cli: typer.Context, as_user: AsUser,
           unread: Annotated[bool, typer.Option("--unread", help="Only unread notices.")] =
           False, as_json: JsonOpt = False) -> None:
@@ -65,6 +67,7 @@ def inbox(cli: typer.Context, as_user: AsUser,
 
 
 @hits_app.command("list")
+@needs(Permission.HIT_READ)
 def list_hits(cli: typer.Context, as_user: AsUser,
               incoming: Annotated[bool, typer.Option(
                   "--incoming", help="Matches on your data instead of answers you got.")] =
@@ -81,6 +84,7 @@ def list_hits(cli: typer.Context, as_user: AsUser,
 
 
 @hits_app.command("show")
+@needs(Permission.HIT_READ)
 def show_hit(cli: typer.Context,
              ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
                                                 help="Hit reference.")],
@@ -95,6 +99,7 @@ def show_hit(cli: typer.Context,
 
 
 @disclosure_app.command("request")
+@needs(Permission.DISCLOSURE_REQUEST)
 def request(cli: typer.Context,
             ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
                                                help="The hit reference.")],
@@ -106,6 +111,7 @@ def request(cli: typer.Context,
 
 
 @disclosure_app.command("list")
+@needs(Permission.DISCLOSURE_READ)
 def list_requests(cli: typer.Context, as_user: AsUser,
                   made: Annotated[bool, typer.Option("--made", help="Requests you made, not "
                                                      "those you decide.")] = False,
@@ -125,6 +131,7 @@ def list_requests(cli: typer.Context, as_user: AsUser,
 
 
 @disclosure_app.command("show")
+@needs(Permission.DISCLOSURE_READ)
 def show_request(cli: typer.Context,
                  request_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
                                                            help="Request id.")],
@@ -142,6 +149,7 @@ def show_request(cli: typer.Context,
 
 
 @disclosure_app.command("approve")
+@needs(Permission.GRANT_MANAGE)
 def approve(cli: typer.Context,
             request_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
                                                       help="Request id.")],
@@ -156,6 +164,7 @@ def approve(cli: typer.Context,
 
 
 @disclosure_app.command("decline")
+@needs(Permission.GRANT_MANAGE)
 def decline(cli: typer.Context,
             request_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
                                                       help="Request id.")],
@@ -202,6 +211,7 @@ def recompute(cli: typer.Context,
 
 
 @network_app.command("list")
+@needs(Permission.NETWORK_READ)
 def list_networks(cli: typer.Context, as_user: AsUser,
                   limit: Annotated[int, typer.Option(min=1, max=500, help="How many.")] = 50,
                   as_json: JsonOpt = False) -> None:
@@ -223,6 +233,7 @@ def list_networks(cli: typer.Context, as_user: AsUser,
 
 
 @network_app.command("show")
+@needs(Permission.NETWORK_READ)
 def show_network(cli: typer.Context,
                  ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
                                                     help="Network reference.")],
@@ -243,6 +254,7 @@ def show_network(cli: typer.Context,
 
 
 @network_app.command("export")
+@needs(Permission.EXPORT)
 def export_network(cli: typer.Context,
                    ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
                                                       help="Network reference.")],

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from cyberfusion.cli.admin import AsUser
 from cyberfusion.cli.output import err, line, table
 from cyberfusion.cli.state import acting_as, context_of
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
 from cyberfusion.formats.case_json import case_to_json
@@ -23,6 +24,7 @@ from cyberfusion.store.repositories.cases import CaseFilter
 from cyberfusion.store.repositories.intake import ImportJob
 
 
+@needs(Permission.IMPORT)
 def import_command(
     cli: typer.Context,
     files: Annotated[list[Path], typer.Argument(
@@ -88,6 +90,7 @@ def _report(jobs: list[ImportJob]) -> None:
             line(f"job {job.id} failed: {job.error}")
 
 
+@needs(Permission.EXPORT)
 def export_command(
     cli: typer.Context,
     as_user: AsUser,

@@ -15,6 +15,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from cyberfusion.domain.model import Principal
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.channel_json import (
     escalation_json,
@@ -63,6 +64,7 @@ def view_json(view: channel.ThreadView, viewer_org_id: str) -> dict[str, Any]:
 
 
 @router.get("/threads")
+@needs(Permission.CHANNEL_READ)
 def list_threads(
     ctx: CtxDep, principal: PrincipalDep, box: str = "all", status: str = "",
     priority: str = "", type: str = "",
@@ -79,6 +81,7 @@ def list_threads(
 
 
 @router.post("/threads", status_code=201, openapi_extra=DRAFT_BODY)
+@needs(Permission.CHANNEL_SEND)
 async def send(ctx: CtxDep, principal: PrincipalDep, request: Request,
                response: Response) -> dict[str, Any]:
     """Send a message or typed request (Art. 29 fields are required for preservation)."""
@@ -89,6 +92,7 @@ async def send(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 
 @router.get("/threads/{thread_id}")
+@needs(Permission.CHANNEL_READ)
 def get_thread(ctx: CtxDep, principal: PrincipalDep, thread_id: int) -> dict[str, Any]:
     """One thread the caller takes part in (404 otherwise), with every message."""
     return view_json(channel.get_thread(ctx, principal, thread_id), principal.org_id)
@@ -113,6 +117,7 @@ class ExtendIn(BaseModel):
 
 
 @router.post("/threads/{thread_id}/ack")
+@needs(Permission.CHANNEL_SEND)
 def acknowledge(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
                 body: NoteIn | None = None) -> dict[str, Any]:
     """Acknowledge a request addressed to the caller's organisation (stops escalation)."""
@@ -138,6 +143,7 @@ async def _reply(ctx: Context, principal: Principal, request: Request, thread_id
 
 
 @router.post("/threads/{thread_id}/messages", status_code=201)
+@needs(Permission.CHANNEL_SEND)
 async def reply(ctx: CtxDep, principal: PrincipalDep, request: Request,
                 thread_id: int) -> dict[str, Any]:
     """Add a message to a thread (from an addressee it also acknowledges)."""
@@ -145,6 +151,7 @@ async def reply(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 
 @router.post("/threads/{thread_id}/answer", status_code=201)
+@needs(Permission.CHANNEL_SEND)
 async def answer(ctx: CtxDep, principal: PrincipalDep, request: Request,
                  thread_id: int) -> dict[str, Any]:
     """Answer a request addressed to the caller's organisation."""
@@ -152,6 +159,7 @@ async def answer(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 
 @router.post("/threads/{thread_id}/decline")
+@needs(Permission.CHANNEL_SEND)
 def decline(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
             body: ReasonIn) -> dict[str, Any]:
     """Decline a request addressed to the caller's organisation, with the reason."""
@@ -160,6 +168,7 @@ def decline(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
 
 
 @router.post("/threads/{thread_id}/close")
+@needs(Permission.CHANNEL_SEND)
 def close(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
           body: NoteIn | None = None) -> dict[str, Any]:
     """Close a request the caller's organisation sent."""
@@ -168,6 +177,7 @@ def close(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
 
 
 @router.post("/threads/{thread_id}/extend")
+@needs(Permission.CHANNEL_SEND)
 def extend(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
            body: ExtendIn) -> dict[str, Any]:
     """Extend the preservation period of an acknowledged Art. 29 request."""
@@ -188,12 +198,14 @@ def attachment_response(ctx: Context, principal: Principal, attachment_id: int) 
 
 
 @router.get("/attachments/{attachment_id}")
+@needs(Permission.CHANNEL_READ)
 def download(ctx: CtxDep, principal: PrincipalDep, attachment_id: int) -> Response:
     """Download an attachment of a thread the caller takes part in."""
     return attachment_response(ctx, principal, attachment_id)
 
 
 @router.get("/inbox")
+@needs(Permission.CHANNEL_READ)
 def notifications(
     ctx: CtxDep, principal: PrincipalDep, after: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -210,6 +222,7 @@ class ReadIn(BaseModel):
 
 
 @router.post("/inbox/read", status_code=204)
+@needs(Permission.CHANNEL_READ)
 def mark_read(ctx: CtxDep, principal: PrincipalDep, body: ReadIn) -> Response:
     """Mark the organisation's notifications read up to an id."""
     inbox.mark_read(ctx, principal, body.up_to)
@@ -217,6 +230,7 @@ def mark_read(ctx: CtxDep, principal: PrincipalDep, body: ReadIn) -> Response:
 
 
 @router.get("/events")
+@needs(Permission.CHANNEL_READ)
 async def events(
     ctx: CtxDep, principal: PrincipalDep, request: Request,
     last_event_id: Annotated[str | None, Header()] = None,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.formats import base
 from cyberfusion.formats.case_json import case_to_json
 from cyberfusion.services import exports, search
@@ -33,6 +34,7 @@ def answer_json(answer: search.SearchAnswer) -> dict[str, Any]:
 
 
 @router.get("/search", response_model=None)
+@needs(Permission.SEARCH)
 async def search_value(
     request: Request, ctx: CtxDep, value: str, type: str | None = None,
     purpose: str = "investigation",
@@ -50,6 +52,7 @@ async def search_value(
 
 
 @router.get("/autocomplete")
+@needs(Permission.SEARCH)
 def autocomplete(
     ctx: CtxDep, principal: PrincipalDep, prefix: str,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -59,6 +62,7 @@ def autocomplete(
 
 
 @router.get("/stats")
+@needs(Permission.CASE_READ)
 def stats(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
     """Dashboard counts over what the caller may read."""
     board = search.dashboard(ctx, principal)
@@ -67,6 +71,7 @@ def stats(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
 
 
 @router.get("/export/cases")
+@needs(Permission.EXPORT)
 def export_cases(
     ctx: CtxDep, principal: PrincipalDep, format: str = "jsonl", q: str = "",
     crime_type: str = "", country: str = "", owner: str = "", tlp: str = "",

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose
 from cyberfusion.domain.model import CrimeType
 from cyberfusion.domain.observables import guess_type, refang
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.services import cases
@@ -33,12 +34,14 @@ def _form_page(request: Request, principal: Any, form: dict[str, Any],
 
 
 @router.get("/cases/new")
+@needs(Permission.CASE_WRITE)
 def new_case(request: Request, principal: UiPrincipal) -> Response:
     """An empty submission form."""
     return _form_page(request, principal, dict(BLANK), [])
 
 
 @router.post("/cases/new")
+@needs(Permission.CASE_WRITE)
 async def submit_case(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
     """Store the case, or show the form again with every located problem."""
     data = await request.form()

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose, strictest_tlp
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
 from cyberfusion.services import intake
@@ -19,6 +20,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/imports")
+@needs(Permission.IMPORT_READ)
 def imports_page(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
     """The upload form and the organisation's recent imports."""
     base.load_builtins()
@@ -28,6 +30,7 @@ def imports_page(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Respo
 
 
 @router.post("/imports")
+@needs(Permission.IMPORT)
 async def upload(
     request: Request, ctx: CtxDep, principal: UiPrincipal,
     file: UploadFile, csrf_token: Annotated[str, Form()] = "",
@@ -51,6 +54,7 @@ def _split(value: str) -> tuple[str, ...]:
 
 
 @router.get("/imports/{job_id}")
+@needs(Permission.IMPORT_READ)
 def job_page(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int) -> Response:
     """A held job's preview, or a running/finished job's counts and issues."""
     job = intake.get_job(ctx, principal, job_id)
@@ -63,6 +67,7 @@ def job_page(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int)
 
 
 @router.post("/imports/{job_id}/start")
+@needs(Permission.IMPORT)
 def start(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int,
           csrf_token: Annotated[str, Form()] = "") -> Response:
     """Confirm a held import: it runs now (or in the worker)."""
@@ -77,6 +82,7 @@ def start(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int,
 
 
 @router.post("/imports/{job_id}/discard")
+@needs(Permission.IMPORT)
 def discard(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int,
             csrf_token: Annotated[str, Form()] = "") -> Response:
     """Drop a held import without landing anything."""

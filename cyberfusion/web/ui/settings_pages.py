@@ -11,9 +11,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from cyberfusion.domain.channel import Priority, is_org_admin
+from cyberfusion.domain.channel import Priority
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import Principal
+from cyberfusion.domain.permissions import Permission, allowed, needs
 from cyberfusion.errors import InvalidInput
 from cyberfusion.services import directory
 from cyberfusion.services.directory import OPTIONAL_CHANNELS
@@ -27,15 +28,17 @@ PATH = "/settings/notifications"
 
 def _render(request: Request, ctx: CtxDep, principal: Principal, status: int = 200,
             **values: Any) -> Response:
-    admin = is_org_admin(principal)
+    admin = allowed(principal, Permission.SETTINGS_MANAGE)
     return page(request, "settings/notifications.html", TLP.AMBER, principal, status=status,
                 prefs=directory.get_prefs(ctx, principal), priorities=list(Priority),
                 channels=OPTIONAL_CHANNELS, admin=admin,
-                hooks=directory.list_webhooks(ctx, principal) if admin else [],
+                hooks=directory.list_webhooks(ctx, principal)
+                if allowed(principal, Permission.WEBHOOK_MANAGE) else [],
                 **{"issues": [], "secret": None, "saved": False, "url": "", **values})
 
 
 @router.get(PATH)
+@needs(Permission.SETTINGS_READ)
 def notifications_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
                        saved: bool = False) -> Response:
     """The organisation's channels per priority and, for its admins, its webhooks."""
@@ -43,6 +46,7 @@ def notifications_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
 
 
 @router.post(PATH)
+@needs(Permission.SETTINGS_MANAGE)
 async def save_channels(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
     """Save the ticked channels (one checkbox per priority and channel)."""
     form = await request.form()
@@ -54,6 +58,7 @@ async def save_channels(request: Request, ctx: CtxDep, principal: UiPrincipal) -
 
 
 @router.post("/settings/webhooks")
+@needs(Permission.WEBHOOK_MANAGE)
 def add_webhook(request: Request, ctx: CtxDep, principal: UiPrincipal,
                 csrf_token: Annotated[str, Form()] = "",
                 url: Annotated[str, Form()] = "") -> Response:
@@ -68,6 +73,7 @@ def add_webhook(request: Request, ctx: CtxDep, principal: UiPrincipal,
 
 
 @router.post("/settings/webhooks/{webhook_id}/off")
+@needs(Permission.WEBHOOK_MANAGE)
 def turn_off_webhook(request: Request, ctx: CtxDep, principal: UiPrincipal, webhook_id: int,
                      csrf_token: Annotated[str, Form()] = "") -> Response:
     """Stop calling a webhook."""
