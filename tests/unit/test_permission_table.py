@@ -26,11 +26,12 @@ P = Permission
 PACKAGE = Path(__file__).resolve().parents[2] / "cyberfusion"
 API = "/api/v1"
 
-#: (method, path) -> the permission the route's services require (None: public).
+#: (method, path) -> the permission the route's services require (None: public, or open to
+#: any signed-in caller: who am I, log out).
 ROUTES: dict[tuple[str, str], Permission | None] = {
     ("GET", f"{API}/health"): None,
     ("POST", f"{API}/auth/token"): None,
-    ("GET", f"{API}/me"): P.ACCOUNT,
+    ("GET", f"{API}/me"): None,
     ("GET", f"{API}/organisations"): P.ORG_READ,
     ("GET", f"{API}/organisations/{{org_id}}"): P.ORG_READ,
     ("POST", f"{API}/organisations"): P.ORG_MANAGE,
@@ -102,7 +103,7 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     # --- web pages
     ("GET", "/login"): None,
     ("POST", "/login"): None,
-    ("POST", "/logout"): P.ACCOUNT,
+    ("POST", "/logout"): None,
     ("GET", "/"): P.CASE_READ,
     ("GET", "/cases"): P.CASE_READ,
     ("GET", "/cases/new"): P.CASE_WRITE,

@@ -87,7 +87,6 @@ def health(ctx: CtxDep) -> dict[str, str]:
 
 
 @router.get("/me")
-@needs(Permission.ACCOUNT)
 def me(principal: PrincipalDep) -> dict[str, Any]:
     """The caller: user, organisation and token scopes."""
     user = user_json(principal.user) if principal.user else None

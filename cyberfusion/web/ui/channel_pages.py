@@ -21,7 +21,7 @@ from cyberfusion.domain.channel import (
     RequestType,
 )
 from cyberfusion.domain.handling import TLP, Purpose, strictest_tlp
-from cyberfusion.domain.permissions import Permission, needs
+from cyberfusion.domain.permissions import Permission, needs, require
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.channel_json import parse_draft, parse_handling
 from cyberfusion.services import channel, channel_actions, directory, inbox, orgs
@@ -85,6 +85,7 @@ def _blank(kind: str, to: str) -> dict[str, Any]:
 def compose(request: Request, ctx: CtxDep, principal: UiPrincipal, type: str = "message",
             to: str = "") -> Response:
     """A blank form for one request type (Art. 29 fields for a preservation request)."""
+    require(principal, Permission.CHANNEL_SEND)
     return _compose(request, ctx, principal, _blank(type, to), [])
 
 

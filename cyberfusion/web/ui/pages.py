@@ -92,7 +92,6 @@ def login(
 
 
 @router.post("/logout")
-@needs(Permission.ACCOUNT)
 def logout(request: Request, ctx: CtxDep, principal: UiPrincipal,
            csrf_token: Annotated[str, Form()] = "") -> Response:
     """End the session."""
