@@ -127,6 +127,8 @@ def read_extension(data: object, prefix: str = "") -> tuple[SourceHandling | Non
     `prefix` is where the content sits in the caller's document; the fields are read by
     `handling_json.read_handling`, like case and channel JSON.
     """
+    if not isinstance(data, dict):  # null too: a stated extension that says nothing fails
+        return None, [f"{prefix or '$'}: must be an object"]
     fields, issues = read_handling(data, prefix)
     problems = [f"{issue.location}: {issue.message}" for issue in issues]
     if fields is None:

@@ -11,7 +11,7 @@ from cyberfusion.domain.handling import TLP, Purpose
 from cyberfusion.errors import InvalidInput
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.formats.channel_json import parse_draft
-from cyberfusion.formats.handling_json import read_handling
+from cyberfusion.formats.handling_json import HandlingFields, read_handling
 from cyberfusion.formats.stix.extension import read_extension
 
 TODAY = date(2026, 6, 1)
@@ -73,3 +73,9 @@ def test_good_fields_are_read_and_silent_ones_stay_none() -> None:
     assert fields.tlp is TLP.AMBER_STRICT and fields.purpose is Purpose.ANALYSIS
     assert fields.release == ("org:fr-cyber",) and fields.grading == "B2"
     assert fields.exclude is None and fields.personal_data is None
+
+
+def test_an_extension_that_is_null_is_a_problem_not_silence() -> None:
+    assert read_extension(None) == (None, ["$: must be an object"])
+    assert read_extension([], "extensions.x")[1] == ["extensions.x: must be an object"]
+    assert read_handling(None) == (HandlingFields(), [])
