@@ -9,7 +9,8 @@ import typer
 
 from cyberfusion.cli.output import line, table, warn
 from cyberfusion.cli.state import acting_as, context_of
-from cyberfusion.domain.model import Organisation, OrgKind, Principal, Region, Role
+from cyberfusion.domain.model import Organisation, OrgKind, Region, Role
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.services import auth, orgs
 
@@ -108,13 +109,14 @@ def user_list(
 ) -> None:
     """List the users of one organisation."""
     ctx = context_of(cli)
-    operator_view = Principal(org=orgs.get_org(ctx, org))
+    orgs.get_org(ctx, org)
     rows = [(u.id, u.username, u.display_name, [r.value for r in u.roles], u.active,
-             u.totp_enabled) for u in orgs.list_users(ctx, operator_view)]
+             u.totp_enabled) for u in orgs.list_users(ctx, None, org)]
     table(f"Users of {org}", ["id", "username", "name", "roles", "active", "2FA"], rows)
 
 
 @token_app.command("create")
+@needs(Permission.TOKEN_MANAGE)
 def token_create(
     cli: typer.Context,
     as_user: AsUser,
@@ -135,6 +137,7 @@ def token_create(
 
 
 @token_app.command("list")
+@needs(Permission.TOKEN_MANAGE)
 def token_list(cli: typer.Context, as_user: AsUser) -> None:
     """List a user's API tokens (never their secrets)."""
     ctx = context_of(cli)
@@ -149,6 +152,7 @@ def token_list(cli: typer.Context, as_user: AsUser) -> None:
 
 
 @token_app.command("revoke")
+@needs(Permission.TOKEN_MANAGE)
 def token_revoke(
     cli: typer.Context,
     token_id: Annotated[int, typer.Argument(metavar="ID", help="Token id (see token list).",

@@ -13,6 +13,7 @@ from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.handling import TLP, Purpose
 from cyberfusion.domain.model import Case, CaseFilter, CrimeType
 from cyberfusion.domain.observables import ObservableType
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue, MalformedDocument
 from cyberfusion.formats.case_json import case_to_json, parse_case
 from cyberfusion.services import cases, search
@@ -21,6 +22,7 @@ case_app = typer.Typer(help="Submit, show and list cases.", no_args_is_help=True
 
 
 @case_app.command("add")
+@needs(Permission.CASE_WRITE)
 def case_add(
     cli: typer.Context,
     file: Annotated[typer.FileBinaryRead, typer.Argument(
@@ -61,6 +63,7 @@ def _read_json(file: BinaryIO) -> Any:
 
 
 @case_app.command("show")
+@needs(Permission.CASE_READ)
 def case_show(
     cli: typer.Context,
     case_id: Annotated[int, typer.Argument(metavar="ID", help="Case id.", show_default=False)],
@@ -105,6 +108,7 @@ def _withdrawn(case: Case) -> str:
 
 
 @case_app.command("revoke")
+@needs(Permission.CASE_WRITE)
 def case_revoke(
     cli: typer.Context,
     case_id: Annotated[int, typer.Argument(metavar="ID", help="Case id.", show_default=False)],
@@ -119,6 +123,7 @@ def case_revoke(
 
 
 @case_app.command("list")
+@needs(Permission.CASE_READ)
 def case_list(
     cli: typer.Context,
     as_user: AsUser,
@@ -156,6 +161,7 @@ def case_list(
     line(f"showing {shown} of {page.total}")
 
 
+@needs(Permission.SEARCH)
 def search_command(
     cli: typer.Context,
     value: Annotated[str, typer.Argument(metavar="VALUE", show_default=False,

@@ -28,6 +28,7 @@ from cyberfusion.domain.channel import (
 from cyberfusion.domain.duty import Contact
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import OrgKind, Principal, Role, User
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue, MalformedDocument
 from cyberfusion.formats.channel_json import parse_draft, thread_json
 from cyberfusion.formats.directory_json import contact_json, parse_directory
@@ -55,6 +56,7 @@ def _attachments(paths: list[Path]) -> list[dict[str, str]]:
              "content_base64": base64.b64encode(p.read_bytes()).decode()} for p in paths]
 
 
+@needs(Permission.CHANNEL_SEND)
 def send(
     cli: typer.Context,
     as_user: AsUser,
@@ -94,6 +96,7 @@ def send(
          f"{len(draft.attachments)} attachment(s), signed)")
 
 
+@needs(Permission.CHANNEL_READ)
 def inbox(
     cli: typer.Context,
     as_user: AsUser,
@@ -123,6 +126,7 @@ def inbox(
           keep=["id", "priority"])
 
 
+@needs(Permission.CHANNEL_SEND)
 def ack(
     cli: typer.Context,
     thread_id: Annotated[int, typer.Argument(metavar="THREAD", help="Thread id.",
@@ -138,6 +142,7 @@ def ack(
     line(f"thread {thread.id}: {mine.status.value if mine else '?'}")
 
 
+@needs(Permission.DIRECTORY_READ)
 def duty(
     cli: typer.Context,
     country: Annotated[str, typer.Argument(metavar="[COUNTRY]", help="ISO code, e.g. FR; "

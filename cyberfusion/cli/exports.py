@@ -14,12 +14,14 @@ from cyberfusion.cli.admin import AsUser
 from cyberfusion.cli.output import line
 from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.model import CaseFilter
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
 from cyberfusion.formats.case_json import case_to_json
 from cyberfusion.services import exports
 
 
+@needs(Permission.EXPORT)
 def export_command(
     cli: typer.Context,
     as_user: AsUser,

@@ -12,6 +12,7 @@ from cyberfusion.cli.admin import AsUser
 from cyberfusion.cli.output import JsonOpt, line, print_json, table
 from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.hits import DISCLOSURE_DAYS, MAX_DISCLOSURE_DAYS, hit_message
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.services import disclosure, hits
 
 Reason = Annotated[str, typer.Option("--reason", metavar="TEXT", show_default=False,
@@ -41,6 +42,7 @@ _HIT_COLUMNS = ["when", "hit", "how", "asked by", "value", "case", "answer"]
 
 
 @hits_app.command("inbox")
+@needs(Permission.HIT_READ)
 def inbox(cli: typer.Context, as_user: AsUser,
           unread: Annotated[bool, typer.Option("--unread", help="Only unread notices.")] =
           False, as_json: JsonOpt = False) -> None:
@@ -59,6 +61,7 @@ def inbox(cli: typer.Context, as_user: AsUser,
 
 
 @hits_app.command("list")
+@needs(Permission.HIT_READ)
 def list_hits(cli: typer.Context, as_user: AsUser,
               incoming: Annotated[bool, typer.Option(
                   "--incoming", help="Matches on your data instead of answers you got.")] =
@@ -75,6 +78,7 @@ def list_hits(cli: typer.Context, as_user: AsUser,
 
 
 @hits_app.command("show")
+@needs(Permission.HIT_READ)
 def show_hit(cli: typer.Context,
              ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
                                                 help="Hit reference.")],
@@ -89,6 +93,7 @@ def show_hit(cli: typer.Context,
 
 
 @disclosure_app.command("request")
+@needs(Permission.DISCLOSURE_REQUEST)
 def request(cli: typer.Context,
             ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
                                                help="The hit reference.")],
@@ -100,6 +105,7 @@ def request(cli: typer.Context,
 
 
 @disclosure_app.command("list")
+@needs(Permission.DISCLOSURE_READ)
 def list_requests(cli: typer.Context, as_user: AsUser,
                   made: Annotated[bool, typer.Option("--made", help="Requests you made, not "
                                                      "those you decide.")] = False,
@@ -119,6 +125,7 @@ def list_requests(cli: typer.Context, as_user: AsUser,
 
 
 @disclosure_app.command("show")
+@needs(Permission.DISCLOSURE_READ)
 def show_request(cli: typer.Context,
                  request_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
                                                            help="Request id.")],
@@ -136,6 +143,7 @@ def show_request(cli: typer.Context,
 
 
 @disclosure_app.command("approve")
+@needs(Permission.GRANT_MANAGE)
 def approve(cli: typer.Context,
             request_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
                                                       help="Request id.")],
@@ -150,6 +158,7 @@ def approve(cli: typer.Context,
 
 
 @disclosure_app.command("decline")
+@needs(Permission.GRANT_MANAGE)
 def decline(cli: typer.Context,
             request_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
                                                       help="Request id.")],

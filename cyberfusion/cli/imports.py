@@ -12,10 +12,12 @@ from cyberfusion.cli.admin import AsUser
 from cyberfusion.cli.output import err, line, table
 from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.imports import ImportJob
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.services import imports
 from cyberfusion.services.context import Context
 
 
+@needs(Permission.IMPORT)
 def import_command(
     cli: typer.Context,
     files: Annotated[list[Path], typer.Argument(

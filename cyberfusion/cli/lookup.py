@@ -14,9 +14,11 @@ from cyberfusion.cli.output import err, line, table
 from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.handling import Purpose
 from cyberfusion.domain.observables import ObservableType
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.services import lookups
 
 
+@needs(Permission.SEARCH)
 def lookup(
     cli: typer.Context,
     file: Annotated[typer.FileText, typer.Argument(

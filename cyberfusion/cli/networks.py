@@ -13,6 +13,7 @@ import typer
 from cyberfusion.cli.admin import AsUser
 from cyberfusion.cli.output import JsonOpt, line, print_json, table
 from cyberfusion.cli.state import acting_as, context_of
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.services import network_exports, networks
 
 network_app = typer.Typer(help="Networks of linked cases: recompute, list, show, export.",
@@ -54,6 +55,7 @@ def recompute(cli: typer.Context,
 
 
 @network_app.command("list")
+@needs(Permission.NETWORK_READ)
 def list_networks(cli: typer.Context, as_user: AsUser,
                   limit: Annotated[int, typer.Option(min=1, max=500, help="How many.")] = 50,
                   as_json: JsonOpt = False) -> None:
@@ -75,6 +77,7 @@ def list_networks(cli: typer.Context, as_user: AsUser,
 
 
 @network_app.command("show")
+@needs(Permission.NETWORK_READ)
 def show_network(cli: typer.Context,
                  ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
                                                     help="Network reference.")],
@@ -95,6 +98,7 @@ def show_network(cli: typer.Context,
 
 
 @network_app.command("export")
+@needs(Permission.EXPORT)
 def export_network(cli: typer.Context,
                    ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
                                                       help="Network reference.")],

@@ -10,6 +10,7 @@ import typer
 from cyberfusion.cli.admin import AsUser
 from cyberfusion.cli.output import line, table
 from cyberfusion.cli.state import acting_as, context_of
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.jobs import retention as retention_job
 from cyberfusion.services import retention
@@ -19,6 +20,7 @@ retention_app = typer.Typer(help="Review dates and the deletion of data nobody c
 
 
 @retention_app.command("due")
+@needs(Permission.RETENTION_READ)
 def due(
     cli: typer.Context, as_user: AsUser,
     within: Annotated[int, typer.Option(help="Days ahead to look.")] = 30,
@@ -31,6 +33,7 @@ def due(
 
 
 @retention_app.command("confirm")
+@needs(Permission.RETENTION_CONFIRM)
 def confirm(
     cli: typer.Context, case_id: Annotated[int, typer.Argument(metavar="ID")], as_user: AsUser,
     until: Annotated[str | None, typer.Option(help="New review date YYYY-MM-DD (default: "

@@ -17,8 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from cyberfusion.domain.handling import TLP, Handling
-from cyberfusion.domain.model import Principal, Role
-from cyberfusion.errors import InvalidInput, Issue, PermissionDenied
+from cyberfusion.errors import InvalidInput, Issue
 
 
 class Priority(StrEnum):
@@ -193,34 +192,6 @@ class ThreadRef:
 def can_read_thread(org_id: str, thread: ThreadRef) -> bool:
     """A thread is readable by its sender and its addressees only: never the hub unless named."""
     return org_id == thread.sender_org_id or org_id in thread.addressees
-
-
-_SENDERS = frozenset({Role.ADMIN, Role.ANALYST, Role.DUTY_OFFICER})
-
-
-def require_send(principal: Principal) -> None:
-    """Analysts, duty officers and admins send and act on requests (token scope `write`)."""
-    if "write" not in principal.scopes or principal.user is None \
-            or not principal.user.has(*_SENDERS):
-        raise PermissionDenied("your roles or token do not allow sending on the channel")
-
-
-def require_read(principal: Principal) -> None:
-    """Every user of a party may read its threads (token scope `read`)."""
-    if "read" not in principal.scopes or principal.user is None:
-        raise PermissionDenied("your token does not allow reading the channel")
-
-
-def is_org_admin(principal: Principal) -> bool:
-    """Organisation admins keep the 24/7 directory, rota, preferences and webhooks."""
-    return "write" in principal.scopes and principal.user is not None \
-        and principal.user.has(Role.ADMIN)
-
-
-def require_admin(principal: Principal) -> None:
-    """PermissionDenied unless `is_org_admin`."""
-    if not is_org_admin(principal):
-        raise PermissionDenied("only your organisation's admins change this")
 
 
 @dataclass(frozen=True, slots=True)

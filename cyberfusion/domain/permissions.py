@@ -1,59 +1,137 @@
-"""What each role may do: permissions as `scope:resource:action`, checked in one place."""
+"""Who may do what: one `Permission` per action, one `RULES` table, one `require()`.
+
+Each permission names the roles that may take the action, the API-token scope that
+covers it (web sessions carry every scope) and, for network-wide actions, the kinds of
+organisation whose users may take it. Services call `require(principal, Permission.X)`
+before they act; pages and commands ask `allowed()` only to decide what to show.
+
+Every HTTP route and every Typer command that acts for a user carries `@needs(Permission.X)`:
+the permission the services it calls require. The mark does not check anything (the
+services do, after the input was validated, so error precedence stays the same on every
+entry point); it lets tests/unit/test_permission_table.py list every route and command
+with its permission against an explicit table, so a new entry point cannot go undecided.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from cyberfusion.domain.model import OrgKind, Principal, Role
 from cyberfusion.errors import PermissionDenied
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 
 class Permission(StrEnum):
-    """Actions a principal may be allowed."""
+    """Every action a principal may be allowed, as `area:resource:action`."""
 
     CASE_READ = "data:case:read"
     CASE_WRITE = "data:case:write"
     SEARCH = "data:observable:search"
-    AUDIT_READ = "org:audit:read"
-    USER_MANAGE = "org:user:manage"
-    ORG_MANAGE = "network:org:manage"
+    EXPORT = "data:case:export"
+    IMPORT = "data:import:write"
+    IMPORT_READ = "data:import:read"
     GRANT_MANAGE = "data:grant:manage"
+    HIT_READ = "data:hit:read"
+    DISCLOSURE_REQUEST = "data:disclosure:request"
+    DISCLOSURE_READ = "data:disclosure:read"
+    RETENTION_READ = "data:review:read"
+    RETENTION_CONFIRM = "data:review:confirm"
+    NETWORK_READ = "data:network:read"
+    NETWORK_RUNS_READ = "network:run:read"
+    NETWORK_MANAGE = "network:network:manage"
+    CHANNEL_READ = "channel:thread:read"
+    CHANNEL_SEND = "channel:thread:send"
+    DIRECTORY_READ = "channel:directory:read"
+    DIRECTORY_MANAGE = "org:directory:manage"
+    SETTINGS_READ = "org:settings:read"
+    SETTINGS_MANAGE = "org:settings:manage"
+    WEBHOOK_MANAGE = "org:webhook:manage"
+    AUDIT_READ = "org:audit:read"
+    USER_READ = "org:user:read"
+    USER_MANAGE = "org:user:manage"
+    ORG_READ = "network:org:read"
+    ORG_MANAGE = "network:org:manage"
+    ACCOUNT = "self:account:use"
+    TOKEN_MANAGE = "self:token:manage"
 
 
-_ALL_READ = {Permission.CASE_READ, Permission.SEARCH}
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(_ALL_READ | {Permission.CASE_WRITE, Permission.AUDIT_READ,
-                                       Permission.USER_MANAGE, Permission.GRANT_MANAGE}),
-    Role.ANALYST: frozenset(_ALL_READ | {Permission.CASE_WRITE, Permission.GRANT_MANAGE}),
-    Role.DUTY_OFFICER: frozenset(_ALL_READ | {Permission.CASE_WRITE}),
-    Role.AUDITOR: frozenset(_ALL_READ | {Permission.AUDIT_READ}),
-    Role.READER: frozenset(_ALL_READ),
-}
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """Who may take one action: any of `roles`, with token `scope`, in an org of `kinds`."""
 
-#: Which API token scope a permission needs.
-SCOPE_OF: dict[Permission, str] = {
-    Permission.CASE_READ: "read",
-    Permission.SEARCH: "read",
-    Permission.AUDIT_READ: "read",
-    Permission.CASE_WRITE: "write",
-    Permission.GRANT_MANAGE: "write",
-    Permission.USER_MANAGE: "admin",
-    Permission.ORG_MANAGE: "admin",
+    roles: frozenset[Role]
+    scope: str
+    kinds: frozenset[OrgKind] | None = None
+
+
+_ALL = frozenset(Role)
+_WRITERS = frozenset({Role.ADMIN, Role.ANALYST, Role.DUTY_OFFICER})
+_ADMIN = frozenset({Role.ADMIN})
+_HUB = frozenset({OrgKind.HUB})
+
+#: The one permission table (DESIGN.md: roles admin, analyst, duty_officer, auditor, reader).
+RULES: dict[Permission, Rule] = {
+    Permission.CASE_READ: Rule(_ALL, "read"),
+    Permission.CASE_WRITE: Rule(_WRITERS, "write"),
+    Permission.SEARCH: Rule(_ALL, "read"),
+    Permission.EXPORT: Rule(_ALL, "read"),
+    Permission.IMPORT: Rule(_WRITERS, "write"),
+    Permission.IMPORT_READ: Rule(_ALL, "read"),
+    Permission.GRANT_MANAGE: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write"),
+    Permission.HIT_READ: Rule(_ALL, "read"),
+    Permission.DISCLOSURE_REQUEST: Rule(_ALL, "read"),
+    Permission.DISCLOSURE_READ: Rule(_ALL, "read"),
+    Permission.RETENTION_READ: Rule(_ALL, "read"),
+    Permission.RETENTION_CONFIRM: Rule(_WRITERS, "write"),
+    Permission.NETWORK_READ: Rule(_ALL, "read"),
+    Permission.NETWORK_RUNS_READ: Rule(_ALL, "read", _HUB),
+    Permission.NETWORK_MANAGE: Rule(_ADMIN, "admin", _HUB),
+    Permission.CHANNEL_READ: Rule(_ALL, "read"),
+    Permission.CHANNEL_SEND: Rule(_WRITERS, "write"),
+    Permission.DIRECTORY_READ: Rule(_ALL, "read"),
+    Permission.DIRECTORY_MANAGE: Rule(_ADMIN, "write"),
+    Permission.SETTINGS_READ: Rule(_ALL, "read"),
+    Permission.SETTINGS_MANAGE: Rule(_ADMIN, "write"),
+    Permission.WEBHOOK_MANAGE: Rule(_ADMIN, "write"),
+    Permission.AUDIT_READ: Rule(frozenset({Role.ADMIN, Role.AUDITOR}), "read"),
+    Permission.USER_READ: Rule(_ALL, "read"),
+    Permission.USER_MANAGE: Rule(_ADMIN, "admin"),
+    Permission.ORG_READ: Rule(_ALL, "read"),
+    Permission.ORG_MANAGE: Rule(_ADMIN, "admin", _HUB),
+    Permission.ACCOUNT: Rule(_ALL, "read"),
+    Permission.TOKEN_MANAGE: Rule(_ALL, "read"),
 }
 
 
 def allowed(principal: Principal, permission: Permission) -> bool:
-    """True if the principal's roles and token scopes allow `permission`."""
-    if SCOPE_OF[permission] not in principal.scopes:
+    """True if the principal's roles, token scopes and organisation kind allow `permission`."""
+    rule = RULES[permission]
+    if principal.user is None or rule.scope not in principal.scopes:
         return False
-    if principal.user is None:
+    if rule.kinds is not None and principal.org.kind not in rule.kinds:
         return False
-    if permission is Permission.ORG_MANAGE:
-        return principal.org.kind is OrgKind.HUB and principal.user.has(Role.ADMIN)
-    return any(permission in ROLE_PERMISSIONS[role] for role in principal.user.roles)
+    return principal.user.has(*rule.roles)
 
 
 def require(principal: Principal, permission: Permission) -> None:
     """Raise PermissionDenied unless `permission` is allowed."""
     if not allowed(principal, permission):
-        raise PermissionDenied(f"your roles do not allow {permission.value}")
+        raise PermissionDenied(f"your roles or token do not allow {permission.value}")
+
+
+def needs(permission: Permission) -> Callable[[F], F]:
+    """Mark a route endpoint or CLI command with the permission its services require."""
+    def mark(entry: F) -> F:
+        entry.permission = permission  # type: ignore[attr-defined]
+        return entry
+    return mark
+
+
+def needed_by(entry: Callable[..., Any]) -> Permission | None:
+    """The permission an entry point was marked with, None for public or operator ones."""
+    found = getattr(entry, "permission", None)
+    return found if isinstance(found, Permission) else None

@@ -6,15 +6,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from cyberfusion.domain.handling import (
+    TLP,
     Handling,
     HitPolicy,
     Purpose,
-    parse_tlp,
     validate_handling,
 )
 from cyberfusion.domain.model import Case, CaseDraft, CrimeType, Occurrence
 from cyberfusion.domain.observables import normalise
 from cyberfusion.errors import InvalidInput, Issue
+from cyberfusion.formats.handling_json import read_handling
 
 MAX_OBSERVABLES = 100_000
 
@@ -112,48 +113,24 @@ def _victims(r: _Reader, victims: Any) -> tuple[int, tuple[str, ...]]:
 
 
 def _handling(r: _Reader, data: Any, today: date, review_years: int) -> Handling | None:
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        r.fail("handling", "must be an object")
+    fields, issues = read_handling(data, "handling")
+    r.issues.extend(issues)
+    if fields is None or issues:
         return None
-    loc = "handling."
-    try:
-        tlp = parse_tlp(str(data.get("tlp", "amber")))
-    except InvalidInput as exc:
-        r.issues.extend(exc.issues)
-        return None
-    review_by = r.day(data, "review_by", loc) or today + timedelta(days=365 * review_years)
-    reliability, credibility = _grading(r, data.get("grading", ""))
-    personal = data.get("personal_data", False)
-    if not isinstance(personal, bool):
-        r.fail(f"{loc}personal_data", "must be true or false")
-        personal = False
-    partners = r.strings(data, "partners", loc)
     handling = Handling(
-        tlp=tlp, release=frozenset(r.strings(data, "release", loc) or ("members",)),
-        exclude=frozenset(r.strings(data, "exclude", loc)),
-        partners=frozenset(p.removeprefix("org:") for p in partners if p != "none"),
-        hit_policy=r.choice(data, "hit_policy", loc, HitPolicy, HitPolicy.HIT),
-        purpose=r.choice(data, "purpose", loc, Purpose, Purpose.INVESTIGATION),
-        review_by=review_by, reliability=reliability, credibility=credibility,
-        personal_data=personal,
+        tlp=fields.tlp or TLP.AMBER, release=frozenset(fields.release or ("members",)),
+        exclude=frozenset(fields.exclude or ()), partners=frozenset(fields.partners or ()),
+        hit_policy=fields.hit_policy or HitPolicy.HIT,
+        purpose=fields.purpose or Purpose.INVESTIGATION,
+        review_by=fields.review_by or today + timedelta(days=365 * review_years),
+        reliability=fields.reliability, credibility=fields.credibility,
+        personal_data=bool(fields.personal_data),
     )
     try:
         return validate_handling(handling)
     except InvalidInput as exc:
         r.issues.extend(exc.issues)
         return None
-
-
-def _grading(r: _Reader, value: Any) -> tuple[str | None, int | None]:
-    text = str(value or "").strip().upper()
-    if not text:
-        return None, None
-    if len(text) != 2 or text[0] not in "ABCDEF" or text[1] not in "123456":
-        r.fail("handling.grading", "Admiralty code: reliability A-F then credibility 1-6")
-        return None, None
-    return text[0], int(text[1])
 
 
 def _observables(r: _Reader, items: Any) -> tuple[Occurrence, ...]:

@@ -22,8 +22,9 @@ from cyberfusion.domain.channel import (
     RequestType,
     Thread,
 )
-from cyberfusion.domain.handling import TLP, Handling, Purpose, parse_tlp
+from cyberfusion.domain.handling import TLP, Handling, Purpose
 from cyberfusion.errors import InvalidInput, Issue
+from cyberfusion.formats.handling_json import HandlingFields, read_handling
 
 MAX_ATTACHMENTS = 20
 
@@ -54,38 +55,16 @@ def _choice(data: Mapping[str, Any], key: str, enum: Any, default: Any,
 def parse_handling(data: Any, today: date, review_years: int, issues: list[Issue]) -> Handling:
     """A message's handling: TLP, purpose, grading, personal data, review date.
 
-    `release` is not read: a message is released to its parties and no one else.
+    `release` is not kept: a message is released to its parties and no one else.
     """
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        issues.append(Issue("handling", "must be an object"))
-        data = {}
-    tlp = TLP.AMBER
-    try:
-        tlp = parse_tlp(str(data.get("tlp") or "amber"))
-    except InvalidInput as exc:
-        issues.extend(exc.issues)
-    purpose = _choice(data, "purpose", Purpose, Purpose.INVESTIGATION, issues)
-    grading = str(data.get("grading") or "").strip().upper()
-    reliability, credibility = None, None
-    if grading:
-        if len(grading) == 2 and grading[0] in "ABCDEF" and grading[1] in "123456":
-            reliability, credibility = grading[0], int(grading[1])
-        else:
-            issues.append(Issue("handling.grading", "Admiralty code such as B2"))
-    personal = data.get("personal_data", False)
-    if not isinstance(personal, bool):
-        issues.append(Issue("handling.personal_data", "must be true or false"))
-        personal = False
-    review_by = today + timedelta(days=365 * review_years)
-    if data.get("review_by"):
-        try:
-            review_by = date.fromisoformat(str(data["review_by"]))
-        except ValueError:
-            issues.append(Issue("handling.review_by", "must be a date YYYY-MM-DD"))
-    return Handling(tlp=tlp, release=frozenset(), review_by=review_by, purpose=purpose,
-                    reliability=reliability, credibility=credibility, personal_data=personal)
+    fields, found = read_handling(data, "handling")
+    issues.extend(found)
+    fields = fields or HandlingFields()
+    return Handling(tlp=fields.tlp or TLP.AMBER, release=frozenset(),
+                    review_by=fields.review_by or today + timedelta(days=365 * review_years),
+                    purpose=fields.purpose or Purpose.INVESTIGATION,
+                    reliability=fields.reliability, credibility=fields.credibility,
+                    personal_data=bool(fields.personal_data))
 
 
 def parse_attachments(items: Any, issues: list[Issue]) -> tuple[AttachmentIn, ...]:

@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.model import Principal, StoredToken, User
+from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import (
     AuthenticationFailed,
     InvalidInput,
@@ -130,6 +131,7 @@ def _password_ok(ctx: Context, stored: str | None, password: str) -> bool:
 
 def enable_totp(ctx: Context, principal: Principal) -> str:
     """Give the user a new TOTP secret; returns the provisioning URI for an app."""
+    require(principal, Permission.ACCOUNT)
     assert principal.user is not None
     secret = pyotp.random_base32()
     with ctx.db.write() as tx:
@@ -144,6 +146,7 @@ def issue_token(
     ctx: Context, principal: Principal, name: str, scopes: frozenset[str], days: int = 90
 ) -> IssuedToken:
     """Create an API token for the principal's user, no wider than their own scopes."""
+    require(principal, Permission.TOKEN_MANAGE)
     assert principal.user is not None
     bad = sorted(scopes - SCOPES)
     if bad or not scopes:
@@ -183,6 +186,7 @@ def principal_from_token(ctx: Context, secret: str) -> Principal:
 
 def revoke_token(ctx: Context, principal: Principal, token_id: int) -> None:
     """Revoke one of the caller's own tokens; someone else's looks absent (NotFound)."""
+    require(principal, Permission.TOKEN_MANAGE)
     assert principal.user is not None
     with ctx.db.write() as tx:
         if not tx.auth.revoke_token(token_id, principal.user.id, ctx.now()):
@@ -192,6 +196,7 @@ def revoke_token(ctx: Context, principal: Principal, token_id: int) -> None:
 
 def list_tokens(ctx: Context, principal: Principal) -> list[StoredToken]:
     """The caller's tokens (metadata only)."""
+    require(principal, Permission.TOKEN_MANAGE)
     assert principal.user is not None
     with ctx.db.read() as tx:
         return tx.auth.tokens_of(principal.user.id)

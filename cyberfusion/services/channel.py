@@ -30,12 +30,11 @@ from cyberfusion.domain.channel import (
     ack_due,
     draft_issues,
     message_handling,
-    require_read,
-    require_send,
     signed_document,
 )
 from cyberfusion.domain.handling import TLP, review_by_issue, strictest_tlp
 from cyberfusion.domain.model import OrgKind, Principal
+from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound
 from cyberfusion.formats.case_json import handling_to_json
 from cyberfusion.services import audit, escalation, notify, signing
@@ -91,7 +90,7 @@ def review_issues(ctx: Context, review_by: date) -> list[Issue]:
 
 def send(ctx: Context, principal: Principal, draft: Draft) -> Thread:
     """Open a thread: store the signed request, schedule its deadlines, tell the addressees."""
-    require_send(principal)
+    require(principal, Permission.CHANNEL_SEND)
     issues = draft_issues(draft, principal.org_id) + attachment_issues(ctx, draft.attachments)
     issues += review_issues(ctx, draft.handling.review_by)
     with ctx.db.write() as tx:
@@ -181,7 +180,7 @@ def tell(tx: Tx, ctx: Context, thread: Thread, event: str, orgs: Iterable[str], 
 def list_threads(ctx: Context, principal: Principal, f: ThreadFilter, offset: int = 0,
                  limit: int = 50) -> ThreadPage:
     """A page of the threads the caller's organisation takes part in; fetching delivers."""
-    require_read(principal)
+    require(principal, Permission.CHANNEL_READ)
     limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
     with ctx.db.read() as tx:
         items, total = tx.channel.page(principal.org_id, f, offset, limit)
@@ -238,7 +237,7 @@ def verify_all(tx: Tx, messages: Sequence[Message]) -> dict[int, signing.Verdict
 
 def get_thread(ctx: Context, principal: Principal, thread_id: int) -> ThreadView:
     """One thread the caller's organisation takes part in (404 otherwise); opening delivers."""
-    require_read(principal)
+    require(principal, Permission.CHANNEL_READ)
     with ctx.db.read() as tx:
         thread = tx.channel.get(thread_id, principal.org_id)
         if thread is None:
@@ -260,7 +259,7 @@ def get_thread(ctx: Context, principal: Principal, thread_id: int) -> ThreadView
 def attachment(ctx: Context, principal: Principal,
                attachment_id: int) -> tuple[AttachmentMeta, bytes]:
     """An attachment of a thread the caller takes part in, checked against its SHA-256."""
-    require_read(principal)
+    require(principal, Permission.CHANNEL_READ)
     with ctx.db.write() as tx:
         found = tx.channel.attachment(attachment_id, principal.org_id)
         if found is None:

@@ -22,10 +22,10 @@ from cyberfusion.domain.channel import (
     RequestType,
     Thread,
     next_status,
-    require_send,
 )
 from cyberfusion.domain.handling import Handling
 from cyberfusion.domain.model import Principal
+from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound, PermissionDenied
 from cyberfusion.formats.case_json import handling_to_json
 from cyberfusion.services import audit, escalation
@@ -104,7 +104,7 @@ def _deliver_first(tx: Tx, ctx: Context, principal: Principal, thread: Thread) -
 
 def acknowledge(ctx: Context, principal: Principal, thread_id: int, note: str = "") -> Thread:
     """The addressee confirms it has the request in hand; escalation stops."""
-    require_send(principal)
+    require(principal, Permission.CHANNEL_SEND)
     with ctx.db.write() as tx:
         thread = _deliver_first(tx, ctx, principal, _load(tx, principal, thread_id, lock=True))
         party = _addressee(thread, principal)
@@ -116,7 +116,7 @@ def acknowledge(ctx: Context, principal: Principal, thread_id: int, note: str = 
 def reply(ctx: Context, principal: Principal, thread_id: int, body: str, handling: Handling,
           attachments: Sequence[AttachmentIn] = (), answer: bool = False) -> Thread:
     """A message in the thread; from an addressee it acknowledges, and `answer` answers."""
-    require_send(principal)
+    require(principal, Permission.CHANNEL_SEND)
     issues = attachment_issues(ctx, attachments) + review_issues(ctx, handling.review_by)
     if not body.strip() and not attachments:
         issues.append(Issue("body", "write something or attach a file"))
@@ -140,7 +140,7 @@ def reply(ctx: Context, principal: Principal, thread_id: int, body: str, handlin
 
 def decline(ctx: Context, principal: Principal, thread_id: int, reason: str) -> Thread:
     """The addressee refuses the request, saying why."""
-    require_send(principal)
+    require(principal, Permission.CHANNEL_SEND)
     if not reason.strip():
         raise InvalidInput("say why", [Issue("reason", "a declined request needs a reason")])
     with ctx.db.write() as tx:
@@ -153,7 +153,7 @@ def decline(ctx: Context, principal: Principal, thread_id: int, reason: str) -> 
 
 def close(ctx: Context, principal: Principal, thread_id: int, note: str = "") -> Thread:
     """The sender closes the request for every addressee that has not declined it."""
-    require_send(principal)
+    require(principal, Permission.CHANNEL_SEND)
     with ctx.db.write() as tx:
         thread = _load(tx, principal, thread_id, lock=True)
         if thread.sender_org_id != principal.org_id:
@@ -172,7 +172,7 @@ def close(ctx: Context, principal: Principal, thread_id: int, note: str = "") ->
 def extend_preservation(ctx: Context, principal: Principal, thread_id: int,
                         days: int) -> Thread:
     """Either side records a longer preservation period; reminders move with it."""
-    require_send(principal)
+    require(principal, Permission.CHANNEL_SEND)
     if not 1 <= days <= MAX_PRESERVATION_DAYS:
         raise InvalidInput("bad extension", [Issue("days", f"1 to {MAX_PRESERVATION_DAYS}")])
     with ctx.db.write() as tx:

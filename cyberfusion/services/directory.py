@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from cyberfusion.domain.audit import AuditAction
-from cyberfusion.domain.channel import Priority, require_admin, require_read
+from cyberfusion.domain.channel import Priority
 from cyberfusion.domain.duty import (
     Contact,
     DutyNow,
@@ -24,6 +24,7 @@ from cyberfusion.domain.duty import (
     on_duty,
 )
 from cyberfusion.domain.model import Organisation, Principal
+from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound, PermissionDenied
 from cyberfusion.formats.directory_json import parse_directory
 from cyberfusion.services import audit, signing
@@ -57,7 +58,7 @@ def load_directory(ctx: Context, principal: Principal | None, org_id: str,
                    contacts: Sequence[Contact], shifts: Sequence[Shift]) -> int:
     """Replace an organisation's contacts and rota (its admins, or the operator's CLI)."""
     if principal is not None:
-        require_admin(principal)
+        require(principal, Permission.DIRECTORY_MANAGE)
         if principal.org_id != org_id:
             raise PermissionDenied("admins keep their own organisation's directory only")
     with ctx.db.write() as tx:
@@ -100,7 +101,7 @@ def _resolve_users(tx: Tx, org_id: str, contacts: Sequence[Contact]) -> list[Con
 def get_directory(ctx: Context, principal: Principal,
                   org_id: str) -> tuple[Organisation, list[Contact], list[Shift]]:
     """An organisation's contacts and rota."""
-    require_read(principal)
+    require(principal, Permission.DIRECTORY_READ)
     with ctx.db.read() as tx:
         org = tx.orgs.get(org_id)
         if org is None or not _readable_org(principal, org):
@@ -121,7 +122,7 @@ def duty_now(tx: Tx, reader_org_id: str, orgs: Iterable[Organisation],
 def duty_board(ctx: Context, principal: Principal, country: str = "", org_id: str = "",
                at: datetime | None = None) -> list[DutyRow]:
     """Who is on duty now (or `at`) in a country, in one organisation, or everywhere."""
-    require_read(principal)
+    require(principal, Permission.DIRECTORY_READ)
     with ctx.db.read() as tx:
         orgs = tx.directory.readable_orgs(principal.org_id)
         if country:
@@ -139,7 +140,7 @@ def duty_board(ctx: Context, principal: Principal, country: str = "", org_id: st
 def set_partner_access(ctx: Context, principal: Principal, org_id: str,
                        open_to_partners: bool) -> Organisation:
     """Open (or close) an organisation's contacts and rota to partners (its admins)."""
-    require_admin(principal)
+    require(principal, Permission.DIRECTORY_MANAGE)
     if principal.org_id != org_id:
         raise PermissionDenied("admins keep their own organisation's directory only")
     with ctx.db.write() as tx:
@@ -160,14 +161,14 @@ def prefs_of(tx: Tx, org_ids: Iterable[str]) -> dict[str, dict[str, frozenset[st
 
 def get_prefs(ctx: Context, principal: Principal) -> dict[str, frozenset[str]]:
     """The caller's organisation's channels per priority."""
-    require_read(principal)
+    require(principal, Permission.SETTINGS_READ)
     with ctx.db.read() as tx:
         return prefs_of(tx, [principal.org_id])[principal.org_id]
 
 
 def set_prefs(ctx: Context, principal: Principal, prefs: dict[str, list[str]]) -> None:
     """Choose, per priority, e-mail and/or webhook besides the in-app inbox."""
-    require_admin(principal)
+    require(principal, Permission.SETTINGS_MANAGE)
     issues = [Issue(f"{p}", "priority is flash, urgent or routine")
               for p in prefs if p not in {x.value for x in Priority}]
     issues += [Issue(f"{p}", f"{c!r} is not one of {', '.join(OPTIONAL_CHANNELS)}")
@@ -182,7 +183,7 @@ def set_prefs(ctx: Context, principal: Principal, prefs: dict[str, list[str]]) -
 
 def add_webhook(ctx: Context, principal: Principal, url: str) -> tuple[StoredWebhook, str]:
     """Register a webhook; returns it and its HMAC secret (shown once)."""
-    require_admin(principal)
+    require(principal, Permission.WEBHOOK_MANAGE)
     parsed = urlparse(url.strip())
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise InvalidInput("bad webhook URL", [Issue("url", "an http:// or https:// URL")])
@@ -198,14 +199,14 @@ def add_webhook(ctx: Context, principal: Principal, url: str) -> tuple[StoredWeb
 
 def list_webhooks(ctx: Context, principal: Principal) -> list[StoredWebhook]:
     """The caller's organisation's webhooks (secrets stay sealed)."""
-    require_admin(principal)
+    require(principal, Permission.WEBHOOK_MANAGE)
     with ctx.db.read() as tx:
         return tx.directory.webhooks([principal.org_id], active_only=False)
 
 
 def remove_webhook(ctx: Context, principal: Principal, webhook_id: int) -> None:
     """Turn off one of the organisation's webhooks."""
-    require_admin(principal)
+    require(principal, Permission.WEBHOOK_MANAGE)
     with ctx.db.write() as tx:
         if not tx.directory.deactivate_webhook(webhook_id, principal.org_id):
             raise NotFound(f"no webhook {webhook_id} of yours")

@@ -64,7 +64,7 @@ def record(tx: Tx, ctx: Context, principal: Principal, action: HitAction, item_i
 def request_disclosure(ctx: Context, principal: Principal, ref: str,
                        reason: str) -> DisclosureRequest:
     """Ask the owner of a HIT to disclose the cases behind it."""
-    require(principal, Permission.SEARCH)
+    require(principal, Permission.DISCLOSURE_REQUEST)
     text = check_reason(reason)
     with ctx.db.write() as tx:
         hit = tx.hits.get(ref)
@@ -183,7 +183,7 @@ def decline(ctx: Context, principal: Principal, request_id: str,
 def list_requests(ctx: Context, principal: Principal, role: str = "owner",
                   status: str | None = None, limit: int = 100) -> list[DisclosureRequest]:
     """Requests to decide (`owner`) or made (`requester`) by the organisation."""
-    require(principal, Permission.SEARCH)
+    require(principal, Permission.DISCLOSURE_READ)
     with ctx.db.read() as tx:
         return tx.disclosures.of_org(principal.org_id, "owner" if role == "owner"
                                      else "requester", status, min(limit, 500))
@@ -191,7 +191,7 @@ def list_requests(ctx: Context, principal: Principal, role: str = "owner",
 
 def get_request(ctx: Context, principal: Principal, request_id: str) -> RequestView:
     """A request seen by either side: history, and the cases the viewer reads in full."""
-    require(principal, Permission.SEARCH)
+    require(principal, Permission.DISCLOSURE_READ)
     with ctx.db.read() as tx:
         request = tx.disclosures.get(request_id)
         if request is None or principal.org_id not in (request.owner_org_id,

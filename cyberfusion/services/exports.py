@@ -38,7 +38,7 @@ class Export:
 
 def export_cases(ctx: Context, principal: Principal, filters: CaseFilter, fmt: str) -> Export:
     """Readable cases (with observables and readable source objects) matching `filters`."""
-    require(principal, Permission.CASE_READ)
+    require(principal, Permission.EXPORT)
     if fmt not in formats():
         raise InvalidInput("unknown export format", [Issue("format", f"one of {formats()}")])
     now = ctx.now()

@@ -52,6 +52,7 @@ def grant_case(
 
 def list_grants(ctx: Context, principal: Principal, case_id: int) -> list[DisclosureGrant]:
     """The grants of an own case, active or not."""
+    require(principal, Permission.CASE_READ)
     with ctx.db.read() as tx:
         case = tx.cases.get(case_id, with_occurrences=False)
         if case is None or case.owner_org_id != principal.org_id:

@@ -231,7 +231,7 @@ def _views(tx: Tx, ctx: Context, org: Organisation, hits: Sequence[Hit],
 def inbox(ctx: Context, principal: Principal, unread_only: bool = False,
           before: int | None = None, limit: int = 100) -> list[InboxItem]:
     """Notices for the organisation: HITs on its (or its units') data, disclosure steps."""
-    require(principal, Permission.SEARCH)
+    require(principal, Permission.HIT_READ)
     with ctx.db.read() as tx:
         notices = tx.hits.notices(principal.org_id, unread_only, before, min(limit, 500))
         hits = {n.hit_id: tx.hits.get(n.hit_id) for n in notices if n.hit_id}
@@ -250,7 +250,7 @@ def unread_count(ctx: Context, principal: Principal) -> int:
 
 def mark_read(ctx: Context, principal: Principal, notice_ids: Sequence[int] | None) -> int:
     """Mark notices read (all when None)."""
-    require(principal, Permission.SEARCH)
+    require(principal, Permission.HIT_READ)
     with ctx.db.write() as tx:
         return tx.hits.mark_read(principal.org_id, notice_ids, ctx.now())
 
@@ -258,7 +258,7 @@ def mark_read(ctx: Context, principal: Principal, notice_ids: Sequence[int] | No
 def outgoing(ctx: Context, principal: Principal, before: datetime | None = None,
              limit: int = 100) -> list[HitView]:
     """FULL and HIT answers the organisation's searches, lookups and landings received."""
-    require(principal, Permission.SEARCH)
+    require(principal, Permission.HIT_READ)
     with ctx.db.read() as tx:
         hits = tx.hits.outgoing(principal.org_id, before, min(limit, 500))
         return _views(tx, ctx, principal.org, hits, False, collapse=True)
@@ -267,7 +267,7 @@ def outgoing(ctx: Context, principal: Principal, before: datetime | None = None,
 def incoming(ctx: Context, principal: Principal, before: datetime | None = None,
              limit: int = 100) -> list[HitView]:
     """Every match on the organisation's own cases, whatever the answer was."""
-    require(principal, Permission.SEARCH)
+    require(principal, Permission.HIT_READ)
     with ctx.db.read() as tx:
         hits = tx.hits.incoming(principal.org_id, before, min(limit, 500))
         return _views(tx, ctx, principal.org, hits, False)
@@ -275,7 +275,7 @@ def incoming(ctx: Context, principal: Principal, before: datetime | None = None,
 
 def hit_group(ctx: Context, principal: Principal, ref: str) -> list[HitView]:
     """The matches behind a reference, for its searcher (FULL/HIT answers) or its owner."""
-    require(principal, Permission.SEARCH)
+    require(principal, Permission.HIT_READ)
     with ctx.db.read() as tx:
         hit = tx.hits.get(ref)
         if hit is None or not _may_see(hit, principal.org_id):

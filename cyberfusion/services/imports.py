@@ -89,7 +89,7 @@ def codec_for(name: str | None, head: bytes, filename: str) -> type[base.Codec]:
 def submit(ctx: Context, principal: Principal, filename: str, stream: BinaryIO,
            options: ImportOptions, hold: bool = False) -> ImportJob:
     """Keep the upload in the data folder and record a job (held ones wait for `release`)."""
-    require(principal, Permission.CASE_WRITE)
+    require(principal, Permission.IMPORT)
     defaults_for(ctx, principal, options)
     folder = ctx.settings.data_dir / "imports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -101,7 +101,7 @@ def submit(ctx: Context, principal: Principal, filename: str, stream: BinaryIO,
 def submit_path(ctx: Context, principal: Principal, path: Path,
                 options: ImportOptions) -> ImportJob:
     """Record a pending job for a local file, read in place (CLI imports of big files)."""
-    require(principal, Permission.CASE_WRITE)
+    require(principal, Permission.IMPORT)
     defaults_for(ctx, principal, options)
     if path.is_dir():
         return _record_feed(ctx, principal, path, options)
@@ -241,6 +241,7 @@ def recover(ctx: Context) -> int:
 
 def get_job(ctx: Context, principal: Principal, job_id: int) -> ImportJob:
     """One of the organisation's jobs."""
+    require(principal, Permission.IMPORT_READ)
     with ctx.db.read() as tx:
         job = tx.imports.get(job_id)
     if job is None or job.owner_org_id != principal.org_id:
@@ -250,6 +251,7 @@ def get_job(ctx: Context, principal: Principal, job_id: int) -> ImportJob:
 
 def list_jobs(ctx: Context, principal: Principal, limit: int = 50) -> list[ImportJob]:
     """The organisation's jobs, newest first."""
+    require(principal, Permission.IMPORT_READ)
     with ctx.db.read() as tx:
         return tx.imports.of_org(principal.org_id, min(limit, 500))
 
@@ -264,6 +266,7 @@ def job_issues(ctx: Context, principal: Principal, job_id: int, offset: int = 0,
 
 def release_job(ctx: Context, principal: Principal, job_id: int) -> ImportJob:
     """The submitter confirms a held job after its preview: it becomes pending."""
+    require(principal, Permission.IMPORT)
     get_job(ctx, principal, job_id)
     with ctx.db.write() as tx:
         if not tx.imports.set_status(job_id, "held", "pending"):
@@ -275,6 +278,7 @@ def release_job(ctx: Context, principal: Principal, job_id: int) -> ImportJob:
 
 def discard_job(ctx: Context, principal: Principal, job_id: int) -> None:
     """Drop a held job and its kept file."""
+    require(principal, Permission.IMPORT)
     job = get_job(ctx, principal, job_id)
     with ctx.db.write() as tx:
         if not tx.imports.set_status(job_id, "held", "discarded"):
@@ -306,7 +310,7 @@ class Preview:
 def preview(ctx: Context, principal: Principal, filename: str, stream: BinaryIO,
             options: ImportOptions, limit: int = 50) -> Preview:
     """Decode the first batch without landing it."""
-    require(principal, Permission.CASE_WRITE)
+    require(principal, Permission.IMPORT)
     defaults = defaults_for(ctx, principal, options)
     head = stream.read(_HEAD)
     stream.seek(0)

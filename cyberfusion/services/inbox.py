@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cyberfusion.domain.channel import require_read
 from cyberfusion.domain.model import Principal
+from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.services.context import Context
 from cyberfusion.store.repositories.outbox import Notification
 
@@ -24,7 +24,7 @@ def notification_json(n: Notification) -> dict[str, Any]:
 def notifications(ctx: Context, principal: Principal, after: int = 0,
                   limit: int = 100) -> tuple[list[dict[str, Any]], int]:
     """(notifications newer than `after`, newest first; unread count)."""
-    require_read(principal)
+    require(principal, Permission.CHANNEL_READ)
     user_id = principal.user.id if principal.user else None
     with ctx.db.read() as tx:
         found = tx.outbox.notifications(principal.org_id, user_id, after, min(limit, 500))
@@ -40,6 +40,6 @@ def latest_id(ctx: Context, principal: Principal) -> int:
 
 def mark_read(ctx: Context, principal: Principal, up_to: int) -> None:
     """Mark the organisation's notifications read up to `up_to`."""
-    require_read(principal)
+    require(principal, Permission.CHANNEL_READ)
     with ctx.db.write() as tx:
         tx.outbox.mark_read(principal.org_id, up_to, ctx.now())

@@ -18,6 +18,7 @@ from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.handling import strictest_tlp
 from cyberfusion.domain.model import Case, Principal
 from cyberfusion.domain.networks import graph_elements, graphml, grouping, pair_values
+from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.formats import base
 from cyberfusion.formats.stix.markings import TLP2_IDS, tlp2_marking_definition
 from cyberfusion.services import audit
@@ -39,6 +40,7 @@ def graph(ctx: Context, principal: Principal, ref: str) -> list[dict[str, dict[s
 
 def export_graphml(ctx: Context, principal: Principal, ref: str) -> str:
     """GraphML of the readable cases and the values they share (audited like an export)."""
+    require(principal, Permission.EXPORT)
     detail = network_detail(ctx, principal, ref)
     names = {v.id: v.value for v in detail.values}
     nodes = [(f"case-{c.id}", {"title": c.title, "owner": c.owner_org_id,
@@ -59,6 +61,7 @@ def _day(value: date | None) -> str:
 
 def export_stix(ctx: Context, principal: Principal, ref: str) -> dict[str, Any]:
     """A STIX 2.1 bundle: the readable cases' reports and a grouping of them (audited)."""
+    require(principal, Permission.EXPORT)
     detail = network_detail(ctx, principal, ref)
     with ctx.db.read() as tx:
         found = [c for c in (tx.cases.get(f.id) for f in detail.cases) if c is not None]

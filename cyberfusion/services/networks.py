@@ -28,7 +28,7 @@ from datetime import date
 from cyberfusion.domain.correlation import link_reason
 from cyberfusion.domain.handling import TLP, strictest_tlp
 from cyberfusion.domain.hits import HitAction
-from cyberfusion.domain.model import OrgKind, Principal, Role
+from cyberfusion.domain.model import Principal
 from cyberfusion.domain.networks import (
     CaseFacts,
     Cluster,
@@ -40,8 +40,8 @@ from cyberfusion.domain.networks import (
     pair_values,
     visible_parts,
 )
-from cyberfusion.domain.permissions import Permission, require
-from cyberfusion.errors import InvalidInput, Issue, NotFound, PermissionDenied
+from cyberfusion.domain.permissions import Permission, allowed, require
+from cyberfusion.errors import InvalidInput, Issue, NotFound
 from cyberfusion.services import hits
 from cyberfusion.services.context import Context
 from cyberfusion.services.disclosure import record
@@ -77,7 +77,7 @@ def configure(ctx: Context, principal: Principal | None, max_cases: int,
               resolution: float) -> None:
     """Set the over-correlation limit and resolution (hub admins, or the operator's CLI)."""
     if principal is not None:
-        require(principal, Permission.ORG_MANAGE)
+        require(principal, Permission.NETWORK_MANAGE)
     issues = []
     if not 1 <= max_cases <= 100_000:
         issues.append(Issue("max_cases", "between 1 and 100000"))
@@ -93,7 +93,7 @@ def recompute(ctx: Context, full: bool = False,
               principal: Principal | None = None) -> RunReport | None:
     """Recompute networks where cases changed (or everywhere); None when nothing to do."""
     if principal is not None:
-        require(principal, Permission.ORG_MANAGE)
+        require(principal, Permission.NETWORK_MANAGE)
     started = time.perf_counter()
     with ctx.db.write() as tx:
         hits.index_new(tx)
@@ -198,9 +198,10 @@ def state(ctx: Context) -> NetworkState:
 
 def status(ctx: Context, principal: Principal) -> tuple[NetworkState, Run | None]:
     """Settings and the last run; run figures count the whole pool, so hub staff only."""
+    require(principal, Permission.NETWORK_READ)
     with ctx.db.read() as tx:
         state, run = tx.networks.state(), tx.networks.last_run()
-    if principal.org.kind is not OrgKind.HUB:
+    if not allowed(principal, Permission.NETWORK_RUNS_READ):
         run = None
     return state, run
 
@@ -316,7 +317,7 @@ def _summary(ctx: Context, cid: str, part: Part, facts: dict[int, CaseFacts],
 def list_networks(ctx: Context, principal: Principal, offset: int = 0,
                   limit: int = 50) -> tuple[list[Summary], int]:
     """The networks the viewer may see, largest first, and how many there are."""
-    require(principal, Permission.CASE_READ)
+    require(principal, Permission.NETWORK_READ)
     with ctx.db.read() as tx:
         found = _parts(tx, ctx, principal, None)
         found.sort(key=lambda item: (-len(item[1].full), -len(item[1].hit), item[1].anchor))
@@ -342,7 +343,7 @@ def _resolve(tx: Tx, ctx: Context, principal: Principal, ref: str
 
 def network_detail(ctx: Context, principal: Principal, ref: str) -> Detail:
     """One network as the viewer sees it, with what holds it together and what does not."""
-    require(principal, Permission.CASE_READ)
+    require(principal, Permission.NETWORK_READ)
     now = ctx.now()
     with ctx.db.read() as tx:
         cid, part, owners = _resolve(tx, ctx, principal, ref)
@@ -389,15 +390,3 @@ def _quiet(tx: Tx, case_ids: Sequence[int]) -> list[QuietValue]:
         if reason:
             found.append(QuietValue(case_id, obs_type, value, reason))
     return sorted(found, key=lambda q: (q.reason, q.type, q.value, q.case_id))[:200]
-
-
-def is_hub_admin(principal: Principal) -> bool:
-    """True for an administrator of the hub."""
-    return principal.org.kind is OrgKind.HUB and principal.user is not None \
-        and principal.user.has(Role.ADMIN)
-
-
-def require_hub_admin(principal: Principal) -> None:
-    """Only hub administrators recompute or reconfigure networks from the API."""
-    if not is_hub_admin(principal):
-        raise PermissionDenied("only hub administrators recompute networks")

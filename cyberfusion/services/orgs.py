@@ -49,14 +49,18 @@ def _org_issues(org: Organisation) -> list[Issue]:
     return issues
 
 
-def list_orgs(ctx: Context) -> list[Organisation]:
-    """Every organisation (the directory of members is not secret to members)."""
+def list_orgs(ctx: Context, principal: Principal | None = None) -> list[Organisation]:
+    """Every organisation (not secret to members); `principal` None: the operator or a form."""
+    if principal is not None:
+        require(principal, Permission.ORG_READ)
     with ctx.db.read() as tx:
         return tx.orgs.all()
 
 
-def get_org(ctx: Context, org_id: str) -> Organisation:
-    """One organisation or NotFound."""
+def get_org(ctx: Context, org_id: str, principal: Principal | None = None) -> Organisation:
+    """One organisation or NotFound (`principal` None: the operator's CLI)."""
+    if principal is not None:
+        require(principal, Permission.ORG_READ)
     with ctx.db.read() as tx:
         org = tx.orgs.get(org_id)
     if org is None:
@@ -94,7 +98,10 @@ def create_user(
     return user
 
 
-def list_users(ctx: Context, principal: Principal) -> list[User]:
-    """Users of the caller's own organisation."""
+def list_users(ctx: Context, principal: Principal | None, org_id: str = "") -> list[User]:
+    """Users of the caller's own organisation (or of `org_id`, for the operator's CLI)."""
+    if principal is not None:
+        require(principal, Permission.USER_READ)
+        org_id = principal.org_id
     with ctx.db.read() as tx:
-        return tx.users.all(principal.org_id)
+        return tx.users.all(org_id)

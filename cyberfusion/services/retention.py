@@ -22,7 +22,7 @@ def confirm_review(
     ctx: Context, principal: Principal, case_id: int, review_by: date | None = None
 ) -> date:
     """The owner confirms an own case is still needed, until `review_by` (default: full term)."""
-    require(principal, Permission.CASE_WRITE)
+    require(principal, Permission.RETENTION_CONFIRM)
     today = ctx.now().date()
     longest = today + timedelta(days=365 * ctx.settings.review_years)
     chosen = review_by or longest
@@ -43,7 +43,7 @@ def confirm_review(
 def reviews_due(ctx: Context, principal: Principal, within_days: int = 30,
                 limit: int = 200) -> list[Case]:
     """Own cases whose review date falls within `within_days` (or has passed)."""
-    require(principal, Permission.CASE_READ)
+    require(principal, Permission.RETENTION_READ)
     until = ctx.now().date() + timedelta(days=max(0, within_days))
     with ctx.db.read() as tx:
         return tx.cases.due_for_review(principal.org_id, until, limit)

@@ -80,7 +80,7 @@ def test_bad_handling_and_fields_are_all_reported(client: TestClient, world: Wor
     body = _problem(client.post("/api/v1/cases", json=doc, headers=bearer(world, "fr-cyber")),
                     422)
     locations = {e["location"] for e in body["errors"]}  # type: ignore[union-attr]
-    assert {"handling.release", "handling.grading", "first_seen", "victims.count"} <= locations
+    assert {"handling.release[0]", "handling.grading", "first_seen", "victims.count"} <= locations
 
 
 def test_oversize_body_is_refused_with_413(world: World) -> None:

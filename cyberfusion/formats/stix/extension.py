@@ -20,12 +20,9 @@ from cyberfusion.domain.handling import (
     Handling,
     HitPolicy,
     Purpose,
-    exclude_token_issue,
-    parse_tlp,
-    release_token_issue,
 )
 from cyberfusion.domain.imports import stricter
-from cyberfusion.errors import InvalidInput
+from cyberfusion.formats.handling_json import read_handling
 
 #: Fixed id of the "cyberfusion handling" extension definition.
 EXTENSION_ID = "extension-definition--be64adbb-edff-474e-a7cc-d9a94a8c8575"
@@ -124,91 +121,24 @@ class SourceHandling:
     personal_data: bool = False
 
 
-def read_extension(data: object) -> tuple[SourceHandling | None, list[str]]:
-    """Parse the extension's content; problems (field: reason) make the caller fail closed."""
-    if not isinstance(data, dict):
-        return None, ["extension content must be an object"]
-    problems: list[str] = []
-    found = SourceHandling(
-        tlp=_tlp(data.get("tlp"), problems),
-        release=_tokens(data, "release", release_token_issue, problems),
-        exclude=_tokens(data, "exclude", exclude_token_issue, problems),
-        partners=_partners(data.get("partners"), problems),
-        hit_policy=_choice(HitPolicy, data.get("hit_policy"), "hit_policy", problems),
-        purpose=_choice(Purpose, data.get("purpose"), "purpose", problems),
-        review_by=_day(data.get("review_by"), problems),
-        grading=_grading(data.get("grading"), problems),
-        personal_data=data.get("personal_data") is True,
-    )
-    return found, problems
+def read_extension(data: object, prefix: str = "") -> tuple[SourceHandling | None, list[str]]:
+    """Parse the extension's content; problems (`path: reason`) make the caller fail closed.
 
-
-def _tlp(value: object, problems: list[str]) -> TLP | None:
-    """A TLP label; an unknown one is a problem and reads as RED."""
-    if value is None:
-        return None
-    try:
-        return parse_tlp(str(value))
-    except InvalidInput:
-        problems.append(f"tlp: {value!r} is not a TLP label")
-        return TLP.RED
-
-
-def _tokens(data: dict[str, Any], key: str, check: Any, problems: list[str]) -> frozenset[str]:
-    """Valid release or exclude tokens; each bad one is a problem."""
-    value = data.get(key) or []
-    if not isinstance(value, list):
-        problems.append(f"{key}: must be a list")
-        return frozenset()
-    good = set()
-    for token in value:
-        issue = check(token) if isinstance(token, str) else "must be a string"
-        if issue:
-            problems.append(f"{key}: {token!r}: {issue}")
-        else:
-            good.add(token)
-    return frozenset(good)
-
-
-def _partners(value: object, problems: list[str]) -> frozenset[str]:
-    """Partner ids; absent means none (our exporter leaves empty lists out)."""
-    if value is None:
-        return frozenset()
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append("partners: must be a list of organisation ids")
-        return frozenset()
-    return frozenset(v.removeprefix("org:") for v in value if v not in ("", "none"))
-
-
-def _choice(enum: Any, value: object, key: str, problems: list[str]) -> Any:
-    """An enum member, or None (a bad value is a problem)."""
-    if value is None:
-        return None
-    try:
-        return enum(str(value))
-    except ValueError:
-        problems.append(f"{key}: {value!r} is not allowed")
-        return None
-
-
-def _day(value: object, problems: list[str]) -> date | None:
-    """A `YYYY-MM-DD` date, or None (a bad value is a problem)."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        problems.append("review_by: must be a date YYYY-MM-DD")
-        return None
-
-
-def _grading(value: object, problems: list[str]) -> str:
-    """An Admiralty code such as `B2`, or empty."""
-    text = str(value or "").strip().upper()
-    if text and (len(text) != 2 or text[0] not in "ABCDEF" or text[1] not in "123456"):
-        problems.append("grading: Admiralty code expected (A-F then 1-6)")
-        return ""
-    return text
+    `prefix` is where the content sits in the caller's document; the fields are read by
+    `handling_json.read_handling`, like case and channel JSON.
+    """
+    if not isinstance(data, dict):  # null too: a stated extension that says nothing fails
+        return None, [f"{prefix or '$'}: must be an object"]
+    fields, issues = read_handling(data, prefix)
+    problems = [f"{issue.location}: {issue.message}" for issue in issues]
+    if fields is None:
+        return None, problems
+    return SourceHandling(
+        tlp=fields.tlp, release=frozenset(fields.release or ()),
+        exclude=frozenset(fields.exclude or ()), partners=frozenset(fields.partners or ()),
+        hit_policy=fields.hit_policy, purpose=fields.purpose, review_by=fields.review_by,
+        grading=fields.grading, personal_data=fields.personal_data is True,
+    ), problems
 
 
 _HIT_ORDER = [HitPolicy.VISIBLE, HitPolicy.HIT, HitPolicy.SILENT]

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from cyberfusion.domain.audit import AuditEvent
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.services import audit
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
@@ -22,6 +23,7 @@ def event_json(event: AuditEvent) -> dict[str, Any]:
 
 
 @router.get("")
+@needs(Permission.AUDIT_READ)
 def org_trail(
     ctx: CtxDep, principal: PrincipalDep,
     action: Annotated[list[str] | None, Query()] = None,
@@ -34,6 +36,7 @@ def org_trail(
 
 
 @router.get("/use-of-data")
+@needs(Permission.AUDIT_READ)
 def use_of_data(
     ctx: CtxDep, principal: PrincipalDep, before: int | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,

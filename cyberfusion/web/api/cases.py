@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel
 
 from cyberfusion.domain.model import CaseFilter, DisclosureGrant
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.case_json import case_to_json, parse_case
 from cyberfusion.services import cases, grants, retention
@@ -30,6 +31,7 @@ def filters_from(
 
 
 @router.get("")
+@needs(Permission.CASE_READ)
 def list_cases(
     ctx: CtxDep,
     principal: PrincipalDep,
@@ -50,6 +52,7 @@ def list_cases(
 
 
 @router.post("", status_code=201, openapi_extra=CASE_BODY)
+@needs(Permission.CASE_WRITE)
 async def create_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
                       response: Response) -> dict[str, Any]:
     """Submit a case; every problem in the document is reported with its JSON path."""
@@ -60,12 +63,14 @@ async def create_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 
 @router.get("/{case_id}")
+@needs(Permission.CASE_READ)
 def get_case(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
     """One case, if the caller may read it in full (404 otherwise)."""
     return case_to_json(cases.get_case(ctx, principal, case_id))
 
 
 @router.put("/{case_id}", openapi_extra=CASE_BODY)
+@needs(Permission.CASE_WRITE)
 async def update_case(
     ctx: CtxDep, principal: PrincipalDep, request: Request, case_id: int,
     if_match: Annotated[str | None, Header()] = None,
@@ -90,6 +95,7 @@ def _expected_version(if_match: str | None, data: Any) -> int:
 
 
 @router.post("/{case_id}/revoke", status_code=204)
+@needs(Permission.CASE_WRITE)
 async def revoke_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
                       case_id: int) -> Response:
     """Withdraw an own case."""
@@ -100,6 +106,7 @@ async def revoke_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 
 @router.get("/{case_id}/versions")
+@needs(Permission.CASE_READ)
 def case_versions(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
     """Earlier versions of a readable case that the caller may read under their own handling
     and the current one, and how many others are withheld."""
@@ -108,6 +115,7 @@ def case_versions(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[st
 
 
 @router.get("/{case_id}/access")
+@needs(Permission.CASE_READ)
 def case_access(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
     """Who can see this: every organisation `decide()` admits, with FULL or HIT."""
     answers = cases.who_can_see(ctx, principal, case_id)
@@ -131,12 +139,14 @@ def grant_json(grant: DisclosureGrant) -> dict[str, Any]:
 
 
 @router.get("/{case_id}/grants")
+@needs(Permission.CASE_READ)
 def list_grants(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
     """Disclosure grants on an own case."""
     return {"items": [grant_json(g) for g in grants.list_grants(ctx, principal, case_id)]}
 
 
 @router.post("/{case_id}/grants", status_code=201)
+@needs(Permission.GRANT_MANAGE)
 def create_grant(ctx: CtxDep, principal: PrincipalDep, case_id: int,
                  body: GrantIn) -> dict[str, Any]:
     """Open an own case to one organisation until the grant expires or is revoked."""
@@ -145,6 +155,7 @@ def create_grant(ctx: CtxDep, principal: PrincipalDep, case_id: int,
 
 
 @router.delete("/{case_id}/grants/{grant_id}", status_code=204)
+@needs(Permission.GRANT_MANAGE)
 def revoke_grant(ctx: CtxDep, principal: PrincipalDep, case_id: int, grant_id: int) -> Response:
     """End a grant at once."""
     grants.revoke_grant(ctx, principal, case_id, grant_id)
@@ -158,6 +169,7 @@ class ReviewIn(BaseModel):
 
 
 @router.post("/{case_id}/review")
+@needs(Permission.RETENTION_CONFIRM)
 def confirm_review(ctx: CtxDep, principal: PrincipalDep, case_id: int,
                    body: ReviewIn) -> dict[str, Any]:
     """Confirm an own case is still needed until `review_by` (default: the full term)."""
@@ -169,6 +181,7 @@ reviews_router = APIRouter()
 
 
 @reviews_router.get("/reviews")
+@needs(Permission.RETENTION_READ)
 def reviews_due(ctx: CtxDep, principal: PrincipalDep,
                 within_days: Annotated[int, Query(ge=0, le=3650)] = 30) -> dict[str, Any]:
     """Own cases whose review date is near or past: confirm them or they will be deleted."""

@@ -22,6 +22,7 @@ from cyberfusion.domain.channel import (
     ThreadFilter,
 )
 from cyberfusion.domain.model import Principal
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.channel_json import (
     escalation_json,
@@ -71,6 +72,7 @@ def view_json(view: channel.ThreadView, viewer_org_id: str) -> dict[str, Any]:
 
 
 @router.get("/threads")
+@needs(Permission.CHANNEL_READ)
 def list_threads(
     ctx: CtxDep, principal: PrincipalDep, box: str = "all", status: str = "",
     priority: str = "", type: str = "",
@@ -87,6 +89,7 @@ def list_threads(
 
 
 @router.post("/threads", status_code=201, openapi_extra=DRAFT_BODY)
+@needs(Permission.CHANNEL_SEND)
 async def send(ctx: CtxDep, principal: PrincipalDep, request: Request,
                response: Response) -> dict[str, Any]:
     """Send a message or typed request (Art. 29 fields are required for preservation)."""
@@ -97,6 +100,7 @@ async def send(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 
 @router.get("/threads/{thread_id}")
+@needs(Permission.CHANNEL_READ)
 def get_thread(ctx: CtxDep, principal: PrincipalDep, thread_id: int) -> dict[str, Any]:
     """One thread the caller takes part in (404 otherwise), with every message."""
     return view_json(channel.get_thread(ctx, principal, thread_id), principal.org_id)
@@ -121,6 +125,7 @@ class ExtendIn(BaseModel):
 
 
 @router.post("/threads/{thread_id}/ack")
+@needs(Permission.CHANNEL_SEND)
 def acknowledge(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
                 body: NoteIn | None = None) -> dict[str, Any]:
     """Acknowledge a request addressed to the caller's organisation (stops escalation)."""
@@ -145,6 +150,7 @@ async def _reply(ctx: Context, principal: Principal, request: Request, thread_id
 
 
 @router.post("/threads/{thread_id}/messages", status_code=201)
+@needs(Permission.CHANNEL_SEND)
 async def reply(ctx: CtxDep, principal: PrincipalDep, request: Request,
                 thread_id: int) -> dict[str, Any]:
     """Add a message to a thread (from an addressee it also acknowledges)."""
@@ -152,6 +158,7 @@ async def reply(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 
 @router.post("/threads/{thread_id}/answer", status_code=201)
+@needs(Permission.CHANNEL_SEND)
 async def answer(ctx: CtxDep, principal: PrincipalDep, request: Request,
                  thread_id: int) -> dict[str, Any]:
     """Answer a request addressed to the caller's organisation."""
@@ -159,6 +166,7 @@ async def answer(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 
 @router.post("/threads/{thread_id}/decline")
+@needs(Permission.CHANNEL_SEND)
 def decline(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
             body: ReasonIn) -> dict[str, Any]:
     """Decline a request addressed to the caller's organisation, with the reason."""
@@ -167,6 +175,7 @@ def decline(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
 
 
 @router.post("/threads/{thread_id}/close")
+@needs(Permission.CHANNEL_SEND)
 def close(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
           body: NoteIn | None = None) -> dict[str, Any]:
     """Close a request the caller's organisation sent."""
@@ -175,6 +184,7 @@ def close(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
 
 
 @router.post("/threads/{thread_id}/extend")
+@needs(Permission.CHANNEL_SEND)
 def extend(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
            body: ExtendIn) -> dict[str, Any]:
     """Extend the preservation period of an acknowledged Art. 29 request."""
@@ -195,12 +205,14 @@ def attachment_response(ctx: Context, principal: Principal, attachment_id: int) 
 
 
 @router.get("/attachments/{attachment_id}")
+@needs(Permission.CHANNEL_READ)
 def download(ctx: CtxDep, principal: PrincipalDep, attachment_id: int) -> Response:
     """Download an attachment of a thread the caller takes part in."""
     return attachment_response(ctx, principal, attachment_id)
 
 
 @router.get("/inbox")
+@needs(Permission.CHANNEL_READ)
 def notifications(
     ctx: CtxDep, principal: PrincipalDep, after: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -217,6 +229,7 @@ class ReadIn(BaseModel):
 
 
 @router.post("/inbox/read", status_code=204)
+@needs(Permission.CHANNEL_READ)
 def mark_read(ctx: CtxDep, principal: PrincipalDep, body: ReadIn) -> Response:
     """Mark the organisation's notifications read up to an id."""
     inbox.mark_read(ctx, principal, body.up_to)
@@ -224,6 +237,7 @@ def mark_read(ctx: CtxDep, principal: PrincipalDep, body: ReadIn) -> Response:
 
 
 @router.get("/events")
+@needs(Permission.CHANNEL_READ)
 async def events(
     ctx: CtxDep, principal: PrincipalDep, request: Request,
     last_event_id: Annotated[str | None, Header()] = None,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from cyberfusion.domain.duty import DutyNow, StoredWebhook
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.formats.directory_json import contact_json, directory_json, parse_directory
 from cyberfusion.services import directory
 from cyberfusion.web.api.body import read_json
@@ -30,6 +31,7 @@ def duty_json(row: directory.DutyRow) -> dict[str, Any]:
 
 
 @router.get("/duty")
+@needs(Permission.DIRECTORY_READ)
 def duty(ctx: CtxDep, principal: PrincipalDep, country: str = "", org: str = "",
          at: datetime | None = None) -> dict[str, Any]:
     """Who is on duty now (or `at`) in a country (`country=FR`), one organisation, or all."""
@@ -38,6 +40,7 @@ def duty(ctx: CtxDep, principal: PrincipalDep, country: str = "", org: str = "",
 
 
 @router.get("/directory/{org_id}")
+@needs(Permission.DIRECTORY_READ)
 def get_directory(ctx: CtxDep, principal: PrincipalDep, org_id: str) -> dict[str, Any]:
     """An organisation's 24/7 contacts and weekly rota (times in its time zone)."""
     org, contacts, shifts = directory.get_directory(ctx, principal, org_id)
@@ -47,6 +50,7 @@ def get_directory(ctx: CtxDep, principal: PrincipalDep, org_id: str) -> dict[str
 
 
 @router.put("/directory/{org_id}")
+@needs(Permission.DIRECTORY_MANAGE)
 async def put_directory(ctx: CtxDep, principal: PrincipalDep, request: Request,
                         org_id: str) -> dict[str, Any]:
     """Replace your organisation's contacts and rota (organisation admins)."""
@@ -62,6 +66,7 @@ class PartnerAccessIn(BaseModel):
 
 
 @router.put("/directory/{org_id}/partner-access")
+@needs(Permission.DIRECTORY_MANAGE)
 def put_partner_access(ctx: CtxDep, principal: PrincipalDep, org_id: str,
                        body: PartnerAccessIn) -> dict[str, Any]:
     """Open (true) or close (false) your organisation's contacts to partners (admins)."""
@@ -78,12 +83,14 @@ class PrefsIn(BaseModel):
 
 
 @router.get("/notification-preferences")
+@needs(Permission.SETTINGS_READ)
 def get_prefs(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
     """Your organisation's notification channels per priority (the inbox is always on)."""
     return {p: sorted(c) for p, c in directory.get_prefs(ctx, principal).items()}
 
 
 @router.put("/notification-preferences")
+@needs(Permission.SETTINGS_MANAGE)
 def put_prefs(ctx: CtxDep, principal: PrincipalDep, body: PrefsIn) -> dict[str, Any]:
     """Choose e-mail and/or webhook per priority (organisation admins)."""
     directory.set_prefs(ctx, principal, body.model_dump())
@@ -103,12 +110,14 @@ def webhook_json(hook: StoredWebhook) -> dict[str, Any]:
 
 
 @router.get("/webhooks")
+@needs(Permission.WEBHOOK_MANAGE)
 def list_webhooks(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
     """Your organisation's webhooks (organisation admins)."""
     return {"items": [webhook_json(h) for h in directory.list_webhooks(ctx, principal)]}
 
 
 @router.post("/webhooks", status_code=201)
+@needs(Permission.WEBHOOK_MANAGE)
 def add_webhook(ctx: CtxDep, principal: PrincipalDep, body: WebhookIn) -> dict[str, Any]:
     """Register a webhook; the HMAC-SHA256 secret is in this response only."""
     hook, secret = directory.add_webhook(ctx, principal, body.url)
@@ -116,6 +125,7 @@ def add_webhook(ctx: CtxDep, principal: PrincipalDep, body: WebhookIn) -> dict[s
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=204)
+@needs(Permission.WEBHOOK_MANAGE)
 def remove_webhook(ctx: CtxDep, principal: PrincipalDep, webhook_id: int) -> Response:
     """Turn a webhook off."""
     directory.remove_webhook(ctx, principal, webhook_id)

@@ -7,6 +7,7 @@ import json
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.formats import base
 from cyberfusion.formats.case_json import case_to_json
 from cyberfusion.services import exports
@@ -17,6 +18,7 @@ router = APIRouter()
 
 
 @router.get("/export/cases")
+@needs(Permission.EXPORT)
 def export_cases(
     ctx: CtxDep, principal: PrincipalDep, format: str = "jsonl", q: str = "",
     crime_type: str = "", country: str = "", owner: str = "", tlp: str = "",

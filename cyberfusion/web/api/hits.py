@@ -14,6 +14,7 @@ from cyberfusion.domain.hits import (
     DisclosureStep,
     hit_message,
 )
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.services import disclosure, hits
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
@@ -57,6 +58,7 @@ def step_json(step: DisclosureStep) -> dict[str, Any]:
 
 
 @router.get("/hits/inbox")
+@needs(Permission.HIT_READ)
 def inbox(ctx: CtxDep, principal: PrincipalDep, unread: bool = False,
           before: int | None = None,
           limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
@@ -73,12 +75,14 @@ class ReadIn(BaseModel):
 
 
 @router.post("/hits/inbox/read")
+@needs(Permission.HIT_READ)
 def mark_read(ctx: CtxDep, principal: PrincipalDep, body: ReadIn) -> dict[str, Any]:
     """Mark notices read."""
     return {"marked": hits.mark_read(ctx, principal, body.ids)}
 
 
 @router.get("/hits")
+@needs(Permission.HIT_READ)
 def list_hits(ctx: CtxDep, principal: PrincipalDep,
               direction: Literal["outgoing", "incoming"] = "outgoing",
               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
@@ -89,6 +93,7 @@ def list_hits(ctx: CtxDep, principal: PrincipalDep,
 
 
 @router.get("/hits/{ref}")
+@needs(Permission.HIT_READ)
 def get_hit(ctx: CtxDep, principal: PrincipalDep, ref: str) -> dict[str, Any]:
     """The matches behind a reference, and the disclosure request made on it, if any."""
     views = hits.hit_group(ctx, principal, ref)
@@ -111,6 +116,7 @@ class ApproveIn(BaseModel):
 
 
 @router.post("/hits/{ref}/disclosure", status_code=201)
+@needs(Permission.DISCLOSURE_REQUEST)
 def request_disclosure(ctx: CtxDep, principal: PrincipalDep, ref: str,
                        body: ReasonIn) -> dict[str, Any]:
     """Ask the owner of a HIT to disclose what is behind it."""
@@ -118,6 +124,7 @@ def request_disclosure(ctx: CtxDep, principal: PrincipalDep, ref: str,
 
 
 @router.get("/disclosures")
+@needs(Permission.DISCLOSURE_READ)
 def list_disclosures(ctx: CtxDep, principal: PrincipalDep,
                      role: Literal["owner", "requester"] = "owner",
                      status: DisclosureStatus | None = None,
@@ -128,6 +135,7 @@ def list_disclosures(ctx: CtxDep, principal: PrincipalDep,
 
 
 @router.get("/disclosures/{request_id}")
+@needs(Permission.DISCLOSURE_READ)
 def get_disclosure(ctx: CtxDep, principal: PrincipalDep, request_id: str) -> dict[str, Any]:
     """A request, its history, and the cases the caller may read of it."""
     view = disclosure.get_request(ctx, principal, request_id)
@@ -138,6 +146,7 @@ def get_disclosure(ctx: CtxDep, principal: PrincipalDep, request_id: str) -> dic
 
 
 @router.post("/disclosures/{request_id}/approve")
+@needs(Permission.GRANT_MANAGE)
 def approve(ctx: CtxDep, principal: PrincipalDep, request_id: str,
             body: ApproveIn) -> dict[str, Any]:
     """Grant the requester the cases behind the hit, until the grants expire."""
@@ -145,6 +154,7 @@ def approve(ctx: CtxDep, principal: PrincipalDep, request_id: str,
 
 
 @router.post("/disclosures/{request_id}/decline")
+@needs(Permission.GRANT_MANAGE)
 def decline(ctx: CtxDep, principal: PrincipalDep, request_id: str,
             body: ReasonIn) -> dict[str, Any]:
     """Refuse a request, saying why."""

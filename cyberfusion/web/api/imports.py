@@ -9,6 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from starlette.datastructures import UploadFile
 
 from cyberfusion.domain.imports import ImportIssue, ImportJob
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.case_json import handling_to_json
 from cyberfusion.services import imports
@@ -76,6 +77,7 @@ def start_job(request: Request, background: BackgroundTasks, ctx: Context, job_i
 
 
 @router.post("", status_code=202)
+@needs(Permission.IMPORT)
 async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request, response: Response,
                  background: BackgroundTasks) -> dict[str, Any]:
     """Upload a file (STIX, MISP, CSV, text …) to import; answers with the pending job."""
@@ -87,6 +89,7 @@ async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request, respons
 
 
 @router.post("/preview")
+@needs(Permission.IMPORT)
 async def preview(ctx: CtxDep, principal: PrincipalDep, request: Request) -> dict[str, Any]:
     """What the upload would create and under which handling; nothing is written."""
     name, stream, options = await _upload(request)
@@ -98,6 +101,7 @@ async def preview(ctx: CtxDep, principal: PrincipalDep, request: Request) -> dic
 
 
 @router.get("")
+@needs(Permission.IMPORT_READ)
 def list_jobs(ctx: CtxDep, principal: PrincipalDep,
               limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
     """The organisation's imports, newest first."""
@@ -105,12 +109,14 @@ def list_jobs(ctx: CtxDep, principal: PrincipalDep,
 
 
 @router.get("/{job_id}")
+@needs(Permission.IMPORT_READ)
 def get_job(ctx: CtxDep, principal: PrincipalDep, job_id: int) -> dict[str, Any]:
     """One import: status, counts and progress."""
     return job_json(imports.get_job(ctx, principal, job_id))
 
 
 @router.get("/{job_id}/issues")
+@needs(Permission.IMPORT_READ)
 def job_issues(ctx: CtxDep, principal: PrincipalDep, job_id: int,
                offset: Annotated[int, Query(ge=0)] = 0,
                limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict[str, Any]:

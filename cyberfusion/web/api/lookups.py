@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 from cyberfusion.domain.hits import MAX_LOOKUP_VALUES
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.observables import ObservableType
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue, MalformedDocument
 from cyberfusion.services import lookups
 from cyberfusion.services.context import Context
@@ -75,6 +76,7 @@ def _ndjson(answers: Sequence[lookups.LookupAnswer]) -> Iterator[bytes]:
 
 
 @router.post("/lookups", openapi_extra=LOOKUP_BODY)
+@needs(Permission.SEARCH)
 async def lookup(ctx: CtxDep, principal: PrincipalDep, request: Request) -> Response:
     """Check many values at once; NDJSON out when asked with `Accept: application/x-ndjson`."""
     return await run_blocking(_answer, ctx, principal, request, await request.body())

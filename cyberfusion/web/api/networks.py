@@ -8,6 +8,7 @@ import orjson
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.services import network_exports, networks
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
@@ -43,6 +44,7 @@ def detail_json(d: networks.Detail) -> dict[str, Any]:
 
 
 @router.get("")
+@needs(Permission.NETWORK_READ)
 def list_networks(ctx: CtxDep, principal: PrincipalDep,
                   offset: Annotated[int, Query(ge=0)] = 0,
                   limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
@@ -53,6 +55,7 @@ def list_networks(ctx: CtxDep, principal: PrincipalDep,
 
 
 @router.get("/status")
+@needs(Permission.NETWORK_READ)
 def network_status(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
     """When networks were last computed, with which settings (run figures: hub only)."""
     state, run = networks.status(ctx, principal)
@@ -73,9 +76,9 @@ class RecomputeIn(BaseModel):
 
 
 @router.post("/recompute")
+@needs(Permission.NETWORK_MANAGE)
 def recompute(ctx: CtxDep, principal: PrincipalDep, body: RecomputeIn) -> dict[str, Any]:
     """Recompute now (hub administrators)."""
-    networks.require_hub_admin(principal)
     full = body.full
     if body.max_cases is not None or body.resolution is not None:
         state, _ = networks.status(ctx, principal)
@@ -93,12 +96,14 @@ def _report(report: networks.RunReport) -> dict[str, Any]:
 
 
 @router.get("/{ref}")
+@needs(Permission.NETWORK_READ)
 def get_network(ctx: CtxDep, principal: PrincipalDep, ref: str) -> dict[str, Any]:
     """One network as the caller may see it."""
     return detail_json(networks.network_detail(ctx, principal, ref))
 
 
 @router.get("/{ref}/graph")
+@needs(Permission.NETWORK_READ)
 def network_graph(ctx: CtxDep, principal: PrincipalDep, ref: str) -> Response:
     """Cytoscape elements: readable cases, shared values, one node for HIT cases."""
     return Response(orjson.dumps({"elements": network_exports.graph(ctx, principal, ref)}),
@@ -106,6 +111,7 @@ def network_graph(ctx: CtxDep, principal: PrincipalDep, ref: str) -> Response:
 
 
 @router.get("/{ref}/export")
+@needs(Permission.EXPORT)
 def export_network(ctx: CtxDep, principal: PrincipalDep, ref: str,
                    format: Literal["stix21", "graphml"] = "stix21") -> Response:
     """The readable part as a STIX 2.1 bundle with a grouping, or as GraphML (audited)."""

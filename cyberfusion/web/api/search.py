@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.services import search
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep, api_principal
@@ -28,6 +29,7 @@ def answer_json(answer: search.SearchAnswer) -> dict[str, Any]:
 
 
 @router.get("/search", response_model=None)
+@needs(Permission.SEARCH)
 async def search_value(
     request: Request, ctx: CtxDep, value: str, type: str | None = None,
     purpose: str = "investigation",
@@ -45,6 +47,7 @@ async def search_value(
 
 
 @router.get("/autocomplete")
+@needs(Permission.SEARCH)
 def autocomplete(
     ctx: CtxDep, principal: PrincipalDep, prefix: str,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -54,6 +57,7 @@ def autocomplete(
 
 
 @router.get("/stats")
+@needs(Permission.CASE_READ)
 def stats(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
     """Dashboard counts over what the caller may read."""
     board = search.dashboard(ctx, principal)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from cyberfusion import __version__
 from cyberfusion.domain.model import Organisation, OrgKind, Region, Role, StoredToken, User
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.services import auth, orgs
 from cyberfusion.web.deps import CtxDep, PrincipalDep, client_address
 
@@ -93,20 +94,21 @@ def me(principal: PrincipalDep) -> dict[str, Any]:
 
 
 @router.get("/organisations")
+@needs(Permission.ORG_READ)
 def list_organisations(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
     """The member directory."""
-    del principal
-    return {"items": [org_json(o) for o in orgs.list_orgs(ctx)]}
+    return {"items": [org_json(o) for o in orgs.list_orgs(ctx, principal)]}
 
 
 @router.get("/organisations/{org_id}")
+@needs(Permission.ORG_READ)
 def get_organisation(ctx: CtxDep, principal: PrincipalDep, org_id: str) -> dict[str, Any]:
     """One organisation."""
-    del principal
-    return org_json(orgs.get_org(ctx, org_id))
+    return org_json(orgs.get_org(ctx, org_id, principal))
 
 
 @router.post("/organisations", status_code=201)
+@needs(Permission.ORG_MANAGE)
 def create_organisation(ctx: CtxDep, principal: PrincipalDep, body: OrgIn) -> dict[str, Any]:
     """Add an organisation (hub administrators)."""
     org = Organisation(id=body.id, name=body.name, kind=body.kind, country=body.country,
@@ -115,12 +117,14 @@ def create_organisation(ctx: CtxDep, principal: PrincipalDep, body: OrgIn) -> di
 
 
 @router.get("/users")
+@needs(Permission.USER_READ)
 def list_users(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
     """Users of the caller's organisation."""
     return {"items": [user_json(u) for u in orgs.list_users(ctx, principal)]}
 
 
 @router.post("/users", status_code=201)
+@needs(Permission.USER_MANAGE)
 def create_user(ctx: CtxDep, principal: PrincipalDep, body: UserIn) -> dict[str, Any]:
     """Add a user to the caller's organisation (organisation administrators)."""
     user = orgs.create_user(ctx, principal, body.username, principal.org_id,
@@ -129,12 +133,14 @@ def create_user(ctx: CtxDep, principal: PrincipalDep, body: UserIn) -> dict[str,
 
 
 @router.get("/tokens")
+@needs(Permission.TOKEN_MANAGE)
 def list_tokens(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
     """The caller's API tokens."""
     return {"items": [token_json(t) for t in auth.list_tokens(ctx, principal)]}
 
 
 @router.post("/tokens", status_code=201)
+@needs(Permission.TOKEN_MANAGE)
 def create_token(ctx: CtxDep, principal: PrincipalDep, body: TokenIn) -> dict[str, Any]:
     """A new token; the secret is in this response only."""
     issued = auth.issue_token(ctx, principal, body.name, frozenset(body.scopes), body.days)
@@ -142,6 +148,7 @@ def create_token(ctx: CtxDep, principal: PrincipalDep, body: TokenIn) -> dict[st
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
+@needs(Permission.TOKEN_MANAGE)
 def revoke_token(ctx: CtxDep, principal: PrincipalDep, token_id: int) -> Response:
     """Revoke one of the caller's tokens."""
     auth.revoke_token(ctx, principal, token_id)

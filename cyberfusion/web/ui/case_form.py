@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose
 from cyberfusion.domain.model import CrimeType, Principal
 from cyberfusion.domain.observables import guess_type, refang
+from cyberfusion.domain.permissions import Permission, needs, require
 from cyberfusion.errors import InvalidInput
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.services import cases
@@ -36,12 +37,15 @@ def _form_page(request: Request, principal: Any, form: dict[str, Any],
 
 
 @router.get("/cases/new")
+@needs(Permission.CASE_WRITE)
 def new_case(request: Request, principal: UiPrincipal) -> Response:
-    """An empty submission form."""
+    """An empty submission form (only for those who may file a case)."""
+    require(principal, Permission.CASE_WRITE)
     return _form_page(request, principal, dict(BLANK), [])
 
 
 @router.post("/cases/new")
+@needs(Permission.CASE_WRITE)
 async def submit_case(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
     """Store the case, or show the form again with every located problem."""
     return await run_blocking(_store, request, ctx, principal, await request.form())

@@ -26,6 +26,7 @@ from cyberfusion.domain.channel import (
 )
 from cyberfusion.domain.handling import TLP, Purpose, strictest_tlp
 from cyberfusion.domain.model import Principal
+from cyberfusion.domain.permissions import Permission, needs, require
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.channel_json import parse_draft, parse_handling
 from cyberfusion.services import channel, channel_actions, directory, inbox, orgs
@@ -40,6 +41,7 @@ PAGE = 50
 
 
 @router.get("/inbox")
+@needs(Permission.CHANNEL_READ)
 def inbox_page(request: Request, ctx: CtxDep, principal: UiPrincipal, box: str = "all",
                status: str = "", offset: int = 0) -> Response:
     """Threads of the organisation, most recently active first, and its notifications."""
@@ -56,6 +58,7 @@ def inbox_page(request: Request, ctx: CtxDep, principal: UiPrincipal, box: str =
 
 
 @router.post("/inbox/read")
+@needs(Permission.CHANNEL_READ)
 def inbox_read(request: Request, ctx: CtxDep, principal: UiPrincipal,
                csrf_token: Annotated[str, Form()] = "",
                up_to: Annotated[int, Form()] = 0) -> Response:
@@ -85,13 +88,16 @@ def _blank(kind: str, to: str) -> dict[str, Any]:
 
 
 @router.get("/compose")
+@needs(Permission.CHANNEL_SEND)
 def compose(request: Request, ctx: CtxDep, principal: UiPrincipal, type: str = "message",
             to: str = "") -> Response:
     """A blank form for one request type (Art. 29 fields for a preservation request)."""
+    require(principal, Permission.CHANNEL_SEND)
     return _compose(request, ctx, principal, _blank(type, to), [])
 
 
 @router.post("/compose")
+@needs(Permission.CHANNEL_SEND)
 async def send(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
     """Send, or show the form again with every located problem (missing fields named)."""
     async with request.form() as data:
@@ -145,6 +151,7 @@ async def _files(data: FormData) -> tuple[AttachmentIn, ...]:
 
 
 @router.get("/threads/{thread_id}")
+@needs(Permission.CHANNEL_READ)
 def thread_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
                 thread_id: int) -> Response:
     """One thread: status per addressee, deadlines, escalation, signed messages, actions."""
@@ -185,6 +192,7 @@ def _reply(ctx: Context, principal: Principal, thread_id: int, data: FormData, t
 
 
 @router.post("/threads/{thread_id}/{action}")
+@needs(Permission.CHANNEL_SEND)
 async def thread_action(request: Request, ctx: CtxDep, principal: UiPrincipal, thread_id: int,
                         action: str) -> Response:
     """Acknowledge, reply, answer, decline, close or extend, then back to the thread."""
@@ -196,6 +204,7 @@ async def thread_action(request: Request, ctx: CtxDep, principal: UiPrincipal, t
 
 
 @router.get("/duty")
+@needs(Permission.DIRECTORY_READ)
 def duty_page(request: Request, ctx: CtxDep, principal: UiPrincipal, country: str = "",
               org: str = "") -> Response:
     """The duty board: who is on duty now in every organisation, in its own time."""

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.hits import DISCLOSURE_DAYS, MAX_DISCLOSURE_DAYS
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.services import disclosure, hits
 from cyberfusion.web.deps import CtxDep
 from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
@@ -21,6 +22,7 @@ TABS = ("inbox", "sent", "received", "disclosures")
 
 
 @router.get("/hits")
+@needs(Permission.HIT_READ)
 def hits_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
               tab: str = "inbox") -> Response:
     """The hit inbox, hits your searches got, hits on your data, and disclosure requests."""
@@ -40,6 +42,7 @@ def hits_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
 
 
 @router.post("/hits/read")
+@needs(Permission.HIT_READ)
 def read_all(request: Request, ctx: CtxDep, principal: UiPrincipal,
              csrf_token: Annotated[str, Form()] = "") -> Response:
     """Mark every notice read."""
@@ -49,6 +52,7 @@ def read_all(request: Request, ctx: CtxDep, principal: UiPrincipal,
 
 
 @router.get("/hits/{ref}")
+@needs(Permission.HIT_READ)
 def hit_page(request: Request, ctx: CtxDep, principal: UiPrincipal, ref: str) -> Response:
     """A hit: what matched, whose it is, and the disclosure request (or its form)."""
     views = hits.hit_group(ctx, principal, ref)
@@ -61,6 +65,7 @@ def hit_page(request: Request, ctx: CtxDep, principal: UiPrincipal, ref: str) ->
 
 
 @router.post("/hits/{ref}/disclosure")
+@needs(Permission.DISCLOSURE_REQUEST)
 def request_disclosure(request: Request, ctx: CtxDep, principal: UiPrincipal, ref: str,
                        reason: Annotated[str, Form()] = "",
                        csrf_token: Annotated[str, Form()] = "") -> Response:
@@ -71,6 +76,7 @@ def request_disclosure(request: Request, ctx: CtxDep, principal: UiPrincipal, re
 
 
 @router.get("/disclosures/{request_id}")
+@needs(Permission.DISCLOSURE_READ)
 def disclosure_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
                     request_id: str) -> Response:
     """A request as either side sees it, with the decision form for a pending owner."""
@@ -82,6 +88,7 @@ def disclosure_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
 
 
 @router.post("/disclosures/{request_id}/decision")
+@needs(Permission.GRANT_MANAGE)
 def decide(request: Request, ctx: CtxDep, principal: UiPrincipal, request_id: str,
            decision: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
            days: Annotated[int, Form()] = DISCLOSURE_DAYS,

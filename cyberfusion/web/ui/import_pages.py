@@ -8,6 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose, strictest_tlp
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
 from cyberfusion.services import imports
@@ -20,6 +21,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/imports")
+@needs(Permission.IMPORT_READ)
 def imports_page(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
     """The upload form and the organisation's recent imports."""
     base.load_builtins()
@@ -29,6 +31,7 @@ def imports_page(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Respo
 
 
 @router.post("/imports")
+@needs(Permission.IMPORT)
 def upload(
     request: Request, ctx: CtxDep, principal: UiPrincipal,
     file: UploadFile, csrf_token: Annotated[str, Form()] = "",
@@ -52,6 +55,7 @@ def _split(value: str) -> tuple[str, ...]:
 
 
 @router.get("/imports/{job_id}")
+@needs(Permission.IMPORT_READ)
 def job_page(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int) -> Response:
     """A held job's preview, or a running/finished job's counts and issues."""
     job = imports.get_job(ctx, principal, job_id)
@@ -64,6 +68,7 @@ def job_page(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int)
 
 
 @router.post("/imports/{job_id}/start")
+@needs(Permission.IMPORT)
 def start(request: Request, background: BackgroundTasks, ctx: CtxDep, principal: UiPrincipal,
           job_id: int, csrf_token: Annotated[str, Form()] = "") -> Response:
     """Confirm a held import: the worker (or a pool thread, after this response) runs it."""
@@ -74,6 +79,7 @@ def start(request: Request, background: BackgroundTasks, ctx: CtxDep, principal:
 
 
 @router.post("/imports/{job_id}/discard")
+@needs(Permission.IMPORT)
 def discard(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int,
             csrf_token: Annotated[str, Form()] = "") -> Response:
     """Drop a held import without landing anything."""

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from cyberfusion.domain.handling import TLP, strictest_tlp
 from cyberfusion.domain.networks import CaseFacts
+from cyberfusion.domain.permissions import Permission, allowed, needs
 from cyberfusion.services import networks
 from cyberfusion.web.deps import CtxDep
 from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
@@ -23,6 +24,7 @@ WIDTH, ROW = 760, 18
 
 
 @router.get("/networks")
+@needs(Permission.NETWORK_READ)
 def networks_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
                   offset: int = 0) -> Response:
     """Networks with a case you read: size, countries, crime types, time span."""
@@ -30,18 +32,18 @@ def networks_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
     state, run = networks.status(ctx, principal)
     return page(request, "networks/list.html", strictest_tlp((s.tlp for s in items), TLP.AMBER),
                 principal, items=items, total=total, offset=max(0, offset), limit=PAGE,
-                state=state, run=run, hub_admin=networks.is_hub_admin(principal),
+                state=state, run=run, hub_admin=allowed(principal, Permission.NETWORK_MANAGE),
                 prev_url="/networks?" + urlencode({"offset": max(0, offset - PAGE)}),
                 next_url="/networks?" + urlencode({"offset": offset + PAGE}))
 
 
 @router.post("/networks/recompute")
+@needs(Permission.NETWORK_MANAGE)
 def recompute(request: Request, ctx: CtxDep, principal: UiPrincipal,
               full: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = ""
               ) -> Response:
     """Recompute now (hub administrators)."""
     check_csrf(request, ctx, csrf_token)
-    networks.require_hub_admin(principal)
     networks.recompute(ctx, bool(full), principal)
     return RedirectResponse("/networks", status_code=303)
 
@@ -74,6 +76,7 @@ def timeline(cases: list[CaseFacts]) -> tuple[list[Bar], date | None, date | Non
 
 
 @router.get("/networks/{ref}")
+@needs(Permission.NETWORK_READ)
 def network_page(request: Request, ctx: CtxDep, principal: UiPrincipal, ref: str) -> Response:
     """One network: readable cases, what holds it together, graph, timeline, exports."""
     detail = networks.network_detail(ctx, principal, ref)

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from cyberfusion.domain.handling import TLP, strictest_tlp
 from cyberfusion.domain.model import CrimeType, Principal
 from cyberfusion.domain.observables import ObservableType
+from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import (
     AuthenticationFailed,
     CyberfusionError,
@@ -20,7 +21,12 @@ from cyberfusion.errors import (
 )
 from cyberfusion.services import audit, auth, cases, orgs, retention, search
 from cyberfusion.web.api.cases import filters_from
-from cyberfusion.web.deps import SESSION_COOKIE, CtxDep, client_address, session_principal
+from cyberfusion.web.deps import (
+    SESSION_COOKIE,
+    CtxDep,
+    client_address,
+    session_principal,
+)
 from cyberfusion.web.ui.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -40,6 +46,7 @@ def ui_principal(request: Request, ctx: CtxDep) -> Principal:
 
 
 UiPrincipal = Annotated[Principal, Depends(ui_principal)]
+
 
 
 def check_csrf(request: Request, ctx: CtxDep, csrf_token: str) -> None:
@@ -101,6 +108,7 @@ def _safe_next(target: str) -> str:
 
 
 @router.get("/")
+@needs(Permission.CASE_READ)
 def dashboard(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
     """Counts and recent cases, all filtered by the access decision."""
     board = search.dashboard(ctx, principal)
@@ -111,6 +119,7 @@ def dashboard(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response
 
 
 @router.post("/cases/{case_id}/review")
+@needs(Permission.RETENTION_CONFIRM)
 def confirm_review(request: Request, ctx: CtxDep, principal: UiPrincipal, case_id: int,
                    csrf_token: Annotated[str, Form()] = "") -> Response:
     """The owner confirms a case is still needed for the full review term."""
@@ -120,6 +129,7 @@ def confirm_review(request: Request, ctx: CtxDep, principal: UiPrincipal, case_i
 
 
 @router.get("/cases")
+@needs(Permission.CASE_READ)
 def case_list(
     request: Request, ctx: CtxDep, principal: UiPrincipal, q: str = "", crime_type: str = "",
     country: str = "", owner: str = "", tlp: str = "", offset: int = 0,
@@ -141,6 +151,7 @@ def case_list(
 
 
 @router.get("/cases/{case_id}")
+@needs(Permission.CASE_READ)
 def case_page(request: Request, ctx: CtxDep, principal: UiPrincipal, case_id: int) -> Response:
     """One case with its TLP banner and the 'who can see this' panel."""
     case = cases.get_case(ctx, principal, case_id)
@@ -153,6 +164,7 @@ def case_page(request: Request, ctx: CtxDep, principal: UiPrincipal, case_id: in
 
 
 @router.get("/search")
+@needs(Permission.SEARCH)
 def search_page(request: Request, ctx: CtxDep, principal: UiPrincipal, value: str = "",
                 type: str = "") -> Response:
     """Who holds this value: readable cases and per-owner hits."""
@@ -168,6 +180,7 @@ def search_page(request: Request, ctx: CtxDep, principal: UiPrincipal, value: st
 
 
 @router.get("/observable")
+@needs(Permission.SEARCH)
 def observable_page(request: Request, ctx: CtxDep, principal: UiPrincipal, value: str,
                     type: str = "") -> Response:
     """The observable page: the same answer as a search for that value."""
@@ -175,12 +188,15 @@ def observable_page(request: Request, ctx: CtxDep, principal: UiPrincipal, value
 
 
 @router.get("/organisations")
+@needs(Permission.ORG_READ)
 def organisations(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
     """The member directory."""
-    return page(request, "organisations.html", TLP.GREEN, principal, orgs=orgs.list_orgs(ctx))
+    return page(request, "organisations.html", TLP.GREEN, principal,
+                orgs=orgs.list_orgs(ctx, principal))
 
 
 @router.get("/audit")
+@needs(Permission.AUDIT_READ)
 def audit_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
                before: int | None = None, use: int = 0) -> Response:
     """The organisation's own audit trail, or only others' use of its data."""

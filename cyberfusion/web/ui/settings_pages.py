@@ -13,9 +13,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from cyberfusion.domain.channel import Priority, is_org_admin
+from cyberfusion.domain.channel import Priority
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import Principal
+from cyberfusion.domain.permissions import Permission, allowed, needs
 from cyberfusion.errors import InvalidInput
 from cyberfusion.services import directory
 from cyberfusion.services.context import Context
@@ -31,15 +32,17 @@ PATH = "/settings/notifications"
 
 def _render(request: Request, ctx: CtxDep, principal: Principal, status: int = 200,
             **values: Any) -> Response:
-    admin = is_org_admin(principal)
+    admin = allowed(principal, Permission.SETTINGS_MANAGE)
     return page(request, "settings/notifications.html", TLP.AMBER, principal, status=status,
                 prefs=directory.get_prefs(ctx, principal), priorities=list(Priority),
                 channels=OPTIONAL_CHANNELS, admin=admin,
-                hooks=directory.list_webhooks(ctx, principal) if admin else [],
+                hooks=directory.list_webhooks(ctx, principal)
+                if allowed(principal, Permission.WEBHOOK_MANAGE) else [],
                 **{"issues": [], "secret": None, "saved": False, "url": "", **values})
 
 
 @router.get(PATH)
+@needs(Permission.SETTINGS_READ)
 def notifications_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
                        saved: bool = False) -> Response:
     """The organisation's channels per priority and, for its admins, its webhooks."""
@@ -47,6 +50,7 @@ def notifications_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
 
 
 @router.post(PATH)
+@needs(Permission.SETTINGS_MANAGE)
 async def save_channels(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
     """Save the ticked channels (one checkbox per priority and channel)."""
     return await run_blocking(_save_channels, request, ctx, principal, await request.form())
@@ -62,6 +66,7 @@ def _save_channels(request: Request, ctx: Context, principal: Principal,
 
 
 @router.post("/settings/partner-access")
+@needs(Permission.DIRECTORY_MANAGE)
 def partner_access(request: Request, ctx: CtxDep, principal: UiPrincipal,
                    csrf_token: Annotated[str, Form()] = "",
                    open_to_partners: Annotated[str, Form()] = "") -> Response:
@@ -72,6 +77,7 @@ def partner_access(request: Request, ctx: CtxDep, principal: UiPrincipal,
 
 
 @router.post("/settings/webhooks")
+@needs(Permission.WEBHOOK_MANAGE)
 def add_webhook(request: Request, ctx: CtxDep, principal: UiPrincipal,
                 csrf_token: Annotated[str, Form()] = "",
                 url: Annotated[str, Form()] = "") -> Response:
@@ -86,6 +92,7 @@ def add_webhook(request: Request, ctx: CtxDep, principal: UiPrincipal,
 
 
 @router.post("/settings/webhooks/{webhook_id}/off")
+@needs(Permission.WEBHOOK_MANAGE)
 def turn_off_webhook(request: Request, ctx: CtxDep, principal: UiPrincipal, webhook_id: int,
                      csrf_token: Annotated[str, Form()] = "") -> Response:
     """Stop calling a webhook."""

@@ -20,15 +20,12 @@ from cyberfusion.domain.channel import (
     can_read_thread,
     draft_issues,
     escalation_times,
-    is_org_admin,
     message_handling,
     next_status,
-    require_admin,
     signed_document,
 )
 from cyberfusion.domain.handling import TLP, Handling
-from cyberfusion.domain.model import Organisation, OrgKind, Principal, Role, User
-from cyberfusion.errors import InvalidInput, PermissionDenied
+from cyberfusion.errors import InvalidInput
 
 H = Handling(tlp=TLP.AMBER, release=frozenset(), review_by=date(2030, 1, 1))
 ART29 = {"authority": "OFAC", "offence": "extortion", "facts": "ransomware on a hospital",
@@ -117,15 +114,3 @@ def test_signed_document_is_canonical_and_covers_attachments() -> None:
     other = signed_document(1, 2, "fr", ["de", "z"], MessageKind.REQUEST, at, "hé", {"k": 1},
                             [a, AttachmentDigest("b.txt", "text/plain", 5, "cc")])
     assert other != one
-
-
-def test_only_an_admin_with_a_write_scope_keeps_the_organisations_settings() -> None:
-    org = Organisation("fr-cyber", "FR", OrgKind.UNIT, "FR")
-    admin = User(1, "fr.admin", "fr-cyber", frozenset({Role.ADMIN}))
-    analyst = User(2, "fr.analyst", "fr-cyber", frozenset({Role.ANALYST}))
-    assert is_org_admin(Principal(org, admin))
-    for who in (Principal(org, analyst), Principal(org, admin, frozenset({"read"})),
-                Principal(org, None)):
-        assert not is_org_admin(who)
-        with pytest.raises(PermissionDenied):
-            require_admin(who)
