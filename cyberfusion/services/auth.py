@@ -16,7 +16,7 @@ from cyberfusion.domain.model import Principal, User
 from cyberfusion.errors import AuthenticationFailed, InvalidInput, Issue, TooManyRequests
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.auth import StoredToken
+from cyberfusion.store.repositories.auth import StoredToken as StoredToken
 from cyberfusion.store.tx import Tx
 
 TOKEN_PREFIX = "cf_"

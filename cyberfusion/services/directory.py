@@ -19,7 +19,7 @@ from cyberfusion.errors import InvalidInput, Issue, NotFound, PermissionDenied
 from cyberfusion.formats.directory_json import parse_directory
 from cyberfusion.services import audit, signing
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.directory import StoredWebhook
+from cyberfusion.store.repositories.directory import StoredWebhook as StoredWebhook
 from cyberfusion.store.tx import Tx
 
 #: Channels besides the in-app inbox (always on) an organisation may choose per priority.

@@ -28,7 +28,7 @@ from cyberfusion.services.cases import check_references
 from cyberfusion.services.context import Context
 from cyberfusion.services.flags import matcher_for
 from cyberfusion.services.landing import LandCounts, Lander
-from cyberfusion.store.repositories.intake import ImportJob
+from cyberfusion.store.repositories.intake import ImportJob as ImportJob
 
 Progress = Callable[[int, int], None]
 _HEAD = 64 * 1024

@@ -10,26 +10,13 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from cyberfusion.formats import base
-from cyberfusion.formats.case_json import case_to_json
+from cyberfusion.presenters.cases import case_json
+from cyberfusion.presenters.search import search_answer_json
 from cyberfusion.services import exports, search
 from cyberfusion.web.api.cases import filters_from
 from cyberfusion.web.deps import CtxDep, PrincipalDep, api_principal
 
 router = APIRouter()
-
-
-def answer_json(answer: search.SearchAnswer) -> dict[str, Any]:
-    """A search answer; the same keys whether or not anything matched."""
-    obs = answer.observable
-    return {
-        "query": {"type": obs.type.value, "value": obs.value,
-                  "warninglists": answer.warninglists},
-        "cases": [{"id": m.case_id, "title": m.title, "owner": m.owner_org_id, "role": m.role,
-                   "crime_type": m.crime_type} for m in answer.full],
-        "hits": [{"owner": h.owner_org_id, "reference": h.reference,
-                  "message": f"a match is held by {h.owner_org_id}; request disclosure"}
-                 for h in answer.hits],
-    }
 
 
 @router.get("/search", response_model=None)
@@ -44,7 +31,7 @@ async def search_value(
     """
     def authenticated_search() -> dict[str, Any]:
         principal = api_principal(request, ctx)
-        return answer_json(search.search_value(ctx, principal, value, type, purpose))
+        return search_answer_json(search.search_value(ctx, principal, value, type, purpose))
 
     return await run_in_threadpool(authenticated_search)
 
@@ -75,7 +62,7 @@ def export_cases(
     f = filters_from(q, crime_type, country, owner, tlp)
     found = exports.export_cases(ctx, principal, f, format)
     if format == exports.JSONL:
-        lines = (json.dumps(case_to_json(c)) + "\n" for c in found.cases)
+        lines = (json.dumps(case_json(c)) + "\n" for c in found.cases)
         return StreamingResponse(lines, media_type="application/x-ndjson",
                                  headers=_attach("jsonl"))
     exporter = base.EXPORTERS[format]()
