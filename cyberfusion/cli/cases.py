@@ -170,4 +170,3 @@ def _print_answer(answer: search.SearchAnswer) -> None:
              f"(reference {hit.reference})")
     if not answer.full and not answer.hits:
         line(f"no match for {obs.type.value} {obs.value}")
-
