@@ -45,7 +45,9 @@ from cyberfusion.services import hits
 from cyberfusion.services.context import Context
 from cyberfusion.services.disclosure import record
 from cyberfusion.store.repositories.correlation import WeakLink
-from cyberfusion.store.repositories.networks import CaseFacts, NetworkState, Placed, Run
+from cyberfusion.store.repositories.networks import CaseFacts, Placed
+from cyberfusion.store.repositories.networks import NetworkState as NetworkState
+from cyberfusion.store.repositories.networks import Run as Run
 from cyberfusion.store.tx import Tx
 
 #: Dirty cases one incremental run takes; more wait for the next run.

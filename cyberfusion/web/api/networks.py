@@ -8,7 +8,12 @@ import orjson
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from cyberfusion.presenters.networks import detail_json, network_page_json, report_json
+from cyberfusion.presenters.networks import (
+    detail_json,
+    network_page_json,
+    report_json,
+    status_json,
+)
 from cyberfusion.services import network_exports, networks
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
@@ -27,13 +32,7 @@ def list_networks(ctx: CtxDep, principal: PrincipalDep,
 @router.get("/status")
 def network_status(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
     """When networks were last computed, with which settings (run figures: hub only)."""
-    state, run = networks.status(ctx, principal)
-    return {"max_cases": state.max_cases, "resolution": state.resolution,
-            "last_run_at": state.last_run_at.isoformat() if state.last_run_at else None,
-            "last_full_at": state.last_full_at.isoformat() if state.last_full_at else None,
-            "last_run": {"kind": run.kind, "seconds": round(run.seconds, 3), "cases": run.cases,
-                         "links": run.links, "clusters": run.clusters, "created": run.created,
-                         "kept": run.kept, "dissolved": run.dissolved} if run else None}
+    return status_json(*networks.status(ctx, principal))
 
 
 class RecomputeIn(BaseModel):

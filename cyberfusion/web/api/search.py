@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from cyberfusion.formats import base
 from cyberfusion.presenters.cases import case_json
-from cyberfusion.presenters.search import search_answer_json
+from cyberfusion.presenters.search import dashboard_json, search_answer_json
 from cyberfusion.services import exports, search
 from cyberfusion.web.api.cases import filters_from
 from cyberfusion.web.deps import CtxDep, PrincipalDep, api_principal
@@ -48,9 +48,7 @@ def autocomplete(
 @router.get("/stats")
 def stats(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
     """Dashboard counts over what the caller may read."""
-    board = search.dashboard(ctx, principal)
-    return {"cases": board.cases, "own_cases": board.own_cases,
-            "by_crime_type": board.by_crime_type, "occurrences": board.occurrences}
+    return dashboard_json(search.dashboard(ctx, principal))
 
 
 @router.get("/export/cases")
