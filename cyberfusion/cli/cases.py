@@ -15,7 +15,9 @@ from cyberfusion.domain.model import Case, CaseFilter, CrimeType
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue, MalformedDocument
-from cyberfusion.formats.case_json import case_to_json, parse_case
+from cyberfusion.formats.case_json import parse_case
+from cyberfusion.presenters.cases import case_json, case_page_json
+from cyberfusion.presenters.search import search_answer_json
 from cyberfusion.services import cases, search
 
 case_app = typer.Typer(help="Submit, show and list cases.", no_args_is_help=True)
@@ -42,7 +44,7 @@ def case_add(
         raise type(exc)(exc.detail, [Issue(f"{name}: {i.location}", i.message)
                                      for i in exc.issues]) from None
     if as_json:
-        print_json(case_to_json(case))
+        print_json(case_json(case))
         return
     line(f"case {case.id} added: {case.title} ({case.handling.tlp.label}, "
          f"{len(case.occurrences)} observables)")
@@ -74,7 +76,7 @@ def case_show(
     ctx = context_of(cli)
     case = cases.get_case(ctx, acting_as(ctx, as_user), case_id)
     if as_json:
-        print_json(case_to_json(case))
+        print_json(case_json(case))
         return
     _print_case(case)
 
@@ -149,8 +151,7 @@ def case_list(
                          tlp=tlp.value if tlp else "", include_revoked=include_revoked)
     page = cases.list_cases(ctx, acting_as(ctx, as_user), filters, offset, limit)
     if as_json:
-        print_json({"items": [case_to_json(c, with_observables=False) for c in page.items],
-                    "total": page.total, "offset": page.offset, "limit": page.limit})
+        print_json(case_page_json(page))
         return
     table("Cases", ["id", "owner", "title", "crime type", "TLP", "countries", "updated"],
           [(c.id, c.owner_org_id, f"{c.title} (withdrawn)" if c.revoked else c.title,
@@ -180,7 +181,7 @@ def search_command(
     answer = search.search_value(ctx, acting_as(ctx, as_user), value,
                                  obs_type.value if obs_type else None, purpose.value)
     if as_json:
-        print_json(_answer_json(answer))
+        print_json(search_answer_json(answer))
         return
     _print_answer(answer)
 
@@ -198,16 +199,3 @@ def _print_answer(answer: search.SearchAnswer) -> None:
              f"(reference {hit.reference})")
     if not answer.full and not answer.hits:
         line(f"no match for {obs.type.value} {obs.value}")
-
-
-def _answer_json(answer: search.SearchAnswer) -> dict[str, Any]:
-    """A search answer as JSON, with the same keys whether or not anything matched."""
-    obs = answer.observable
-    return {
-        "query": {"type": obs.type.value, "value": obs.value},
-        "cases": [{"id": m.case_id, "title": m.title, "owner": m.owner_org_id, "role": m.role,
-                   "crime_type": m.crime_type, "tlp": m.tlp.value} for m in answer.full],
-        "hits": [{"owner": h.owner_org_id, "reference": h.reference,
-                  "message": f"a match is held by {h.owner_org_id}; request disclosure"}
-                 for h in answer.hits],
-    }

@@ -30,8 +30,10 @@ from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import OrgKind, Principal, Role, User
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue, MalformedDocument
-from cyberfusion.formats.channel_json import parse_draft, thread_json
-from cyberfusion.formats.directory_json import contact_json, parse_directory
+from cyberfusion.formats.channel_json import parse_draft
+from cyberfusion.formats.directory_json import parse_directory
+from cyberfusion.presenters.channel import thread_json, thread_page_json, thread_view_json
+from cyberfusion.presenters.directory import duty_board_json
 from cyberfusion.services import channel, channel_actions, directory, orgs
 from cyberfusion.services.context import Context
 
@@ -111,8 +113,7 @@ def inbox(
     principal = acting_as(ctx, as_user)
     page = channel.list_threads(ctx, principal, ThreadFilter(box, status), 0, limit)
     if as_json:
-        print_json({"items": [thread_json(t, principal.org_id) for t in page.items],
-                    "total": page.total})
+        print_json(thread_page_json(page, principal.org_id))
         return
     rows = []
     for t in page.items:
@@ -124,6 +125,31 @@ def inbox(
     table(f"Inbox of {principal.org_id} ({page.total})",
           ["id", "priority", "type", "subject", "from -> to", "status", "ack due"], rows,
           keep=["id", "priority"])
+
+
+@needs(Permission.CHANNEL_READ)
+def thread(
+    cli: typer.Context,
+    thread_id: Annotated[int, typer.Argument(metavar="THREAD", help="Thread id.",
+                                             show_default=False)],
+    as_user: AsUser,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one thread the user's organisation takes part in, with every message."""
+    ctx = context_of(cli)
+    principal = acting_as(ctx, as_user)
+    view = channel.get_thread(ctx, principal, thread_id)
+    if as_json:
+        print_json(thread_view_json(view, principal.org_id))
+        return
+    t = view.thread
+    line(f"thread {t.id}: {t.subject} ({t.priority.value} {t.request_type.value}, "
+         f"{t.tlp.label}) from {t.sender_org_id} to {', '.join(t.addressees)}: "
+         f"{t.overall().value}")
+    table("Messages", ["when", "from", "kind", "signature", "text"],
+          [(m.created_at, m.from_org_id, m.kind.value,
+            "ok" if view.verdicts[m.id].ok else view.verdicts[m.id].reason, m.body)
+           for m in view.messages], keep=["when", "from", "kind"])
 
 
 @needs(Permission.CHANNEL_SEND)
@@ -160,10 +186,7 @@ def duty(
     when = at.replace(tzinfo=at.tzinfo or ctx.now().tzinfo) if at else None
     rows = directory.duty_board(ctx, principal, country, org, when)
     if as_json:
-        print_json({"items": [{"org_id": r.org.id, "local_time": r.duty.local_time.isoformat(),
-                               "primary": [contact_json(c) for c in r.duty.primary],
-                               "backup": [contact_json(c) for c in r.duty.backup],
-                               "desk": [contact_json(c) for c in r.duty.desk]} for r in rows]})
+        print_json(duty_board_json(rows))
         return
     table("On duty", ["organisation", "local time", "on duty", "backup", "desk"], [
         (r.org.id, f"{r.duty.local_time:%a %H:%M} {r.duty.timezone}",

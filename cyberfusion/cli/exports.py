@@ -17,7 +17,7 @@ from cyberfusion.domain.model import CaseFilter
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
-from cyberfusion.formats.case_json import case_to_json
+from cyberfusion.presenters.cases import case_json
 from cyberfusion.services import exports
 
 
@@ -55,7 +55,7 @@ def export_command(
 def _encode(found: exports.Export) -> Iterator[bytes]:
     """The chunks of the chosen format."""
     if found.fmt == exports.JSONL:
-        return (json.dumps(case_to_json(c)).encode() + b"\n" for c in found.cases)
+        return (json.dumps(case_json(c)).encode() + b"\n" for c in found.cases)
     if found.fmt not in base.EXPORTERS:
         raise InvalidInput("unknown export format", [Issue("--format", str(exports.formats()))])
     return base.EXPORTERS[found.fmt]().export(found.cases, found.context)

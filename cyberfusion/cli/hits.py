@@ -13,6 +13,8 @@ from cyberfusion.cli.output import JsonOpt, line, print_json, table
 from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.hits import DISCLOSURE_DAYS, MAX_DISCLOSURE_DAYS, hit_message
 from cyberfusion.domain.permissions import Permission, needs
+from cyberfusion.presenters.disclosure import request_json
+from cyberfusion.presenters.hits import hit_json, notice_json
 from cyberfusion.services import disclosure, hits
 
 Reason = Annotated[str, typer.Option("--reason", metavar="TEXT", show_default=False,
@@ -31,13 +33,6 @@ def _hit_row(v: hits.HitView) -> tuple[Any, ...]:
             "(withheld)", case, v.answer.upper())
 
 
-def _hit_json(v: hits.HitView) -> dict[str, Any]:
-    return {"id": v.id, "at": v.at.isoformat(), "source": v.source,
-            "searcher": v.searcher_org_id, "owner": v.owner_org_id, "answer": v.answer,
-            "type": v.obs_type or None, "value": v.value or None,
-            "case": {"id": v.case_id, "title": v.case_title} if v.case_id else None}
-
-
 _HIT_COLUMNS = ["when", "hit", "how", "asked by", "value", "case", "answer"]
 
 
@@ -50,9 +45,7 @@ def inbox(cli: typer.Context, as_user: AsUser,
     ctx = context_of(cli)
     items = hits.inbox(ctx, acting_as(ctx, as_user), unread)
     if as_json:
-        print_json([{"id": i.id, "kind": i.kind, "at": i.at.isoformat(), "read": i.read,
-                     "hit": _hit_json(i.hit) if i.hit else None, "request": i.request_id}
-                    for i in items])
+        print_json([notice_json(i) for i in items])
         return
     table("Inbox", ["when", "what", "hit or request", "asked by", "value", "read"],
           [(i.at, i.kind, i.hit.id if i.hit else i.request_id,
@@ -71,7 +64,7 @@ def list_hits(cli: typer.Context, as_user: AsUser,
     principal = acting_as(ctx, as_user)
     views = hits.incoming(ctx, principal) if incoming else hits.outgoing(ctx, principal)
     if as_json:
-        print_json([_hit_json(v) for v in views])
+        print_json([hit_json(v) for v in views])
         return
     table("Matches on your data" if incoming else "Hits", _HIT_COLUMNS,
           [_hit_row(v) for v in views], keep=("hit", "answer"))
@@ -87,7 +80,7 @@ def show_hit(cli: typer.Context,
     ctx = context_of(cli)
     views = hits.hit_group(ctx, acting_as(ctx, as_user), ref)
     if as_json:
-        print_json([_hit_json(v) for v in views])
+        print_json([hit_json(v) for v in views])
         return
     table(f"Hit {ref}", _HIT_COLUMNS, [_hit_row(v) for v in views], keep=("hit", "answer"))
 
@@ -115,9 +108,7 @@ def list_requests(cli: typer.Context, as_user: AsUser,
     items = disclosure.list_requests(ctx, acting_as(ctx, as_user),
                                      "requester" if made else "owner")
     if as_json:
-        print_json([{"id": r.id, "requester": r.requester_org_id, "owner": r.owner_org_id,
-                     "status": r.status.value, "reason": r.reason,
-                     "created_at": r.created_at.isoformat()} for r in items])
+        print_json([request_json(r) for r in items])
         return
     table("Disclosure requests", ["id", "asked", "by", "owner", "status", "reason"],
           [(r.id, r.created_at, r.requester_org_id, r.owner_org_id, r.status.value, r.reason)

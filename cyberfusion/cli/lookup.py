@@ -15,6 +15,7 @@ from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.handling import Purpose
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.domain.permissions import Permission, needs
+from cyberfusion.presenters.lookups import lookup_answer_json
 from cyberfusion.services import lookups
 
 
@@ -46,7 +47,7 @@ def lookup(
     if as_json:
         out = sys.stdout.buffer
         for answer in answers:
-            out.write(orjson.dumps(lookups.answer_doc(answer)) + b"\n")
+            out.write(orjson.dumps(lookup_answer_json(answer)) + b"\n")
         out.flush()
         return
     _print(answers, show_all, seconds)

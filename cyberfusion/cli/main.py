@@ -42,7 +42,7 @@ HELP = (
 #: The order commands are listed in `--help`.
 ORDER = ("init", "serve", "demo", "audit", "retention", "sweep", "org", "user", "token",
          "rota", "case", "search", "lookup", "hits", "disclosure", "network", "import",
-         "export", "send", "inbox", "ack", "duty")
+         "export", "send", "inbox", "thread", "ack", "duty")
 
 
 class GuardedGroup(TyperGroup):
@@ -119,6 +119,7 @@ app.command("sweep", rich_help_panel=_RUN)(channel.sweep)
 app.add_typer(channel.rota_app, name="rota", rich_help_panel=_DATA)
 app.command("send", rich_help_panel=_CHANNEL)(channel.send)
 app.command("inbox", rich_help_panel=_CHANNEL)(channel.inbox)
+app.command("thread", rich_help_panel=_CHANNEL)(channel.thread)
 app.command("ack", rich_help_panel=_CHANNEL)(channel.ack)
 app.command("duty", rich_help_panel=_CHANNEL)(channel.duty)
 

@@ -14,6 +14,7 @@ from cyberfusion.cli.admin import AsUser
 from cyberfusion.cli.output import JsonOpt, line, print_json, table
 from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.permissions import Permission, needs
+from cyberfusion.presenters.networks import detail_json, network_page_json
 from cyberfusion.services import network_exports, networks
 
 network_app = typer.Typer(help="Networks of linked cases: recompute, list, show, export.",
@@ -63,10 +64,7 @@ def list_networks(cli: typer.Context, as_user: AsUser,
     ctx = context_of(cli)
     items, total = networks.list_networks(ctx, acting_as(ctx, as_user), 0, limit)
     if as_json:
-        print_json({"total": total, "items": [
-            {"ref": s.ref, "cases": s.cases, "more_held_by_others": s.more,
-             "countries": list(s.countries), "crime_types": list(s.crime_types)}
-            for s in items]})
+        print_json(network_page_json(items, total, 0, limit))
         return
     table("Networks", ["network", "cases", "more held by others", "countries", "crime types",
                        "seen"],
@@ -81,10 +79,13 @@ def list_networks(cli: typer.Context, as_user: AsUser,
 def show_network(cli: typer.Context,
                  ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
                                                     help="Network reference.")],
-                 as_user: AsUser) -> None:
+                 as_user: AsUser, as_json: JsonOpt = False) -> None:
     """One network: readable cases, shared values, bridges."""
     ctx = context_of(cli)
     d = networks.network_detail(ctx, acting_as(ctx, as_user), ref)
+    if as_json:
+        print_json(detail_json(d))
+        return
     line(f"network {d.summary.ref}: {d.summary.cases} cases you can read"
          + (f", {d.summary.more} more held by others" if d.summary.more else ""))
     table("Cases", ["case", "owner", "title", "crime type", "countries"],

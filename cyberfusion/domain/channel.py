@@ -460,3 +460,18 @@ class ThreadFilter:
     status: str = ""
     priority: str = ""
     request_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """One in-app notification."""
+
+    id: int
+    org_id: str
+    user_id: int | None
+    thread_id: int | None
+    kind: str
+    priority: str
+    title: str
+    created_at: datetime
+    read_at: datetime | None

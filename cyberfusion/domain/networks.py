@@ -333,3 +333,32 @@ class CaseFacts:
     last_seen: date | None
     created_at: datetime
     tlp: str
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkState:
+    """Settings and progress of network runs."""
+
+    version: int
+    indexed_upto: int
+    max_cases: int
+    resolution: float
+    last_run_at: datetime | None
+    last_full_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """What one recomputation did."""
+
+    kind: str
+    started_at: datetime
+    seconds: float
+    cases: int
+    links: int
+    clusters: int
+    created: int
+    kept: int
+    dissolved: int
+    max_cases: int
+    resolution: float

@@ -1,4 +1,5 @@
-"""Channel JSON (API and CLI): request documents -> `Draft`, threads and messages -> JSON.
+"""Channel JSON (API and CLI): request documents -> `Draft` (threads are shown by
+`presenters.channel`).
 
 Every problem is reported with its JSON path; a preservation request missing an Art. 29
 field is refused with that field named (`fields.authority`).
@@ -15,12 +16,8 @@ from typing import Any
 from cyberfusion.domain.channel import (
     AttachmentIn,
     Draft,
-    Escalation,
-    Message,
-    Party,
     Priority,
     RequestType,
-    Thread,
 )
 from cyberfusion.domain.handling import TLP, Handling, Purpose
 from cyberfusion.errors import InvalidInput, Issue
@@ -129,44 +126,3 @@ def parse_draft(data: Any, today: date, review_years: int) -> Draft:
         raise InvalidInput(f"the request has {len(issues)} problem(s)", issues)
     return draft
 
-
-def party_json(p: Party) -> dict[str, Any]:
-    """An organisation's place in a thread."""
-    iso = _iso
-    return {"org_id": p.org_id, "status": p.status.value, "ack_due_at": iso(p.ack_due_at),
-            "delivered_at": iso(p.delivered_at), "acknowledged_at": iso(p.acknowledged_at),
-            "answered_at": iso(p.answered_at), "closed_at": iso(p.closed_at),
-            "decline_reason": p.decline_reason or None,
-            "preserve_until": iso(p.preserve_until), "extensions": p.extensions}
-
-
-def thread_json(t: Thread, viewer_org_id: str) -> dict[str, Any]:
-    """A thread as the API lists it (no message content)."""
-    mine = t.party(viewer_org_id)
-    return {"id": t.id, "sender": t.sender_org_id, "to": list(t.addressees),
-            "type": t.request_type.value, "priority": t.priority.value, "subject": t.subject,
-            "tlp": t.tlp.value, "status": t.overall().value,
-            "my_status": mine.status.value if mine else None,
-            "created_at": t.created_at.isoformat(), "updated_at": t.updated_at.isoformat(),
-            "closed_at": _iso(t.closed_at), "preservation_days": t.preservation_days,
-            "parties": [party_json(p) for p in t.parties]}
-
-
-def message_json(m: Message, verdict: Mapping[str, Any]) -> dict[str, Any]:
-    """A message with its attachments' metadata and the signature check."""
-    return {"id": m.id, "from": m.from_org_id, "from_user_id": m.from_user_id,
-            "kind": m.kind.value, "body": m.body, "details": dict(m.details),
-            "created_at": m.created_at.isoformat(), "key_id": m.key_id,
-            "signature": m.signature, "verification": dict(verdict),
-            "attachments": [{"id": a.id, "filename": a.filename, "media_type": a.media_type,
-                             "size": a.size, "sha256": a.sha256} for a in m.attachments]}
-
-
-def escalation_json(e: Escalation) -> dict[str, Any]:
-    """One escalation step."""
-    return {"org_id": e.org_id, "step": e.step, "level": e.level.value,
-            "at": e.at.isoformat(), "targets": list(e.targets)}
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None

@@ -6,36 +6,28 @@ thread it is not part of carry no thread number, subject or content.
 
 from __future__ import annotations
 
-from typing import Any
-
+# Re-exported: the typed notification services hand to presenters and adapters.
+from cyberfusion.domain.channel import Notification
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.outbox import Notification
-
-
-def notification_json(n: Notification) -> dict[str, Any]:
-    """A notification as the API and the live stream show it."""
-    return {"id": n.id, "kind": n.kind, "priority": n.priority, "title": n.title,
-            "thread_id": n.thread_id, "created_at": n.created_at.isoformat(),
-            "read": n.read_at is not None}
 
 
 def notifications(ctx: Context, principal: Principal, after: int = 0,
-                  limit: int = 100) -> tuple[list[dict[str, Any]], int]:
+                  limit: int = 100) -> tuple[list[Notification], int]:
     """(notifications newer than `after`, newest first; unread count)."""
     require(principal, Permission.CHANNEL_READ)
     user_id = principal.user.id if principal.user else None
     with ctx.db.read() as tx:
         found = tx.outbox.notifications(principal.org_id, user_id, after, min(limit, 500))
         unread = tx.outbox.unread(principal.org_id, user_id)
-    return [notification_json(n) for n in found], unread
+    return found, unread
 
 
 def latest_id(ctx: Context, principal: Principal) -> int:
     """The newest notification id of the organisation (where a live stream starts)."""
     found, _ = notifications(ctx, principal, 0, 1)
-    return int(found[0]["id"]) if found else 0
+    return found[0].id if found else 0
 
 
 def mark_read(ctx: Context, principal: Principal, up_to: int) -> None:

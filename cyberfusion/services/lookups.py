@@ -8,7 +8,7 @@ is recorded as a hit and owners of HIT answers are notified, exactly as for a se
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from cyberfusion import collector
 from cyberfusion.domain.audit import AuditAction
@@ -17,7 +17,6 @@ from cyberfusion.domain.hits import (
     HitSource,
     LookupItem,
     ValueAnswer,
-    hit_message,
     lookup_items,
     split_line,
 )
@@ -90,17 +89,3 @@ def lookup(ctx: Context, principal: Principal,
         return [LookupAnswer(p.given, next(found) if p.observable is not None else None,
                              p.error) for p in prepared]
 
-
-def answer_doc(item: LookupAnswer) -> dict[str, Any]:
-    """One value's answer as JSON-ready data; every answer has exactly these keys."""
-    found = item.answer
-    obs = found.observable if found else None
-    return {
-        "input": item.given, "type": obs.type.value if obs else None,
-        "value": obs.value if obs else None, "error": item.error or None,
-        "cases": [{"id": m.case_id, "title": m.title, "owner": m.owner_org_id, "role": m.role,
-                   "crime_type": m.crime_type} for m in found.full] if found else [],
-        "hits": [{"owner": h.owner_org_id, "reference": h.reference,
-                  "message": hit_message(h.owner_org_id)} for h in found.hits] if found else [],
-        "warninglists": list(found.warninglists) if found else [],
-    }

@@ -32,8 +32,10 @@ from cyberfusion.domain.model import Principal
 from cyberfusion.domain.networks import (
     CaseFacts,
     Cluster,
+    NetworkState,
     Params,
     Part,
+    Run,
     bridges,
     discover,
     match_ids,
@@ -46,7 +48,7 @@ from cyberfusion.services import hits
 from cyberfusion.services.context import Context
 from cyberfusion.services.disclosure import record
 from cyberfusion.store.repositories.correlation import WeakLink
-from cyberfusion.store.repositories.networks import NetworkState, Placed, Run
+from cyberfusion.store.repositories.networks import Placed
 from cyberfusion.store.tx import Tx
 
 #: Dirty cases one incremental run takes; more wait for the next run.

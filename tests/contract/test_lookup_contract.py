@@ -10,6 +10,7 @@ from cyberfusion.domain.hits import MAX_LOOKUP_VALUES
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.errors import InvalidInput
 from cyberfusion.formats.case_json import parse_case
+from cyberfusion.presenters.lookups import lookup_answer_json
 from cyberfusion.services import cases, lookups
 from cyberfusion.services.context import Context
 from cyberfusion.store.tables_hits import HitQueryRow, HitRow
@@ -33,7 +34,7 @@ def test_every_value_gets_an_answer_of_the_same_shape(world: World) -> None:
     items = lookups.parse_lines(lines)
     assert len(items) == 5
     answers = lookups.lookup(world.ctx, world.principals["fr-ncb"], items)
-    docs = [lookups.answer_doc(a) for a in answers]
+    docs = [lookup_answer_json(a) for a in answers]
     assert {frozenset(d) for d in docs} == {frozenset({"input", "type", "value", "error",
                                                        "cases", "hits", "warninglists"})}
     ip, domain, bad, nothing, again = docs

@@ -4,6 +4,7 @@ webhooks, and the pages (compose, inbox, thread, duty board) with CSRF."""
 from __future__ import annotations
 
 import base64
+import json
 import re
 from datetime import timedelta
 
@@ -95,6 +96,10 @@ def test_live_events_resume_after_the_last_event_id(client: TestClient, world: W
     assert len(re.findall(r"^id: (\d+)$", again.text, re.M)) == 1
     inbox = client.get("/api/v1/inbox", headers=de).json()
     assert inbox["unread"] == 2
+    # The stream sends each notification in the inbox's shape (one presenter for both).
+    streamed = [json.loads(d) for d in re.findall(r"^data: (.*)$", first.text + again.text,
+                                                  re.M)]
+    assert streamed == sorted(inbox["items"], key=lambda n: n["id"])
 
 
 def test_directory_duty_board_and_webhooks(client: TestClient, world: World) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,11 @@ def test_send_inbox_ack_duty_from_the_terminal(cli: Cli, tmp_path: Path) -> None
     assert "Preserve the mailbox" in inbox.output and "delivered" in inbox.output
     acked = run("ack", str(thread_id), "--as", "de.duty", "--note", "preserving")
     assert acked.exit_code == 0 and "acknowledged" in acked.output
+    shown = run("thread", str(thread_id), "--as", "de.duty")
+    assert shown.exit_code == 0, shown.output
+    assert "Preserve the mailbox" in shown.output and "acknowledged" in shown.output
+    assert "preserving" in shown.output  # the ack's note, and both signatures verified:
+    assert len(re.findall(r"\bok\b", shown.output)) == 2
     listed = json.loads(run("inbox", "--as", "fr.duty", "--box", "out", "--json").output)
     assert listed["items"][0]["status"] == "acknowledged"
     rota = tmp_path / "rota.json"

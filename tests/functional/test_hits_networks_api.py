@@ -76,6 +76,10 @@ def test_networks_api_and_pages(client: TestClient, world: World) -> None:
     fr = bearer(world, "fr-cyber")
     assert client.post("/api/v1/networks/recompute", json={}, headers=fr).status_code == 403
     networks.recompute(world.ctx)
+    status = client.get("/api/v1/networks/status", headers=fr).json()
+    assert status["last_run_at"] and status["last_run"] is None  # run figures: hub only
+    ran = client.get("/api/v1/networks/status", headers=bearer(world, "hub")).json()["last_run"]
+    assert (ran["kind"], ran["cases"], ran["clusters"]) == ("full", 3, 1)
     listed = client.get("/api/v1/networks", headers=fr).json()
     [item] = listed["items"]
     assert (item["cases"], item["more_held_by_others"], item["others"]) == (2, 1, ["br-cyber"])

@@ -153,6 +153,7 @@ COMMANDS: dict[str, Permission | None] = {
     "user list": None, "rota load": None, "network recompute": None,
     "search": P.SEARCH, "lookup": P.SEARCH, "import": P.IMPORT, "export": P.EXPORT,
     "send": P.CHANNEL_SEND, "ack": P.CHANNEL_SEND, "inbox": P.CHANNEL_READ,
+    "thread": P.CHANNEL_READ,
     "duty": P.DIRECTORY_READ,
     "retention due": P.RETENTION_READ, "retention confirm": P.RETENTION_CONFIRM,
     "token create": P.TOKEN_MANAGE, "token list": P.TOKEN_MANAGE,

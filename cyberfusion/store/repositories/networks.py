@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from cyberfusion.domain.correlation import DEFAULT_MAX_CASES
 from cyberfusion.domain.model import Organisation
-from cyberfusion.domain.networks import DEFAULT_RESOLUTION, CaseFacts, Cluster
+from cyberfusion.domain.networks import DEFAULT_RESOLUTION, CaseFacts, Cluster, NetworkState, Run
 from cyberfusion.store.access_sql import full_clause, hit_clause, level_expr
 from cyberfusion.store.repositories.correlation import STRONG, json_ints, live_case
 from cyberfusion.store.tables import CaseRow, HandlingRow, ObservableRow, OccurrenceRow
@@ -30,35 +30,6 @@ from cyberfusion.store.tables_hits import (
 
 LIVE, DISSOLVED = "live", "dissolved"
 _CHUNK = 5000
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkState:
-    """Settings and progress of network runs."""
-
-    version: int
-    indexed_upto: int
-    max_cases: int
-    resolution: float
-    last_run_at: datetime | None
-    last_full_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Run:
-    """What one recomputation did."""
-
-    kind: str
-    started_at: datetime
-    seconds: float
-    cases: int
-    links: int
-    clusters: int
-    created: int
-    kept: int
-    dissolved: int
-    max_cases: int
-    resolution: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from cyberfusion.domain.channel import Notification
 from cyberfusion.store.repositories.upsert import insert_ignore
 from cyberfusion.store.tables_channel import (
     DeadlineRow,
@@ -37,21 +38,6 @@ class Deadline:
     kind: str
     step: int
     due_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Notification:
-    """One in-app notification."""
-
-    id: int
-    org_id: str
-    user_id: int | None
-    thread_id: int | None
-    kind: str
-    priority: str
-    title: str
-    created_at: datetime
-    read_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,20 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from cyberfusion.domain.audit import AuditEvent
 from cyberfusion.domain.permissions import Permission, needs
+from cyberfusion.presenters.audit import event_json
 from cyberfusion.services import audit
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
 router = APIRouter(prefix="/audit")
-
-
-def event_json(event: AuditEvent) -> dict[str, Any]:
-    """An audit event as the API shows it."""
-    return {"seq": event.seq, "at": event.at.isoformat(), "action": event.action,
-            "actor_user_id": event.actor_user_id, "actor_org_id": event.actor_org_id,
-            "item_type": event.item_type, "item_id": event.item_id,
-            "owner_org_id": event.owner_org_id, "detail": event.detail, "hash": event.hash}
 
 
 @router.get("")

@@ -8,10 +8,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel
 
-from cyberfusion.domain.model import CaseFilter, DisclosureGrant
+from cyberfusion.domain.model import CaseFilter
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
-from cyberfusion.formats.case_json import case_to_json, parse_case
+from cyberfusion.formats.case_json import parse_case
+from cyberfusion.presenters.cases import (
+    access_json,
+    case_json,
+    case_page_json,
+    grant_json,
+    reviews_json,
+    versions_json,
+)
 from cyberfusion.services import cases, grants, retention
 from cyberfusion.web.api.body import read_json
 from cyberfusion.web.api.schemas import CASE_BODY
@@ -47,8 +55,7 @@ def list_cases(
     """Cases the caller may read, newest first; `total` counts only those."""
     f = filters_from(q, crime_type, country, owner, tlp, include_revoked)
     page = cases.list_cases(ctx, principal, f, offset, limit)
-    return {"items": [case_to_json(c, with_observables=False) for c in page.items],
-            "total": page.total, "offset": page.offset, "limit": page.limit}
+    return case_page_json(page)
 
 
 @router.post("", status_code=201, openapi_extra=CASE_BODY)
@@ -59,14 +66,14 @@ async def create_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
     draft = parse_case(await read_json(request), ctx.now().date(), ctx.settings.review_years)
     case = await run_blocking(cases.create_case, ctx, principal, draft)
     response.headers["Location"] = f"/api/v1/cases/{case.id}"
-    return case_to_json(case)
+    return case_json(case)
 
 
 @router.get("/{case_id}")
 @needs(Permission.CASE_READ)
 def get_case(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
     """One case, if the caller may read it in full (404 otherwise)."""
-    return case_to_json(cases.get_case(ctx, principal, case_id))
+    return case_json(cases.get_case(ctx, principal, case_id))
 
 
 @router.put("/{case_id}", openapi_extra=CASE_BODY)
@@ -79,8 +86,8 @@ async def update_case(
     data = await read_json(request)
     version = _expected_version(if_match, data)
     draft = parse_case(data, ctx.now().date(), ctx.settings.review_years)
-    return case_to_json(await run_blocking(cases.update_case, ctx, principal, case_id, draft,
-                                           version))
+    return case_json(await run_blocking(cases.update_case, ctx, principal, case_id, draft,
+                                        version))
 
 
 def _expected_version(if_match: str | None, data: Any) -> int:
@@ -110,16 +117,14 @@ async def revoke_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
 def case_versions(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
     """Earlier versions of a readable case that the caller may read under their own handling
     and the current one, and how many others are withheld."""
-    history = cases.case_history(ctx, principal, case_id)
-    return {"items": [v.record for v in history.versions], "hidden": history.hidden}
+    return versions_json(cases.case_history(ctx, principal, case_id))
 
 
 @router.get("/{case_id}/access")
 @needs(Permission.CASE_READ)
 def case_access(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
     """Who can see this: every organisation `decide()` admits, with FULL or HIT."""
-    answers = cases.who_can_see(ctx, principal, case_id)
-    return {"items": [{"org_id": o.id, "name": o.name, "access": a.value} for o, a in answers]}
+    return access_json(cases.who_can_see(ctx, principal, case_id))
 
 
 class GrantIn(BaseModel):
@@ -128,14 +133,6 @@ class GrantIn(BaseModel):
     org_id: str
     reason: str
     days: int = 90
-
-
-def grant_json(grant: DisclosureGrant) -> dict[str, Any]:
-    """A grant as the API shows it."""
-    return {"id": grant.id, "org_id": grant.org_id, "reason": grant.reason,
-            "created_at": grant.created_at.isoformat(),
-            "expires_at": grant.expires_at.isoformat(),
-            "revoked_at": grant.revoked_at.isoformat() if grant.revoked_at else None}
 
 
 @router.get("/{case_id}/grants")
@@ -185,6 +182,4 @@ reviews_router = APIRouter()
 def reviews_due(ctx: CtxDep, principal: PrincipalDep,
                 within_days: Annotated[int, Query(ge=0, le=3650)] = 30) -> dict[str, Any]:
     """Own cases whose review date is near or past: confirm them or they will be deleted."""
-    due = retention.reviews_due(ctx, principal, within_days)
-    return {"items": [{"id": c.id, "title": c.title, "review_by": c.handling.review_by.isoformat()}
-                      for c in due]}
+    return reviews_json(retention.reviews_due(ctx, principal, within_days))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -24,14 +23,9 @@ from cyberfusion.domain.channel import (
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
-from cyberfusion.formats.channel_json import (
-    escalation_json,
-    message_json,
-    parse_attachments,
-    parse_draft,
-    parse_handling,
-    thread_json,
-)
+from cyberfusion.formats.channel_json import parse_attachments, parse_draft, parse_handling
+from cyberfusion.presenters.channel import thread_json, thread_page_json, thread_view_json
+from cyberfusion.presenters.notifications import event_text, notifications_json
 from cyberfusion.services import channel, channel_actions, inbox
 from cyberfusion.services.context import Context
 from cyberfusion.web.api.body import read_json
@@ -57,20 +51,6 @@ DRAFT_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
             "content_base64": {"type": "string"}}}}}}}}}}
 
 
-def view_json(view: channel.ThreadView, viewer_org_id: str) -> dict[str, Any]:
-    """A thread with its messages, signature checks, receipts and escalation steps."""
-    verdicts = {mid: {"ok": v.ok, "key_id": v.key_id, "signer": v.signer_org_id,
-                      "reason": v.reason} for mid, v in view.verdicts.items()}
-    return {**thread_json(view.thread, viewer_org_id),
-            "messages": [message_json(m, verdicts[m.id]) for m in view.messages],
-            "receipts": [{"message_id": r.message_id, "org_id": r.org_id,
-                          "delivered_at": r.delivered_at.isoformat(), "verified": r.verified}
-                         for r in view.receipts],
-            "escalations": [escalation_json(e) for e in view.escalations],
-            "deadlines": [{"org_id": d.org_id, "kind": d.kind, "step": d.step,
-                           "due_at": d.due_at.isoformat()} for d in view.deadlines]}
-
-
 @router.get("/threads")
 @needs(Permission.CHANNEL_READ)
 def list_threads(
@@ -84,8 +64,7 @@ def list_threads(
         raise InvalidInput("unknown box", [Issue("query.box", "in, out or all")])
     page = channel.list_threads(ctx, principal, ThreadFilter(box, status, priority, type),
                                 offset, limit)
-    return {"items": [thread_json(t, principal.org_id) for t in page.items],
-            "total": page.total, "offset": page.offset, "limit": page.limit}
+    return thread_page_json(page, principal.org_id)
 
 
 @router.post("/threads", status_code=201, openapi_extra=DRAFT_BODY)
@@ -103,7 +82,7 @@ async def send(ctx: CtxDep, principal: PrincipalDep, request: Request,
 @needs(Permission.CHANNEL_READ)
 def get_thread(ctx: CtxDep, principal: PrincipalDep, thread_id: int) -> dict[str, Any]:
     """One thread the caller takes part in (404 otherwise), with every message."""
-    return view_json(channel.get_thread(ctx, principal, thread_id), principal.org_id)
+    return thread_view_json(channel.get_thread(ctx, principal, thread_id), principal.org_id)
 
 
 class NoteIn(BaseModel):
@@ -218,8 +197,7 @@ def notifications(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
     """In-app notifications of the caller's organisation, newest first, and the unread count."""
-    items, unread = inbox.notifications(ctx, principal, after, limit)
-    return {"items": items, "unread": unread}
+    return notifications_json(*inbox.notifications(ctx, principal, after, limit))
 
 
 class ReadIn(BaseModel):
@@ -269,8 +247,8 @@ async def _stream(ctx: Context, principal: Principal, request: Request, after: i
     while True:
         found, _ = await run_blocking(inbox.notifications, ctx, principal, after, 100)
         for item in reversed(found):
-            after = max(after, int(item["id"]))
-            yield f"id: {item['id']}\nevent: notification\ndata: {json.dumps(item)}\n\n"
+            after = max(after, item.id)
+            yield event_text(item)
         if time.monotonic() >= ends or await request.is_disconnected():
             return
         if time.monotonic() - beat > 15:

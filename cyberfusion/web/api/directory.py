@@ -8,9 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from cyberfusion.domain.duty import DutyNow, StoredWebhook
 from cyberfusion.domain.permissions import Permission, needs
-from cyberfusion.formats.directory_json import contact_json, directory_json, parse_directory
+from cyberfusion.formats.directory_json import parse_directory
+from cyberfusion.presenters.directory import duty_board_json, org_directory_json
+from cyberfusion.presenters.webhooks import new_webhook_json, webhook_json
 from cyberfusion.services import directory
 from cyberfusion.web.api.body import read_json
 from cyberfusion.web.blocking import run_blocking
@@ -19,24 +20,12 @@ from cyberfusion.web.deps import CtxDep, PrincipalDep
 router = APIRouter()
 
 
-def duty_json(row: directory.DutyRow) -> dict[str, Any]:
-    """One organisation on the duty board."""
-    d: DutyNow = row.duty
-    return {"org_id": row.org.id, "name": row.org.name, "kind": row.org.kind.value,
-            "country": row.org.country, "timezone": d.timezone,
-            "local_time": d.local_time.isoformat(timespec="minutes"),
-            "primary": [contact_json(c) for c in d.primary],
-            "backup": [contact_json(c) for c in d.backup],
-            "desk": [contact_json(c) for c in d.desk]}
-
-
 @router.get("/duty")
 @needs(Permission.DIRECTORY_READ)
 def duty(ctx: CtxDep, principal: PrincipalDep, country: str = "", org: str = "",
          at: datetime | None = None) -> dict[str, Any]:
     """Who is on duty now (or `at`) in a country (`country=FR`), one organisation, or all."""
-    rows = directory.duty_board(ctx, principal, country, org, at)
-    return {"items": [duty_json(r) for r in rows]}
+    return duty_board_json(directory.duty_board(ctx, principal, country, org, at))
 
 
 @router.get("/directory/{org_id}")
@@ -44,9 +33,7 @@ def duty(ctx: CtxDep, principal: PrincipalDep, country: str = "", org: str = "",
 def get_directory(ctx: CtxDep, principal: PrincipalDep, org_id: str) -> dict[str, Any]:
     """An organisation's 24/7 contacts and weekly rota (times in its time zone)."""
     org, contacts, shifts = directory.get_directory(ctx, principal, org_id)
-    return {"org_id": org.id, "timezone": org.timezone,
-            "open_to_partners": org.contacts_open_to_partners,
-            **directory_json(contacts, shifts)}
+    return org_directory_json(org, contacts, shifts)
 
 
 @router.put("/directory/{org_id}")
@@ -103,12 +90,6 @@ class WebhookIn(BaseModel):
     url: str
 
 
-def webhook_json(hook: StoredWebhook) -> dict[str, Any]:
-    """A webhook without its secret."""
-    return {"id": hook.id, "url": hook.url, "active": hook.active,
-            "created_at": hook.created_at.isoformat()}
-
-
 @router.get("/webhooks")
 @needs(Permission.WEBHOOK_MANAGE)
 def list_webhooks(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
@@ -121,7 +102,7 @@ def list_webhooks(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
 def add_webhook(ctx: CtxDep, principal: PrincipalDep, body: WebhookIn) -> dict[str, Any]:
     """Register a webhook; the HMAC-SHA256 secret is in this response only."""
     hook, secret = directory.add_webhook(ctx, principal, body.url)
-    return {**webhook_json(hook), "secret": secret}
+    return new_webhook_json(hook, secret)
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=204)

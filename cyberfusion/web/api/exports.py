@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.formats import base
-from cyberfusion.formats.case_json import case_to_json
+from cyberfusion.presenters.cases import case_json
 from cyberfusion.services import exports
 from cyberfusion.web.api.cases import filters_from
 from cyberfusion.web.deps import CtxDep, PrincipalDep
@@ -27,7 +27,7 @@ def export_cases(
     f = filters_from(q, crime_type, country, owner, tlp)
     found = exports.export_cases(ctx, principal, f, format)
     if format == exports.JSONL:
-        lines = (json.dumps(case_to_json(c)) + "\n" for c in found.cases)
+        lines = (json.dumps(case_json(c)) + "\n" for c in found.cases)
         return StreamingResponse(lines, media_type="application/x-ndjson",
                                  headers=_attach("jsonl"))
     exporter = base.EXPORTERS[format]()

@@ -7,54 +7,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from cyberfusion.domain.hits import (
-    DISCLOSURE_DAYS,
-    DisclosureRequest,
-    DisclosureStatus,
-    DisclosureStep,
-    hit_message,
-)
+from cyberfusion.domain.hits import DISCLOSURE_DAYS, DisclosureStatus
 from cyberfusion.domain.permissions import Permission, needs
+from cyberfusion.presenters.disclosure import request_json, request_view_json
+from cyberfusion.presenters.hits import hit_json, notice_json
 from cyberfusion.services import disclosure, hits
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
 router = APIRouter()
-
-
-def hit_json(view: hits.HitView) -> dict[str, Any]:
-    """A recorded match as the caller may see it (no case unless the caller reads it)."""
-    return {
-        "id": view.id, "source": view.source, "at": view.at.isoformat(),
-        "searcher": view.searcher_org_id, "owner": view.owner_org_id, "answer": view.answer,
-        "type": view.obs_type or None, "value": view.value or None,
-        "case": {"id": view.case_id, "title": view.case_title} if view.case_id else None,
-        "source_case": view.source_case_id,
-        "message": hit_message(view.owner_org_id) if view.answer == "hit" else None,
-    }
-
-
-def notice_json(item: hits.InboxItem) -> dict[str, Any]:
-    """One inbox line."""
-    return {"id": item.id, "kind": item.kind, "at": item.at.isoformat(), "read": item.read,
-            "hit": hit_json(item.hit) if item.hit else None, "request": item.request_id}
-
-
-def request_json(request: DisclosureRequest) -> dict[str, Any]:
-    """A disclosure request and its decision."""
-    return {
-        "id": request.id, "hit": request.hit_ref, "requester": request.requester_org_id,
-        "owner": request.owner_org_id, "reason": request.reason,
-        "status": request.status.value, "created_at": request.created_at.isoformat(),
-        "decided_at": request.decided_at.isoformat() if request.decided_at else None,
-        "decision_reason": request.decision_reason or None, "days": request.days,
-        "expires_at": request.expires_at.isoformat() if request.expires_at else None,
-    }
-
-
-def step_json(step: DisclosureStep) -> dict[str, Any]:
-    """One step of a request's history."""
-    return {"at": step.at.isoformat(), "org": step.org_id, "user_id": step.user_id,
-            "action": step.action, "reason": step.reason}
 
 
 @router.get("/hits/inbox")
@@ -138,11 +98,7 @@ def list_disclosures(ctx: CtxDep, principal: PrincipalDep,
 @needs(Permission.DISCLOSURE_READ)
 def get_disclosure(ctx: CtxDep, principal: PrincipalDep, request_id: str) -> dict[str, Any]:
     """A request, its history, and the cases the caller may read of it."""
-    view = disclosure.get_request(ctx, principal, request_id)
-    return {**request_json(view.request), "steps": [step_json(s) for s in view.steps],
-            "value": {"type": view.obs_type, "value": view.value},
-            "cases": [{"id": c.case_id, "title": c.title, "granted": c.granted}
-                      for c in view.cases]}
+    return request_view_json(disclosure.get_request(ctx, principal, request_id))
 
 
 @router.post("/disclosures/{request_id}/approve")

@@ -8,10 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from starlette.datastructures import UploadFile
 
-from cyberfusion.domain.imports import ImportIssue, ImportJob
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
-from cyberfusion.formats.case_json import handling_to_json
+from cyberfusion.presenters.imports import issue_json, job_json, preview_json
 from cyberfusion.services import imports
 from cyberfusion.services.context import Context
 from cyberfusion.web.blocking import run_blocking
@@ -19,24 +18,6 @@ from cyberfusion.web.deps import CtxDep, PrincipalDep
 
 router = APIRouter(prefix="/imports")
 OPTION_NAMES = ("codec", "tlp", "release", "partners", "hit_policy", "purpose", "filename")
-
-
-def job_json(job: ImportJob) -> dict[str, Any]:
-    """A job resource: status, counts, progress and where its issues are."""
-    return {"id": job.id, "status": job.status, "codec": job.codec, "filename": job.filename,
-            "sha256": job.sha256, "size_bytes": job.size_bytes, "bytes_done": job.bytes_done,
-            "counts": job.counts, "issue_count": job.issue_count, "error": job.error or None,
-            "defaults": {k: v for k, v in job.defaults.items() if k != "codec"},
-            "created_at": job.created_at.isoformat(),
-            "started_at": job.started_at.isoformat() if job.started_at else None,
-            "finished_at": job.finished_at.isoformat() if job.finished_at else None,
-            "issues": f"/api/v1/imports/{job.id}/issues"}
-
-
-def issue_json(issue: ImportIssue) -> dict[str, str]:
-    """One located issue."""
-    return {"severity": issue.severity.value, "location": issue.location,
-            "detail": issue.message}
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -93,11 +74,8 @@ async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request, respons
 async def preview(ctx: CtxDep, principal: PrincipalDep, request: Request) -> dict[str, Any]:
     """What the upload would create and under which handling; nothing is written."""
     name, stream, options = await _upload(request)
-    seen = await run_blocking(imports.preview, ctx, principal, name, stream, options)
-    return {"codec": seen.codec, "objects": seen.objects, "entities": seen.entities,
-            "observables": seen.observables, "truncated": seen.truncated,
-            "cases": [{**c, "handling": handling_to_json(c["handling"])} for c in seen.cases],
-            "issues": [issue_json(i) for i in seen.issues]}
+    return preview_json(await run_blocking(imports.preview, ctx, principal, name, stream,
+                                           options))
 
 
 @router.get("")

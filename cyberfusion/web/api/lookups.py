@@ -14,6 +14,7 @@ from cyberfusion.domain.model import Principal
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue, MalformedDocument
+from cyberfusion.presenters.lookups import lookup_answer_json
 from cyberfusion.services import lookups
 from cyberfusion.services.context import Context
 from cyberfusion.web.blocking import run_blocking
@@ -72,7 +73,7 @@ def _from_json(raw: bytes) -> tuple[list[tuple[ObservableType | None, str]], str
 def _ndjson(answers: Sequence[lookups.LookupAnswer]) -> Iterator[bytes]:
     for start in range(0, len(answers), 5000):
         chunk = answers[start : start + 5000]
-        yield b"".join(orjson.dumps(lookups.answer_doc(a)) + b"\n" for a in chunk)
+        yield b"".join(orjson.dumps(lookup_answer_json(a)) + b"\n" for a in chunk)
 
 
 @router.post("/lookups", openapi_extra=LOOKUP_BODY)
@@ -92,5 +93,5 @@ def _answer(ctx: Context, principal: Principal, request: Request, raw: bytes) ->
     answers = lookups.lookup(ctx, principal, items, purpose)
     if NDJSON in request.headers.get("accept", ""):
         return StreamingResponse(_ndjson(answers), media_type=NDJSON)
-    body = {"count": len(answers), "answers": [lookups.answer_doc(a) for a in answers]}
+    body = {"count": len(answers), "answers": [lookup_answer_json(a) for a in answers]}
     return Response(orjson.dumps(body), media_type="application/json")

@@ -7,25 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from cyberfusion.domain.permissions import Permission, needs
+from cyberfusion.presenters.search import dashboard_json, search_answer_json
 from cyberfusion.services import search
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep, api_principal
 
 router = APIRouter()
-
-
-def answer_json(answer: search.SearchAnswer) -> dict[str, Any]:
-    """A search answer; the same keys whether or not anything matched."""
-    obs = answer.observable
-    return {
-        "query": {"type": obs.type.value, "value": obs.value,
-                  "warninglists": answer.warninglists},
-        "cases": [{"id": m.case_id, "title": m.title, "owner": m.owner_org_id, "role": m.role,
-                   "crime_type": m.crime_type} for m in answer.full],
-        "hits": [{"owner": h.owner_org_id, "reference": h.reference,
-                  "message": f"a match is held by {h.owner_org_id}; request disclosure"}
-                 for h in answer.hits],
-    }
 
 
 @router.get("/search", response_model=None)
@@ -41,7 +28,7 @@ async def search_value(
     """
     def authenticated_search() -> dict[str, Any]:
         principal = api_principal(request, ctx)
-        return answer_json(search.search_value(ctx, principal, value, type, purpose))
+        return search_answer_json(search.search_value(ctx, principal, value, type, purpose))
 
     return await run_blocking(authenticated_search)
 
@@ -60,6 +47,4 @@ def autocomplete(
 @needs(Permission.CASE_READ)
 def stats(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
     """Dashboard counts over what the caller may read."""
-    board = search.dashboard(ctx, principal)
-    return {"cases": board.cases, "own_cases": board.own_cases,
-            "by_crime_type": board.by_crime_type, "occurrences": board.occurrences}
+    return dashboard_json(search.dashboard(ctx, principal))

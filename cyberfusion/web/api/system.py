@@ -8,8 +8,10 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from cyberfusion import __version__
-from cyberfusion.domain.model import Organisation, OrgKind, Region, Role, StoredToken, User
+from cyberfusion.domain.model import Organisation, OrgKind, Region, Role
 from cyberfusion.domain.permissions import Permission, needs
+from cyberfusion.presenters.orgs import me_json, org_json, user_json
+from cyberfusion.presenters.tokens import issued_token_json, token_json
 from cyberfusion.services import auth, orgs
 from cyberfusion.web.deps import CtxDep, PrincipalDep, client_address
 
@@ -56,29 +58,6 @@ class LoginIn(BaseModel):
     days: int = 30
 
 
-def org_json(org: Organisation) -> dict[str, Any]:
-    """An organisation as the API shows it."""
-    return {"id": org.id, "name": org.name, "kind": org.kind.value, "country": org.country,
-            "region": org.region.value if org.region else None, "parent_id": org.parent_id,
-            "timezone": org.timezone}
-
-
-def user_json(user: User) -> dict[str, Any]:
-    """A user without secrets."""
-    return {"id": user.id, "username": user.username, "org_id": user.org_id,
-            "roles": sorted(r.value for r in user.roles), "display_name": user.display_name,
-            "active": user.active, "totp_enabled": user.totp_enabled}
-
-
-def token_json(token: StoredToken) -> dict[str, Any]:
-    """Token metadata (never the secret)."""
-    return {"id": token.id, "name": token.name, "prefix": token.prefix,
-            "scopes": sorted(token.scopes), "created_at": token.created_at.isoformat(),
-            "expires_at": token.expires_at.isoformat(),
-            "revoked": token.revoked_at is not None,
-            "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None}
-
-
 @router.get("/health")
 def health(ctx: CtxDep) -> dict[str, str]:
     """Liveness and which database is in use."""
@@ -88,9 +67,7 @@ def health(ctx: CtxDep) -> dict[str, str]:
 @router.get("/me")
 def me(principal: PrincipalDep) -> dict[str, Any]:
     """The caller: user, organisation and token scopes."""
-    user = user_json(principal.user) if principal.user else None
-    return {"user": user, "organisation": org_json(principal.org),
-            "scopes": sorted(principal.scopes)}
+    return me_json(principal)
 
 
 @router.get("/organisations")
@@ -143,8 +120,8 @@ def list_tokens(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
 @needs(Permission.TOKEN_MANAGE)
 def create_token(ctx: CtxDep, principal: PrincipalDep, body: TokenIn) -> dict[str, Any]:
     """A new token; the secret is in this response only."""
-    issued = auth.issue_token(ctx, principal, body.name, frozenset(body.scopes), body.days)
-    return {**token_json(issued.token), "secret": issued.secret}
+    return issued_token_json(auth.issue_token(ctx, principal, body.name,
+                                              frozenset(body.scopes), body.days))
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
@@ -160,5 +137,5 @@ def login_for_token(ctx: CtxDep, request: Request, body: LoginIn) -> dict[str, A
     """Exchange username, password (and TOTP) for a token; throttled like the login page."""
     user = auth.login(ctx, body.username, body.password, body.totp, client_address(request))
     principal = auth.principal_of(ctx, user)
-    issued = auth.issue_token(ctx, principal, body.token_name, frozenset(body.scopes), body.days)
-    return {**token_json(issued.token), "secret": issued.secret}
+    return issued_token_json(auth.issue_token(ctx, principal, body.token_name,
+                                              frozenset(body.scopes), body.days))

@@ -29,6 +29,7 @@ from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, needs, require
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.channel_json import parse_draft, parse_handling
+from cyberfusion.presenters.notifications import notification_json
 from cyberfusion.services import channel, channel_actions, directory, inbox, orgs
 from cyberfusion.services.context import Context
 from cyberfusion.web.blocking import run_blocking
@@ -52,7 +53,7 @@ def inbox_page(request: Request, ctx: CtxDep, principal: UiPrincipal, box: str =
     return page(request, "channel/inbox.html", strictest_tlp(t.tlp for t in result.items),
                 principal, page=result, threads=result.items, box=box, chosen=status,
                 statuses=[s for s in PartyStatus if s is not PartyStatus.SENDER],
-                notes=notes, unread=unread, now=ctx.now(),
+                notes=[notification_json(n) for n in notes], unread=unread, now=ctx.now(),
                 prev_url="/inbox?" + urlencode({**base, "offset": max(0, offset - PAGE)}),
                 next_url="/inbox?" + urlencode({**base, "offset": offset + PAGE}))
 

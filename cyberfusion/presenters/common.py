@@ -1,0 +1,18 @@
+"""Shapes shared by every presenter: timestamps and list pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+
+def iso(value: date | None) -> str | None:
+    """A date or timestamp in ISO 8601, or None."""
+    return value.isoformat() if value is not None else None
+
+
+def page_json(items: Sequence[dict[str, Any]], total: int, offset: int,
+              limit: int) -> dict[str, Any]:
+    """One page of a list: its items, the total the caller may see, and where it starts."""
+    return {"items": list(items), "total": total, "offset": offset, "limit": limit}
