@@ -40,6 +40,10 @@ from cyberfusion.services.context import Context
 rota_app = typer.Typer(help="Keep an organisation's 24/7 contacts and duty rota.",
                        no_args_is_help=True)
 
+#: The thread a command acts on.
+ThreadArg = Annotated[int, typer.Argument(metavar="THREAD", help="Thread id.",
+                                          show_default=False)]
+
 
 def _fields(pairs: list[str]) -> dict[str, str]:
     """`name=value` options as a dict (located error on a malformed one)."""
@@ -130,8 +134,7 @@ def inbox(
 @needs(Permission.CHANNEL_READ)
 def thread(
     cli: typer.Context,
-    thread_id: Annotated[int, typer.Argument(metavar="THREAD", help="Thread id.",
-                                             show_default=False)],
+    thread_id: ThreadArg,
     as_user: AsUser,
     as_json: JsonOpt = False,
 ) -> None:
@@ -155,8 +158,7 @@ def thread(
 @needs(Permission.CHANNEL_SEND)
 def ack(
     cli: typer.Context,
-    thread_id: Annotated[int, typer.Argument(metavar="THREAD", help="Thread id.",
-                                             show_default=False)],
+    thread_id: ThreadArg,
     as_user: AsUser,
     note: Annotated[str, typer.Option(help="A note to the sender.")] = "",
 ) -> None:

@@ -12,6 +12,7 @@ from cyberfusion.domain.model import (
     CaseDraft,
     CaseFilter,
     CaseVersion,
+    DisclosureGrant,
     Organisation,
     OrgKind,
     Principal,
@@ -68,10 +69,14 @@ def create_case(ctx: Context, principal: Principal, draft: CaseDraft) -> Case:
     return case
 
 
+def grants_of(tx: Tx, case: Case) -> list[DisclosureGrant]:
+    """The disclosure grants on one case (active or not: `decide()` checks their dates)."""
+    return tx.handlings.grants_for([case.handling_id]).get(case.handling_id, [])
+
+
 def access_to(tx: Tx, ctx: Context, org: Organisation, case: Case) -> Access:
     """`decide()` for one case, with its grants loaded."""
-    grants = tx.handlings.grants_for([case.handling_id]).get(case.handling_id, [])
-    return decide(org, _governed(case), ctx.now(), grants)
+    return decide(org, _governed(case), ctx.now(), grants_of(tx, case))
 
 
 def _governed(case: Case) -> GovernedItem:
@@ -155,8 +160,7 @@ def case_history(ctx: Context, principal: Principal, case_id: int) -> CaseHistor
     now = ctx.now()
     with ctx.db.write() as tx:
         case = tx.cases.get(case_id, with_occurrences=False)
-        grants = tx.handlings.grants_for([case.handling_id]).get(case.handling_id, []) \
-            if case is not None else []
+        grants = grants_of(tx, case) if case is not None else []
         if case is None or decide(principal.org, _governed(case), now, grants) \
                 is not Access.FULL:
             raise NotFound(f"no case {case_id}")
@@ -184,7 +188,7 @@ def who_can_see(ctx: Context, principal: Principal, case_id: int) -> list[tuple[
     """Every organisation with its `decide()` answer on the case (FULL and HIT only)."""
     case = get_case(ctx, principal, case_id)
     with ctx.db.read() as tx:
-        grants = tx.handlings.grants_for([case.handling_id]).get(case.handling_id, [])
+        grants = grants_of(tx, case)
         orgs = tx.orgs.all()
     now = ctx.now()
     answers = [(org, decide(org, _governed(case), now, grants)) for org in orgs]

@@ -10,6 +10,7 @@ from cyberfusion.domain.model import DisclosureGrant, Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import Conflict, InvalidInput, Issue, NotFound, PermissionDenied
 from cyberfusion.services import audit
+from cyberfusion.services.cases import grants_of
 from cyberfusion.services.context import Context
 
 MAX_DAYS = 365
@@ -57,7 +58,7 @@ def list_grants(ctx: Context, principal: Principal, case_id: int) -> list[Disclo
         case = tx.cases.get(case_id, with_occurrences=False)
         if case is None or case.owner_org_id != principal.org_id:
             raise NotFound(f"no case {case_id} of yours")
-        return tx.handlings.grants_for([case.handling_id]).get(case.handling_id, [])
+        return grants_of(tx, case)
 
 
 def revoke_grant(ctx: Context, principal: Principal, case_id: int, grant_id: int) -> None:
