@@ -11,7 +11,8 @@ from enum import StrEnum
 from typing import Any
 
 from cyberfusion.domain.handling import TLP, Handling, HitPolicy, Purpose
-from cyberfusion.domain.model import CaseDraft, EntityKind
+from cyberfusion.domain.knowledge import EntityKind
+from cyberfusion.domain.model import CaseDraft
 
 
 class Severity(StrEnum):

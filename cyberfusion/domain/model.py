@@ -192,33 +192,6 @@ class DisclosureGrant:
         return self.revoked_at is None and now < self.expires_at
 
 
-class EntityKind(StrEnum):
-    """Kinds of named things intelligence is about (STIX SDO names where they exist)."""
-
-    THREAT_ACTOR = "threat-actor"
-    INTRUSION_SET = "intrusion-set"
-    MALWARE = "malware"
-    RANSOMWARE = "ransomware"
-    TOOL = "tool"
-    CAMPAIGN = "campaign"
-    ATTACK_PATTERN = "attack-pattern"
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """A threat actor, family, tool, campaign or ATT&CK technique; reference or member data."""
-
-    id: int
-    kind: EntityKind
-    name: str
-    owner_org_id: str
-    handling: Handling
-    aliases: tuple[str, ...] = ()
-    description: str = ""
-    external_id: str = ""
-    source: str = "member"
-
-
 @dataclass(frozen=True, slots=True)
 class CaseFilter:
     """Which cases a list or an export asks for; every field optional (the store makes it SQL)."""

@@ -16,7 +16,7 @@ from typing import Any
 from pymispgalaxies.api import Cluster
 
 from cyberfusion.domain.imports import ImportedEntity
-from cyberfusion.domain.model import EntityKind
+from cyberfusion.domain.knowledge import EntityKind
 
 K = EntityKind
 

@@ -19,7 +19,8 @@ from cyberfusion.domain.imports import (
     SourceObject,
     handling_for,
 )
-from cyberfusion.domain.model import CaseDraft, CaseFilter, CrimeType, EntityKind, Occurrence
+from cyberfusion.domain.knowledge import EntityKind
+from cyberfusion.domain.model import CaseDraft, CaseFilter, CrimeType, Occurrence
 from cyberfusion.domain.observables import normalise
 from cyberfusion.services.context import Context
 from cyberfusion.services.landing import Lander

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from cyberfusion.domain.imports import ImportedEntity
-from cyberfusion.domain.model import CrimeType, EntityKind
+from cyberfusion.domain.knowledge import EntityKind
+from cyberfusion.domain.model import CrimeType
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.formats.stix.patterns import Comparison
 from cyberfusion.formats.stix.values import VALUE_TYPE

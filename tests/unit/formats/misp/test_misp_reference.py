@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from cyberfusion.domain.model import EntityKind
+from cyberfusion.domain.knowledge import EntityKind
 from cyberfusion.formats import reference
 
 

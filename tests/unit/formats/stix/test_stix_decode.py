@@ -11,7 +11,8 @@ import pytest
 
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.imports import ImportDefaults, Severity
-from cyberfusion.domain.model import CrimeType, EntityKind
+from cyberfusion.domain.knowledge import EntityKind
+from cyberfusion.domain.model import CrimeType
 from cyberfusion.formats import base
 from cyberfusion.formats.base import BATCH_OBJECTS
 from cyberfusion.formats.stix import StixCodec
