@@ -81,7 +81,8 @@ def as_seen_now(tx: Tx, ctx: Context, org: Organisation,
     item, owner and detail only while every case it names is still readable in full (a hit:
     while the match is still one `org` may learn of); otherwise they are withheld."""
     foreign = [e for e in events if e.owner_org_id not in (None, org.id)]
-    named = {e.seq: _cases_named(tx, e) for e in foreign}
+    groups = tx.hits.group_cases(sorted({e.item_id for e in foreign if e.item_type == "hit"}))
+    named = {e.seq: _cases_named(e, groups) for e in foreign}
     levels = tx.hits.levels(sorted({c for ids in named.values() for c in ids}), org, ctx.now())
     withheld = {e.seq for e in foreign if not _still_seen(e, named[e.seq], levels)}
     return [_withheld(e) if e.seq in withheld else e for e in events]
@@ -94,12 +95,10 @@ def _still_seen(event: AuditEvent, case_ids: list[int], levels: dict[int, str]) 
     return all(levels.get(c) == Access.FULL.value for c in case_ids)
 
 
-def _cases_named(tx: Tx, event: AuditEvent) -> list[int]:
+def _cases_named(event: AuditEvent, groups: dict[str, list[int]]) -> list[int]:
     """The cases an event is about: its item, the cases in its detail, or a hit's matches."""
     if event.item_type == "hit":
-        hit = tx.hits.get(event.item_id)
-        group = tx.hits.group(hit) if hit is not None else []
-        return [h.case_id for h in group if h.case_id is not None]
+        return groups.get(event.item_id, [])
     ids = [int(event.item_id)] if event.item_type == "case" and event.item_id.isdigit() else []
     listed = event.detail.get("case_ids", [])
     return ids + [int(c) for c in listed if isinstance(c, int)]
