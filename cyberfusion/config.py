@@ -124,8 +124,8 @@ class Settings(BaseSettings):
         description="Flag values on MISP warning lists (about 2.5M entries, loaded once).")
     import_workers: int = Field(
         default=1, ge=0, le=8,
-        description="Background threads that run uploaded imports; 0: none, each upload then runs "
-        "after its response, in the server's thread pool.")
+        description="Background threads that run uploaded imports, each job in one of them; 0: "
+        "none, each upload then runs after its response, in the server's thread pool.")
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the explicit one, else SQLite in the data folder."""

@@ -1,4 +1,4 @@
-"""The import worker: a background thread that runs pending import jobs from the database."""
+"""Import workers: background threads that run pending import jobs from the database."""
 
 from __future__ import annotations
 
@@ -16,16 +16,33 @@ class ImportWorker(PeriodicWorker):
 
     name = "imports"
 
-    def __init__(self, ctx: Context, interval: float = 5.0) -> None:
-        super().__init__(ctx, interval)
+    def run(self) -> None:
+        """Land every pending import (each job is claimed by one worker only)."""
+        imports.run_pending(self.ctx)
+
+
+class ImportWorkers:
+    """`count` import workers: jobs a dead process left running go back to pending once,
+    before any worker starts (a later recovery would hand a running job to a second one)."""
+
+    def __init__(self, ctx: Context, count: int, interval: float = 5.0) -> None:
+        self.ctx = ctx
+        self.workers = [ImportWorker(ctx, interval) for _ in range(count)]
 
     def start(self) -> None:
-        """Put jobs a dead process left running back to pending, then start the loop."""
+        """Recover, then start every loop."""
         recovered = imports.recover(self.ctx)
         if recovered:
             log.info("re-running %d import job(s) left running", recovered)
-        super().start()
+        for worker in self.workers:
+            worker.start()
 
-    def run(self) -> None:
-        """Land every pending import."""
-        imports.run_pending(self.ctx)
+    def wake(self) -> None:
+        """Wake every loop; the first to claim a new job runs it."""
+        for worker in self.workers:
+            worker.wake()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop every loop."""
+        for worker in self.workers:
+            worker.stop(timeout)

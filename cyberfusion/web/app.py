@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from cyberfusion import __version__
 from cyberfusion.jobs.channel import Sweeper
 from cyberfusion.jobs.checkpoint import CheckpointWorker
-from cyberfusion.jobs.imports import ImportWorker
+from cyberfusion.jobs.imports import ImportWorkers
 from cyberfusion.jobs.networks import NetworkWorker
 from cyberfusion.jobs.retention import RetentionWorker
 from cyberfusion.services.context import Context, utcnow
@@ -67,7 +67,7 @@ def background_workers(app: FastAPI, ctx: Context) -> list[Worker]:
     """The loops this instance runs (import jobs, …), as the settings ask."""
     workers: list[Worker] = []
     if ctx.settings.import_workers > 0:
-        app.state.import_worker = ImportWorker(ctx)
+        app.state.import_worker = ImportWorkers(ctx, ctx.settings.import_workers)
         workers.append(app.state.import_worker)
     # The channel sweep runs on the real clock only: a context whose clock a test or tool
     # drives sweeps by calling `jobs.channel.run_once` itself.

@@ -18,6 +18,7 @@ from cyberfusion.domain.model import Organisation
 from cyberfusion.domain.networks import DEFAULT_RESOLUTION, CaseFacts, Cluster, NetworkState, Run
 from cyberfusion.store.access_sql import full_clause, hit_clause, level_expr
 from cyberfusion.store.repositories.correlation import STRONG, json_ints, live_case
+from cyberfusion.store.repositories.upsert import insert_ignore
 from cyberfusion.store.tables import CaseRow, HandlingRow, ObservableRow, OccurrenceRow
 from cyberfusion.store.tables_hits import (
     NetworkClusterRow,
@@ -55,10 +56,11 @@ class NetworkRepo:
         query = select(NetworkStateRow).where(NetworkStateRow.id == 1)
         row = self.session.scalar(query.with_for_update() if lock else query)
         if row is None:
-            row = NetworkStateRow(id=1, version=0, indexed_upto=0, max_cases=DEFAULT_MAX_CASES,
-                                  resolution=DEFAULT_RESOLUTION)
-            self.session.add(row)
-            self.session.flush()
+            # Two first imports may both find no row: the second insert is skipped, not failed.
+            insert_ignore(self.session, NetworkStateRow, [{
+                "id": 1, "version": 0, "indexed_upto": 0, "max_cases": DEFAULT_MAX_CASES,
+                "resolution": DEFAULT_RESOLUTION}], ["id"])
+            row = self.session.scalars(query.with_for_update() if lock else query).one()
         return NetworkState(row.version, row.indexed_upto, row.max_cases, row.resolution,
                             row.last_run_at, row.last_full_at)
 
