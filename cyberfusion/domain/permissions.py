@@ -83,7 +83,7 @@ RULES: dict[Permission, Rule] = {
     Permission.IMPORT_READ: Rule(_ALL, "read"),
     Permission.GRANT_MANAGE: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write"),
     Permission.HIT_READ: Rule(_ALL, "read"),
-    Permission.DISCLOSURE_REQUEST: Rule(_ALL, "read"),
+    Permission.DISCLOSURE_REQUEST: Rule(_WRITERS, "write"),
     Permission.DISCLOSURE_READ: Rule(_ALL, "read"),
     Permission.RETENTION_READ: Rule(_ALL, "read"),
     Permission.RETENTION_CONFIRM: Rule(_WRITERS, "write"),

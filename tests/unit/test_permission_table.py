@@ -287,3 +287,14 @@ def test_network_management_is_for_hub_admins_whose_token_has_the_admin_scope() 
     assert not allowed(Principal(HUB, person(HUB, Role.ANALYST)), P.NETWORK_MANAGE)
     assert allowed(Principal(HUB, person(HUB, Role.READER)), P.NETWORK_RUNS_READ)
     assert not allowed(Principal(UNIT, person(UNIT, Role.ADMIN)), P.NETWORK_RUNS_READ)
+
+
+def test_asking_for_disclosure_is_a_write_readers_and_read_tokens_cannot_make() -> None:
+    analyst = person(UNIT, Role.ANALYST)
+    assert allowed(Principal(UNIT, analyst), P.DISCLOSURE_REQUEST)
+    assert allowed(Principal(UNIT, person(UNIT, Role.DUTY_OFFICER)), P.DISCLOSURE_REQUEST)
+    # It opens a thread with the owner and notifies its officers: not a read.
+    assert not allowed(Principal(UNIT, analyst, frozenset({"read"})), P.DISCLOSURE_REQUEST)
+    assert not allowed(Principal(UNIT, person(UNIT, Role.READER)), P.DISCLOSURE_REQUEST)
+    assert not allowed(Principal(UNIT, person(UNIT, Role.AUDITOR)), P.DISCLOSURE_REQUEST)
+    assert allowed(Principal(UNIT, person(UNIT, Role.READER)), P.DISCLOSURE_READ)
