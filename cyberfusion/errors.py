@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,25 +39,26 @@ class CyberfusionError(Exception):
     slug: str = "internal-error"
     title: str = "Internal error"
 
+    def __init_subclass__(cls, slug: str = "", status: int | None = None, **kw: Any) -> None:
+        """A subclass names its problem type: `slug` (its title in words) and its own status."""
+        super().__init_subclass__(**kw)
+        if slug:
+            cls.slug, cls.title = slug, slug.replace("-", " ").capitalize()
+        if status is not None:
+            cls.status = status
+
     def __init__(self, detail: str, issues: list[Issue] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.issues: list[Issue] = list(issues or [])
 
 
-class InvalidInput(CyberfusionError):
+class InvalidInput(CyberfusionError, slug="invalid-input", status=422):
     """A request or file whose content breaks a rule; `issues` say where."""
 
-    status = 422
-    slug = "invalid-input"
-    title = "Invalid input"
 
-
-class InvalidObservable(InvalidInput):
+class InvalidObservable(InvalidInput, slug="invalid-observable"):
     """A value that is not a valid observable of the stated type."""
-
-    slug = "invalid-observable"
-    title = "Invalid observable"
 
     def __init__(self, obs_type: str, value: str, reason: str, location: str = "value") -> None:
         detail = f"not a valid {obs_type}: {reason}"
@@ -66,78 +68,44 @@ class InvalidObservable(InvalidInput):
         self.reason = reason
 
 
-class InvalidHandling(InvalidInput):
+class InvalidHandling(InvalidInput, slug="invalid-handling"):
     """A handling record that cannot be honoured (unknown token, bad TLP …)."""
 
-    slug = "invalid-handling"
-    title = "Invalid handling"
 
-
-class MalformedDocument(InvalidInput):
+class MalformedDocument(InvalidInput, slug="malformed-document", status=400):
     """A body or file that cannot be parsed at all (bad JSON, bad encoding)."""
 
-    status = 400
-    slug = "malformed-document"
-    title = "Malformed document"
 
-
-class AuthenticationFailed(CyberfusionError):
+class AuthenticationFailed(CyberfusionError, slug="authentication-failed", status=401):
     """No credentials, or credentials that do not check out."""
 
-    status = 401
-    slug = "authentication-failed"
-    title = "Authentication failed"
 
-
-class PermissionDenied(CyberfusionError):
+class PermissionDenied(CyberfusionError, slug="permission-denied", status=403):
     """The principal is known but its roles do not allow the action."""
 
-    status = 403
-    slug = "permission-denied"
-    title = "Permission denied"
 
-
-class NotFound(CyberfusionError):
+class NotFound(CyberfusionError, slug="not-found", status=404):
     """Absent, or not readable by the caller: the two look the same on purpose."""
 
-    status = 404
-    slug = "not-found"
-    title = "Not found"
 
-
-class Conflict(CyberfusionError):
+class Conflict(CyberfusionError, slug="conflict", status=409):
     """The write clashes with the stored state (stale version, taken name)."""
 
-    status = 409
-    slug = "conflict"
-    title = "Conflict"
 
-
-class PayloadTooLarge(CyberfusionError):
+class PayloadTooLarge(CyberfusionError, slug="payload-too-large", status=413):
     """The request body is over the configured size limit."""
 
-    status = 413
-    slug = "payload-too-large"
-    title = "Payload too large"
 
-
-class TooManyRequests(CyberfusionError):
+class TooManyRequests(CyberfusionError, slug="too-many-requests", status=429):
     """Too many attempts in the throttling window."""
-
-    status = 429
-    slug = "too-many-requests"
-    title = "Too many requests"
 
     def __init__(self, detail: str, retry_after: int = 60) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
 
 
-class AuditChainBroken(CyberfusionError):
+class AuditChainBroken(CyberfusionError, slug="audit-chain-broken"):
     """The hash chain of the audit trail does not verify at `seq`."""
-
-    slug = "audit-chain-broken"
-    title = "Audit chain broken"
 
     def __init__(self, detail: str, seq: int | None) -> None:
         super().__init__(detail)

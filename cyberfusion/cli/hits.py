@@ -19,6 +19,8 @@ from cyberfusion.services import disclosure, hits
 
 Reason = Annotated[str, typer.Option("--reason", metavar="TEXT", show_default=False,
                                      help="Why (the other side sees it).")]
+HitRef = Annotated[str, typer.Argument(metavar="REF", show_default=False, help="Hit reference.")]
+RequestId = Annotated[str, typer.Argument(metavar="ID", show_default=False, help="Request id.")]
 
 hits_app = typer.Typer(help="Your hit inbox and the hits your searches got.",
                        no_args_is_help=True)
@@ -73,9 +75,7 @@ def list_hits(cli: typer.Context, as_user: AsUser,
 @hits_app.command("show")
 @needs(Permission.HIT_READ)
 def show_hit(cli: typer.Context,
-             ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
-                                                help="Hit reference.")],
-             as_user: AsUser, as_json: JsonOpt = False) -> None:
+             ref: HitRef, as_user: AsUser, as_json: JsonOpt = False) -> None:
     """The matches behind a hit reference."""
     ctx = context_of(cli)
     views = hits.hit_group(ctx, acting_as(ctx, as_user), ref)
@@ -88,9 +88,7 @@ def show_hit(cli: typer.Context,
 @disclosure_app.command("request")
 @needs(Permission.DISCLOSURE_REQUEST)
 def request(cli: typer.Context,
-            ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
-                                               help="The hit reference.")],
-            as_user: AsUser, reason: Reason) -> None:
+            ref: HitRef, as_user: AsUser, reason: Reason) -> None:
     """Ask the owner of a HIT to disclose the case behind it."""
     ctx = context_of(cli)
     made = disclosure.request_disclosure(ctx, acting_as(ctx, as_user), ref, reason)
@@ -118,9 +116,7 @@ def list_requests(cli: typer.Context, as_user: AsUser,
 @disclosure_app.command("show")
 @needs(Permission.DISCLOSURE_READ)
 def show_request(cli: typer.Context,
-                 request_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
-                                                           help="Request id.")],
-                 as_user: AsUser) -> None:
+                 request_id: RequestId, as_user: AsUser) -> None:
     """A request with its history and the cases you may read of it."""
     ctx = context_of(cli)
     view = disclosure.get_request(ctx, acting_as(ctx, as_user), request_id)
@@ -136,9 +132,7 @@ def show_request(cli: typer.Context,
 @disclosure_app.command("approve")
 @needs(Permission.GRANT_MANAGE)
 def approve(cli: typer.Context,
-            request_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
-                                                      help="Request id.")],
-            as_user: AsUser, reason: Reason,
+            request_id: RequestId, as_user: AsUser, reason: Reason,
             days: Annotated[int, typer.Option(min=1, max=MAX_DISCLOSURE_DAYS,
                                               help="How long the grants last.")] =
             DISCLOSURE_DAYS) -> None:
@@ -151,9 +145,7 @@ def approve(cli: typer.Context,
 @disclosure_app.command("decline")
 @needs(Permission.GRANT_MANAGE)
 def decline(cli: typer.Context,
-            request_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
-                                                      help="Request id.")],
-            as_user: AsUser, reason: Reason) -> None:
+            request_id: RequestId, as_user: AsUser, reason: Reason) -> None:
     """Refuse a request, saying why."""
     ctx = context_of(cli)
     done = disclosure.decline(ctx, acting_as(ctx, as_user), request_id, reason)

@@ -7,6 +7,7 @@ Every CyberfusionError is turned into `error: …` plus located issues in one pl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -99,29 +100,37 @@ def root(
 
 _RUN, _DATA, _ANALYSE = "Run an instance", "Members and access", "Intelligence"
 _CHANNEL = "Secure channel and 24/7 network"
-app.command("init", rich_help_panel=_RUN)(system.init)
-app.command("serve", rich_help_panel=_RUN)(system.serve)
-app.command("demo", rich_help_panel=_RUN)(demo.demo)
-app.add_typer(system.audit_app, name="audit", rich_help_panel=_RUN)
-app.add_typer(retention.retention_app, name="retention", rich_help_panel=_RUN)
-app.add_typer(admin.org_app, name="org", rich_help_panel=_DATA)
-app.add_typer(admin.user_app, name="user", rich_help_panel=_DATA)
-app.add_typer(admin.token_app, name="token", rich_help_panel=_DATA)
-app.add_typer(cases.case_app, name="case", rich_help_panel=_ANALYSE)
-app.command("search", rich_help_panel=_ANALYSE)(cases.search_command)
-app.command("import", rich_help_panel=_ANALYSE)(imports.import_command)
-app.command("export", rich_help_panel=_ANALYSE)(exports.export_command)
-app.command("lookup", rich_help_panel=_ANALYSE)(lookup.lookup)
-app.add_typer(hits.hits_app, name="hits", rich_help_panel=_ANALYSE)
-app.add_typer(hits.disclosure_app, name="disclosure", rich_help_panel=_ANALYSE)
-app.add_typer(networks.network_app, name="network", rich_help_panel=_ANALYSE)
-app.command("sweep", rich_help_panel=_RUN)(channel.sweep)
-app.add_typer(channel.rota_app, name="rota", rich_help_panel=_DATA)
-app.command("send", rich_help_panel=_CHANNEL)(channel.send)
-app.command("inbox", rich_help_panel=_CHANNEL)(channel.inbox)
-app.command("thread", rich_help_panel=_CHANNEL)(channel.thread)
-app.command("ack", rich_help_panel=_CHANNEL)(channel.ack)
-app.command("duty", rich_help_panel=_CHANNEL)(channel.duty)
+#: Every top-level command or command group, in help order, with the help panel it is in.
+_COMMANDS: list[tuple[str, Callable[..., Any] | typer.Typer, str]] = [
+    ("init", system.init, _RUN),
+    ("serve", system.serve, _RUN),
+    ("demo", demo.demo, _RUN),
+    ("audit", system.audit_app, _RUN),
+    ("retention", retention.retention_app, _RUN),
+    ("org", admin.org_app, _DATA),
+    ("user", admin.user_app, _DATA),
+    ("token", admin.token_app, _DATA),
+    ("case", cases.case_app, _ANALYSE),
+    ("search", cases.search_command, _ANALYSE),
+    ("import", imports.import_command, _ANALYSE),
+    ("export", exports.export_command, _ANALYSE),
+    ("lookup", lookup.lookup, _ANALYSE),
+    ("hits", hits.hits_app, _ANALYSE),
+    ("disclosure", hits.disclosure_app, _ANALYSE),
+    ("network", networks.network_app, _ANALYSE),
+    ("sweep", channel.sweep, _RUN),
+    ("rota", channel.rota_app, _DATA),
+    ("send", channel.send, _CHANNEL),
+    ("inbox", channel.inbox, _CHANNEL),
+    ("thread", channel.thread, _CHANNEL),
+    ("ack", channel.ack, _CHANNEL),
+    ("duty", channel.duty, _CHANNEL),
+]
+for _name, _target, _panel in _COMMANDS:
+    if isinstance(_target, typer.Typer):
+        app.add_typer(_target, name=_name, rich_help_panel=_panel)
+    else:
+        app.command(_name, rich_help_panel=_panel)(_target)
 
 
 def run() -> None:

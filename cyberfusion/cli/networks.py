@@ -17,6 +17,9 @@ from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.presenters.networks import detail_json, network_page_json
 from cyberfusion.services import network_exports, networks
 
+NetworkRef = Annotated[str, typer.Argument(metavar="REF", show_default=False,
+                                       help="Network reference.")]
+
 network_app = typer.Typer(help="Networks of linked cases: recompute, list, show, export.",
                           no_args_is_help=True)
 
@@ -77,9 +80,7 @@ def list_networks(cli: typer.Context, as_user: AsUser,
 @network_app.command("show")
 @needs(Permission.NETWORK_READ)
 def show_network(cli: typer.Context,
-                 ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
-                                                    help="Network reference.")],
-                 as_user: AsUser, as_json: JsonOpt = False) -> None:
+                 ref: NetworkRef, as_user: AsUser, as_json: JsonOpt = False) -> None:
     """One network: readable cases, shared values, bridges."""
     ctx = context_of(cli)
     d = networks.network_detail(ctx, acting_as(ctx, as_user), ref)
@@ -101,9 +102,7 @@ def show_network(cli: typer.Context,
 @network_app.command("export")
 @needs(Permission.EXPORT)
 def export_network(cli: typer.Context,
-                   ref: Annotated[str, typer.Argument(metavar="REF", show_default=False,
-                                                      help="Network reference.")],
-                   as_user: AsUser,
+                   ref: NetworkRef, as_user: AsUser,
                    format: Annotated[ExportFormat, typer.Option(
                        "--format", help="stix21 (bundle with a grouping) or graphml.")] =
                    ExportFormat.STIX21,

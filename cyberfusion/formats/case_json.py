@@ -15,7 +15,7 @@ from cyberfusion.domain.handling import (
 from cyberfusion.domain.model import Case, CaseDraft, CrimeType, Occurrence
 from cyberfusion.domain.observables import normalise
 from cyberfusion.errors import InvalidInput, Issue
-from cyberfusion.formats.handling_json import read_handling
+from cyberfusion.formats.handling_json import read_choice, read_day, read_handling
 
 MAX_OBSERVABLES = 100_000
 
@@ -53,25 +53,11 @@ class _Reader:
         return tuple(v.strip() for v in value if v.strip())
 
     def day(self, obj: dict[str, Any], key: str, loc: str) -> date | None:
-        value = obj.get(key)
-        if value in (None, ""):
-            return None
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"{loc}{key}", "must be a date YYYY-MM-DD")
-            return None
+        return read_day(obj.get(key), f"{loc}{key}", self.issues)
 
     def choice(self, obj: dict[str, Any], key: str, loc: str, enum: Any, default: Any) -> Any:
-        value = obj.get(key)
-        if value in (None, ""):
-            return default
-        try:
-            return enum(str(value).lower())
-        except ValueError:
-            allowed = ", ".join(e.value for e in enum)
-            self.fail(f"{loc}{key}", f"{value!r} is not one of: {allowed}")
-            return default
+        found = read_choice(enum, obj.get(key), f"{loc}{key}", self.issues)
+        return default if found is None else found
 
 
 def parse_case(data: Any, today: date, review_years: int) -> CaseDraft:

@@ -21,32 +21,24 @@ from cyberfusion.domain.channel import (
 )
 from cyberfusion.domain.handling import TLP, Handling, Purpose
 from cyberfusion.errors import InvalidInput, Issue
-from cyberfusion.formats.handling_json import HandlingFields, read_handling
+from cyberfusion.formats.handling_json import (
+    HandlingFields,
+    read_choice,
+    read_handling,
+    read_text,
+)
 
 MAX_ATTACHMENTS = 20
 
 
 def _text(data: Mapping[str, Any], key: str, issues: list[Issue], loc: str = "") -> str:
-    value = data.get(key, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        issues.append(Issue(f"{loc}{key}", "must be a string"))
-        return ""
-    return value.strip()
+    return read_text(data.get(key, ""), f"{loc}{key}", issues)
 
 
 def _choice(data: Mapping[str, Any], key: str, enum: Any, default: Any,
             issues: list[Issue]) -> Any:
-    value = data.get(key)
-    if value in (None, ""):
-        return default
-    try:
-        return enum(str(value).lower())
-    except ValueError:
-        allowed = ", ".join(e.value for e in enum)
-        issues.append(Issue(key, f"{value!r} is not one of: {allowed}"))
-        return default
+    found = read_choice(enum, data.get(key), key, issues)
+    return default if found is None else found
 
 
 def parse_handling(data: Any, today: date, review_years: int, issues: list[Issue]) -> Handling:

@@ -27,16 +27,11 @@ from cyberfusion.domain.duty import (
     parse_hhmm,
 )
 from cyberfusion.errors import InvalidInput, Issue
+from cyberfusion.formats.handling_json import read_text
 
 
 def _str(item: dict[str, Any], key: str, loc: str, issues: list[Issue]) -> str:
-    value = item.get(key, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        issues.append(Issue(f"{loc}.{key}", "must be a string"))
-        return ""
-    return value.strip()
+    return read_text(item.get(key, ""), f"{loc}.{key}", issues)
 
 
 def _contact(item: Any, loc: str, issues: list[Issue]) -> Contact | None:

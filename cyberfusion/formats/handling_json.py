@@ -3,7 +3,8 @@
 `read_handling(data, prefix)` checks every field and locates each problem by its JSON
 path under `prefix` (`handling.tlp`, `handling.release[2]`, `handling.grading`), so the
 same bad handling gets the same issues on every entry point. Fields the object does not
-state are None; each caller applies its own defaults.
+state are None; each caller applies its own defaults. Its field readers (`read_text`,
+`read_choice`, `read_day`) are the ones the case, channel and directory readers use too.
 """
 
 from __future__ import annotations
@@ -66,9 +67,9 @@ def read_handling(data: Any, prefix: str = "handling") -> tuple[HandlingFields |
         release=_tokens(data.get("release"), at(prefix, "release"), release_token_issue, issues),
         exclude=_tokens(data.get("exclude"), at(prefix, "exclude"), exclude_token_issue, issues),
         partners=_partners(data.get("partners"), at(prefix, "partners"), issues),
-        hit_policy=_choice(HitPolicy, data.get("hit_policy"), at(prefix, "hit_policy"), issues),
-        purpose=_choice(Purpose, data.get("purpose"), at(prefix, "purpose"), issues),
-        review_by=_day(data.get("review_by"), at(prefix, "review_by"), issues),
+        hit_policy=read_choice(HitPolicy, data.get("hit_policy"), at(prefix, "hit_policy"), issues),
+        purpose=read_choice(Purpose, data.get("purpose"), at(prefix, "purpose"), issues),
+        review_by=read_day(data.get("review_by"), at(prefix, "review_by"), issues),
         reliability=reliability, credibility=credibility,
         personal_data=_flag(data.get("personal_data"), at(prefix, "personal_data"), issues),
     )
@@ -125,7 +126,18 @@ def _partners(value: Any, loc: str, issues: list[Issue]) -> tuple[str, ...] | No
     return tuple(p.removeprefix("org:") for _, p in items if p != "none")
 
 
-def _choice(enum: Any, value: Any, loc: str, issues: list[Issue]) -> Any:
+def read_text(value: Any, loc: str, issues: list[Issue]) -> str:
+    """A string field, stripped: empty when absent or null, an issue when not a string."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        issues.append(Issue(loc, "must be a string"))
+        return ""
+    return value.strip()
+
+
+def read_choice(enum: Any, value: Any, loc: str, issues: list[Issue]) -> Any:
+    """A member of `enum` by its value (any case); None when absent, an issue when unknown."""
     if value in (None, ""):
         return None
     try:
@@ -136,7 +148,8 @@ def _choice(enum: Any, value: Any, loc: str, issues: list[Issue]) -> Any:
         return None
 
 
-def _day(value: Any, loc: str, issues: list[Issue]) -> date | None:
+def read_day(value: Any, loc: str, issues: list[Issue]) -> date | None:
+    """An ISO date (YYYY-MM-DD); None when absent, an issue when it is not one."""
     if value in (None, ""):
         return None
     try:

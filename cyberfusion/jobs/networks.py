@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from cyberfusion.domain.networks import Run
 from cyberfusion.jobs.loop import PeriodicWorker
 from cyberfusion.services import networks
 from cyberfusion.services.context import Context
@@ -21,7 +22,7 @@ log = logging.getLogger("cyberfusion.jobs.networks")
 FULL_EVERY = timedelta(hours=24)
 
 
-def run_once(ctx: Context, full_every: timedelta = FULL_EVERY) -> networks.RunReport | None:
+def run_once(ctx: Context, full_every: timedelta = FULL_EVERY) -> Run | None:
     """An incremental run if cases changed, a full one when the last is older than `full_every`."""
     state = networks.state(ctx)
     due = state.last_full_at is None or ctx.now() - state.last_full_at >= full_every

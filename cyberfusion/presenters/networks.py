@@ -7,7 +7,7 @@ from typing import Any
 
 from cyberfusion.domain.networks import NetworkState, Run
 from cyberfusion.presenters.common import iso, page_json
-from cyberfusion.services.networks import Detail, RunReport, Summary
+from cyberfusion.services.networks import Detail, Summary
 
 
 def summary_json(s: Summary) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def detail_json(d: Detail) -> dict[str, Any]:
     }
 
 
-def report_json(report: RunReport) -> dict[str, Any]:
+def report_json(report: Run) -> dict[str, Any]:
     """What one recomputation did."""
     return {"kind": report.kind, "cases": report.cases, "links": report.links,
             "clusters": report.clusters, "created": report.created, "kept": report.kept,
@@ -53,6 +53,4 @@ def status_json(state: NetworkState, run: Run | None) -> dict[str, Any]:
     """When networks were last computed and with which settings (run figures: hub only)."""
     return {"max_cases": state.max_cases, "resolution": state.resolution,
             "last_run_at": iso(state.last_run_at), "last_full_at": iso(state.last_full_at),
-            "last_run": {"kind": run.kind, "seconds": round(run.seconds, 3), "cases": run.cases,
-                         "links": run.links, "clusters": run.clusters, "created": run.created,
-                         "kept": run.kept, "dissolved": run.dissolved} if run else None}
+            "last_run": report_json(run) if run else None}

@@ -58,20 +58,6 @@ FULL_FALLBACK = 200_000
 _REF = re.compile(r"n([0-9]+)-([0-9a-f]{10})")
 
 
-@dataclass(frozen=True, slots=True)
-class RunReport:
-    """What a recomputation did."""
-
-    kind: str
-    cases: int
-    links: int
-    clusters: int
-    created: int
-    kept: int
-    dissolved: int
-    seconds: float
-
-
 # --- recomputation ------------------------------------------------------------------------
 
 
@@ -92,7 +78,7 @@ def configure(ctx: Context, principal: Principal | None, max_cases: int,
 
 
 def recompute(ctx: Context, full: bool = False,
-              principal: Principal | None = None) -> RunReport | None:
+              principal: Principal | None = None) -> Run | None:
     """Recompute networks where cases changed (or everywhere); None when nothing to do."""
     if principal is not None:
         require(principal, Permission.NETWORK_MANAGE)
@@ -160,7 +146,7 @@ def _place(old: dict[str, frozenset[int]], clusters: Sequence[Cluster]) -> list[
 
 def _apply(ctx: Context, state: NetworkState, dirty: Sequence[int],
            old: dict[str, frozenset[int]], placed: list[Placed], full: bool, started: float,
-           cases: int) -> RunReport | None:
+           cases: int) -> Run | None:
     """Write the run if no other run applied since it read; None if one did."""
     now = ctx.now()
     with ctx.db.write() as tx:
@@ -170,16 +156,14 @@ def _apply(ctx: Context, state: NetworkState, dirty: Sequence[int],
         tx.networks.clear_dirty(list(dirty))
         tx.networks.advance(state.version, now, full)
         created = sum(1 for p in placed if p.new)
-        report = RunReport("full" if full else "incremental", cases,
-                           sum(p.cluster.links for p in placed), len(placed), created,
-                           len(placed) - created, dissolved, time.perf_counter() - started)
-        tx.networks.add_run(Run(report.kind, now, report.seconds, cases, report.links,
-                                report.clusters, created, report.kept, dissolved,
-                                state.max_cases, state.resolution))
-    return report
+        run = Run("full" if full else "incremental", now, time.perf_counter() - started, cases,
+                  sum(p.cluster.links for p in placed), len(placed), created,
+                  len(placed) - created, dissolved, state.max_cases, state.resolution)
+        tx.networks.add_run(run)
+    return run
 
 
-def seed_networks(ctx: Context, case_ids: Sequence[int]) -> RunReport | None:
+def seed_networks(ctx: Context, case_ids: Sequence[int]) -> Run | None:
     """After the demo seed: hits of each case on older ones (as if filed in order), networks."""
     with ctx.db.read() as tx:
         owners = tx.networks.case_facts(case_ids)

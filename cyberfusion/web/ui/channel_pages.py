@@ -34,7 +34,7 @@ from cyberfusion.services import channel, channel_actions, directory, inbox, org
 from cyberfusion.services.context import Context
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep
-from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
+from cyberfusion.web.ui.pages import CsrfChecked, UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -60,11 +60,9 @@ def inbox_page(request: Request, ctx: CtxDep, principal: UiPrincipal, box: str =
 
 @router.post("/inbox/read")
 @needs(Permission.CHANNEL_READ)
-def inbox_read(request: Request, ctx: CtxDep, principal: UiPrincipal,
-               csrf_token: Annotated[str, Form()] = "",
+def inbox_read(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked,
                up_to: Annotated[int, Form()] = 0) -> Response:
     """Mark the notifications shown read."""
-    check_csrf(request, ctx, csrf_token)
     inbox.mark_read(ctx, principal, up_to)
     return RedirectResponse("/inbox", status_code=303)
 

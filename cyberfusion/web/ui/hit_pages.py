@@ -14,7 +14,7 @@ from cyberfusion.domain.hits import DISCLOSURE_DAYS, MAX_DISCLOSURE_DAYS
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.services import disclosure, hits
 from cyberfusion.web.deps import CtxDep
-from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
+from cyberfusion.web.ui.pages import CsrfChecked, UiPrincipal
 from cyberfusion.web.ui.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -43,10 +43,8 @@ def hits_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
 
 @router.post("/hits/read")
 @needs(Permission.HIT_READ)
-def read_all(request: Request, ctx: CtxDep, principal: UiPrincipal,
-             csrf_token: Annotated[str, Form()] = "") -> Response:
+def read_all(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked) -> Response:
     """Mark every notice read."""
-    check_csrf(request, ctx, csrf_token)
     hits.mark_read(ctx, principal, None)
     return RedirectResponse("/hits", status_code=303)
 
@@ -66,11 +64,9 @@ def hit_page(request: Request, ctx: CtxDep, principal: UiPrincipal, ref: str) ->
 
 @router.post("/hits/{ref}/disclosure")
 @needs(Permission.DISCLOSURE_REQUEST)
-def request_disclosure(request: Request, ctx: CtxDep, principal: UiPrincipal, ref: str,
-                       reason: Annotated[str, Form()] = "",
-                       csrf_token: Annotated[str, Form()] = "") -> Response:
+def request_disclosure(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked, ref: str,
+                       reason: Annotated[str, Form()] = "") -> Response:
     """Send a disclosure request to the owner."""
-    check_csrf(request, ctx, csrf_token)
     made = disclosure.request_disclosure(ctx, principal, ref, reason)
     return RedirectResponse(f"/disclosures/{made.id}", status_code=303)
 
@@ -89,12 +85,10 @@ def disclosure_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
 
 @router.post("/disclosures/{request_id}/decision")
 @needs(Permission.GRANT_MANAGE)
-def decide(request: Request, ctx: CtxDep, principal: UiPrincipal, request_id: str,
+def decide(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked, request_id: str,
            decision: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
-           days: Annotated[int, Form()] = DISCLOSURE_DAYS,
-           csrf_token: Annotated[str, Form()] = "") -> Response:
+           days: Annotated[int, Form()] = DISCLOSURE_DAYS) -> Response:
     """Approve (grants with an expiry) or decline (with a reason)."""
-    check_csrf(request, ctx, csrf_token)
     if decision == "approve":
         disclosure.approve(ctx, principal, request_id, reason, days)
     else:

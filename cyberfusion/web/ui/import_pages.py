@@ -14,7 +14,7 @@ from cyberfusion.formats import base
 from cyberfusion.services import imports
 from cyberfusion.web.api.imports import start_job
 from cyberfusion.web.deps import CtxDep
-from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
+from cyberfusion.web.ui.pages import CsrfChecked, UiPrincipal
 from cyberfusion.web.ui.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -33,14 +33,12 @@ def imports_page(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Respo
 @router.post("/imports")
 @needs(Permission.IMPORT)
 def upload(
-    request: Request, ctx: CtxDep, principal: UiPrincipal,
-    file: UploadFile, csrf_token: Annotated[str, Form()] = "",
+    ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked, file: UploadFile,
     codec: Annotated[str, Form()] = "", tlp: Annotated[str, Form()] = "amber",
     release: Annotated[str, Form()] = "members", partners: Annotated[str, Form()] = "",
     hit_policy: Annotated[str, Form()] = "hit", purpose: Annotated[str, Form()] = "investigation",
 ) -> Response:
     """Keep the upload as a held job and show its preview."""
-    check_csrf(request, ctx, csrf_token)
     if not file.filename:
         raise InvalidInput("no file", [Issue("file", "choose a file to import")])
     options = imports.ImportOptions(codec=codec or None, tlp=tlp, release=_split(release),
@@ -70,9 +68,8 @@ def job_page(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int)
 @router.post("/imports/{job_id}/start")
 @needs(Permission.IMPORT)
 def start(request: Request, background: BackgroundTasks, ctx: CtxDep, principal: UiPrincipal,
-          job_id: int, csrf_token: Annotated[str, Form()] = "") -> Response:
+          _csrf: CsrfChecked, job_id: int) -> Response:
     """Confirm a held import: the worker (or a pool thread, after this response) runs it."""
-    check_csrf(request, ctx, csrf_token)
     imports.release_job(ctx, principal, job_id)
     start_job(request, background, ctx, job_id)
     return RedirectResponse(f"/imports/{job_id}", status_code=303)
@@ -80,9 +77,7 @@ def start(request: Request, background: BackgroundTasks, ctx: CtxDep, principal:
 
 @router.post("/imports/{job_id}/discard")
 @needs(Permission.IMPORT)
-def discard(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int,
-            csrf_token: Annotated[str, Form()] = "") -> Response:
+def discard(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked, job_id: int) -> Response:
     """Drop a held import without landing anything."""
-    check_csrf(request, ctx, csrf_token)
     imports.discard_job(ctx, principal, job_id)
     return RedirectResponse("/imports", status_code=303)

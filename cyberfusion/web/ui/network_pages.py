@@ -15,7 +15,7 @@ from cyberfusion.domain.networks import CaseFacts
 from cyberfusion.domain.permissions import Permission, allowed, needs
 from cyberfusion.services import networks
 from cyberfusion.web.deps import CtxDep
-from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
+from cyberfusion.web.ui.pages import CsrfChecked, UiPrincipal
 from cyberfusion.web.ui.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -39,11 +39,9 @@ def networks_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
 
 @router.post("/networks/recompute")
 @needs(Permission.NETWORK_MANAGE)
-def recompute(request: Request, ctx: CtxDep, principal: UiPrincipal,
-              full: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = ""
-              ) -> Response:
+def recompute(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked,
+              full: Annotated[str, Form()] = "") -> Response:
     """Recompute now (hub administrators)."""
-    check_csrf(request, ctx, csrf_token)
     networks.recompute(ctx, bool(full), principal)
     return RedirectResponse("/networks", status_code=303)
 

@@ -56,6 +56,15 @@ def check_csrf(request: Request, ctx: CtxDep, csrf_token: str) -> None:
         raise PermissionDenied("the form expired or did not come from this site; reload it")
 
 
+def csrf_checked(request: Request, ctx: CtxDep,
+                 csrf_token: Annotated[str, Form()] = "") -> None:
+    """A form post's dependency (after its principal): `check_csrf` on its `csrf_token`."""
+    check_csrf(request, ctx, csrf_token)
+
+
+CsrfChecked = Annotated[None, Depends(csrf_checked)]
+
+
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> Response:
     """The login form, with a fresh double-submit CSRF token."""
@@ -92,10 +101,8 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, ctx: CtxDep, principal: UiPrincipal,
-           csrf_token: Annotated[str, Form()] = "") -> Response:
+def logout(request: Request, ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked) -> Response:
     """End the session."""
-    check_csrf(request, ctx, csrf_token)
     auth.end_session(ctx, request.cookies.get(SESSION_COOKIE, ""), principal)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
@@ -120,10 +127,9 @@ def dashboard(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response
 
 @router.post("/cases/{case_id}/review")
 @needs(Permission.RETENTION_CONFIRM)
-def confirm_review(request: Request, ctx: CtxDep, principal: UiPrincipal, case_id: int,
-                   csrf_token: Annotated[str, Form()] = "") -> Response:
+def confirm_review(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked,
+                   case_id: int) -> Response:
     """The owner confirms a case is still needed for the full review term."""
-    check_csrf(request, ctx, csrf_token)
     retention.confirm_review(ctx, principal, case_id)
     return RedirectResponse("/", status_code=303)
 

@@ -23,7 +23,7 @@ from cyberfusion.services.context import Context
 from cyberfusion.services.directory import OPTIONAL_CHANNELS
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep
-from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
+from cyberfusion.web.ui.pages import CsrfChecked, UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -67,22 +67,18 @@ def _save_channels(request: Request, ctx: Context, principal: Principal,
 
 @router.post("/settings/partner-access")
 @needs(Permission.DIRECTORY_MANAGE)
-def partner_access(request: Request, ctx: CtxDep, principal: UiPrincipal,
-                   csrf_token: Annotated[str, Form()] = "",
+def partner_access(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked,
                    open_to_partners: Annotated[str, Form()] = "") -> Response:
     """Open or close the organisation's 24/7 contacts and rota to partners."""
-    check_csrf(request, ctx, csrf_token)
     directory.set_partner_access(ctx, principal, principal.org_id, open_to_partners == "on")
     return RedirectResponse(f"{PATH}?saved=true", status_code=303)
 
 
 @router.post("/settings/webhooks")
 @needs(Permission.WEBHOOK_MANAGE)
-def add_webhook(request: Request, ctx: CtxDep, principal: UiPrincipal,
-                csrf_token: Annotated[str, Form()] = "",
+def add_webhook(request: Request, ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked,
                 url: Annotated[str, Form()] = "") -> Response:
     """Register a webhook and show its signing secret, this once."""
-    check_csrf(request, ctx, csrf_token)
     try:
         hook, secret = directory.add_webhook(ctx, principal, url)
     except InvalidInput as exc:
@@ -93,9 +89,8 @@ def add_webhook(request: Request, ctx: CtxDep, principal: UiPrincipal,
 
 @router.post("/settings/webhooks/{webhook_id}/off")
 @needs(Permission.WEBHOOK_MANAGE)
-def turn_off_webhook(request: Request, ctx: CtxDep, principal: UiPrincipal, webhook_id: int,
-                     csrf_token: Annotated[str, Form()] = "") -> Response:
+def turn_off_webhook(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked,
+                     webhook_id: int) -> Response:
     """Stop calling a webhook."""
-    check_csrf(request, ctx, csrf_token)
     directory.remove_webhook(ctx, principal, webhook_id)
     return RedirectResponse(PATH, status_code=303)

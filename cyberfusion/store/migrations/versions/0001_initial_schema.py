@@ -1,9 +1,4 @@
-"""initial schema
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-28 13:34:20.102038
-"""
+"""initial schema"""
 
 from __future__ import annotations
 
@@ -14,8 +9,6 @@ from cyberfusion.store.tables import UTCDateTime
 
 revision = '0001'
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

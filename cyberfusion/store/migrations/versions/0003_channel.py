@@ -1,9 +1,4 @@
-"""secure channel and 24/7 network: threads, messages, keys, rota, deadlines, outbox
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-28 14:02:55.430602
-"""
+"""secure channel and 24/7 network: threads, messages, keys, rota, deadlines, outbox"""
 
 from __future__ import annotations
 
@@ -14,8 +9,6 @@ from cyberfusion.store.tables import UTCDateTime
 
 revision = '0003'
 down_revision = '0002'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

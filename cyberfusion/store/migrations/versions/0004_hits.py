@@ -1,9 +1,4 @@
-"""hits, disclosure, the correlation index and networks
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-28 14:22:17.645589
-"""
+"""hits, disclosure, the correlation index and networks"""
 
 from __future__ import annotations
 
@@ -14,8 +9,6 @@ from cyberfusion.store.tables import UTCDateTime
 
 revision = '0004'
 down_revision = '0003'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

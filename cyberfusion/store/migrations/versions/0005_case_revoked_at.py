@@ -1,9 +1,4 @@
-"""when a case was withdrawn
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-03 10:30:00.000000
-"""
+"""when a case was withdrawn"""
 
 from __future__ import annotations
 
@@ -14,8 +9,6 @@ from cyberfusion.store.tables import UTCDateTime
 
 revision = '0005'
 down_revision = '0004'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,9 +1,4 @@
-"""organisation.contacts_open_to_partners: partners read a directory only when it is opened
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-03 10:25:00.000000
-"""
+"""organisation.contacts_open_to_partners: partners read a directory only when it is opened"""
 
 from __future__ import annotations
 
@@ -12,8 +7,6 @@ from alembic import op
 
 revision = '0006'
 down_revision = '0005'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
