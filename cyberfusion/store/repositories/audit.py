@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from cyberfusion.domain.audit import GENESIS, AuditEvent, canonical_detail, event_hash
+from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.tables import AuditHeadRow, AuditRow
 
 
@@ -22,11 +23,11 @@ def _event(row: AuditRow) -> AuditEvent:
     )
 
 
-class AuditRepo:
+class AuditRepo(Repo):
     """Appends and reads audit events."""
 
     def __init__(self, session: Session) -> None:
-        self.session = session
+        super().__init__(session)
         self._head: AuditHeadRow | None = None
 
     def append(self, event: AuditEvent) -> AuditEvent:
@@ -93,7 +94,6 @@ class AuditRepo:
                                   .with_for_update())
         if row is None:
             row = AuditHeadRow(id=1, seq=0, hash=GENESIS)
-            self.session.add(row)
-            self.session.flush()
+            self._added(row)
         self._head = row
         return row

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from cyberfusion.domain.model import StoredToken
+from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.tables import LoginAttemptRow, SessionRow, TokenRow
 
 
@@ -35,11 +35,8 @@ def _token(row: TokenRow) -> StoredToken:
     )
 
 
-class AuthRepo:
+class AuthRepo(Repo):
     """Reads and writes credentials other than passwords."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     def add_token(
         self,
@@ -61,8 +58,7 @@ class AuthRepo:
             created_at=now,
             expires_at=expires_at,
         )
-        self.session.add(row)
-        self.session.flush()
+        self._added(row)
         return _token(row)
 
     def token_by_hash(self, token_hash: str) -> StoredToken | None:

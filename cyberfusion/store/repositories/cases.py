@@ -21,6 +21,7 @@ from cyberfusion.domain.model import (
 )
 from cyberfusion.store.access_sql import full_clause, level_expr
 from cyberfusion.store.bulk import allocate_ids, insert_dicts, table_of
+from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.repositories.correlation import escape_like
 from cyberfusion.store.repositories.handlings import HandlingRepo, handling_values, token_rows
 from cyberfusion.store.repositories.observables import ObservableRepo
@@ -72,11 +73,11 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(p for p in text.split(",") if p)
 
 
-class CaseRepo:
+class CaseRepo(Repo):
     """Reads and writes cases and their version history."""
 
     def __init__(self, session: Session, handlings: HandlingRepo, obs: ObservableRepo) -> None:
-        self.session = session
+        super().__init__(session)
         self.handlings = handlings
         self.obs = obs
 
@@ -85,8 +86,7 @@ class CaseRepo:
         handling_id = self.handlings.add(owner_org_id, draft.handling)
         row = CaseRow(handling_id=handling_id, version=1, revoked=False, created_at=now,
                       updated_at=now, created_by=user_id, **_content(draft))
-        self.session.add(row)
-        self.session.flush()
+        self._added(row)
         self.obs.set_case_occurrences(row.id, draft.occurrences)
         return row.id
 

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, insert, not_, null, or_, select, update
-from sqlalchemy.orm import Session
 
 from cyberfusion.domain.channel import (
     WITHHELD_TARGETS,
@@ -30,6 +29,7 @@ from cyberfusion.domain.channel import (
 from cyberfusion.domain.handling import TLP
 from cyberfusion.store.channel_sql import readable_clause
 from cyberfusion.store.directory_sql import contacts_readable_clause
+from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.repositories.upsert import insert_ignore
 from cyberfusion.store.tables import OrgRow
 from cyberfusion.store.tables_channel import (
@@ -77,11 +77,8 @@ def _meta(row: AttachmentRow) -> AttachmentMeta:
                           row.sha256)
 
 
-class ChannelRepo:
+class ChannelRepo(Repo):
     """Reads and writes threads; every read names the viewing organisation."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     def add_thread(self, sender_org_id: str, created_by: int | None, request_type: RequestType,
                    priority: Priority, subject: str, tlp: TLP, preservation_days: int | None,
@@ -91,8 +88,7 @@ class ChannelRepo:
                         request_type=request_type.value, priority=priority.value,
                         subject=subject, tlp=tlp.value, preservation_days=preservation_days,
                         created_at=now, updated_at=now)
-        self.session.add(row)
-        self.session.flush()
+        self._added(row)
         return row.id
 
     def add_parties(self, thread_id: int, sender_org_id: str, to: Iterable[str],
@@ -111,8 +107,7 @@ class ChannelRepo:
         row = MessageRow(thread_id=thread_id, from_org_id=from_org_id, from_user_id=from_user_id,
                          kind=kind.value, body=body, created_at=now,
                          details=json.dumps(details, sort_keys=True, ensure_ascii=False))
-        self.session.add(row)
-        self.session.flush()
+        self._added(row)
         return row.id
 
     def sign(self, message_id: int, key_id: str, signature: str) -> None:
@@ -125,8 +120,7 @@ class ChannelRepo:
         row = AttachmentRow(message_id=message_id, filename=given.filename,
                             media_type=given.media_type, size=len(given.content), sha256=sha256,
                             content=given.content)
-        self.session.add(row)
-        self.session.flush()
+        self._added(row)
         return _meta(row)
 
     def touch(self, thread_id: int, now: datetime, tlp: TLP | None = None) -> None:

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
 
 from cyberfusion.domain.duty import Contact, Shift, ShiftRole, StoredWebhook
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.directory_sql import contacts_readable_clause
+from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.repositories.orgs import network_order, to_org
 from cyberfusion.store.tables import OrgRow, UserRow
 from cyberfusion.store.tables_channel import ContactRow, NotifyPrefRow, ShiftRow, WebhookRow
@@ -28,11 +28,8 @@ def _contact(row: ContactRow, username: str | None) -> Contact:
                    user_id=row.user_id, id=row.id)
 
 
-class DirectoryRepo:
+class DirectoryRepo(Repo):
     """Reads and writes the directory of every organisation."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     def replace(self, org_id: str, contacts: Sequence[Contact], shifts: Sequence[Shift]) -> None:
         """Replace an organisation's contacts and rota (contacts carry resolved user ids)."""
@@ -43,8 +40,7 @@ class DirectoryRepo:
             row = ContactRow(org_id=org_id, ref=c.ref, name=c.name, position=c.position,
                              email=c.email, phone=c.phone, languages=",".join(c.languages),
                              desk=c.desk, user_id=c.user_id)
-            self.session.add(row)
-            self.session.flush()
+            self._added(row)
             ids[c.ref] = row.id
         for s in shifts:
             self.session.add(ShiftRow(org_id=org_id, contact_id=ids[s.contact_ref],
@@ -110,8 +106,7 @@ class DirectoryRepo:
         """Register a webhook endpoint."""
         row = WebhookRow(org_id=org_id, url=url, secret=sealed_secret, active=True,
                          created_at=now)
-        self.session.add(row)
-        self.session.flush()
+        self._added(row)
         return StoredWebhook(row.id, org_id, url, sealed_secret, True, now)
 
     def set_webhook_secret(self, webhook_id: int, sealed: str) -> None:

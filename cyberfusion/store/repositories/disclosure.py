@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from cyberfusion.domain.hits import DisclosureRequest, DisclosureStatus, DisclosureStep
+from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.tables_hits import DisclosureCaseRow, DisclosureRequestRow, DisclosureStepRow
 
 
@@ -21,11 +21,8 @@ def _request(row: DisclosureRequestRow) -> DisclosureRequest:
         decision_reason=row.decision_reason, days=row.days, expires_at=row.expires_at)
 
 
-class DisclosureRepo:
+class DisclosureRepo(Repo):
     """Disclosure requests, the cases they cover, their grants and their history."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     def add(self, request: DisclosureRequest, case_ids: Sequence[int]) -> None:
         """Store a new request and the cases it covers."""

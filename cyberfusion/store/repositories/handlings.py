@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
 
 from cyberfusion.domain.access import GovernedItem
 from cyberfusion.domain.handling import TLP, Handling, HitPolicy, Purpose
 from cyberfusion.domain.model import DisclosureGrant
+from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.tables import GrantRow, HandlingRow, HandlingTokenRow
 
 
@@ -72,17 +72,13 @@ def _grant(row: GrantRow) -> DisclosureGrant:
     )
 
 
-class HandlingRepo:
+class HandlingRepo(Repo):
     """Reads and writes handling records and grants."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     def add(self, owner_org_id: str, handling: Handling) -> int:
         """Insert a handling record with its tokens; return its id."""
         row = HandlingRow(**handling_values(owner_org_id, handling))
-        self.session.add(row)
-        self.session.flush()
+        self._added(row)
         rows = token_rows(row.id, handling)
         if rows:
             self.session.execute(insert(HandlingTokenRow), rows)
@@ -151,8 +147,7 @@ class HandlingRepo:
             created_at=now,
             expires_at=expires_at,
         )
-        self.session.add(row)
-        self.session.flush()
+        self._added(row)
         return _grant(row)
 
     def revoke_grant(self, grant_id: int, now: datetime) -> DisclosureGrant | None:

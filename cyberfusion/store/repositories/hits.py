@@ -37,6 +37,7 @@ from cyberfusion.domain.hits import (
 )
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import BOUND_NOW, bound_now, level_expr
+from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.repositories.correlation import (
     STRONG,
     int_column,
@@ -170,11 +171,11 @@ def _prepared(is_sqlite: bool) -> _Prepared:
     return _PREPARED[is_sqlite]
 
 
-class HitRepo:
+class HitRepo(Repo):
     """Records matches and notices; reads them for searchers, owners and NCBs."""
 
     def __init__(self, session: Session, is_sqlite: bool) -> None:
-        self.session = session
+        super().__init__(session)
         self.is_sqlite = is_sqlite
 
     def add_query(self, query: Query, value_count: int) -> None:

@@ -10,12 +10,12 @@ from typing import Any
 
 import orjson
 from sqlalchemy import String, bindparam, func, insert, select, update
-from sqlalchemy.orm import Session
 
 from cyberfusion.domain.imports import ImportIssue, ImportJob, Severity, SourceObject
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import full_clause
 from cyberfusion.store.bulk import insert_rows, table_of
+from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.repositories.correlation import escape_like, in_pages, json_table
 from cyberfusion.store.tables import HandlingRow
 from cyberfusion.store.tables_imports import ImportIssueRow, ImportJobRow, SourceObjectRow
@@ -41,11 +41,8 @@ def owner_ref(owner_org_id: str, ref: str) -> str:
     return f"{owner_org_id}|{ref}"
 
 
-class ImportJobRepo:
+class ImportJobRepo(Repo):
     """Reads and writes import jobs and their issues."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     def create(self, *, owner_org_id: str, user_id: int | None, codec: str, filename: str,
                path: str, sha256: str, size_bytes: int, defaults: dict[str, Any],
@@ -56,8 +53,7 @@ class ImportJobRepo:
                            size_bytes=size_bytes, bytes_done=0, defaults=json.dumps(defaults),
                            created=0, updated=0, unchanged=0, flagged=0, rejected=0,
                            issue_count=0, error="", created_at=now)
-        self.session.add(row)
-        self.session.flush()
+        self._added(row)
         return _job(row)
 
     def get(self, job_id: int) -> ImportJob | None:
@@ -133,11 +129,8 @@ class UpsertResult:
     unchanged: int = 0
 
 
-class SourceObjectRepo:
+class SourceObjectRepo(Repo):
     """Source objects: newest `modified` wins per (owner, ref); older versions are ignored."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     def upsert_many(self, owner_org_id: str, items: Sequence[tuple[SourceObject, int]],
                     job_id: int | None) -> UpsertResult:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.repositories.upsert import insert_ignore
 from cyberfusion.store.tables_channel import SigningKeyRow
 
@@ -29,11 +29,8 @@ def _key(row: SigningKeyRow) -> StoredKey:
                      row.retired_at)
 
 
-class KeyRepo:
+class KeyRepo(Repo):
     """Reads and writes signing keys."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     def active(self, org_id: str) -> StoredKey | None:
         """The key `org_id` signs with now."""

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from cyberfusion.domain.model import Occurrence
 from cyberfusion.store.bulk import insert_rows, table_of
+from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.repositories.correlation import in_pages, json_table
 from cyberfusion.store.tables import ObservableRow, OccurrenceRow
 
@@ -28,11 +29,11 @@ def _ids_query(is_sqlite: bool) -> Any:
     return _ID_QUERIES[is_sqlite]
 
 
-class ObservableRepo:
+class ObservableRepo(Repo):
     """Reads and writes observables and occurrences."""
 
     def __init__(self, session: Session) -> None:
-        self.session = session
+        super().__init__(session)
         #: Warning-list names per key, set by the service before a write (see services.flags).
         self.flags: dict[str, str] = {}
 

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from cyberfusion.domain.model import Organisation, OrgKind, Region
+from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.tables import OrgRow
 
 
@@ -31,11 +31,8 @@ def network_order(orgs: Iterable[Organisation]) -> list[Organisation]:
     return sorted(orgs, key=lambda o: (o.kind is not OrgKind.HUB, o.country or "", o.id))
 
 
-class OrgRepo:
+class OrgRepo(Repo):
     """Reads and writes organisations."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     def add(self, org: Organisation, now: datetime) -> Organisation:
         """Insert `org`."""

@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
 
 from cyberfusion.domain.channel import Notification
+from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.repositories.upsert import insert_ignore
 from cyberfusion.store.tables_channel import (
     DeadlineRow,
@@ -72,11 +72,8 @@ def _item(r: OutboxRow) -> OutboxItem:
                       r.status, r.attempts, r.next_attempt_at, r.last_error, r.sent_at)
 
 
-class OutboxRepo:
+class OutboxRepo(Repo):
     """Reads and writes what the sweep and the notifiers work on."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     def schedule(self, rows: Sequence[dict[str, Any]]) -> None:
         """Add deadlines (thread_id, org_id, kind, step, due_at); existing keys are kept."""

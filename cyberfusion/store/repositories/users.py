@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from cyberfusion.domain.model import Role, User
+from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.tables import UserRow
 
 
@@ -34,11 +34,8 @@ def to_user(row: UserRow) -> User:
     )
 
 
-class UserRepo:
+class UserRepo(Repo):
     """Reads and writes users."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     def add(
         self,
@@ -59,8 +56,7 @@ class UserRepo:
             active=True,
             created_at=now,
         )
-        self.session.add(row)
-        self.session.flush()
+        self._added(row)
         return to_user(row)
 
     def get(self, user_id: int) -> User | None:
