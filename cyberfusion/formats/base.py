@@ -51,17 +51,20 @@ class Exporter(ABC):
 
 
 class ExportContext:
-    """What an exporter may need besides the cases: kept source objects, org names, time."""
+    """What an exporter may need besides the cases: kept source objects (of the cases, and
+    the readable knowledge kept outside any case), org names, the producer."""
 
     def __init__(
         self,
         source_objects: dict[int, list[dict[str, object]]] | None = None,
         org_names: dict[str, str] | None = None,
         producer_org_id: str = "",
+        knowledge: list[dict[str, object]] | None = None,
     ) -> None:
         self.source_objects = source_objects or {}
         self.org_names = org_names or {}
         self.producer_org_id = producer_org_id
+        self.knowledge = knowledge or []
 
 
 CODECS: dict[str, type[Codec]] = {}

@@ -36,6 +36,8 @@ from cyberfusion.formats.stix.markings import (
     marking_refs,
     tlp2_marking_definition,
 )
+from cyberfusion.formats.stix.closure import closed
+from cyberfusion.formats.stix.upgrade import is_stix, repaired, upgraded
 from cyberfusion.formats.stix.values import (
     VALUE_EXTENSION_ID,
     pattern_for,
@@ -60,41 +62,66 @@ class StixExporter(Exporter):
 
     def export(self, cases: Iterable[Case], context: ExportContext) -> Iterator[bytes]:
         """Yield the bundle in chunks: its head, then the objects one by one, then its end."""
+        objects = closed(gathered(cases, context))
         writer = _Writer()
         yield b'{"type":"bundle","id":"bundle--' + str(uuid.uuid4()).encode() + b'","objects":['
-        for case in cases:
-            stored = context.source_objects.get(case.id) or []
-            if stored and passes_on(case, stored):
-                objects: Iterable[dict[str, Any]] = kept(case, context, writer, stored)
-            else:
-                objects = generated(case, context, writer, stored)
-            for obj in objects:
-                chunk = writer.add(obj)
-                if chunk:
-                    yield chunk
+        for obj in objects:
+            chunk = writer.add(obj)
+            if chunk:
+                yield chunk
         yield writer.rest() + b"]}"
 
 
-class _Writer:
-    """Serialises objects once each (by id and version), in chunks of about 64 KiB."""
+def gathered(cases: Iterable[Case], context: ExportContext) -> list[dict[str, Any]]:
+    """Every object of the bundle, as STIX 2.1, once per version: cases, then knowledge."""
+    collected = _Collected()
+    for case in cases:
+        stored = [o for o in context.source_objects.get(case.id) or [] if is_stix(o)]
+        if stored and passes_on(case, stored):
+            objects: Iterable[dict[str, Any]] = kept(case, context, collected, stored)
+        else:
+            objects = generated(case, context, collected, stored)
+        for obj in objects:
+            collected.add(obj)
+    for body in context.knowledge:
+        if is_stix(body):
+            collected.add(body)
+    return collected.objects
+
+
+class _Collected:
+    """The objects gathered so far, each (by id and version) once, upgraded to STIX 2.1."""
 
     def __init__(self) -> None:
-        self.written: set[tuple[str, str]] = set()
+        self.marks: set[tuple[str, str]] = set()
+        self.objects: list[dict[str, Any]] = []
+
+    def has(self, ident: str) -> bool:
+        """True if some version of `ident` was gathered."""
+        return (ident, "") in self.marks
+
+    def add(self, obj: dict[str, Any]) -> None:
+        """Gather an object (and the SCOs its upgrade lifts out) once per version."""
+        for whole in upgraded(obj):
+            item = repaired(whole)
+            if item is None:
+                continue
+            version = str(item.get("modified") or item.get("created") or "")
+            mark = (str(item.get("id")), version)
+            if mark not in self.marks:
+                self.marks.update((mark, (mark[0], "")))
+                self.objects.append(item)
+
+
+class _Writer:
+    """Serialises objects, in chunks of about 64 KiB."""
+
+    def __init__(self) -> None:
         self.buffer = bytearray()
         self.first = True
 
-    def has(self, ident: str) -> bool:
-        """True if some version of `ident` was written."""
-        return (ident, "") in self.written
-
     def add(self, obj: dict[str, Any]) -> bytes:
-        """Write an object once per version; return a chunk when 64 KiB are ready."""
-        version = str(obj.get("modified") or obj.get("created") or "")
-        mark = (str(obj.get("id")), version)
-        if mark in self.written:
-            return b""
-        self.written.add(mark)
-        self.written.add((mark[0], ""))
+        """Write an object; return a chunk when 64 KiB are ready."""
         if not self.first:
             self.buffer += b","
         self.first = False
@@ -140,7 +167,7 @@ def _with_extension(tlp: TLP | None, obj: dict[str, Any]) -> TLP | None:
     return stricter(tlp, source.tlp) if tlp else source.tlp
 
 
-def kept(case: Case, context: ExportContext, writer: _Writer,
+def kept(case: Case, context: ExportContext, writer: _Collected,
          stored: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """The kept objects as imported; a case kept without a report gets one naming them."""
     yield from stored
@@ -153,7 +180,7 @@ def kept(case: Case, context: ExportContext, writer: _Writer,
     yield _report(case, _common(case, owner["id"]), list(dict.fromkeys(names)))
 
 
-def _definitions(case: Case, writer: _Writer) -> Iterator[dict[str, Any]]:
+def _definitions(case: Case, writer: _Collected) -> Iterator[dict[str, Any]]:
     """Our extension definition (and its creator) and the case's TLP 2.0 marking, once."""
     if not writer.has(EXTENSION_ID):
         yield project_identity()
@@ -162,7 +189,7 @@ def _definitions(case: Case, writer: _Writer) -> Iterator[dict[str, Any]]:
         yield tlp2_marking_definition(case.handling.tlp)
 
 
-def generated(case: Case, context: ExportContext, writer: _Writer,
+def generated(case: Case, context: ExportContext, writer: _Collected,
               stored: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """The objects that state one case: shared definitions first, then its own objects."""
     yield from _definitions(case, writer)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import String, bindparam, func, insert, select, update
+from sqlalchemy import Select, String, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cyberfusion.domain.imports import ImportIssue, ImportJob, Severity, SourceObject
@@ -21,6 +21,7 @@ from cyberfusion.store.tables import HandlingRow
 from cyberfusion.store.tables_imports import ImportIssueRow, ImportJobRow, SourceObjectRow
 
 _CHUNK = 500
+_PAGE = 2000
 MAX_ISSUES_PER_JOB = 10_000
 COUNTS = ("created", "updated", "unchanged", "flagged", "rejected")
 
@@ -124,6 +125,14 @@ class ImportJobRepo:
                 for r in self.session.scalars(query)]
 
 
+@dataclass(frozen=True, slots=True)
+class KeptObject:
+    """A kept object's body and the organisation that owns it (for the audit trail)."""
+
+    owner_org_id: str
+    body: dict[str, Any]
+
+
 @dataclass
 class UpsertResult:
     """What an upsert of source objects did."""
@@ -183,6 +192,31 @@ class SourceObjectRepo:
                 if case_id is not None:
                     found.setdefault(case_id, []).append(orjson.loads(body))
         return found
+
+    def knowledge(self, org: Organisation, now: datetime,
+                  refs: Sequence[str] | None = None) -> list[KeptObject]:
+        """Objects kept outside any case that `org` may read in full (only `refs`, if given),
+        in stored order, with their owners."""
+        base = (select(SourceObjectRow.id, HandlingRow.owner_org_id, SourceObjectRow.body)
+                .join(HandlingRow, HandlingRow.id == SourceObjectRow.handling_id)
+                .where(SourceObjectRow.case_id.is_(None), full_clause(org, now)))
+        if refs is not None:
+            return [found for start in range(0, len(refs), _CHUNK)
+                    for found in self._kept(base.where(
+                        SourceObjectRow.ref.in_(sorted(refs)[start:start + _CHUNK])))]
+        return self._kept(base)
+
+    def _kept(self, query: Select[tuple[int, str, str]]) -> list[KeptObject]:
+        """Run `query` in pages by id (bounded result sets on big stores)."""
+        found: list[KeptObject] = []
+        last = 0
+        while True:
+            page = self.session.execute(query.where(SourceObjectRow.id > last)
+                                        .order_by(SourceObjectRow.id).limit(_PAGE)).all()
+            found += [KeptObject(owner, orjson.loads(body)) for _, owner, body in page]
+            if len(page) < _PAGE:
+                return found
+            last = page[-1][0]
 
     def count(self, owner_org_id: str | None = None) -> int:
         """How many source objects are stored (of one owner)."""
