@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,6 @@ from cyberfusion.domain.model import CaseFilter
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
-from cyberfusion.presenters.cases import case_json
 from cyberfusion.services import exports
 
 
@@ -54,8 +52,6 @@ def export_command(
 
 def _encode(found: exports.Export) -> Iterator[bytes]:
     """The chunks of the chosen format."""
-    if found.fmt == exports.JSONL:
-        return (json.dumps(case_json(c)).encode() + b"\n" for c in found.cases)
     if found.fmt not in base.EXPORTERS:
         raise InvalidInput("unknown export format", [Issue("--format", str(exports.formats()))])
     return base.EXPORTERS[found.fmt]().export(found.cases, found.context)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.imports import KeptObject
 from cyberfusion.domain.model import Case, CaseFilter, Organisation, Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue
@@ -22,7 +23,6 @@ from cyberfusion.formats import base
 from cyberfusion.formats.stix.closure import named_refs
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
-from cyberfusion.store.repositories.imports import KeptObject
 from cyberfusion.store.tx import Tx
 
 JSONL = "jsonl"
@@ -65,10 +65,11 @@ def export_cases(ctx: Context, principal: Principal, filters: CaseFilter, fmt: s
         objects = tx.source_objects.of_cases([c.id for c in found], principal.org, now)
         linked = objects.values() if narrows(filters) else None
         knowledge = readable_knowledge(tx, principal.org, now, linked)
+        members = tx.source_objects.kept_of_cases([c.id for c in found], principal.org, now) \
+            if fmt == JSONL else []
         names = {o.id: o.name for o in tx.orgs.all()}
         _audit(tx, ctx, principal, fmt, found, total, knowledge)
-    context = base.ExportContext(objects, names, principal.org_id,
-                                 [k.body for k in knowledge])
+    context = base.ExportContext(objects, names, principal.org_id, [*members, *knowledge])
     return Export(fmt, found, context)
 
 

@@ -10,7 +10,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -35,7 +35,8 @@ _HEAD = 64 * 1024
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """What the importer states: format (else sniffed) and handling defaults."""
+    """What the importer states: format (else sniffed) and handling defaults (`tlp` for data
+    whose source states none; `tlp_floor`, if given, raises anything below it)."""
 
     codec: str | None = None
     tlp: str = "amber"
@@ -43,12 +44,15 @@ class ImportOptions:
     partners: tuple[str, ...] = ()
     hit_policy: str = "hit"
     purpose: str = "investigation"
+    tlp_floor: str = ""
 
 
 def defaults_for(ctx: Context, principal: Principal, options: ImportOptions) -> ImportDefaults:
     """Validated defaults; InvalidInput names each bad option."""
     issues: list[Issue] = []
     tlp = _choice(lambda: parse_tlp(options.tlp), "tlp", issues) or TLP.AMBER
+    floor = _choice(lambda: parse_tlp(options.tlp_floor), "tlp_floor", issues) \
+        if options.tlp_floor else None
     hit = _choice(lambda: HitPolicy(options.hit_policy), "hit_policy", issues) or HitPolicy.HIT
     purpose = _choice(lambda: Purpose(options.purpose), "purpose", issues) or Purpose.INVESTIGATION
     if issues:
@@ -56,7 +60,7 @@ def defaults_for(ctx: Context, principal: Principal, options: ImportOptions) -> 
     defaults = ImportDefaults(
         importer_org_id=principal.org_id,
         review_by=ctx.now().date() + timedelta(days=365 * ctx.settings.review_years),
-        tlp=tlp, release=frozenset(options.release or ("members",)),
+        tlp=tlp, tlp_floor=floor, release=frozenset(options.release or ("members",)),
         partners=frozenset(options.partners), hit_policy=hit, purpose=purpose)
     sample = validate_handling(handling_for(defaults, None))
     with ctx.db.read() as tx:
@@ -124,9 +128,7 @@ def _record_feed(ctx: Context, principal: Principal, folder: Path,
                            [Issue(str(folder), "a feed folder holds manifest.json")])
     digest = hashlib.sha256(manifest.read_bytes()).hexdigest()
     size = sum(p.stat().st_size for p in folder.glob("*.json"))
-    feed = ImportOptions(codec="misp", tlp=options.tlp, release=options.release,
-                         partners=options.partners, hit_policy=options.hit_policy,
-                         purpose=options.purpose)
+    feed = replace(options, codec="misp")
     return _record(ctx, principal, folder.name, folder.resolve(), digest, size, b"", feed)
 
 
@@ -220,7 +222,9 @@ def _stored_defaults(ctx: Context, job: ImportJob) -> ImportDefaults:
     d = job.defaults
     return ImportDefaults(
         importer_org_id=job.owner_org_id, review_by=date.fromisoformat(d["review_by"]),
-        tlp=parse_tlp(d["tlp"]), release=frozenset(d["release"]),
+        tlp=parse_tlp(d["tlp"]),
+        tlp_floor=parse_tlp(d["tlp_floor"]) if d.get("tlp_floor") else None,
+        release=frozenset(d["release"]),
         partners=frozenset(d["partners"]), hit_policy=HitPolicy(d["hit_policy"]),
         purpose=Purpose(d["purpose"]))
 

@@ -79,8 +79,8 @@ def _pruned(obj: dict[str, Any], present: set[str]) -> dict[str, Any]:
     found: dict[str, Any] = _without(copy.deepcopy(obj), present)
     markings = found.get("granular_markings")
     if isinstance(markings, list):
-        kept = [m for m in markings if isinstance(m, dict) and "marking_ref" in m
-                or isinstance(m, dict) and "lang" in m]
+        kept = [m for m in markings if (isinstance(m, dict) and "marking_ref" in m)
+                or (isinstance(m, dict) and "lang" in m)]
         if kept:
             found["granular_markings"] = kept
         else:

@@ -22,6 +22,7 @@ from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.imports import stricter
 from cyberfusion.domain.model import Case, Occurrence
 from cyberfusion.formats.base import ExportContext, Exporter, register_exporter
+from cyberfusion.formats.stix.closure import closed
 from cyberfusion.formats.stix.extension import (
     EXTENSION_ID,
     ID_NAMESPACE,
@@ -36,7 +37,6 @@ from cyberfusion.formats.stix.markings import (
     marking_refs,
     tlp2_marking_definition,
 )
-from cyberfusion.formats.stix.closure import closed
 from cyberfusion.formats.stix.upgrade import is_stix, repaired, upgraded
 from cyberfusion.formats.stix.values import (
     VALUE_EXTENSION_ID,

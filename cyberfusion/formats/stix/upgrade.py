@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import orjson
-import stix2
-from stix2.exceptions import STIXError
+import stix2  # type: ignore[import-untyped]
+from stix2.exceptions import STIXError  # type: ignore[import-untyped]
 
 from cyberfusion.formats.stix.values import SCO_NAMESPACE
 
@@ -75,7 +75,7 @@ def repaired(body: dict[str, Any]) -> dict[str, Any] | None:
     if body.get("type") != "artifact":
         return body
     payload = body.get("payload_bin")
-    if payload is None or isinstance(payload, str) and _BASE64.fullmatch(payload):
+    if payload is None or (isinstance(payload, str) and _BASE64.fullmatch(payload)):
         return body
     fixed = {k: v for k, v in body.items() if k != "payload_bin"}
     return fixed if isinstance(fixed.get("url"), str) and "hashes" in fixed else None

@@ -12,7 +12,7 @@ import orjson
 from sqlalchemy import Select, String, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from cyberfusion.domain.imports import ImportIssue, ImportJob, Severity, SourceObject
+from cyberfusion.domain.imports import ImportIssue, ImportJob, KeptObject, Severity, SourceObject
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import full_clause
 from cyberfusion.store.bulk import insert_rows, table_of
@@ -125,12 +125,17 @@ class ImportJobRepo:
                 for r in self.session.scalars(query)]
 
 
-@dataclass(frozen=True, slots=True)
-class KeptObject:
-    """A kept object's body and the organisation that owns it (for the audit trail)."""
+_KeptSelect = Select[int, str, str, str, str, int | None, str]
 
-    owner_org_id: str
-    body: dict[str, Any]
+
+def _kept_query(org: Organisation, now: datetime
+                ) -> _KeptSelect:
+    """Kept objects `org` may read in full (the SQL form of `decide()`)."""
+    return (select(SourceObjectRow.id, HandlingRow.owner_org_id, SourceObjectRow.ref,
+                   SourceObjectRow.type, HandlingRow.tlp, SourceObjectRow.case_id,
+                   SourceObjectRow.body)
+            .join(HandlingRow, HandlingRow.id == SourceObjectRow.handling_id)
+            .where(full_clause(org, now)))
 
 
 @dataclass
@@ -197,23 +202,31 @@ class SourceObjectRepo:
                   refs: Sequence[str] | None = None) -> list[KeptObject]:
         """Objects kept outside any case that `org` may read in full (only `refs`, if given),
         in stored order, with their owners."""
-        base = (select(SourceObjectRow.id, HandlingRow.owner_org_id, SourceObjectRow.body)
-                .join(HandlingRow, HandlingRow.id == SourceObjectRow.handling_id)
-                .where(SourceObjectRow.case_id.is_(None), full_clause(org, now)))
+        query = _kept_query(org, now).where(SourceObjectRow.case_id.is_(None))
         if refs is not None:
             return [found for start in range(0, len(refs), _CHUNK)
-                    for found in self._kept(base.where(
+                    for found in self._kept(query.where(
                         SourceObjectRow.ref.in_(sorted(refs)[start:start + _CHUNK])))]
-        return self._kept(base)
+        return self._kept(query)
 
-    def _kept(self, query: Select[tuple[int, str, str]]) -> list[KeptObject]:
+    def kept_of_cases(self, case_ids: Sequence[int], org: Organisation,
+                      now: datetime) -> list[KeptObject]:
+        """The objects of these cases that `org` may read in full, with ref, type and TLP."""
+        query = _kept_query(org, now)
+        return [found for start in range(0, len(case_ids), _CHUNK)
+                for found in self._kept(query.where(
+                    SourceObjectRow.case_id.in_(case_ids[start:start + _CHUNK])))]
+
+    def _kept(self, query: _KeptSelect
+              ) -> list[KeptObject]:
         """Run `query` in pages by id (bounded result sets on big stores)."""
         found: list[KeptObject] = []
         last = 0
         while True:
             page = self.session.execute(query.where(SourceObjectRow.id > last)
                                         .order_by(SourceObjectRow.id).limit(_PAGE)).all()
-            found += [KeptObject(owner, orjson.loads(body)) for _, owner, body in page]
+            found += [KeptObject(owner, ref, kind, tlp, case_id, orjson.loads(body))
+                      for _, owner, ref, kind, tlp, case_id, body in page]
             if len(page) < _PAGE:
                 return found
             last = page[-1][0]
