@@ -206,10 +206,13 @@ def generated(case: Case, context: ExportContext, writer: _Collected,
         refs.append(obj["id"])
         yield obj
     report = _report(case, common, refs)
+    sources = [o["id"] for o in stored if o.get("type") in _CASE_TYPES]
+    if sources:  # the source's report is not passed on: say where ours came from
+        report["external_references"] = [
+            {"source_name": "stix", "external_id": ident,
+             "description": "the source report this case was imported from"}
+            for ident in sources]
     yield report
-    for source in stored:
-        if source.get("type") in _CASE_TYPES and isinstance(source.get("id"), str):
-            yield _derived_from(case, common, report["id"], source["id"])
 
 
 def _uuid(name: str) -> str:
@@ -279,11 +282,3 @@ def _report(case: Case, common: dict[str, Any], refs: list[str]) -> dict[str, An
     if case.summary:
         obj["description"] = case.summary
     return obj
-
-
-def _derived_from(case: Case, common: dict[str, Any], ours: str,
-                  source: str) -> dict[str, Any]:
-    """A `derived-from` relationship (section 5.1) from our report to the source's."""
-    ident = f"relationship--{_uuid(f'case:{case.owner_org_id}:{case.id}:from:{source}')}"
-    return {"type": "relationship", "id": ident, **common, "relationship_type": "derived-from",
-            "source_ref": ours, "target_ref": source}

@@ -150,7 +150,7 @@ def test_round_trip_never_wider_than_the_handling(decode: Decode) -> None:
     assert [t["name"] for t in doc["Tag"]] == ["tlp:red", "osint"]
     wide = export([case], context)["Event"]
     assert wide["distribution"] == "1"  # members: this community only, never all communities
-    assert [t["name"] for t in wide["Tag"]] == ["tlp:amber", "osint"]  # the default is stricter
+    assert [t["name"] for t in wide["Tag"]] == ["tlp:white", "osint"]  # the source's own TLP
     loaded({"Event": doc})
 
 
