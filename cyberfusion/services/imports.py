@@ -18,7 +18,14 @@ from typing import Any, BinaryIO
 from cyberfusion import collector
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose, parse_tlp, validate_handling
-from cyberfusion.domain.imports import Batch, ImportDefaults, ImportIssue, ImportJob, handling_for
+from cyberfusion.domain.imports import (
+    Batch,
+    ImportDefaults,
+    ImportIssue,
+    ImportJob,
+    Severity,
+    handling_for,
+)
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound
@@ -171,13 +178,20 @@ def run(ctx: Context, job_id: int | None = None, progress: Progress | None = Non
         job = tx.imports.claim(job_id, ctx.now())
     if job is None:
         return None
+    refused: list[ImportIssue] = []
     try:
         with collector.relaxed():
             _land_all(ctx, job, progress)
         status, error = "done", ""
+    except InvalidInput as exc:  # the whole input is refused: say where, on the job
+        refused = [ImportIssue(Severity.ERROR, i.location, i.message) for i in exc.issues]
+        where = f" ({refused[0].location}: {refused[0].message})" if refused else ""
+        status, error = "failed", f"{exc}{where}"
     except Exception as exc:  # the job records why it failed; the worker carries on
         status, error = "failed", f"{type(exc).__name__}: {exc}"
     with ctx.db.write() as tx:
+        if refused:
+            tx.imports.progress(job.id, 0, {}, refused)
         tx.imports.finish(job.id, status, ctx.now(), error)
         audit.record(tx, ctx, None, AuditAction.IMPORT_FINISH, "import", job.id,
                      job.owner_org_id, {"status": status, "error": error[:500]})

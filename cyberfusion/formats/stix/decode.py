@@ -51,6 +51,11 @@ _FRACTION = re.compile(r"(\.[0-9]{6})[0-9]+")
 _STIX_ID = re.compile(rb'"id"\s*:\s*"[a-z0-9-]+--[0-9a-fA-F]{8}-')
 _BUNDLE = re.compile(rb'"type"\s*:\s*"bundle"')
 _NOTE_LIMIT = 200
+#: STIX 2.1 cyber-observable types (section 6): their `spec_version` is optional.
+_SCO_TYPES = frozenset({
+    "artifact", "autonomous-system", "directory", "domain-name", "email-addr", "email-message",
+    "file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex", "network-traffic", "process",
+    "software", "url", "user-account", "windows-registry-key", "x509-certificate"})
 _CACHE_LIMIT = 16_384
 Refs = tuple[str, ...]
 _COMMENT_LIMIT = 200
@@ -122,6 +127,7 @@ class _Decoder:
         self.reader: ObjectReader | None = None
         self.handlers = _HANDLERS
         self.floor: TLP | None = None
+        self.v20 = 0
 
     def run(self, stream: BinaryIO) -> Iterator[Batch]:
         """Stream the objects, then the cases; the last batch carries the summary."""
@@ -134,6 +140,11 @@ class _Decoder:
                     yield self._flush()
             if reader.problem is not None:
                 self.batch.issues.append(reader.problem)
+            if self.v20:
+                self.batch.issues.append(ImportIssue(
+                    Severity.INFO, f"{self.source_name}:$", f"{self.v20} STIX 2.0 object(s) "
+                    "(no spec_version 2.1): read as STIX 2.1, kept as given, and upgraded to "
+                    "valid STIX 2.1 when exported"))
             self.seen.close()
             self.cache = {}
             held = 0
@@ -180,6 +191,8 @@ class _Decoder:
                 return
             self.good_types.add(otype)
             self.assembler.first_id = self.assembler.first_id or ref
+        if item.get("spec_version") != "2.1" and otype not in _SCO_TYPES:
+            self.v20 += 1
         refs, tlp = ((), None) if "object_marking_refs" not in item and \
             "granular_markings" not in item else self._markings(index, item)
         extension = None
