@@ -111,3 +111,31 @@ def test_json_lines_import_again_without_loss(imported: World, tmp_path: Path) -
         assert counts(other) == counts(imported.ctx)
     finally:
         other.db.dispose()
+
+
+SMALL = [EXT / "misp-stix" / "tests" / "test_events_collection_1.json",
+         EXT / "pymisp" / "tests" / "reportlab_testfiles" / "sighting_2.json",
+         EXT / "cti-documentation" / "examples" / "example_json" / "apt1.json",
+         EXT / "misp-stix" / "tests" / "test_event2_stix20.json"]
+
+
+@pytest.mark.parametrize(("fmt", "kept"), [
+    ("jsonl", ("intel_case", "observable", "occurrence", "entity")),
+    ("stix21", ("intel_case", "observable", "occurrence")),
+    ("misp", ("intel_case", "observable", "occurrence")),
+    ("csv", ("observable",)),
+])
+def test_each_export_format_imports_again(world: World, tmp_path: Path, fmt: str,
+                                          kept: tuple[str, ...]) -> None:
+    cli(world.ctx, "import", *map(str, SMALL), "--as", "fr-cyber.analyst", "--tlp", "clear")
+    out = export(world.ctx, fmt, tmp_path / f"out.{fmt}", "fr-cyber.analyst")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    other = make_context(f"sqlite:///{elsewhere / 'other.db'}", elsewhere)
+    try:
+        build_world(other)
+        cli(other, "import", str(out), "--as", "de-cyber.analyst", "--tlp", "clear")
+        before, after = counts(world.ctx), counts(other)
+        assert {k: after[k] for k in kept} == {k: before[k] for k in kept}
+    finally:
+        other.db.dispose()

@@ -187,24 +187,36 @@ class MispExporter(Exporter):
 
 def merged(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """One event per uuid: the parts of an event split on import by distribution (each its
-    own case) go out again as the one event they were, each part's attributes, objects and
-    reports no wider than that part's event."""
-    by_uuid: dict[str, dict[str, Any]] = {}
-    found: list[dict[str, Any]] = []
-    for event in events:
+    own case) go out again as the one event they were, around the widest part, each other
+    part's attributes, objects and reports no wider than that part's event."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for number, event in enumerate(events):
         uid = event.get("uuid")
-        held = by_uuid.get(uid) if isinstance(uid, str) else None
-        if held is None:
-            found.append(event)
-            if isinstance(uid, str):
-                by_uuid[uid] = event
+        groups.setdefault(uid if isinstance(uid, str) else f"#{number}", []).append(event)
+    return [_joined(parts) for parts in groups.values()]
+
+
+def _joined(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The parts of one event as one, around the part with the widest distribution."""
+    base = parts[0]
+    for part in parts[1:]:
+        if _level(base) != _level(part) and \
+                dist.narrower_level(_level(base), _level(part)) == _level(base):
+            base = part
+    for part in parts:
+        if part is base:
             continue
         for key in ("Attribute", "Object", "EventReport"):
-            items = [_within(item, event) for item in event.get(key) or ()
+            items = [_within(item, part) for item in part.get(key) or ()
                      if isinstance(item, dict)]
             if items:
-                held[key] = [*(held.get(key) or ()), *items]
-    return found
+                base[key] = [*(base.get(key) or ()), *items]
+    return base
+
+
+def _level(event: dict[str, Any]) -> int:
+    level = dist.parse_level(event.get("distribution"))
+    return level if level is not None and 0 <= level < dist.INHERIT else dist.OWN_ORG
 
 
 def _within(item: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
