@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 import stix2
+from conftest import make_context
 from sqlalchemy import text
 from stix2validator import ValidationOptions, validate_parsed_json
 from typer.testing import CliRunner, Result
-from conftest import make_context
 from worlds import World, build_world
 
 from cyberfusion.cli.main import app as cli_app
