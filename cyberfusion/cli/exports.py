@@ -32,7 +32,8 @@ def export_command(
     crime_type: Annotated[str, typer.Option(help="Only this crime type.")] = "",
     owner: Annotated[str, typer.Option(help="Only this owner organisation.")] = "",
 ) -> None:
-    """Export the cases you may read in full (audited for every owner whose cases leave)."""
+    """Export the cases you may read in full, and (STIX, JSON lines) the readable knowledge
+    kept outside cases: all of it unless a filter narrows the export (audited per owner)."""
     ctx = context_of(cli)
     if format == "stix":
         format = "stix21"

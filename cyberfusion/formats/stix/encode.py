@@ -6,7 +6,10 @@ widen our handling); if none of them is a report or grouping, a generated report
 Any other case is written as generated objects with deterministic
 (UUIDv5) ids: the owner's identity, a report, an indicator per observable that a STIX
 pattern can state, a custom SCO for the others, the TLP 2.0 marking definitions and our
-handling extension on every generated object.
+handling extension on every generated object. The readable knowledge kept outside cases
+follows. Only STIX objects go in (a kept MISP event never does), each once per version and
+as STIX 2.1 (`upgrade`), and the bundle is closed: every reference resolves in it
+(`closure`).
 """
 
 from __future__ import annotations
