@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,6 @@ from cyberfusion.domain.model import CaseFilter
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
-from cyberfusion.presenters.cases import case_json
 from cyberfusion.services import exports
 
 
@@ -34,7 +32,8 @@ def export_command(
     crime_type: Annotated[str, typer.Option(help="Only this crime type.")] = "",
     owner: Annotated[str, typer.Option(help="Only this owner organisation.")] = "",
 ) -> None:
-    """Export the cases you may read in full (audited for every owner whose cases leave)."""
+    """Export the cases you may read in full, and (STIX, JSON lines) the readable knowledge
+    kept outside cases: all of it unless a filter narrows the export (audited per owner)."""
     ctx = context_of(cli)
     if format == "stix":
         format = "stix21"
@@ -54,8 +53,6 @@ def export_command(
 
 def _encode(found: exports.Export) -> Iterator[bytes]:
     """The chunks of the chosen format."""
-    if found.fmt == exports.JSONL:
-        return (json.dumps(case_json(c)).encode() + b"\n" for c in found.cases)
     if found.fmt not in base.EXPORTERS:
         raise InvalidInput("unknown export format", [Issue("--format", str(exports.formats()))])
     return base.EXPORTERS[found.fmt]().export(found.cases, found.context)

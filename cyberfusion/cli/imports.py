@@ -28,6 +28,9 @@ def import_command(
         "--format", help="Input format (stix21, misp, csv, text); guessed when omitted.",
         show_default=False)] = None,
     tlp: Annotated[str, typer.Option(help="TLP when the source has none.")] = "amber",
+    tlp_floor: Annotated[str, typer.Option(
+        "--tlp-floor", help="Lowest TLP: anything the source marks below it is raised to it.",
+        show_default=False)] = "",
     release: Annotated[list[str] | None, typer.Option(
         help="Release token (repeatable): members, region:R, country:CC, org:ID.",
         show_default=False)] = None,
@@ -41,7 +44,7 @@ def import_command(
     principal = acting_as(ctx, as_user)
     options = imports.ImportOptions(codec=format, tlp=tlp, release=tuple(release or ["members"]),
                                    partners=tuple(partner or []), hit_policy=hit_policy,
-                                   purpose=purpose)
+                                   purpose=purpose, tlp_floor=tlp_floor)
     finished = []
     for path in files:
         job = imports.submit_path(ctx, principal, path, options)

@@ -5,7 +5,7 @@ Codecs (in `formats/`) turn bytes into these; `services.imports` lands them. Pur
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -42,6 +42,19 @@ class SourceObject:
     revoked: bool
     body: dict[str, Any]
     tlp: TLP | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeptObject:
+    """A kept object as exports read it back: owner (for the audit trail), ref, type, the
+    TLP of its handling, its case (if any) and its body."""
+
+    owner_org_id: str
+    ref: str
+    type: str
+    tlp: str
+    case_id: int | None
+    body: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +100,16 @@ class Batch:
 
 @dataclass(frozen=True, slots=True)
 class ImportDefaults:
-    """What the importer states for data whose source says less; never widens the source."""
+    """What the importer states for data whose source says less; never widens the source.
+
+    `tlp` is the TLP of data whose source states none; `tlp_floor`, if set, raises anything
+    below it (whatever the source says).
+    """
 
     importer_org_id: str
     review_by: date
     tlp: TLP = TLP.AMBER
+    tlp_floor: TLP | None = None
     release: frozenset[str] = frozenset({"members"})
     partners: frozenset[str] = frozenset()
     hit_policy: HitPolicy = HitPolicy.HIT
@@ -112,10 +130,13 @@ def handling_for(
 ) -> Handling:
     """The handling of imported data: the importer's defaults, never more open than the source.
 
-    The TLP is the stricter of the source's marking and the default; `own_org_only` (MISP
-    "your organisation only", an unmapped sharing group) narrows release to the importer.
+    The TLP is the source's marking, or the default when it has none, raised to the floor if
+    one is set; `own_org_only` (MISP "your organisation only", an unmapped sharing group)
+    narrows release to the importer.
     """
-    tlp = stricter(source_tlp, defaults.tlp) if source_tlp else defaults.tlp
+    tlp = source_tlp or defaults.tlp
+    if defaults.tlp_floor is not None:
+        tlp = stricter(tlp, defaults.tlp_floor)
     release = defaults.release
     if own_org_only:
         release = frozenset({f"org:{defaults.importer_org_id}"})
@@ -126,6 +147,13 @@ def handling_for(
         hit_policy=defaults.hit_policy, purpose=defaults.purpose,
         personal_data=defaults.personal_data,
     )
+
+
+def floored(handling: Handling, defaults: ImportDefaults) -> Handling:
+    """A source's own handling record raised to the importer's TLP floor, if one is set."""
+    if defaults.tlp_floor is None or stricter(handling.tlp, defaults.tlp_floor) is handling.tlp:
+        return handling
+    return replace(handling, tlp=defaults.tlp_floor)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
-from cyberfusion.domain.imports import Batch, ImportDefaults
+from cyberfusion.domain.imports import Batch, ImportDefaults, KeptObject
 from cyberfusion.domain.model import Case
 
 #: Objects per batch handed to the imports service (one transaction each).
@@ -25,6 +25,8 @@ class Codec(ABC):
     title: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]] = ()
     media_types: ClassVar[tuple[str, ...]] = ()
+    #: Asked before the others when sniffing (a format whose lines look like another's).
+    sniff_first: ClassVar[bool] = False
 
     @classmethod
     @abstractmethod
@@ -51,17 +53,26 @@ class Exporter(ABC):
 
 
 class ExportContext:
-    """What an exporter may need besides the cases: kept source objects, org names, time."""
+    """What an exporter may need besides the cases: kept source objects of the cases (bodies
+    by case), org names, the producer, and the kept objects with their refs and TLP (the
+    cases' own, and the readable knowledge kept outside any case)."""
 
     def __init__(
         self,
-        source_objects: dict[int, list[dict[str, object]]] | None = None,
+        source_objects: dict[int, list[dict[str, Any]]] | None = None,
         org_names: dict[str, str] | None = None,
         producer_org_id: str = "",
+        kept: list[KeptObject] | None = None,
     ) -> None:
         self.source_objects = source_objects or {}
         self.org_names = org_names or {}
         self.producer_org_id = producer_org_id
+        self.kept = kept or []
+
+    @property
+    def knowledge(self) -> list[dict[str, Any]]:
+        """Bodies of the kept objects that belong to no case."""
+        return [k.body for k in self.kept if k.case_id is None]
 
 
 CODECS: dict[str, type[Codec]] = {}
@@ -96,14 +107,14 @@ def load_builtins() -> None:
 BUILTIN_MODULES: tuple[str, ...] = (
     "cyberfusion.formats.stix", "cyberfusion.formats.misp",
     "cyberfusion.formats.csv_codec", "cyberfusion.formats.csv_export",
-    "cyberfusion.formats.text.codec",
+    "cyberfusion.formats.text.codec", "cyberfusion.formats.jsonl",
 )
 
 
 def sniff(head: bytes, filename: str) -> type[Codec] | None:
     """The first registered codec that recognises the input, or None."""
     load_builtins()
-    for codec in CODECS.values():
+    for codec in sorted(CODECS.values(), key=lambda c: not c.sniff_first):
         if codec.sniff(head, filename):
             return codec
     return None

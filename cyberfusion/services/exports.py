@@ -1,30 +1,40 @@
-"""Exports of cases the principal may read in full; every export is audited per owner.
+"""Exports of what the principal may read in full; every export is audited per owner.
 
-Formats are the registered exporters (STIX 2.1, MISP, CSV …) plus our own JSON lines.
-Source objects kept from imports travel with their case when the caller may read them.
+Formats are the registered exporters (STIX 2.1, MISP, CSV, JSON lines …). Source objects
+kept from imports travel with their case when the caller may read them. Knowledge kept
+outside any case (ATT&CK techniques, actors, relationships, identities, locations, marking
+definitions, custom `x-` objects …) travels too, filtered by the access decision in the
+store query: all of it the caller may read when no filter narrows the export, and otherwise
+only what the exported cases' objects name (following names up to `LINK_HOPS` steps).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from cyberfusion.domain.audit import AuditAction
-from cyberfusion.domain.model import Case, CaseFilter, Principal
+from cyberfusion.domain.imports import KeptObject
+from cyberfusion.domain.model import Case, CaseFilter, Organisation, Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
+from cyberfusion.formats.stix.closure import named_refs
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
 from cyberfusion.store.tx import Tx
 
 JSONL = "jsonl"
 MAX_EXPORT = 10_000
+#: How far knowledge named by exported cases is followed (report -> actor -> relationship …).
+LINK_HOPS = 3
 
 
 def formats() -> list[str]:
     """Every export format name."""
     base.load_builtins()
-    return [JSONL, *sorted(base.EXPORTERS)]
+    return sorted(base.EXPORTERS)
 
 
 @dataclass
@@ -36,8 +46,15 @@ class Export:
     context: base.ExportContext
 
 
+def narrows(filters: CaseFilter) -> bool:
+    """True if the filter picks some cases rather than all the caller may read."""
+    return bool(filters.text or filters.crime_type or filters.country or filters.owner_org_id
+                or filters.tlp or filters.created_since)
+
+
 def export_cases(ctx: Context, principal: Principal, filters: CaseFilter, fmt: str) -> Export:
-    """Readable cases (with observables and readable source objects) matching `filters`."""
+    """Readable cases (with observables and readable source objects) matching `filters`,
+    and the readable knowledge that goes with them."""
     require(principal, Permission.EXPORT)
     if fmt not in formats():
         raise InvalidInput("unknown export format", [Issue("format", f"one of {formats()}")])
@@ -46,20 +63,50 @@ def export_cases(ctx: Context, principal: Principal, filters: CaseFilter, fmt: s
         page, total = tx.cases.page(principal.org, now, filters, 0, MAX_EXPORT)
         found = [c for c in (tx.cases.get(p.id) for p in page) if c is not None]
         objects = tx.source_objects.of_cases([c.id for c in found], principal.org, now)
+        linked = objects.values() if narrows(filters) else None
+        knowledge = readable_knowledge(tx, principal.org, now, linked)
+        members = tx.source_objects.kept_of_cases([c.id for c in found], principal.org, now) \
+            if fmt == JSONL else []
         names = {o.id: o.name for o in tx.orgs.all()}
-        _audit(tx, ctx, principal, fmt, found, total)
-    return Export(fmt, found, base.ExportContext(objects, names, principal.org_id))
+        _audit(tx, ctx, principal, fmt, found, total, knowledge)
+    context = base.ExportContext(objects, names, principal.org_id, [*members, *knowledge])
+    return Export(fmt, found, context)
+
+
+def readable_knowledge(tx: Tx, org: Organisation, now: datetime,
+                       linked: Iterable[list[dict[str, object]]] | None) -> list[KeptObject]:
+    """Knowledge kept outside cases that `org` may read: all, or what `linked` names."""
+    if linked is None:
+        return tx.source_objects.knowledge(org, now)
+    found: dict[str, KeptObject] = {}
+    wanted = named_refs(body for bodies in linked for body in bodies)
+    asked: set[str] = set()
+    for _ in range(LINK_HOPS):
+        wanted -= asked
+        if not wanted:
+            break
+        asked |= wanted
+        fresh = tx.source_objects.knowledge(org, now, sorted(wanted))
+        for item in fresh:
+            found.setdefault(f"{item.body.get('id')}|{item.body.get('modified')}", item)
+        wanted = named_refs(item.body for item in fresh)
+    return list(found.values())
 
 
 def _audit(tx: Tx, ctx: Context, principal: Principal, fmt: str, found: list[Case],
-           total: int) -> None:
-    """One event for the exporter, and one per other owner whose cases left."""
+           total: int, knowledge: list[KeptObject]) -> None:
+    """One event for the exporter, and one per other owner whose cases or knowledge left."""
     audit.record(tx, ctx, principal, AuditAction.EXPORT, "case", "", principal.org_id,
-                 {"format": fmt, "count": len(found), "total": total})
+                 {"format": fmt, "count": len(found), "total": total,
+                  "knowledge": len(knowledge)})
     by_owner: dict[str, list[int]] = {}
     for case in found:
         by_owner.setdefault(case.owner_org_id, []).append(case.id)
-    for owner, ids in sorted(by_owner.items()):
+    kept: dict[str, int] = {}
+    for item in knowledge:
+        kept[item.owner_org_id] = kept.get(item.owner_org_id, 0) + 1
+    for owner in sorted(set(by_owner) | set(kept)):
         if owner != principal.org_id:
             audit.record(tx, ctx, principal, AuditAction.EXPORT, "case", "", owner,
-                         {"format": fmt, "case_ids": ids})
+                         {"format": fmt, "case_ids": by_owner.get(owner, []),
+                          "knowledge": kept.get(owner, 0)})

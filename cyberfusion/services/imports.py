@@ -10,7 +10,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -18,7 +18,14 @@ from typing import Any, BinaryIO
 from cyberfusion import collector
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose, parse_tlp, validate_handling
-from cyberfusion.domain.imports import Batch, ImportDefaults, ImportIssue, ImportJob, handling_for
+from cyberfusion.domain.imports import (
+    Batch,
+    ImportDefaults,
+    ImportIssue,
+    ImportJob,
+    Severity,
+    handling_for,
+)
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound
@@ -35,7 +42,8 @@ _HEAD = 64 * 1024
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """What the importer states: format (else sniffed) and handling defaults."""
+    """What the importer states: format (else sniffed) and handling defaults (`tlp` for data
+    whose source states none; `tlp_floor`, if given, raises anything below it)."""
 
     codec: str | None = None
     tlp: str = "amber"
@@ -43,12 +51,15 @@ class ImportOptions:
     partners: tuple[str, ...] = ()
     hit_policy: str = "hit"
     purpose: str = "investigation"
+    tlp_floor: str = ""
 
 
 def defaults_for(ctx: Context, principal: Principal, options: ImportOptions) -> ImportDefaults:
     """Validated defaults; InvalidInput names each bad option."""
     issues: list[Issue] = []
     tlp = _choice(lambda: parse_tlp(options.tlp), "tlp", issues) or TLP.AMBER
+    floor = _choice(lambda: parse_tlp(options.tlp_floor), "tlp_floor", issues) \
+        if options.tlp_floor else None
     hit = _choice(lambda: HitPolicy(options.hit_policy), "hit_policy", issues) or HitPolicy.HIT
     purpose = _choice(lambda: Purpose(options.purpose), "purpose", issues) or Purpose.INVESTIGATION
     if issues:
@@ -56,7 +67,7 @@ def defaults_for(ctx: Context, principal: Principal, options: ImportOptions) -> 
     defaults = ImportDefaults(
         importer_org_id=principal.org_id,
         review_by=ctx.now().date() + timedelta(days=365 * ctx.settings.review_years),
-        tlp=tlp, release=frozenset(options.release or ("members",)),
+        tlp=tlp, tlp_floor=floor, release=frozenset(options.release or ("members",)),
         partners=frozenset(options.partners), hit_policy=hit, purpose=purpose)
     sample = validate_handling(handling_for(defaults, None))
     with ctx.db.read() as tx:
@@ -124,9 +135,7 @@ def _record_feed(ctx: Context, principal: Principal, folder: Path,
                            [Issue(str(folder), "a feed folder holds manifest.json")])
     digest = hashlib.sha256(manifest.read_bytes()).hexdigest()
     size = sum(p.stat().st_size for p in folder.glob("*.json"))
-    feed = ImportOptions(codec="misp", tlp=options.tlp, release=options.release,
-                         partners=options.partners, hit_policy=options.hit_policy,
-                         purpose=options.purpose)
+    feed = replace(options, codec="misp")
     return _record(ctx, principal, folder.name, folder.resolve(), digest, size, b"", feed)
 
 
@@ -169,13 +178,20 @@ def run(ctx: Context, job_id: int | None = None, progress: Progress | None = Non
         job = tx.imports.claim(job_id, ctx.now())
     if job is None:
         return None
+    refused: list[ImportIssue] = []
     try:
         with collector.relaxed():
             _land_all(ctx, job, progress)
         status, error = "done", ""
+    except InvalidInput as exc:  # the whole input is refused: say where, on the job
+        refused = [ImportIssue(Severity.ERROR, i.location, i.message) for i in exc.issues]
+        where = f" ({refused[0].location}: {refused[0].message})" if refused else ""
+        status, error = "failed", f"{exc}{where}"
     except Exception as exc:  # the job records why it failed; the worker carries on
         status, error = "failed", f"{type(exc).__name__}: {exc}"
     with ctx.db.write() as tx:
+        if refused:
+            tx.imports.progress(job.id, 0, {}, refused)
         tx.imports.finish(job.id, status, ctx.now(), error)
         audit.record(tx, ctx, None, AuditAction.IMPORT_FINISH, "import", job.id,
                      job.owner_org_id, {"status": status, "error": error[:500]})
@@ -220,7 +236,9 @@ def _stored_defaults(ctx: Context, job: ImportJob) -> ImportDefaults:
     d = job.defaults
     return ImportDefaults(
         importer_org_id=job.owner_org_id, review_by=date.fromisoformat(d["review_by"]),
-        tlp=parse_tlp(d["tlp"]), release=frozenset(d["release"]),
+        tlp=parse_tlp(d["tlp"]),
+        tlp_floor=parse_tlp(d["tlp_floor"]) if d.get("tlp_floor") else None,
+        release=frozenset(d["release"]),
         partners=frozenset(d["partners"]), hit_policy=HitPolicy(d["hit_policy"]),
         purpose=Purpose(d["purpose"]))
 

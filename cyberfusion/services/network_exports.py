@@ -1,6 +1,7 @@
 """A network as the viewer may see it, drawn and exported: cytoscape elements, GraphML and
-a STIX 2.1 bundle with a `grouping` of the readable cases' reports (each export audited for
-the exporter and for every other owner whose cases left).
+a STIX 2.1 bundle with a `grouping` of the readable cases' reports and the readable knowledge
+their objects name (each export audited for the exporter and for every other owner whose
+cases left).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from cyberfusion.formats import base
 from cyberfusion.formats.stix.markings import TLP2_IDS, tlp2_marking_definition
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
+from cyberfusion.services.exports import readable_knowledge
 from cyberfusion.services.networks import Detail, Summary, network_detail
 
 
@@ -66,8 +68,9 @@ def export_stix(ctx: Context, principal: Principal, ref: str) -> dict[str, Any]:
     with ctx.db.read() as tx:
         found = [c for c in (tx.cases.get(f.id) for f in detail.cases) if c is not None]
         objects = tx.source_objects.of_cases([c.id for c in found], principal.org, ctx.now())
+        knowledge = readable_knowledge(tx, principal.org, ctx.now(), objects.values())
         names = {o.id: o.name for o in tx.orgs.all()}
-    context = base.ExportContext(objects, names, principal.org_id)
+    context = base.ExportContext(objects, names, principal.org_id, knowledge)
     bundle = stix_bundle(found, context, detail.summary, ctx.now())
     _audit_export(ctx, principal, detail, "stix21")
     return bundle

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO, ClassVar
 import ijson  # type: ignore[import-untyped]
 
 from cyberfusion.domain.imports import Batch, ImportDefaults, ImportIssue, Severity
+from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.base import BATCH_OBJECTS, Codec, register_codec
 from cyberfusion.formats.misp.event import (
     EventInput,
@@ -37,7 +38,7 @@ _EVENT_KEYS = frozenset({"info", "threat_level_id", "analysis", "date", "Orgc", 
 _SNIFF_KEYS = re.compile(rb'"(Event|response|Attribute|Object|threat_level_id)"\s*:')
 _STIX = re.compile(rb'"type"\s*:\s*"bundle"|"spec_version"\s*:')
 _BOM = b"\xef\xbb\xbf"
-_FEED_UUID = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,63}")
+_FEED_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _STARTS = ("start_map", "start_array")
 _ENDS = ("end_map", "end_array")
 
@@ -297,21 +298,34 @@ def decode_feed_folder(path: str | Path, defaults: ImportDefaults) -> Iterator[B
 
 def _feed_files(folder: Path) -> Iterator[tuple[str, str, Severity]]:
     """(file name, problem, severity) for each event file the manifest lists, in its order."""
-    try:
-        manifest = json.loads((folder / "manifest.json").read_bytes())
-    except (OSError, ValueError) as exc:
-        yield "manifest.json", f"cannot read the feed manifest: {exc}", Severity.ERROR
-        return
-    if not isinstance(manifest, dict):
-        problem = "the feed manifest must map event uuids to event summaries"
-        yield "manifest.json", problem, Severity.ERROR
-        return
-    for uid in manifest:
+    for uid in _manifest(folder):
         name = f"{uid}.json"
-        if not _FEED_UUID.fullmatch(uid):
-            yield "manifest.json", f"{uid!r} is not an event uuid; skipped", Severity.WARNING
-        elif not (folder / name).is_file():
+        if not (folder / name).is_file():
             problem = "listed in manifest.json but missing from the feed folder"
             yield name, problem, Severity.WARNING
         else:
             yield name, "", Severity.INFO
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    """The feed's `manifest.json`: a map of event uuids to event summaries, else the whole
+    feed is refused (InvalidInput, located) rather than half read."""
+    where = f"{folder.name}/manifest.json"
+    try:
+        manifest = json.loads((folder / "manifest.json").read_bytes())
+    except (OSError, ValueError) as exc:
+        raise InvalidInput("the MISP feed has no readable manifest",
+                           [Issue(f"{where}:$", f"cannot read the feed manifest: {exc}")]) \
+            from exc
+    if not isinstance(manifest, dict):
+        raise InvalidInput("the MISP feed manifest is not a feed manifest", [Issue(
+            f"{where}:$", "must map event uuids to event summaries ({uuid: {info, timestamp, "
+            f"…}}), not a JSON {type(manifest).__name__}")])
+    issues = [Issue(f"{where}:$[{uid!r}]", "the key is not an event uuid")
+              for uid in manifest if not _FEED_UUID.fullmatch(uid)]
+    issues += [Issue(f"{where}:$[{uid!r}]", "the value is not an event summary (an object)")
+               for uid, summary in manifest.items() if not isinstance(summary, dict)]
+    if issues:
+        raise InvalidInput("the MISP feed manifest is not a map of event uuids to summaries",
+                           issues[:50])
+    return manifest

@@ -24,7 +24,6 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from itertools import chain
 from typing import Any, ClassVar
 
 from cyberfusion.domain.handling import Handling
@@ -175,16 +174,65 @@ class MispExporter(Exporter):
     extension: ClassVar[str] = "json"
 
     def export(self, cases: Iterable[Case], context: ExportContext) -> Iterator[bytes]:
-        """Yield the document in chunks, one event per chunk."""
-        rest = iter(cases)
-        first, second = next(rest, None), next(rest, None)
-        if first is None:
-            yield b'{"response":[]}'
-            return
-        if second is None:
-            yield _dumps({"Event": event_for(first, context)})
+        """Yield the document in chunks, one event per chunk (one event per uuid)."""
+        events = merged(event_for(case, context) for case in cases)
+        if len(events) == 1:
+            yield _dumps({"Event": events[0]})
             return
         yield b'{"response":['
-        for i, case in enumerate(chain((first, second), rest)):
-            yield (b"," if i else b"") + _dumps({"Event": event_for(case, context)})
+        for i, event in enumerate(events):
+            yield (b"," if i else b"") + _dumps({"Event": event})
         yield b"]}"
+
+
+def merged(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One event per uuid: the parts of an event split on import by distribution (each its
+    own case) go out again as the one event they were, around the widest part, each other
+    part's attributes, objects and reports no wider than that part's event."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for number, event in enumerate(events):
+        uid = event.get("uuid")
+        groups.setdefault(uid if isinstance(uid, str) else f"#{number}", []).append(event)
+    return [_joined(parts) for parts in groups.values()]
+
+
+def _joined(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The parts of one event as one, around the part with the widest distribution."""
+    base = parts[0]
+    for part in parts[1:]:
+        if _level(base) != _level(part) and \
+                dist.narrower_level(_level(base), _level(part)) == _level(base):
+            base = part
+    for part in parts:
+        if part is base:
+            continue
+        for key in ("Attribute", "Object", "EventReport"):
+            items = [_within(item, part) for item in part.get(key) or ()
+                     if isinstance(item, dict)]
+            if items:
+                base[key] = [*(base.get(key) or ()), *items]
+    return base
+
+
+def _level(event: dict[str, Any]) -> int:
+    level = dist.parse_level(event.get("distribution"))
+    return level if level is not None and 0 <= level < dist.INHERIT else dist.OWN_ORG
+
+
+def _within(item: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
+    """An attribute, object or report of a part, narrowed to its part's distribution and TLP."""
+    item = dict(item)
+    level = dist.parse_level(event.get("distribution"))
+    own = dist.parse_level(item.get("distribution"))
+    if level is not None and 0 <= level < dist.INHERIT:
+        item["distribution"] = str(level if own is None or not 0 <= own < dist.INHERIT
+                                   else dist.narrower_level(own, level))
+        if level == dist.SHARING_GROUP:
+            item["sharing_group_id"] = event.get("sharing_group_id", "0")
+    tlp = dist.tlp_of(dist.tag_names(event))
+    mine = dist.tlp_of(dist.tag_names(item))
+    if tlp is not None and (mine is None or stricter(mine, tlp) is not mine):
+        tags = [t for t in item.get("Tag") or () if isinstance(t, dict)
+                and not dist.is_tlp_tag(str(t.get("name") or ""))]
+        item["Tag"] = [{"name": dist.tlp_tag(tlp)}, *tags]
+    return item

@@ -51,6 +51,11 @@ _FRACTION = re.compile(r"(\.[0-9]{6})[0-9]+")
 _STIX_ID = re.compile(rb'"id"\s*:\s*"[a-z0-9-]+--[0-9a-fA-F]{8}-')
 _BUNDLE = re.compile(rb'"type"\s*:\s*"bundle"')
 _NOTE_LIMIT = 200
+#: STIX 2.1 cyber-observable types (section 6): their `spec_version` is optional.
+_SCO_TYPES = frozenset({
+    "artifact", "autonomous-system", "directory", "domain-name", "email-addr", "email-message",
+    "file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex", "network-traffic", "process",
+    "software", "url", "user-account", "windows-registry-key", "x509-certificate"})
 _CACHE_LIMIT = 16_384
 Refs = tuple[str, ...]
 _COMMENT_LIMIT = 200
@@ -120,6 +125,9 @@ class _Decoder:
         self.good_types: set[str] = set()
         self.stamps: dict[str, datetime] = {}
         self.reader: ObjectReader | None = None
+        self.handlers = _HANDLERS
+        self.floor: TLP | None = None
+        self.v20 = 0
 
     def run(self, stream: BinaryIO) -> Iterator[Batch]:
         """Stream the objects, then the cases; the last batch carries the summary."""
@@ -132,6 +140,11 @@ class _Decoder:
                     yield self._flush()
             if reader.problem is not None:
                 self.batch.issues.append(reader.problem)
+            if self.v20:
+                self.batch.issues.append(ImportIssue(
+                    Severity.INFO, f"{self.source_name}:$", f"{self.v20} STIX 2.0 object(s) "
+                    "(no spec_version 2.1): read as STIX 2.1, kept as given, and upgraded to "
+                    "valid STIX 2.1 when exported"))
             self.seen.close()
             self.cache = {}
             held = 0
@@ -154,8 +167,9 @@ class _Decoder:
         return batch
 
     def _where(self, index: int, suffix: str = "") -> str:
-        """`source:objects[index]suffix`."""
-        assert self.reader is not None
+        """`source:objects[index]suffix` (`source:line N.object…` outside a STIX document)."""
+        if self.reader is None:
+            return f"{self.source_name}:line {index + 1}.object{suffix}"
         return self.reader.location(index, suffix)
 
     def _note(self, severity: Severity, kind: str, index: int, suffix: str,
@@ -177,6 +191,8 @@ class _Decoder:
                 return
             self.good_types.add(otype)
             self.assembler.first_id = self.assembler.first_id or ref
+        if item.get("spec_version") != "2.1" and otype not in _SCO_TYPES:
+            self.v20 += 1
         refs, tlp = ((), None) if "object_marking_refs" not in item and \
             "granular_markings" not in item else self._markings(index, item)
         extension = None
@@ -184,13 +200,15 @@ class _Decoder:
             extension, implied = self._extension(index, item)
             if implied is not None:
                 tlp = stricter(tlp, implied) if tlp else implied
+        if self.floor is not None:
+            tlp = stricter(tlp, self.floor) if tlp else self.floor
         obj = SourceObject(ref, otype, self._modified(index, item), item.get("revoked") is True,
                            item, tlp)
         if self.seen.met(hash(ref)):
             self._duplicate(index, obj)
         else:
             self.batch.objects.append(obj)
-        handler = _HANDLERS.get(otype)
+        handler = self.handlers.get(otype)
         if handler is not None:
             try:
                 handler(self, index, obj, refs, extension)
@@ -387,6 +405,25 @@ class _Decoder:
         self.batch.entities.append(entity)
 
 
+class KnowledgeReader:
+    """STIX objects met one at a time inside another container (our JSON lines): each kept
+    as a source object, entities read and markings learned; no cases, no observables."""
+
+    def __init__(self, source_name: str, defaults: ImportDefaults) -> None:
+        self._decoder = _Decoder(source_name, defaults)
+        self._decoder.handlers = _KNOWLEDGE_HANDLERS
+
+    def take(self, batch: Batch, line: int, item: dict[str, Any], tlp: TLP | None) -> None:
+        """Read the object on `line` (0-based) into `batch`, handled at least as `tlp`."""
+        self._decoder.batch, self._decoder.floor = batch, tlp
+        self._decoder._take(line, item)
+
+    def close(self) -> None:
+        """Drop the scratch state."""
+        self._decoder.seen.close()
+        self._decoder.assembler.close()
+
+
 def _keep_newest(items: list[Any], item: Any) -> bool:
     """If `items` holds `item`'s ref, keep the newer of the two there (ties: the held one)."""
     for position, held in enumerate(items):
@@ -404,6 +441,10 @@ _HANDLERS: dict[str, _Handler] = {
     "observed-data": _Decoder._observed_data,
     "report": _Decoder._report,
     "grouping": _Decoder._report,
+    "marking-definition": _Decoder._marking,
+    **dict.fromkeys(ENTITY_TYPES, _Decoder._entity),
+}
+_KNOWLEDGE_HANDLERS: dict[str, _Handler] = {
     "marking-definition": _Decoder._marking,
     **dict.fromkeys(ENTITY_TYPES, _Decoder._entity),
 }

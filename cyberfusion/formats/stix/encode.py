@@ -6,7 +6,10 @@ widen our handling); if none of them is a report or grouping, a generated report
 Any other case is written as generated objects with deterministic
 (UUIDv5) ids: the owner's identity, a report, an indicator per observable that a STIX
 pattern can state, a custom SCO for the others, the TLP 2.0 marking definitions and our
-handling extension on every generated object.
+handling extension on every generated object. The readable knowledge kept outside cases
+follows. Only STIX objects go in (a kept MISP event never does), each once per version and
+as STIX 2.1 (`upgrade`), and the bundle is closed: every reference resolves in it
+(`closure`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.imports import stricter
 from cyberfusion.domain.model import Case, Occurrence
 from cyberfusion.formats.base import ExportContext, Exporter, register_exporter
+from cyberfusion.formats.stix.closure import closed
 from cyberfusion.formats.stix.extension import (
     EXTENSION_ID,
     ID_NAMESPACE,
@@ -36,6 +40,7 @@ from cyberfusion.formats.stix.markings import (
     marking_refs,
     tlp2_marking_definition,
 )
+from cyberfusion.formats.stix.upgrade import is_stix, repaired, upgraded
 from cyberfusion.formats.stix.values import (
     VALUE_EXTENSION_ID,
     pattern_for,
@@ -60,41 +65,66 @@ class StixExporter(Exporter):
 
     def export(self, cases: Iterable[Case], context: ExportContext) -> Iterator[bytes]:
         """Yield the bundle in chunks: its head, then the objects one by one, then its end."""
+        objects = closed(gathered(cases, context))
         writer = _Writer()
         yield b'{"type":"bundle","id":"bundle--' + str(uuid.uuid4()).encode() + b'","objects":['
-        for case in cases:
-            stored = context.source_objects.get(case.id) or []
-            if stored and passes_on(case, stored):
-                objects: Iterable[dict[str, Any]] = kept(case, context, writer, stored)
-            else:
-                objects = generated(case, context, writer, stored)
-            for obj in objects:
-                chunk = writer.add(obj)
-                if chunk:
-                    yield chunk
+        for obj in objects:
+            chunk = writer.add(obj)
+            if chunk:
+                yield chunk
         yield writer.rest() + b"]}"
 
 
-class _Writer:
-    """Serialises objects once each (by id and version), in chunks of about 64 KiB."""
+def gathered(cases: Iterable[Case], context: ExportContext) -> list[dict[str, Any]]:
+    """Every object of the bundle, as STIX 2.1, once per version: cases, then knowledge."""
+    collected = _Collected()
+    for case in cases:
+        stored = [o for o in context.source_objects.get(case.id) or [] if is_stix(o)]
+        if stored and passes_on(case, stored):
+            objects: Iterable[dict[str, Any]] = kept(case, context, collected, stored)
+        else:
+            objects = generated(case, context, collected, stored)
+        for obj in objects:
+            collected.add(obj)
+    for body in context.knowledge:
+        if is_stix(body):
+            collected.add(body)
+    return collected.objects
+
+
+class _Collected:
+    """The objects gathered so far, each (by id and version) once, upgraded to STIX 2.1."""
 
     def __init__(self) -> None:
-        self.written: set[tuple[str, str]] = set()
+        self.marks: set[tuple[str, str]] = set()
+        self.objects: list[dict[str, Any]] = []
+
+    def has(self, ident: str) -> bool:
+        """True if some version of `ident` was gathered."""
+        return (ident, "") in self.marks
+
+    def add(self, obj: dict[str, Any]) -> None:
+        """Gather an object (and the SCOs its upgrade lifts out) once per version."""
+        for whole in upgraded(obj):
+            item = repaired(whole)
+            if item is None:
+                continue
+            version = str(item.get("modified") or item.get("created") or "")
+            mark = (str(item.get("id")), version)
+            if mark not in self.marks:
+                self.marks.update((mark, (mark[0], "")))
+                self.objects.append(item)
+
+
+class _Writer:
+    """Serialises objects, in chunks of about 64 KiB."""
+
+    def __init__(self) -> None:
         self.buffer = bytearray()
         self.first = True
 
-    def has(self, ident: str) -> bool:
-        """True if some version of `ident` was written."""
-        return (ident, "") in self.written
-
     def add(self, obj: dict[str, Any]) -> bytes:
-        """Write an object once per version; return a chunk when 64 KiB are ready."""
-        version = str(obj.get("modified") or obj.get("created") or "")
-        mark = (str(obj.get("id")), version)
-        if mark in self.written:
-            return b""
-        self.written.add(mark)
-        self.written.add((mark[0], ""))
+        """Write an object; return a chunk when 64 KiB are ready."""
         if not self.first:
             self.buffer += b","
         self.first = False
@@ -140,7 +170,7 @@ def _with_extension(tlp: TLP | None, obj: dict[str, Any]) -> TLP | None:
     return stricter(tlp, source.tlp) if tlp else source.tlp
 
 
-def kept(case: Case, context: ExportContext, writer: _Writer,
+def kept(case: Case, context: ExportContext, writer: _Collected,
          stored: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """The kept objects as imported; a case kept without a report gets one naming them."""
     yield from stored
@@ -153,7 +183,7 @@ def kept(case: Case, context: ExportContext, writer: _Writer,
     yield _report(case, _common(case, owner["id"]), list(dict.fromkeys(names)))
 
 
-def _definitions(case: Case, writer: _Writer) -> Iterator[dict[str, Any]]:
+def _definitions(case: Case, writer: _Collected) -> Iterator[dict[str, Any]]:
     """Our extension definition (and its creator) and the case's TLP 2.0 marking, once."""
     if not writer.has(EXTENSION_ID):
         yield project_identity()
@@ -162,7 +192,7 @@ def _definitions(case: Case, writer: _Writer) -> Iterator[dict[str, Any]]:
         yield tlp2_marking_definition(case.handling.tlp)
 
 
-def generated(case: Case, context: ExportContext, writer: _Writer,
+def generated(case: Case, context: ExportContext, writer: _Collected,
               stored: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """The objects that state one case: shared definitions first, then its own objects."""
     yield from _definitions(case, writer)
@@ -179,10 +209,13 @@ def generated(case: Case, context: ExportContext, writer: _Writer,
         refs.append(obj["id"])
         yield obj
     report = _report(case, common, refs)
+    sources = [o["id"] for o in stored if o.get("type") in _CASE_TYPES]
+    if sources:  # the source's report is not passed on: say where ours came from
+        report["external_references"] = [
+            {"source_name": "stix", "external_id": ident,
+             "description": "the source report this case was imported from"}
+            for ident in sources]
     yield report
-    for source in stored:
-        if source.get("type") in _CASE_TYPES and isinstance(source.get("id"), str):
-            yield _derived_from(case, common, report["id"], source["id"])
 
 
 def _uuid(name: str) -> str:
@@ -252,11 +285,3 @@ def _report(case: Case, common: dict[str, Any], refs: list[str]) -> dict[str, An
     if case.summary:
         obj["description"] = case.summary
     return obj
-
-
-def _derived_from(case: Case, common: dict[str, Any], ours: str,
-                  source: str) -> dict[str, Any]:
-    """A `derived-from` relationship (section 5.1) from our report to the source's."""
-    ident = f"relationship--{_uuid(f'case:{case.owner_org_id}:{case.id}:from:{source}')}"
-    return {"type": "relationship", "id": ident, **common, "relationship_type": "derived-from",
-            "source_ref": ours, "target_ref": source}

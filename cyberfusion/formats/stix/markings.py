@@ -67,6 +67,26 @@ def tlp2_marking_definition(tlp: TLP) -> dict[str, Any]:
     }
 
 
+def tlp1_marking_definition(label: str) -> dict[str, Any]:
+    """A TLP 1.0 marking definition exactly as STIX 2.1 section 7.2.1.4 predefines it."""
+    return {
+        "type": "marking-definition", "spec_version": "2.1", "id": TLP1_IDS[label],
+        "created": "2017-01-20T00:00:00.000Z", "definition_type": "tlp",
+        "name": f"TLP:{label.upper()}", "definition": {"tlp": label},
+    }
+
+
+def standard_marking(ident: str) -> dict[str, Any] | None:
+    """The predefined TLP 1.0 or 2.0 marking definition with this id, if it is one."""
+    for label, known in TLP1_IDS.items():
+        if known == ident:
+            return tlp1_marking_definition(label)
+    for tlp, known in TLP2_IDS.items():
+        if known == ident:
+            return tlp2_marking_definition(tlp)
+    return None
+
+
 def tlp_of_definition(obj: dict[str, Any]) -> TLP | None:
     """The TLP a marking-definition object states (STIX 2.1 section 7.2.1), if any."""
     ident = obj.get("id")

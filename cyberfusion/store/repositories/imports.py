@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import String, bindparam, func, insert, select, update
+from sqlalchemy import Select, String, bindparam, func, insert, select, update
 
-from cyberfusion.domain.imports import ImportIssue, ImportJob, Severity, SourceObject
+from cyberfusion.domain.imports import ImportIssue, ImportJob, KeptObject, Severity, SourceObject
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import full_clause
 from cyberfusion.store.bulk import insert_rows, table_of
@@ -21,6 +21,7 @@ from cyberfusion.store.tables import HandlingRow
 from cyberfusion.store.tables_imports import ImportIssueRow, ImportJobRow, SourceObjectRow
 
 _CHUNK = 500
+_PAGE = 2000
 MAX_ISSUES_PER_JOB = 10_000
 COUNTS = ("created", "updated", "unchanged", "flagged", "rejected")
 
@@ -120,6 +121,19 @@ class ImportJobRepo(Repo):
                 for r in self.session.scalars(query)]
 
 
+_KeptSelect = Select[int, str, str, str, str, int | None, str]
+
+
+def _kept_query(org: Organisation, now: datetime
+                ) -> _KeptSelect:
+    """Kept objects `org` may read in full (the SQL form of `decide()`)."""
+    return (select(SourceObjectRow.id, HandlingRow.owner_org_id, SourceObjectRow.ref,
+                   SourceObjectRow.type, HandlingRow.tlp, SourceObjectRow.case_id,
+                   SourceObjectRow.body)
+            .join(HandlingRow, HandlingRow.id == SourceObjectRow.handling_id)
+            .where(full_clause(org, now)))
+
+
 @dataclass
 class UpsertResult:
     """What an upsert of source objects did."""
@@ -176,6 +190,39 @@ class SourceObjectRepo(Repo):
                 if case_id is not None:
                     found.setdefault(case_id, []).append(orjson.loads(body))
         return found
+
+    def knowledge(self, org: Organisation, now: datetime,
+                  refs: Sequence[str] | None = None) -> list[KeptObject]:
+        """Objects kept outside any case that `org` may read in full (only `refs`, if given),
+        in stored order, with their owners."""
+        query = _kept_query(org, now).where(SourceObjectRow.case_id.is_(None))
+        if refs is not None:
+            return [found for start in range(0, len(refs), _CHUNK)
+                    for found in self._kept(query.where(
+                        SourceObjectRow.ref.in_(sorted(refs)[start:start + _CHUNK])))]
+        return self._kept(query)
+
+    def kept_of_cases(self, case_ids: Sequence[int], org: Organisation,
+                      now: datetime) -> list[KeptObject]:
+        """The objects of these cases that `org` may read in full, with ref, type and TLP."""
+        query = _kept_query(org, now)
+        return [found for start in range(0, len(case_ids), _CHUNK)
+                for found in self._kept(query.where(
+                    SourceObjectRow.case_id.in_(case_ids[start:start + _CHUNK])))]
+
+    def _kept(self, query: _KeptSelect
+              ) -> list[KeptObject]:
+        """Run `query` in pages by id (bounded result sets on big stores)."""
+        found: list[KeptObject] = []
+        last = 0
+        while True:
+            page = self.session.execute(query.where(SourceObjectRow.id > last)
+                                        .order_by(SourceObjectRow.id).limit(_PAGE)).all()
+            found += [KeptObject(owner, ref, kind, tlp, case_id, orjson.loads(body))
+                      for _, owner, ref, kind, tlp, case_id, body in page]
+            if len(page) < _PAGE:
+                return found
+            last = page[-1][0]
 
     def count(self, owner_org_id: str | None = None) -> int:
         """How many source objects are stored (of one owner)."""

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.formats import base
-from cyberfusion.presenters.cases import case_json
 from cyberfusion.services import exports
 from cyberfusion.web.api.cases import filters_from
 from cyberfusion.web.deps import CtxDep, PrincipalDep
@@ -26,10 +23,6 @@ def export_cases(
     """Every readable case matching the filters, in any export format (audited)."""
     f = filters_from(q, crime_type, country, owner, tlp)
     found = exports.export_cases(ctx, principal, f, format)
-    if format == exports.JSONL:
-        lines = (json.dumps(case_json(c)) + "\n" for c in found.cases)
-        return StreamingResponse(lines, media_type="application/x-ndjson",
-                                 headers=_attach("jsonl"))
     exporter = base.EXPORTERS[format]()
     return StreamingResponse(exporter.export(found.cases, found.context),
                              media_type=exporter.media_type,

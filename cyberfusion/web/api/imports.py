@@ -17,7 +17,8 @@ from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 
 router = APIRouter(prefix="/imports")
-OPTION_NAMES = ("codec", "tlp", "release", "partners", "hit_policy", "purpose", "filename")
+OPTION_NAMES = ("codec", "tlp", "tlp_floor", "release", "partners", "hit_policy", "purpose",
+                "filename")
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -42,6 +43,7 @@ async def _upload(request: Request) -> tuple[str, Any, imports.ImportOptions]:
         name, stream = fields.get("filename", "upload"), io.BytesIO(body)
     options = imports.ImportOptions(
         codec=fields.get("codec") or None, tlp=fields.get("tlp", "amber"),
+        tlp_floor=fields.get("tlp_floor", ""),
         release=_split(fields.get("release", "members")),
         partners=_split(fields.get("partners", "")),
         hit_policy=fields.get("hit_policy", "hit"), purpose=fields.get("purpose", "investigation"))

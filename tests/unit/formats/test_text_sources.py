@@ -247,11 +247,11 @@ def test_codec_is_registered_and_sniffs() -> None:
     assert base.sniff(EML[:2000], "mail.eml") is TextCodec
 
 
-def test_tlp_in_the_document_only_tightens() -> None:
+def test_tlp_in_the_document_is_its_own() -> None:
     assert document_tlp("Shared as TLP:GREEN, parts TLP:RED") is TLP.RED
     assert document_tlp("no marking") is None
-    (green,) = decode_one(b"TLP:CLEAR note about 192.0.2.1", "a.txt").cases
-    assert green.draft.handling.tlp is TLP.AMBER
+    (clear,) = decode_one(b"TLP:CLEAR note about 192.0.2.1", "a.txt").cases
+    assert clear.draft.handling.tlp is TLP.CLEAR  # the default is for unmarked documents
     (red,) = decode_one(b"TLP:RED note about 192.0.2.1", "b.txt").cases
     assert red.draft.handling.tlp is TLP.RED
 

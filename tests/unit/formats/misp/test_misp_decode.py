@@ -12,6 +12,7 @@ import pytest
 
 from cyberfusion.domain.imports import Batch, ImportDefaults, Severity
 from cyberfusion.domain.model import CrimeType
+from cyberfusion.errors import InvalidInput
 from cyberfusion.formats.misp import MispCodec, decode_feed_folder
 
 EXT = Path("/work/shared/data/ext")
@@ -282,9 +283,23 @@ def test_feed_folder(tmp_path: Path, defaults: ImportDefaults, merged: Merge) ->
     assert batch.bytes_read == sum(p.stat().st_size for p in tmp_path.glob("[12]*.json"))
 
 
-def test_feed_folder_without_manifest(tmp_path: Path, defaults: ImportDefaults,
-                                      merged: Merge) -> None:
-    batch = merged(list(decode_feed_folder(tmp_path, defaults)))
-    assert not batch.cases
-    assert batch.issues[0].severity is Severity.ERROR
-    assert batch.issues[0].location.endswith("manifest.json:$")
+def test_feed_folder_without_manifest_is_refused(tmp_path: Path,
+                                                 defaults: ImportDefaults) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        list(decode_feed_folder(tmp_path, defaults))
+    assert refused.value.issues[0].location == f"{tmp_path.name}/manifest.json:$"
+
+
+@pytest.mark.parametrize(("manifest", "where", "what"), [
+    (["11111111-1111-1111-1111-111111111111"], "$", "not a JSON list"),
+    ({"events": {"info": "x"}}, "$['events']", "not an event uuid"),
+    ({"11111111-1111-1111-1111-111111111111": "x"}, "$['11111111-1111-1111-1111-111111111111']",
+     "not an event summary"),
+])
+def test_feed_manifest_that_is_no_uuid_to_summary_map_is_refused(
+        tmp_path: Path, defaults: ImportDefaults, manifest: Any, where: str, what: str) -> None:
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(InvalidInput) as refused:
+        list(decode_feed_folder(tmp_path, defaults))
+    [issue] = refused.value.issues
+    assert issue.location == f"{tmp_path.name}/manifest.json:{where}" and what in issue.message

@@ -76,8 +76,19 @@ def test_tlp_tags(decode: Decode, defaults: ImportDefaults, tags: tuple[str, ...
     assert batch.objects[0].tlp is tlp
 
 
-def test_source_tlp_never_opens_the_default(decode: Decode) -> None:
-    assert handling(decode(event("3", ("tlp:clear",)))).tlp is TLP.AMBER
+def test_the_default_tlp_is_for_sources_that_state_none(decode: Decode) -> None:
+    # --tlp is "TLP when the source has none": a tlp:white event stays CLEAR under an AMBER
+    # default, and an untagged one takes the default
+    assert handling(decode(event("3", ("tlp:white",)))).tlp is TLP.CLEAR
+    assert handling(decode(event("3"))).tlp is TLP.AMBER
+
+
+def test_the_tlp_floor_raises_what_is_below_it(decode: Decode,
+                                               defaults: ImportDefaults) -> None:
+    floored = replace(defaults, tlp=TLP.CLEAR, tlp_floor=TLP.GREEN)
+    assert handling(decode(event("3", ("tlp:white",)), with_defaults=floored)).tlp is TLP.GREEN
+    assert handling(decode(event("3"), with_defaults=floored)).tlp is TLP.GREEN
+    assert handling(decode(event("3", ("tlp:red",)), with_defaults=floored)).tlp is TLP.RED
 
 
 def test_narrower_attributes_go_to_a_restricted_case(decode: Decode) -> None:
@@ -95,7 +106,7 @@ def test_narrower_attributes_go_to_a_restricted_case(decode: Decode) -> None:
     assert {o.value for o in main.draft.occurrences} == {"wide.example", "all.example"}
     assert {o.value for o in narrow.draft.occurrences} == {
         "own.example", "group.example", "red.example"}
-    assert main.draft.handling.release == MEMBERS and main.draft.handling.tlp is TLP.AMBER
+    assert main.draft.handling.release == MEMBERS and main.draft.handling.tlp is TLP.GREEN
     assert narrow.draft.handling.release == OWN and narrow.draft.handling.tlp is TLP.RED
     [warning] = batch.issues
     assert warning.location == "in.json:Event.Attribute[3].distribution"

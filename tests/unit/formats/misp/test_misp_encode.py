@@ -116,7 +116,7 @@ def test_generated_distribution(tlp: TLP, release: frozenset[str], level: str) -
 
 def test_collection_shapes() -> None:
     assert export([]) == {"response": []}
-    doc = export([sample_case(), sample_case()])
+    doc = export([sample_case(), replace(sample_case(), id=2)])  # two cases, two uuids
     assert len(doc["response"]) == 2
     for item in doc["response"]:
         loaded(item)
@@ -150,7 +150,7 @@ def test_round_trip_never_wider_than_the_handling(decode: Decode) -> None:
     assert [t["name"] for t in doc["Tag"]] == ["tlp:red", "osint"]
     wide = export([case], context)["Event"]
     assert wide["distribution"] == "1"  # members: this community only, never all communities
-    assert [t["name"] for t in wide["Tag"]] == ["tlp:amber", "osint"]  # the default is stricter
+    assert [t["name"] for t in wide["Tag"]] == ["tlp:white", "osint"]  # the source's own TLP
     loaded({"Event": doc})
 
 
@@ -175,3 +175,25 @@ def test_every_shared_event_exports_both_ways(decode: Decode) -> None:
             loaded(export([case]))
             context = ExportContext({case.id: [{"type": "misp-event", "body": kept[imported.ref]}]})
             loaded(export([case], context))
+
+
+def test_an_event_split_by_distribution_goes_out_as_one_event(decode: Decode) -> None:
+    # PyMISP's sighting_2.json: attributes with distributions 0 and 2 land as two cases
+    path = Path(__file__).parents[3] / "fixtures" / "ext" / "pymisp" / "tests" / \
+        "reportlab_testfiles" / "sighting_2.json"
+    batch = decode(json.loads(path.read_bytes()))
+    assert len(batch.cases) == 2
+    cases = [as_case(c, n) for n, c in enumerate(batch.cases, start=1)]
+    stored = {n: [o.body for o in batch.objects if o.ref in c.members]
+              for n, c in enumerate(batch.cases, start=1)}
+    for order in (cases, cases[::-1]):
+        doc = export(order, ExportContext(stored))
+        assert list(doc) == ["Event"]  # one event, not a response of two with one uuid
+        event = doc["Event"]
+        assert event["uuid"] == "5c6ab833-676c-42f3-95d2-034f0a00020f"
+        assert event["distribution"] != "0"  # around the wider part
+        levels = {a["value"]: a["distribution"] for a in event["Attribute"]}
+        assert levels == {"Value to test": "0", "testvalue": "2"}
+        again = decode({"Event": event})
+        assert len(again.cases) == 2
+        loaded(doc)

@@ -18,6 +18,7 @@ from cyberfusion.domain.imports import (
     ImportedCase,
     ImportedEntity,
     ImportIssue,
+    KeptObject,
     Severity,
     SourceObject,
 )
@@ -112,6 +113,36 @@ def cases_from(decoded: Decoded, owner: str = "fr-cyber") -> tuple[list[Case],
     return cases, stored
 
 
+def knowledge_from(decoded: Decoded, owner: str = "fr-cyber") -> list[KeptObject]:
+    """The decoded objects no case claims, as the store gives readable knowledge back."""
+    claimed = {m for case in decoded.cases for m in case.members}
+    return [KeptObject(owner, o.ref, o.type, (o.tlp or TLP.CLEAR).value, None, o.body)
+            for o in decoded.objects if o.ref not in claimed]
+
+
+def faithful(out: dict[str, Any], source: dict[str, Any]) -> bool:
+    """True if `out` is `source` as STIX 2.1: what the upgrade adds, refs that could not
+    resolve dropped, an observed-data's embedded objects lifted out; nothing else changed."""
+    added = {"spec_version", "pattern_type", "is_family", "identity_class", "object_refs"}
+    for key in set(out) | set(source):
+        if out.get(key) == source.get(key):
+            continue
+        if key not in source and key in added:
+            continue
+        if key.endswith("_refs") and isinstance(out.get(key), list) and key in source \
+                and set(out[key]) <= set(source[key]):
+            continue
+        if key == "body_multipart" and all(part in source[key] or "body_raw_ref" not in part
+                                           for part in out.get(key, [])):
+            continue
+        if key not in out and (key.endswith(("_ref", "_refs")) or key == "objects"):
+            continue
+        if key == "object_refs" and source.get("type") == "observed-data":
+            continue
+        return False
+    return True
+
+
 class Kit:
     """The helpers above, handed to tests by the `stix` fixture."""
 
@@ -125,6 +156,8 @@ class Kit:
     uid = staticmethod(uid)
     clear_defaults = staticmethod(clear_defaults)
     cases_from = staticmethod(cases_from)
+    knowledge_from = staticmethod(knowledge_from)
+    faithful = staticmethod(faithful)
 
 
 @pytest.fixture

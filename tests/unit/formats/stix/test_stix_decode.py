@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -228,13 +229,19 @@ def test_case_is_never_more_open_than_what_it_holds(stix: Any) -> None:
     assert out.cases[0].draft.handling.tlp is TLP.RED
 
 
-def test_defaults_apply_and_never_widen(stix: Any) -> None:
+def test_the_default_tlp_is_for_unmarked_sources_and_the_floor_raises(stix: Any) -> None:
     green = _report(1, ["identity--" + stix.uid(1)], object_marking_refs=[TLP2_IDS[TLP.GREEN]])
+    unmarked = _report(2, ["identity--" + stix.uid(1)])
     amber = ImportDefaults("fr-cyber", stix.review_by)  # AMBER by default
-    out = stix.decode(stix.bundle(green), defaults=amber)
-    handling = out.cases[0].draft.handling
-    assert handling.tlp is TLP.AMBER and handling.release == frozenset({"members"})
-    assert handling.review_by == stix.review_by
+    out = stix.decode(stix.bundle(green, unmarked), defaults=amber)
+    handling = {c.ref: c.draft.handling for c in out.cases}
+    assert handling[green["id"]].tlp is TLP.GREEN  # the source's marking stands
+    assert handling[unmarked["id"]].tlp is TLP.AMBER  # the default fills the gap
+    assert handling[green["id"]].release == frozenset({"members"})
+    assert handling[green["id"]].review_by == stix.review_by
+    floored = replace(amber, tlp=TLP.CLEAR, tlp_floor=TLP.AMBER)
+    out = stix.decode(stix.bundle(green, unmarked), defaults=floored)
+    assert {c.draft.handling.tlp for c in out.cases} == {TLP.AMBER}
 
 
 def test_report_without_times_uses_published(stix: Any) -> None:

@@ -96,8 +96,9 @@ def test_the_importers_narrower_defaults_still_win(stix: Any) -> None:
             "partners": ["acme-sec"], "hit_policy": "visible"}
     out = stix.decode(stix.bundle(_marked(stix, wide)), defaults=own)
     handling = out.cases[0].draft.handling
+    # the TLP is the source's (the default is for sources with none); the rest narrows
     assert (handling.tlp, handling.release, handling.partners, handling.review_by) == (
-        TLP.AMBER, frozenset({"org:fr-cyber"}), frozenset(), date(2026, 12, 31))
+        TLP.CLEAR, frozenset({"org:fr-cyber"}), frozenset(), date(2026, 12, 31))
     assert handling.hit_policy is HitPolicy.HIT
 
 

@@ -1,0 +1,141 @@
+"""Issue 12's acceptance, through the CLI: real ATT&CK, STIX and MISP files imported with
+`--tlp clear` export as one valid STIX 2.1 bundle that keeps their ids, and our JSON lines
+import again with the same cases, observables and entities."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import stix2
+from conftest import make_context
+from sqlalchemy import text
+from stix2validator import ValidationOptions, validate_parsed_json
+from typer.testing import CliRunner, Result
+from worlds import World, build_world
+
+from cyberfusion.cli.main import app as cli_app
+from cyberfusion.services.context import Context
+
+EXT = Path(__file__).parents[1] / "fixtures" / "ext"
+ICS = EXT / "attack-stix-data" / "ics-attack-18.1.json"
+ENV = {"CYBERFUSION_WARNINGLISTS": "0", "CYBERFUSION_FAST_HASHING": "1"}
+
+
+def every_file() -> list[Path]:
+    """Every STIX and MISP file of the set (licences and notes aside)."""
+    return sorted(p for p in EXT.rglob("*.json"))
+
+
+def cli(ctx: Context, *args: str) -> Result:
+    settings = ctx.settings
+    result = CliRunner().invoke(cli_app, ["--data-dir", str(settings.data_dir),
+                                          "--database-url", settings.database_url, *args],
+                                env=ENV)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def export(ctx: Context, fmt: str, out: Path, user: str = "de-cyber.analyst") -> Path:
+    cli(ctx, "export", "--as", user, "--format", fmt, "--output", str(out))
+    return out
+
+
+def source_ids(paths: list[Path]) -> set[str]:
+    ids: set[str] = set()
+    for path in paths:
+        doc = json.loads(path.read_bytes())
+        objects = doc if isinstance(doc, list) else doc.get("objects", [doc])
+        ids |= {o["id"] for o in objects if isinstance(o, dict) and isinstance(o.get("id"), str)
+                and "--" in o["id"] and isinstance(o.get("type"), str)}
+    return ids
+
+
+def validation_errors(bundle: dict[str, Any]) -> list[str]:
+    result = validate_parsed_json(bundle, ValidationOptions())
+    return [str(e) for e in result.errors]
+
+
+def counts(ctx: Context) -> dict[str, int]:
+    with ctx.db.engine.connect() as conn:
+        return {t: int(conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() or 0)
+                for t in ("intel_case", "observable", "occurrence", "entity")}
+
+
+def test_ics_attack_exports_its_ids_as_valid_stix21(world: World, tmp_path: Path) -> None:
+    cli(world.ctx, "import", str(ICS), "--as", "fr-cyber.analyst", "--tlp", "clear")
+    bundle = json.loads(export(world.ctx, "stix21", tmp_path / "ics.json").read_bytes())
+    exported = {o["id"] for o in bundle["objects"]}
+    wanted = source_ids([ICS])
+    assert len(wanted) == 1826
+    assert len(wanted & exported) >= 0.99 * len(wanted)
+    assert validation_errors(bundle) == []
+    kinds = Counter(o["type"] for o in bundle["objects"])
+    assert kinds["attack-pattern"] >= 95 and kinds["relationship"] >= 1300
+    assert kinds["x-mitre-tactic"] == 12  # custom objects travel too
+
+
+@pytest.fixture
+def imported(world: World) -> World:
+    """The world after importing every STIX and MISP file of the set as TLP:CLEAR."""
+    files = [str(p) for p in every_file()]
+    result = cli(world.ctx, "import", *files, "--as", "fr-cyber.analyst", "--tlp", "clear")
+    assert result.output.count(" done ") >= len(files), result.output
+    return world
+
+
+def test_every_file_exports_as_one_valid_bundle(imported: World, tmp_path: Path) -> None:
+    bundle = json.loads(export(imported.ctx, "stix21", tmp_path / "all.json").read_bytes())
+    assert validation_errors(bundle) == []
+    for obj in bundle["objects"]:
+        stix2.parse(obj, allow_custom=True)
+    exported = {o["id"] for o in bundle["objects"]}
+    wanted = source_ids(every_file())
+    assert len(wanted & exported) >= 0.99 * len(wanted)
+    assert not [o for o in bundle["objects"] if "Event" in o or "Attribute" in o]
+
+
+def test_json_lines_import_again_without_loss(imported: World, tmp_path: Path) -> None:
+    # the owner exports everything (some MISP parts are "your organisation only")
+    lines = export(imported.ctx, "jsonl", tmp_path / "all.jsonl", "fr-cyber.analyst")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    other = make_context(f"sqlite:///{elsewhere / 'other.db'}", elsewhere)
+    try:
+        build_world(other)
+        result = cli(other, "import", str(lines), "--as", "de-cyber.analyst")
+        assert "jsonl" in result.output and " done " in result.output
+        assert counts(other) == counts(imported.ctx)
+    finally:
+        other.db.dispose()
+
+
+SMALL = [EXT / "misp-stix" / "tests" / "test_events_collection_1.json",
+         EXT / "pymisp" / "tests" / "reportlab_testfiles" / "sighting_2.json",
+         EXT / "cti-documentation" / "examples" / "example_json" / "apt1.json",
+         EXT / "misp-stix" / "tests" / "test_event2_stix20.json"]
+
+
+@pytest.mark.parametrize(("fmt", "kept"), [
+    ("jsonl", ("intel_case", "observable", "occurrence", "entity")),
+    ("stix21", ("intel_case", "observable", "occurrence")),
+    ("misp", ("intel_case", "observable", "occurrence")),
+    ("csv", ("observable",)),
+])
+def test_each_export_format_imports_again(world: World, tmp_path: Path, fmt: str,
+                                          kept: tuple[str, ...]) -> None:
+    cli(world.ctx, "import", *map(str, SMALL), "--as", "fr-cyber.analyst", "--tlp", "clear")
+    out = export(world.ctx, fmt, tmp_path / f"out.{fmt}", "fr-cyber.analyst")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    other = make_context(f"sqlite:///{elsewhere / 'other.db'}", elsewhere)
+    try:
+        build_world(other)
+        cli(other, "import", str(out), "--as", "de-cyber.analyst", "--tlp", "clear")
+        before, after = counts(world.ctx), counts(other)
+        assert {k: after[k] for k in kept} == {k: before[k] for k in kept}
+    finally:
+        other.db.dispose()
