@@ -19,6 +19,7 @@ from cyberfusion.cli import (
     cases,
     channel,
     demo,
+    entities,
     exports,
     hits,
     imports,
@@ -41,7 +42,7 @@ HELP = (
 
 #: The order commands are listed in `--help`.
 ORDER = ("init", "serve", "demo", "audit", "retention", "sweep", "org", "user", "token",
-         "rota", "case", "search", "lookup", "hits", "disclosure", "network", "import",
+         "rota", "case", "search", "lookup", "hits", "disclosure", "network", "entity", "import",
          "export", "send", "inbox", "thread", "ack", "duty")
 
 
@@ -115,6 +116,7 @@ app.command("lookup", rich_help_panel=_ANALYSE)(lookup.lookup)
 app.add_typer(hits.hits_app, name="hits", rich_help_panel=_ANALYSE)
 app.add_typer(hits.disclosure_app, name="disclosure", rich_help_panel=_ANALYSE)
 app.add_typer(networks.network_app, name="network", rich_help_panel=_ANALYSE)
+app.add_typer(entities.entity_app, name="entity", rich_help_panel=_ANALYSE)
 app.command("sweep", rich_help_panel=_RUN)(channel.sweep)
 app.add_typer(channel.rota_app, name="rota", rich_help_panel=_DATA)
 app.command("send", rich_help_panel=_CHANNEL)(channel.send)
