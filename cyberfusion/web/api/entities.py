@@ -132,6 +132,6 @@ class LinkIn(BaseModel):
 @needs(Permission.ENTITY_EDIT)
 def link_case(ctx: CtxDep, principal: PrincipalDep, entity_id: int,
               body: LinkIn) -> dict[str, Any]:
-    """Link a case to the entity as `related-to`, `targets`, … (analysts of an org that reads both)."""
+    """Link a case to the entity as `related-to`, `targets`, … (analysts of its readers)."""
     return relationship_json(knowledge.link_case(ctx, principal, entity_id, body.case_id,
                                                  body.type.value))
