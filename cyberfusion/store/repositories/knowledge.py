@@ -57,6 +57,8 @@ class LinkRow:
     other_sectors: tuple[str, ...]
     other_identity_class: str
     stix_id: str
+    other_canonical: int
+    here_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,11 @@ class KnowledgeRepo:
             found.update({ref: int(case_id or 0) for ref, case_id in self.session.execute(query)})
         return found
 
+    def relationship_id(self, source_ref: str) -> int | None:
+        """The id of the relationship stored under a key."""
+        found = self.session.scalar(select(R.id).where(R.source_ref == source_ref))
+        return int(found) if found is not None else None
+
     def case_handlings(self, case_ids: Sequence[int]) -> dict[int, int]:
         """Each case's handling id."""
         found: dict[int, int] = {}
@@ -218,12 +225,12 @@ class KnowledgeRepo:
                        else (R.target_entity_id, R.source_entity_id))
         query = (select(R.id, R.type, R.handling_id, R.description, other.id, other.name,
                         other.kind, other.country, other.sectors, other.identity_class,
-                        R.stix_id)
+                        R.stix_id, func.coalesce(other.canonical_id, other.id), here)
                  .join(other, other.id == there)
                  .where(here.in_(ids), R.revoked.is_(False), other.revoked.is_(False),
                         readable(R.handling_id, org, now), readable(other.handling_id, org, now)))
         return [LinkRow(r[0], r[1], outgoing, r[2], r[3], r[4], r[5], r[6], r[7],
-                        tuple(s for s in r[8].split("\n") if s), r[9], r[10])
+                        tuple(s for s in r[8].split("\n") if s), r[9], r[10], r[11], r[12])
                 for r in self.session.execute(query)]
 
     def link_count(self, row_ids: Sequence[int]) -> int:
