@@ -8,9 +8,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from worlds import World
+from worlds import World, case_doc
 
-from cyberfusion.services import imports
+from cyberfusion.domain.knowledge import EntityFilter
+from cyberfusion.formats.case_json import parse_case
+from cyberfusion.services import cases, imports, knowledge
 
 CREATED = "2026-05-01T09:00:00.000Z"
 LOCKBIT = "malware--6a5c9fbd-2f73-4f3c-bd6b-7c1e8b3c8d01"
@@ -61,3 +63,16 @@ def land(world: World, org: str, objects: list[dict[str, Any]], folder: Path,
                               imports.ImportOptions(codec="stix21", tlp=tlp, release=release))
     done = imports.run(world.ctx, job.id)
     assert done is not None and done.status == "done", done
+
+
+def reported(world: World, folder: Path) -> int:
+    """LockBit's id, after fr-cyber reported on it (AMBER, for members: the family, the group
+    using it, T1486 and a Lyon report) and br-cyber linked a RED case of its own to it."""
+    land(world, "fr-cyber", [*family_objects(), report(1, "Lyon hospital", [LOCKBIT])], folder)
+    br = world.principals["br-cyber"]
+    page = knowledge.list_entities(world.ctx, br, EntityFilter(text="LockBit"))
+    lockbit = next(e.id for e in page.items if e.name == "LockBit")
+    doc = {**case_doc(tlp="red", release=["org:br-cyber"]), "title": "Sao Paulo bank"}
+    case = cases.create_case(world.ctx, br, parse_case(doc, world.ctx.now().date(), 5))
+    knowledge.link_case(world.ctx, br, lockbit, case.id)
+    return lockbit

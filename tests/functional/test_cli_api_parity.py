@@ -40,8 +40,8 @@ from cyberfusion.formats.channel_json import parse_draft
 from cyberfusion.presenters import cases as case_p
 from cyberfusion.presenters import channel as channel_p
 from cyberfusion.presenters import directory as directory_p
-from cyberfusion.presenters import entities as entities_p
 from cyberfusion.presenters import disclosure as disclosure_p
+from cyberfusion.presenters import entities as entities_p
 from cyberfusion.presenters import hits as hits_p
 from cyberfusion.presenters import lookups as lookups_p
 from cyberfusion.presenters import networks as networks_p

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest_http import bearer
 from fastapi.testclient import TestClient
-from knowledge_support import LOCKBIT, family_objects, land, report
+from knowledge_support import reported
 from ui_support import csrf_of, login
 from worlds import World
 
@@ -21,13 +21,7 @@ from cyberfusion.services import knowledge
 @pytest.fixture
 def lockbit(world: World, tmp_path: Path) -> int:
     """LockBit's id, after fr-cyber (AMBER) and br-cyber (RED, BR only) reported on it."""
-    land(world, "fr-cyber", [*family_objects(), report(1, "Lyon hospital", [LOCKBIT])],
-         tmp_path)
-    land(world, "br-cyber", [family_objects()[0], report(2, "Sao Paulo bank", [LOCKBIT])],
-         tmp_path, tlp="red", release=("org:br-cyber",))
-    page = knowledge.list_entities(world.ctx, world.principals["fr-cyber"],
-                                   EntityFilter(text="LockBit"))
-    return next(e.id for e in page.items if e.name == "LockBit")
+    return reported(world, tmp_path)
 
 
 def _case_id(client: TestClient, world: World, title: str) -> int:
@@ -43,7 +37,7 @@ def test_the_list_filters_by_kind_and_text(client: TestClient, world: World,
     assert f'href="/entities/{lockbit}"' in html and 'href="/entities">Entities</a>' in html
     only = client.get("/entities", params={"kind": "intrusion-set"}).text
     assert "Bitwise Spider" in only and f'data-entity="{lockbit}"' not in only
-    assert client.get("/entities", params={"kind": "dragon"}).status_code == 400
+    assert client.get("/entities", params={"kind": "dragon"}).status_code == 422
 
 
 def test_the_entity_page_shows_what_the_reader_may_read(client: TestClient, world: World,
