@@ -10,11 +10,19 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-from cyberfusion.domain.knowledge import EntityGraph, GraphNode
+from cyberfusion.domain.knowledge import (
+    EndKind,
+    EntityDetail,
+    EntityGraph,
+    GraphEdge,
+    GraphNode,
+)
 
 SIZE = 520
 RINGS = (0.0, 150.0, 235.0)
 LABEL = 22
+#: Nodes the page draws at most (the API's graph goes further: two hops, a larger cap).
+PAGE_CAP = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +103,24 @@ def layout(graph: EntityGraph, root: str) -> Drawing:
                        placed[e.target].y, e.type)
                   for e in graph.edges if e.source in placed and e.target in placed)
     return Drawing(tuple(placed.values()), lines, SIZE, graph.truncated)
+
+
+def one_hop(d: EntityDetail, cap: int = PAGE_CAP) -> EntityGraph:
+    """The page's graph, from what the page already read: the entity, the entities it
+    relates to and its first linked cases (no second query on a page that must be quick)."""
+    root = f"entity:{d.entity.id}"
+    nodes = {root: GraphNode(root, d.entity.name, d.entity.kind.value)}
+    edges: list[GraphEdge] = []
+    for r in d.relationships:
+        key = f"{'case' if r.other.kind is EndKind.CASE else 'entity'}:{r.other.id}"
+        if key not in nodes and len(nodes) >= cap:
+            continue
+        nodes.setdefault(key, GraphNode(key, r.other_name, r.other_kind))
+        edges.append(GraphEdge(root, key, r.type) if r.outgoing else GraphEdge(key, root, r.type))
+    for c in d.cases[: max(0, cap - len(nodes))]:
+        key = f"case:{c.case_id}"
+        nodes.setdefault(key, GraphNode(key, f"#{c.case_id} {c.title}", "case"))
+        edges.append(GraphEdge(key, root, "related-to"))
+    others = {(r.other.kind, r.other.id) for r in d.relationships}
+    truncated = len(nodes) - 1 < len(others) + d.cases_total
+    return EntityGraph(tuple(nodes.values()), tuple(dict.fromkeys(edges)), truncated)

@@ -22,7 +22,7 @@ from cyberfusion.domain.permissions import Permission, allowed, needs
 from cyberfusion.services import knowledge
 from cyberfusion.web.api.entities import entity_filter
 from cyberfusion.web.deps import CtxDep
-from cyberfusion.web.ui.entity_graph import layout
+from cyberfusion.web.ui.entity_graph import layout, one_hop
 from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
 
@@ -78,11 +78,10 @@ def entity_page(request: Request, ctx: CtxDep, principal: UiPrincipal, entity_id
     d = knowledge.entity_detail(ctx, principal, entity_id, case_offset, PAGE)
     if d.entity.id != entity_id:  # merged into another: its page is the canonical one
         return RedirectResponse(f"/entities/{d.entity.id}", status_code=303)
-    graph = knowledge.entity_graph(ctx, principal, entity_id)
     here = f"/entities/{entity_id}?case_offset="
     return page(request, "entities/entity.html", page_tlp(d), principal, d=d, e=d.entity,
                 groups=by_type(d.relationships), refs=[(r, ref_url(r)) for r in d.external_refs],
-                drawing=layout(graph, graph.nodes[0].key if graph.nodes else ""),
+                drawing=layout(one_hop(d), f"entity:{d.entity.id}"),
                 can_edit=allowed(principal, Permission.ENTITY_EDIT),
                 link_types=list(RelationshipType), case_offset=case_offset, limit=PAGE,
                 prev_url=here + str(max(0, case_offset - PAGE)),

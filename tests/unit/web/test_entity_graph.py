@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 
-from cyberfusion.domain.knowledge import EntityGraph, GraphEdge, GraphNode
-from cyberfusion.web.ui.entity_graph import SIZE, layout, node_href, rings
+from cyberfusion.domain.handling import TLP
+from cyberfusion.domain.knowledge import (
+    End,
+    EndKind,
+    EntityDetail,
+    EntityGraph,
+    EntityKind,
+    EntitySummary,
+    GraphEdge,
+    GraphNode,
+    LinkedCase,
+    RelationshipView,
+)
+from cyberfusion.web.ui.entity_graph import SIZE, layout, node_href, one_hop, rings
 
 ROOT = GraphNode("entity:1", "LockBit", "ransomware")
 ACTOR = GraphNode("entity:2", "Bitwise Spider", "intrusion-set")
@@ -44,3 +57,27 @@ def test_nodes_link_to_their_pages() -> None:
 def test_an_empty_graph_draws_nothing() -> None:
     drawing = layout(EntityGraph((), ()), "")
     assert drawing.nodes == () and drawing.lines == ()
+
+
+def _detail(cases: int, total: int) -> EntityDetail:
+    lockbit = EntitySummary(1, EntityKind.RANSOMWARE, "LockBit", (), "", TLP.CLEAR)
+    spider = RelationshipView(5, "uses", False, End(EndKind.ENTITY, 2), "Bitwise Spider",
+                              "intrusion-set", TLP.GREEN)
+    t1486 = RelationshipView(6, "uses", True, End(EndKind.ENTITY, 3), "T1486",
+                             "attack-pattern", TLP.CLEAR)
+    linked = tuple(LinkedCase(10 + n, f"Case {n}", "fr-cyber", "ransomware", ("FR",),
+                              TLP.AMBER, datetime(2026, 5, 1, tzinfo=UTC))
+                   for n in range(cases))
+    return EntityDetail(lockbit, (), (spider, t1486), linked, total, (), (), None, None, 0)
+
+
+def test_the_page_graph_is_drawn_from_what_the_page_read() -> None:
+    graph = one_hop(_detail(3, 3))
+    assert [n.key for n in graph.nodes] == ["entity:1", "entity:2", "entity:3", "case:10",
+                                            "case:11", "case:12"]
+    assert GraphEdge("entity:2", "entity:1", "uses") in graph.edges  # incoming stays so
+    assert GraphEdge("entity:1", "entity:3", "uses") in graph.edges
+    assert not graph.truncated
+    capped = one_hop(_detail(50, 10_000), cap=10)
+    assert len(capped.nodes) == 10 and capped.truncated
+    assert one_hop(_detail(3, 4)).truncated, "a linked case on a later page is not drawn"
