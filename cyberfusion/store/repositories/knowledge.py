@@ -153,7 +153,7 @@ class KnowledgeRepo:
         for start in range(0, len(case_ids), _CHUNK):
             query = select(CaseRow.id, CaseRow.handling_id).where(
                 CaseRow.id.in_(case_ids[start:start + _CHUNK]))
-            found.update(dict(self.session.execute(query).tuples()))
+            found.update({case_id: int(hid) for case_id, hid in self.session.execute(query)})
         return found
 
     def update_entity(self, entity_id: int, aliases: Sequence[str] | None,
