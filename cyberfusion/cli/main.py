@@ -20,6 +20,7 @@ from cyberfusion.cli import (
     cases,
     channel,
     demo,
+    entities,
     exports,
     hits,
     imports,
@@ -42,7 +43,7 @@ HELP = (
 
 #: The order commands are listed in `--help`.
 ORDER = ("init", "serve", "demo", "audit", "retention", "sweep", "org", "user", "token",
-         "rota", "case", "search", "lookup", "hits", "disclosure", "network", "import",
+         "rota", "case", "search", "lookup", "hits", "disclosure", "network", "entity", "import",
          "export", "send", "inbox", "thread", "ack", "duty")
 
 
@@ -118,6 +119,7 @@ _COMMANDS: list[tuple[str, Callable[..., Any] | typer.Typer, str]] = [
     ("hits", hits.hits_app, _ANALYSE),
     ("disclosure", hits.disclosure_app, _ANALYSE),
     ("network", networks.network_app, _ANALYSE),
+    ("entity", entities.entity_app, _ANALYSE),
     ("sweep", channel.sweep, _RUN),
     ("rota", channel.rota_app, _DATA),
     ("send", channel.send, _CHANNEL),

@@ -18,7 +18,7 @@ RANSOMWARE = "ransomware-affiliates"
 BEC = "bec-ring"
 PHISHING = "phishing-kit"
 
-RANSOMWARE_FAMILY = "Nocturne"
+RANSOMWARE_FAMILY = "LockBit"
 KIT_NAME = "PanelForge"
 _SUPPLIERS = ("halvorsen-shipping", "brightwater-metals", "kestrel-components", "orion-freight")
 

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from cyberfusion.domain.handling import TLP, Handling, HitPolicy, Purpose
-from cyberfusion.domain.knowledge import EntityKind
+from cyberfusion.domain.knowledge import EntityKind, ExternalRef
 from cyberfusion.domain.model import CaseDraft
 
 
@@ -82,6 +82,38 @@ class ImportedEntity:
     source: str = "import"
     modified: datetime | None = None
     revoked: bool = False
+    external_refs: tuple[ExternalRef, ...] = ()
+    is_family: bool = False
+    identity_class: str = ""
+    sectors: tuple[str, ...] = ()
+    country: str = ""
+    region: str = ""
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    #: The source's own TLP marking, if any.
+    tlp: TLP | None = None
+    #: Public reference data (ATT&CK, MISP galaxies): TLP:CLEAR unless marked stricter.
+    reference: bool = False
+    #: Where it is in the input, for located issues.
+    location: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedRelationship:
+    """A typed link between two source objects, by their refs (a STIX relationship)."""
+
+    ref: str
+    type: str
+    source_ref: str
+    target_ref: str
+    description: str = ""
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    modified: datetime | None = None
+    revoked: bool = False
+    tlp: TLP | None = None
+    reference: bool = False
+    location: str = ""
 
 
 @dataclass
@@ -93,9 +125,11 @@ class Batch:
     objects: list[SourceObject] = field(default_factory=list)
     issues: list[ImportIssue] = field(default_factory=list)
     bytes_read: int = 0
+    relationships: list[ImportedRelationship] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.cases) + len(self.entities) + len(self.objects)
+        return (len(self.cases) + len(self.entities) + len(self.objects)
+                + len(self.relationships))
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +188,14 @@ def floored(handling: Handling, defaults: ImportDefaults) -> Handling:
     if defaults.tlp_floor is None or stricter(handling.tlp, defaults.tlp_floor) is handling.tlp:
         return handling
     return replace(handling, tlp=defaults.tlp_floor)
+
+
+def reference_handling(defaults: ImportDefaults, source_tlp: TLP | None) -> Handling:
+    """Public reference data (ATT&CK, galaxies): TLP:CLEAR and visible, unless marked stricter."""
+    tlp = source_tlp or TLP.CLEAR
+    return Handling(tlp=tlp, release=defaults.release, review_by=defaults.review_by,
+                    partners=defaults.partners, hit_policy=HitPolicy.VISIBLE,
+                    purpose=Purpose.ANALYSIS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,8 @@ class Permission(StrEnum):
     RETENTION_READ = "data:review:read"
     RETENTION_CONFIRM = "data:review:confirm"
     NETWORK_READ = "data:network:read"
+    ENTITY_READ = "data:entity:read"
+    ENTITY_EDIT = "data:entity:write"
     NETWORK_RUNS_READ = "network:run:read"
     NETWORK_MANAGE = "network:network:manage"
     CHANNEL_READ = "channel:thread:read"
@@ -88,6 +90,8 @@ RULES: dict[Permission, Rule] = {
     Permission.RETENTION_READ: Rule(_ALL, "read"),
     Permission.RETENTION_CONFIRM: Rule(_WRITERS, "write"),
     Permission.NETWORK_READ: Rule(_ALL, "read"),
+    Permission.ENTITY_READ: Rule(_ALL, "read"),
+    Permission.ENTITY_EDIT: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write"),
     Permission.NETWORK_RUNS_READ: Rule(_ALL, "read", _HUB),
     Permission.NETWORK_MANAGE: Rule(_ADMIN, "admin", _HUB),
     Permission.CHANNEL_READ: Rule(_ALL, "read"),

@@ -120,6 +120,12 @@ class _Lines:
             if len(self.batch) >= BATCH_OBJECTS:
                 yield self._flush()
         yield self._flush()
+        # Relationships land last: their ends may be cases made by the lines above.
+        for link in self.knowledge.relationships():
+            self.batch.relationships.append(link)
+            if len(self.batch) >= BATCH_OBJECTS:
+                yield self._flush()
+        yield self._flush()
 
     def _flush(self) -> Batch:
         batch, self.batch = self.batch, Batch()

@@ -66,6 +66,7 @@ def cluster_entity(galaxy_type: str, value: dict[str, Any]) -> ImportedEntity | 
         aliases=_aliases(name, meta.get("synonyms") if meta else None),
         description=str(value.get("description") or ""),
         external_id=_external_id(meta), source="misp-galaxy",
+        is_family=kind in (K.RANSOMWARE, K.MALWARE), reference=True,
     )
 
 

@@ -19,6 +19,7 @@ from cyberfusion.domain.imports import (
     handling_for,
 )
 from cyberfusion.services.flags import WarningMatcher, flags_for
+from cyberfusion.services.landing_knowledge import CaseRefs, KnowledgeLander
 from cyberfusion.store.repositories.cases import NewCase, SourcedCase
 from cyberfusion.store.repositories.imports import owner_ref
 from cyberfusion.store.tx import Tx
@@ -54,6 +55,7 @@ class Lander:
     source_name: str = ""
     _handling_ids: dict[Handling, int] = field(default_factory=dict)
     _by_tlp: dict[TLP | None, int] = field(default_factory=dict)
+    _case_refs: list[CaseRefs] = field(default_factory=list)
 
     @property
     def owner(self) -> str:
@@ -63,9 +65,10 @@ class Lander:
     def land(self, batch: Batch) -> LandCounts:
         """Write the batch; the caller's transaction makes it whole or nothing."""
         counts = LandCounts(rejected=sum(1 for i in batch.issues if i.severity is Severity.ERROR))
+        knowledge = KnowledgeLander(self.tx, self.defaults, self.now, self._handling,
+                                    self.source_name)
         if batch.entities:
-            done = self.tx.entities.upsert_many(self.owner, batch.entities,
-                                                self._handling(handling_for(self.defaults, None)))
+            done = knowledge.entities(batch.entities)
             counts.created += done.created
             counts.updated += done.updated
             counts.unchanged += done.unchanged
@@ -76,7 +79,15 @@ class Lander:
             counts.updated += done.updated
             counts.unchanged += done.unchanged
         if batch.cases:
+            self._case_refs = []
             self._land_cases(self._reviewable(batch, counts), counts)
+            counts.created += knowledge.case_links(self._case_refs)
+        if batch.relationships:
+            created, updated, unchanged, _ = knowledge.relationships(batch.relationships)
+            counts.created += created
+            counts.updated += updated
+            counts.unchanged += unchanged
+        batch.issues.extend(knowledge.issues + knowledge.summary())
         return counts
 
     def _reviewable(self, batch: Batch, counts: LandCounts) -> list[ImportedCase]:
@@ -135,6 +146,8 @@ class Lander:
                          owner_ref(self.owner, c.ref), c.modified) for c in fresh]
         ids = self.tx.cases.add_many(items)
         for case_id, case in zip(ids, fresh, strict=True):
+            if case.entities:
+                self._case_refs.append((case_id, case.entities))
             if case.members:
                 self.tx.source_objects.link(self.owner, case.members, case_id)
             if case.revoked:
@@ -148,6 +161,8 @@ class Lander:
                               if o.key in self.tx.observables.flags)
         self.tx.cases.update(stored.case_id, case.draft, self.user_id, self.now)
         self.tx.cases.set_source_modified(stored.case_id, case.modified)
+        if case.entities:
+            self._case_refs.append((stored.case_id, case.entities))
         if case.members:
             self.tx.source_objects.link(self.owner, case.members, stored.case_id)
         if case.revoked and not stored.revoked:

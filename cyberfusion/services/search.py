@@ -9,9 +9,9 @@ from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.hits import HitSource
 from cyberfusion.domain.model import CaseFilter, Principal
 from cyberfusion.domain.observables import Observable, guess_type, normalise, refang
-from cyberfusion.domain.permissions import Permission, require
+from cyberfusion.domain.permissions import Permission, allowed, require
 from cyberfusion.errors import InvalidInput, Issue
-from cyberfusion.services import audit, hits
+from cyberfusion.services import audit, hits, knowledge
 from cyberfusion.services.context import Context
 
 
@@ -84,13 +84,29 @@ def search_value(
 
 
 def autocomplete(ctx: Context, principal: Principal, prefix: str, limit: int = 10) -> list[str]:
-    """Values and titles from readable cases only, starting with `prefix` (2+ characters)."""
+    """Values and titles from readable cases, then names and aliases of readable entities,
+    starting with `prefix` (2+ characters)."""
     require(principal, Permission.SEARCH)
     prefix = prefix.strip()
     if len(prefix) < 2:
         return []
+    limit = max(1, min(limit, 50))
     with ctx.db.read() as tx:
-        return tx.cases.autocomplete(principal.org, ctx.now(), prefix, max(1, min(limit, 50)))
+        found = tx.cases.autocomplete(principal.org, ctx.now(), prefix, limit)
+    if len(found) < limit and allowed(principal, Permission.ENTITY_READ):
+        found += [n for n in entity_names(ctx, principal, prefix, limit) if n not in found]
+    return found[:limit]
+
+
+def entity_names(ctx: Context, principal: Principal, prefix: str, limit: int) -> list[str]:
+    """Names and aliases of readable entities that start with `prefix` (case-insensitive)."""
+    low = prefix.casefold()
+    names: list[str] = []
+    for entity in knowledge.find_entities(ctx, principal, prefix, limit):
+        for name in (entity.name, *entity.aliases):
+            if name.casefold().startswith(low) and name not in names:
+                names.append(name)
+    return names[:limit]
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,16 +6,25 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from cyberfusion.demo.geography import HUB_ID
+from cyberfusion.demo.networks import RANSOMWARE, RANSOMWARE_FAMILY
 from cyberfusion.demo.world import DEMO_PASSWORD, DemoCase, World
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.handling import TLP, HitPolicy, Purpose
+from cyberfusion.domain.imports import Batch, ImportDefaults
+from cyberfusion.domain.knowledge import EntityKind
 from cyberfusion.domain.model import Role
 from cyberfusion.errors import Conflict
+from cyberfusion.formats.reference import galaxy_entities
 from cyberfusion.services import audit, networks
 from cyberfusion.services.context import Context
+from cyberfusion.services.landing import Lander
 from cyberfusion.store.repositories.cases import NewCase
+from cyberfusion.store.repositories.imports import owner_ref
+from cyberfusion.store.repositories.knowledge import NewRelationship
 from cyberfusion.store.tx import Tx
 
 BATCH = 500
@@ -65,6 +74,8 @@ def seed_demo(ctx: Context, world: World, progress: Progress | None = None) -> S
             progress(len(case_ids), total)
     networks.seed_networks(ctx, case_ids)
     truth = {name: [case_ids[i] for i in members] for name, members in world.truth.items()}
+    land_knowledge(ctx, world.today, [(world.cases[i].owner_org_id, case_ids[i])
+                                      for i in world.truth[RANSOMWARE]])
     path = write_truth(ctx.settings.data_dir, truth)
     return SeedReport(len(world.orgs), len(world.users), len(case_ids), occurrences, truth, path,
                       time.perf_counter() - started)
@@ -109,3 +120,32 @@ def write_truth(data_dir: Path, truth: dict[str, list[int]]) -> Path:
     path = data_dir / TRUTH_FILE
     path.write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
+
+
+def land_knowledge(ctx: Context, today: date, cases: Sequence[tuple[str, int]]) -> int:
+    """The bundled MISP galaxies (ransomware families, threat actors) as the hub's CLEAR
+    reference entities, and the planted ransomware network's cases linked to its family,
+    each link under its case's handling (as its owner would link it): one transaction, one
+    audit event. Returns how many cases were linked."""
+    defaults = ImportDefaults(HUB_ID, today + timedelta(days=365 * ctx.settings.review_years),
+                              TLP.CLEAR, hit_policy=HitPolicy.VISIBLE, purpose=Purpose.ANALYSIS)
+    entities = list(galaxy_entities())
+    family = next(e for e in entities
+                  if e.name == RANSOMWARE_FAMILY and e.kind is EntityKind.RANSOMWARE)
+    with ctx.db.write() as tx:
+        Lander(tx, defaults, None, None, ctx.now(), None, "misp-galaxy").land(
+            Batch(entities=entities))
+        key = owner_ref(HUB_ID, family.ref)
+        family_id = tx.entities.ids_of([key])[key]
+        links = []
+        for owner, case_id in cases:
+            case = tx.cases.get(case_id)
+            if case is not None:
+                links.append(NewRelationship(
+                    owner_ref(owner, f"link:{case_id}:{family_id}:related-to"), "related-to",
+                    case.handling_id, source_case_id=case_id, target_entity_id=family_id))
+        tx.knowledge.upsert_relationships(links, ctx.now())
+        audit.record(tx, ctx, None, AuditAction.SEED, "entity", family_id, None,
+                     {"entities": len(entities), "linked_cases": len(links),
+                      "family": RANSOMWARE_FAMILY})
+    return len(links)

@@ -6,9 +6,15 @@ here when you add one.
 
 from __future__ import annotations
 
-from cyberfusion.store import tables, tables_channel, tables_hits, tables_imports
+from cyberfusion.store import (
+    tables,
+    tables_channel,
+    tables_hits,
+    tables_imports,
+    tables_knowledge,
+)
 from cyberfusion.store.tables import Base
 
-MODULES = (tables, tables_imports, tables_channel, tables_hits)
+MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge)
 
 __all__ = ["MODULES", "Base"]

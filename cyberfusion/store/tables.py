@@ -241,6 +241,18 @@ class EntityRow(Base):
     source_ref: Mapped[str | None] = mapped_column(String(320))
     modified: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The smallest id of the rows that name the same thing (`domain.entity_merge`).
+    canonical_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    stix_id: Mapped[str] = mapped_column(String(256), default="", server_default="", index=True)
+    #: JSON list of {source_name, external_id, url}.
+    external_refs: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    is_family: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    identity_class: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    sectors: Mapped[str] = mapped_column(Text, default="", server_default="")
+    country: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    region: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    first_seen: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_seen: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditRow(Base):

@@ -18,6 +18,7 @@ from cyberfusion.store.repositories.handlings import HandlingRepo
 from cyberfusion.store.repositories.hits import HitRepo
 from cyberfusion.store.repositories.imports import ImportJobRepo, SourceObjectRepo
 from cyberfusion.store.repositories.keys import KeyRepo
+from cyberfusion.store.repositories.knowledge import KnowledgeRepo
 from cyberfusion.store.repositories.networks import NetworkRepo
 from cyberfusion.store.repositories.observables import ObservableRepo
 from cyberfusion.store.repositories.orgs import OrgRepo
@@ -71,6 +72,11 @@ class Tx:
     def imports(self) -> ImportJobRepo:
         """Import jobs and their issues."""
         return ImportJobRepo(self.session)
+
+    @cached_property
+    def knowledge(self) -> KnowledgeRepo:
+        """Entity groups, relationships and linked cases, filtered by the access decision."""
+        return KnowledgeRepo(self.session, self.handlings)
 
     @cached_property
     def source_objects(self) -> SourceObjectRepo:

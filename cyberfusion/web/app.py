@@ -23,6 +23,7 @@ from cyberfusion.web.api import (
     cases,
     channel,
     directory,
+    entities,
     exports,
     imports,
     search,
@@ -35,6 +36,7 @@ from cyberfusion.web.middleware import BodyLimit, SecurityHeaders
 from cyberfusion.web.ui import (
     case_form,
     channel_pages,
+    entity_pages,
     hit_pages,
     import_pages,
     network_pages,
@@ -49,7 +51,7 @@ def api_router() -> APIRouter:
     """Everything under /api/v1."""
     router = APIRouter(prefix="/api/v1")
     for module in (system, cases, search, exports, audit, imports, channel, directory,
-                   hits_api, lookups_api, networks_api):
+                   hits_api, lookups_api, networks_api, entities):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router
@@ -115,6 +117,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(settings_pages.router)
     app.include_router(hit_pages.router)
     app.include_router(network_pages.router)
+    app.include_router(entity_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

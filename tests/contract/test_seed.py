@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from cyberfusion.config import Settings
 from cyberfusion.demo import DEMO_PASSWORD, World, generate_world
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.handling import TLP
 from cyberfusion.errors import Conflict
-from cyberfusion.services import audit
+from cyberfusion.services import audit, auth, knowledge
 from cyberfusion.services.context import Context, build_context
 from cyberfusion.services.seed import BATCH, SeedReport, seed_demo
 from cyberfusion.store import schema
@@ -64,7 +65,8 @@ def test_seed_loads_the_whole_world(seeded: Seeded) -> None:
     assert report.occurrences == occurrences
     assert _count(ctx, OrgRow.id) == len(world.orgs)
     assert _count(ctx, UserRow.id) == len(world.users)
-    assert _count(ctx, CaseRow.id) == _count(ctx, HandlingRow.id) == CASES
+    assert _count(ctx, CaseRow.id) == CASES
+    assert _count(ctx, HandlingRow.id) == CASES + 1, "and one for the CLEAR reference data"
     assert _count(ctx, OccurrenceRow.id) == occurrences
     assert seeded.calls[0] == (0, CASES) and seeded.calls[-1] == (CASES, CASES)
 
@@ -73,8 +75,8 @@ def test_one_audit_event_per_batch(seeded: Seeded) -> None:
     batches = -(-CASES // BATCH)
     with seeded.ctx.db.read() as tx:
         actions = list(tx.session.scalars(select(AuditRow.action)))
-    assert actions == [AuditAction.SEED.value] * (1 + batches)
-    assert audit.verify(seeded.ctx) == (1 + batches, None)
+    assert actions == [AuditAction.SEED.value] * (2 + batches)  # world, batches, knowledge
+    assert audit.verify(seeded.ctx) == (2 + batches, None)
 
 
 def test_cases_round_trip_with_dates_and_authors(seeded: Seeded) -> None:
@@ -119,3 +121,27 @@ def test_seeding_twice_is_a_conflict(seeded: Seeded) -> None:
         seed_demo(seeded.ctx, seeded.world)
     assert _count(seeded.ctx, CaseRow.id) == CASES
     assert _count(seeded.ctx, OrgRow.id) == len(seeded.world.orgs)
+
+
+def test_the_ransomware_network_is_linked_to_its_family(seeded: Seeded) -> None:
+    ctx, report = seeded.ctx, seeded.report
+    planted = report.truth["ransomware-affiliates"]
+    with ctx.db.read() as tx:
+        user = tx.users.by_username("hub.analyst")
+        assert user is not None
+        hub = auth.principal_for(tx, user)
+    [family] = [e for e in knowledge.find_entities(ctx, hub, "ABCD ransomware")
+                if e.name == "LockBit"]
+    assert family.tlp is TLP.CLEAR and family.is_family
+    with ctx.db.read() as tx:  # the owner's analyst reads its own case and the link
+        case = tx.cases.get(planted[0])
+        assert case is not None
+        analyst = next(u for u in tx.users.all(case.owner_org_id) if u.username.endswith(
+            ".analyst"))
+        owner = auth.principal_for(tx, analyst)
+    assert [e.name for e in knowledge.case_entities(ctx, owner, planted[0])] == ["LockBit"]
+    detail = knowledge.entity_detail(ctx, hub, family.id, 0, 100)
+    readable = {c.case_id for c in detail.cases}
+    assert readable <= set(planted) and detail.cases_total == len(readable)
+    assert detail.cases_total + detail.withheld == len(planted)
+

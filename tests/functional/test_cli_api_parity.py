@@ -2,7 +2,7 @@
 
 One data folder is seeded once; the same user then asks the API (in-process HTTP) and the
 CLI (in-process Typer) for search, lookup, hits, the hit inbox, disclosure requests, cases,
-threads, networks and the duty board. Each pair must be equal, and equal to the resource's
+threads, networks, entities and the duty board. Each pair must be equal, and equal to the resource's
 presenter applied to the service's answer, so a side that builds its own dict (or drops,
 renames or adds a field) fails here.
 
@@ -29,9 +29,11 @@ import pytest
 from cli_support import Cli, cli_in, ok
 from conftest_http import bearer
 from fastapi.testclient import TestClient
+from knowledge_support import LOCKBIT, family_objects, land, report
 from worlds import World, build_world
 
 from cyberfusion.cli.state import make_context, read_settings
+from cyberfusion.domain.knowledge import EntityFilter, EntityKind
 from cyberfusion.domain.model import Principal
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.formats.channel_json import parse_draft
@@ -39,6 +41,7 @@ from cyberfusion.presenters import cases as case_p
 from cyberfusion.presenters import channel as channel_p
 from cyberfusion.presenters import directory as directory_p
 from cyberfusion.presenters import disclosure as disclosure_p
+from cyberfusion.presenters import entities as entities_p
 from cyberfusion.presenters import hits as hits_p
 from cyberfusion.presenters import lookups as lookups_p
 from cyberfusion.presenters import networks as networks_p
@@ -49,6 +52,7 @@ from cyberfusion.services import (
     directory,
     disclosure,
     hits,
+    knowledge,
     lookups,
     networks,
     search,
@@ -240,3 +244,22 @@ def test_networks_and_duty_are_one_shape(parity: Parity) -> None:
     _same(parity.get("/duty", country="DE", at=at.isoformat()),
           parity.run("duty", "DE", "--at", at.isoformat()), directory_p.duty_board_json(rows))
     assert sorted(r.org.id for r in rows) == ["de-cyber", "de-ncb"]
+
+
+def test_entities_are_one_shape(parity: Parity, tmp_path: Path) -> None:
+    land(parity.world, "fr-cyber", [*family_objects(), report(1, "Lyon hospital", [LOCKBIT])],
+         tmp_path)
+    ctx, me = parity.ctx, parity.me
+    listed = parity.get("/entities")
+    _same(listed, parity.run("entity", "list"),
+          entities_p.entity_page_json(knowledge.list_entities(ctx, me, EntityFilter())))
+    assert listed["total"] >= 3
+    found = parity.get("/entities", q="lockbit", kind="intrusion-set")
+    _same(found, parity.run("entity", "list", "--q", "lockbit", "--kind", "intrusion-set"),
+          entities_p.entity_page_json(knowledge.list_entities(
+              ctx, me, EntityFilter("lockbit", EntityKind.INTRUSION_SET))))
+    assert [e["name"] for e in found["items"]] == ["Bitwise Spider"]  # by its alias
+    for item in listed["items"]:
+        _same(parity.get(f"/entities/{item['id']}"),
+              parity.run("entity", "show", str(item["id"])),
+              entities_p.entity_detail_json(knowledge.entity_detail(ctx, me, item["id"])))

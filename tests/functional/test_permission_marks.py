@@ -50,7 +50,7 @@ def test_a_reader_is_refused_exactly_where_the_marks_say(client: TestClient,
     read_only = Principal(principal.org, principal.user, frozenset({"read"}))
     token = auth.issue_token(world.ctx, principal, "read only", frozenset({"read"})).secret
     login(client, "fr.reader")
-    checked, refused = 0, set()
+    checked, refused, checked_paths = 0, set(), set()
     for path, permission in marked_gets(client):
         api = path.startswith("/api/")
         who = read_only if api else principal
@@ -58,7 +58,11 @@ def test_a_reader_is_refused_exactly_where_the_marks_say(client: TestClient,
         status = client.get(path, headers=headers, follow_redirects=False).status_code
         assert (status == 403) == (not allowed(who, permission)), (path, permission, status)
         checked += 1
+        checked_paths.add(path)
         if status == 403:
             refused.add(path)
     assert checked > 40
     assert {"/api/v1/audit", "/api/v1/webhooks", "/audit", "/cases/new", "/compose"} <= refused
+    assert {"/api/v1/entities", "/api/v1/entities/1", "/api/v1/entities/1/relationships",
+            "/api/v1/entities/1/cases", "/api/v1/entities/1/graph", "/entities",
+            "/entities/1"} <= checked_paths - refused, "a reader reads entities"

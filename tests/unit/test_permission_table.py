@@ -101,6 +101,14 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("GET", f"{API}/networks/{{ref}}"): P.NETWORK_READ,
     ("GET", f"{API}/networks/{{ref}}/graph"): P.NETWORK_READ,
     ("GET", f"{API}/networks/{{ref}}/export"): P.EXPORT,
+    ("GET", f"{API}/entities"): P.ENTITY_READ,
+    ("GET", f"{API}/entities/{{entity_id}}"): P.ENTITY_READ,
+    ("GET", f"{API}/entities/{{entity_id}}/relationships"): P.ENTITY_READ,
+    ("GET", f"{API}/entities/{{entity_id}}/cases"): P.ENTITY_READ,
+    ("GET", f"{API}/entities/{{entity_id}}/graph"): P.ENTITY_READ,
+    ("PATCH", f"{API}/entities/{{entity_id}}"): P.ENTITY_EDIT,
+    ("POST", f"{API}/entities/{{entity_id}}/merge"): P.ENTITY_EDIT,
+    ("POST", f"{API}/entities/{{entity_id}}/cases"): P.ENTITY_EDIT,
     # --- web pages
     ("GET", "/login"): None,
     ("POST", "/login"): None,
@@ -141,6 +149,11 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("GET", "/networks"): P.NETWORK_READ,
     ("POST", "/networks/recompute"): P.NETWORK_MANAGE,
     ("GET", "/networks/{ref}"): P.NETWORK_READ,
+    ("GET", "/entities"): P.ENTITY_READ,
+    ("GET", "/entities/{entity_id}"): P.ENTITY_READ,
+    ("POST", "/entities/{entity_id}/edit"): P.ENTITY_EDIT,
+    ("POST", "/entities/{entity_id}/merge"): P.ENTITY_EDIT,
+    ("POST", "/entities/{entity_id}/link"): P.ENTITY_EDIT,
 }
 
 #: Routes that are not endpoints of ours: the OpenAPI document and the static files.
@@ -166,6 +179,8 @@ COMMANDS: dict[str, Permission | None] = {
     "disclosure decline": P.GRANT_MANAGE,
     "network list": P.NETWORK_READ, "network show": P.NETWORK_READ,
     "network export": P.EXPORT,
+    "entity list": P.ENTITY_READ, "entity show": P.ENTITY_READ,
+    "entity edit": P.ENTITY_EDIT, "entity merge": P.ENTITY_EDIT, "entity link": P.ENTITY_EDIT,
 }
 
 

@@ -106,8 +106,8 @@ def _galaxy_value(findings: Findings, gtype: str, value: str, body: dict[str, An
         name = entity_name(value)
         if name:
             findings.entity_names[name] = None
-        entity = reference.cluster_entity(gtype, {**(body or {}), "value": name}) if body else None
-        if entity is not None and body and body.get("uuid"):
+        entity = reference.cluster_entity(gtype, {**(body or {}), "value": name})
+        if entity is not None:  # a bare tag gets a ref derived from galaxy and name
             findings.entities[entity.ref] = entity
 
 

@@ -236,12 +236,12 @@ class EventReader:
         out.cases.append(ImportedCase(
             ref=ref, modified=modified, revoked=False,
             draft=self._draft(out, item, part, findings, handling, suffix),
-            members=(ref,), entities=tuple(findings.entity_names),
+            members=(ref,), entities=tuple(findings.entities),
         ))
         kept_tlp = handling.tlp if scope.own_org_only else scope.tlp
         out.objects.append(SourceObject(ref, "misp-event", modified, False, body, kept_tlp))
-        if not suffix:
-            out.entities.extend(findings.entities.values())
+        out.entities.extend(e for e in findings.entities.values()
+                            if all(held.ref != e.ref for held in out.entities))
 
     def _findings(self, header: dict[str, Any], part: _Part) -> classify.Findings:
         findings = classify.Findings()

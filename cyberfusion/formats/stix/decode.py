@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, BinaryIO
 
@@ -19,6 +20,7 @@ from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.imports import (
     Batch,
     ImportDefaults,
+    ImportedRelationship,
     ImportIssue,
     Severity,
     SourceObject,
@@ -36,6 +38,7 @@ from cyberfusion.formats.stix.mapping import (
     crime_type_of,
     entity_of,
     pattern_values,
+    relationship_of,
     resolve_type,
     sco_values,
     strip_full_prefix,
@@ -128,6 +131,7 @@ class _Decoder:
         self.handlers = _HANDLERS
         self.floor: TLP | None = None
         self.v20 = 0
+        self.relationships: dict[str, ImportedRelationship] = {}
 
     def run(self, stream: BinaryIO) -> Iterator[Batch]:
         """Stream the objects, then the cases; the last batch carries the summary."""
@@ -154,6 +158,10 @@ class _Decoder:
                 if len(self.batch) >= BATCH_OBJECTS or held >= BATCH_OBJECTS * 10:
                     yield self._flush()
                     held = 0
+            for link in self.relationships.values():
+                self.batch.relationships.append(link)
+                if len(self.batch) >= BATCH_OBJECTS:
+                    yield self._flush()
             self.batch.issues.extend(self.notes.summary())
             yield self._flush()
         finally:
@@ -395,14 +403,43 @@ class _Decoder:
                        f"marking definition with its own id read as {tlp.label}")
 
     def _entity(self, index: int, obj: SourceObject, refs: Refs, extension: Any) -> None:
-        """ATT&CK-style SDOs (attack-pattern, intrusion-set, malware, …) become entities."""
-        del index, refs, extension
+        """SDOs an analyst reasons with (attack-pattern, intrusion-set, malware, …) become
+        entities, under the object's own TLP."""
+        del refs, extension
         entity = entity_of(obj.body, obj.ref, obj.modified, obj.revoked)
         if entity is None:
+            self._note(Severity.WARNING, "unnamed-entity", index, ".name",
+                       f"{obj.type} without a name: kept as given, not made an entity")
             return
+        entity = replace(entity, tlp=obj.tlp, location=self._where(index))
         if obj.ref in self.assembler.duplicates and _keep_newest(self.batch.entities, entity):
             return
         self.batch.entities.append(entity)
+
+    def _relationship(self, index: int, obj: SourceObject, refs: Refs,
+                      extension: Any) -> None:
+        """A relationship (section 5.1): held until the end, when both ends have landed."""
+        del refs, extension
+        link = relationship_of(obj.body, obj.ref, obj.modified, obj.revoked)
+        if link is None:
+            self._note(Severity.WARNING, "relationship", index, "",
+                       "relationship without source_ref, target_ref and relationship_type: "
+                       "kept as given, links nothing")
+            return
+        link = replace(link, tlp=obj.tlp, location=self._where(index))
+        held = self.relationships.get(link.ref)
+        if held is None or _newer(link.modified, held.modified):
+            self.relationships[link.ref] = link
+
+
+def _keep_newest(items: list[Any], item: Any) -> bool:
+    """If `items` holds `item`'s ref, keep the newer of the two there (ties: the held one)."""
+    for position, held in enumerate(items):
+        if held.ref == item.ref:
+            if _newer(item.modified, held.modified):
+                items[position] = item
+            return True
+    return False
 
 
 class KnowledgeReader:
@@ -418,20 +455,14 @@ class KnowledgeReader:
         self._decoder.batch, self._decoder.floor = batch, tlp
         self._decoder._take(line, item)
 
+    def relationships(self) -> list[ImportedRelationship]:
+        """The relationships read, to land after the cases their ends may name."""
+        return list(self._decoder.relationships.values())
+
     def close(self) -> None:
         """Drop the scratch state."""
         self._decoder.seen.close()
         self._decoder.assembler.close()
-
-
-def _keep_newest(items: list[Any], item: Any) -> bool:
-    """If `items` holds `item`'s ref, keep the newer of the two there (ties: the held one)."""
-    for position, held in enumerate(items):
-        if held.ref == item.ref:
-            if _newer(item.modified, held.modified):
-                items[position] = item
-            return True
-    return False
 
 
 _Handler = Any
@@ -443,10 +474,12 @@ _HANDLERS: dict[str, _Handler] = {
     "grouping": _Decoder._report,
     "marking-definition": _Decoder._marking,
     **dict.fromkeys(ENTITY_TYPES, _Decoder._entity),
+    "relationship": _Decoder._relationship,
 }
 _KNOWLEDGE_HANDLERS: dict[str, _Handler] = {
     "marking-definition": _Decoder._marking,
     **dict.fromkeys(ENTITY_TYPES, _Decoder._entity),
+    "relationship": _Decoder._relationship,
 }
 
 

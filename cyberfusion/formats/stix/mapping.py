@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
-from cyberfusion.domain.imports import ImportedEntity
-from cyberfusion.domain.knowledge import EntityKind
+from cyberfusion.domain.imports import ImportedEntity, ImportedRelationship
+from cyberfusion.domain.knowledge import EntityKind, ExternalRef
 from cyberfusion.domain.model import CrimeType
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.formats.stix.patterns import Comparison
@@ -147,38 +148,107 @@ def _file_values(obj: dict[str, Any]) -> list[Value]:
 
 # --- entities --------------------------------------------------------------------------------
 
-_ENTITY_KINDS = {
-    "attack-pattern": EntityKind.ATTACK_PATTERN,
-    "intrusion-set": EntityKind.INTRUSION_SET,
-    "malware": EntityKind.MALWARE,
-    "tool": EntityKind.TOOL,
-    "campaign": EntityKind.CAMPAIGN,
-    "threat-actor": EntityKind.THREAT_ACTOR,
-}
+_ENTITY_KINDS: dict[str, EntityKind] = {
+    kind.stix_type: kind for kind in EntityKind if kind is not EntityKind.RANSOMWARE}
 ENTITY_TYPES = frozenset(_ENTITY_KINDS)
 _ATTACK_SOURCES = frozenset({"mitre-attack", "mitre-mobile-attack", "mitre-ics-attack"})
+#: The MITRE identity that signs ATT&CK objects (its relationships carry no external id).
+MITRE_IDENTITY = "identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5"
 
 
 def entity_of(obj: dict[str, Any], ref: str, modified: Any, revoked: bool) -> ImportedEntity | None:
-    """An ATT&CK-style SDO as an entity (sections 4.1, 4.2, 4.9, 4.11, 4.17, 4.18)."""
+    """A STIX domain object an analyst reasons with, as an entity (sections 4.1 to 4.18)."""
     kind = _ENTITY_KINDS.get(obj["type"])
-    name = obj.get("name")
-    if kind is None or not isinstance(name, str) or not name.strip():
+    if kind is None:
         return None
-    if kind is EntityKind.MALWARE and "ransomware" in _strings(obj.get("malware_types")):
-        kind = EntityKind.RANSOMWARE
-    external_id, source = "", "stix"
-    references = obj.get("external_references")
-    for item in references if isinstance(references, list) else ():
-        if (isinstance(item, dict) and item.get("source_name") in _ATTACK_SOURCES
-                and isinstance(item.get("external_id"), str)):
-            external_id, source = item["external_id"], "mitre-attack"
-            break
-    aliases = _aliases(name, obj)
+    name = _entity_name(obj)
+    if not name:
+        return None
+    is_family = obj.get("is_family") is True
+    if kind is EntityKind.MALWARE and _is_ransomware(obj):
+        kind, is_family = EntityKind.RANSOMWARE, True
+    refs = external_refs(obj.get("external_references"))
+    external_id, source = _external_id(kind, refs)
     description = obj.get("description")
-    return ImportedEntity(ref, kind, name.strip(), aliases,
-                        description if isinstance(description, str) else "",
-                        external_id, source, modified, revoked)
+    sectors = tuple(s.strip() for s in _strings(obj.get("sectors")) if s.strip())
+    country = obj.get("country")
+    return ImportedEntity(
+        ref, kind, name, _aliases(name, obj), description if isinstance(description, str) else "",
+        external_id, source, modified, revoked, refs, is_family,
+        _text(obj.get("identity_class"), 32), sectors,
+        country.strip().upper()[:2] if isinstance(country, str) else "",
+        _text(obj.get("region"), 64), _stamp(obj.get("first_seen")), _stamp(obj.get("last_seen")),
+        reference=source == "mitre-attack" or MITRE_IDENTITY in (ref, obj.get("created_by_ref")),
+    )
+
+
+def relationship_of(obj: dict[str, Any], ref: str, modified: Any,
+                    revoked: bool) -> ImportedRelationship | None:
+    """A STIX relationship (section 5.1) by its two refs, or None if an end is missing."""
+    source, target = obj.get("source_ref"), obj.get("target_ref")
+    kind = obj.get("relationship_type")
+    if not (isinstance(source, str) and isinstance(target, str) and isinstance(kind, str)):
+        return None
+    description = obj.get("description")
+    return ImportedRelationship(
+        ref, kind.strip().lower()[:64] or "related-to", source, target,
+        description if isinstance(description, str) else "",
+        _stamp(obj.get("start_time")), _stamp(obj.get("stop_time")), modified, revoked,
+        reference=obj.get("created_by_ref") == MITRE_IDENTITY,
+    )
+
+
+def external_refs(value: object) -> tuple[ExternalRef, ...]:
+    """The usable entries of `external_references` (those with a source name)."""
+    found: list[ExternalRef] = []
+    for item in value if isinstance(value, list) else ():
+        if isinstance(item, dict) and isinstance(item.get("source_name"), str):
+            found.append(ExternalRef(item["source_name"][:100], _text(item.get("external_id"), 100),
+                                     _text(item.get("url"), 500)))
+    return tuple(found)
+
+
+def _external_id(kind: EntityKind, refs: tuple[ExternalRef, ...]) -> tuple[str, str]:
+    """(external id, source): the ATT&CK id, or a vulnerability's CVE."""
+    for item in refs:
+        if item.source_name in _ATTACK_SOURCES and item.external_id:
+            return item.external_id, "mitre-attack"
+    if kind is EntityKind.VULNERABILITY:
+        for item in refs:
+            if item.source_name.lower() == "cve" and item.external_id:
+                return item.external_id.upper(), "stix"
+    return "", "stix"
+
+
+def _entity_name(obj: dict[str, Any]) -> str:
+    """The name; a location without one is named by its country or region."""
+    for key in ("name", "country", "region", "city"):
+        value = obj.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:300]
+    return ""
+
+
+def _is_ransomware(obj: dict[str, Any]) -> bool:
+    """`malware_types` (or, in STIX 2.0, `labels`) says ransomware."""
+    words = [*_strings(obj.get("malware_types")), *_strings(obj.get("labels"))]
+    return any(w.strip().lower() == "ransomware" for w in words)
+
+
+def _text(value: object, limit: int) -> str:
+    """A string property, trimmed and cut; anything else reads as empty."""
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def _stamp(value: object) -> datetime | None:
+    """A STIX timestamp property as an aware datetime, or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _aliases(name: str, obj: dict[str, Any]) -> tuple[str, ...]:

@@ -12,14 +12,14 @@ from fastapi.responses import RedirectResponse, Response
 from cyberfusion.domain.handling import TLP, strictest_tlp
 from cyberfusion.domain.model import CrimeType, Principal
 from cyberfusion.domain.observables import ObservableType
-from cyberfusion.domain.permissions import Permission, needs
+from cyberfusion.domain.permissions import Permission, allowed, needs
 from cyberfusion.errors import (
     AuthenticationFailed,
     CyberfusionError,
     InvalidInput,
     PermissionDenied,
 )
-from cyberfusion.services import audit, auth, cases, orgs, retention, search
+from cyberfusion.services import audit, auth, cases, knowledge, orgs, retention, search
 from cyberfusion.web.api.cases import filters_from
 from cyberfusion.web.deps import (
     SESSION_COOKIE,
@@ -164,25 +164,31 @@ def case_page(request: Request, ctx: CtxDep, principal: UiPrincipal, case_id: in
     audience = cases.who_can_see(ctx, principal, case_id)
     history = cases.case_history(ctx, principal, case_id)
     owner = next((o for o, _ in audience if o.id == case.owner_org_id), None)
-    tlp = strictest_tlp([case.handling.tlp, *(v.handling.tlp for v in history.versions)])
+    linked = (knowledge.case_entities(ctx, principal, case_id)
+              if allowed(principal, Permission.ENTITY_READ) else None)
+    tlp = strictest_tlp([case.handling.tlp, *(v.handling.tlp for v in history.versions),
+                         *(e.tlp for e in linked or ())])
     return page(request, "case.html", tlp, principal, case=case, h=case.handling,
-                audience=audience, owner=owner, history=history)
+                audience=audience, owner=owner, history=history, entities=linked)
 
 
 @router.get("/search")
 @needs(Permission.SEARCH)
 def search_page(request: Request, ctx: CtxDep, principal: UiPrincipal, value: str = "",
                 type: str = "") -> Response:
-    """Who holds this value: readable cases and per-owner hits."""
+    """Who holds this value: readable cases and per-owner hits; entities named like it."""
     answer, error = None, ""
+    named = (knowledge.find_entities(ctx, principal, value) if value.strip() and not type
+             and allowed(principal, Permission.ENTITY_READ) else [])
     if value.strip():
         try:
             answer = search.search_value(ctx, principal, value, type or None)
         except InvalidInput as exc:
             error = "; ".join(i.message for i in exc.issues) or exc.detail
-    tlp = strictest_tlp(m.tlp for m in answer.full) if answer else TLP.CLEAR
+    tlp = strictest_tlp([*(m.tlp for m in answer.full), *(e.tlp for e in named)]
+                        if answer else (e.tlp for e in named))
     return page(request, "search.html", tlp, principal, answer=answer, error=error,
-                value=value, type=type, types=list(ObservableType))
+                value=value, type=type, types=list(ObservableType), entities=named)
 
 
 @router.get("/observable")

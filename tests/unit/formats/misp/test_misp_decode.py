@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from cyberfusion.domain.imports import Batch, ImportDefaults, Severity
+from cyberfusion.domain.knowledge import EntityKind
 from cyberfusion.domain.model import CrimeType
 from cyberfusion.errors import InvalidInput
 from cyberfusion.formats.misp import MispCodec, decode_feed_folder
@@ -76,7 +77,8 @@ def test_fixture_event_lands_whole(decode: Decode, fixtures: Path) -> None:
 def test_fixture_objects_and_galaxies(decode: Decode, fixtures: Path) -> None:
     batch = decode(fixtures / "pymisp" / "to_delete3.json")
     case = batch.cases[0]
-    assert set(case.entities) >= {"Emotet", "Qakbot"}
+    named = {e.ref: e.name for e in batch.entities}
+    assert {named[ref] for ref in case.entities} >= {"Emotet", "Qakbot"}
     assert case.draft.crime_type is CrimeType.MALWARE
     roles = {o.role for o in case.draft.occurrences}
     assert "ip-port / ip" in roles
@@ -204,13 +206,17 @@ def test_case_fields_from_event(decode: Decode) -> None:
     assert draft.crime_type is CrimeType.RANSOMWARE
     assert set(draft.countries) == {"DE", "FR"}
     assert draft.victim_sectors == ("Health",)
-    assert set(case.entities) == {"LockBit", "Wizard Spider"}
+    named = {e.ref: e.name for e in batch.entities}
+    assert {named[ref] for ref in case.entities} == {"LockBit", "Wizard Spider"}
+    assert all(e.reference for e in batch.entities)
     assert draft.summary == "Report\n\nWhat happened."
     assert str(draft.first_seen) == "2026-01-05" and str(draft.last_seen) == "2026-03-31"
     assert case.modified is not None and case.modified.year == 2026
-    [entity] = batch.entities
+    [entity] = [e for e in batch.entities if e.name == "Wizard Spider"]
     assert entity.ref == "misp-galaxy:dfe4b8a7-4b7e-4e0f-9d37-4a3f24a3ed1a"
     assert entity.aliases == ("UNC1878",)
+    [lockbit] = [e for e in batch.entities if e.name == "LockBit"]  # a bare tag: derived ref
+    assert lockbit.kind is EntityKind.RANSOMWARE and lockbit.is_family
 
 
 def test_crime_type_from_info_when_tags_say_nothing(decode: Decode) -> None:

@@ -154,8 +154,11 @@ def test_wider_attributes_never_widen_an_own_org_event(decode: Decode) -> None:
 def test_galaxy_on_a_restricted_attribute_stays_there(decode: Decode) -> None:
     attrs = [{"type": "domain", "value": "a.example", "distribution": "0",
               "Tag": [{"name": 'misp-galaxy:threat-actor="Secret Bear"'}]}]
-    main, narrow = decode(event("1", Attribute=attrs)).cases
-    assert main.entities == () and narrow.entities == ("Secret Bear",)
+    batch = decode(event("1", Attribute=attrs))
+    main, narrow = batch.cases
+    [entity] = batch.entities
+    assert main.entities == () and narrow.entities == (entity.ref,)
+    assert entity.name == "Secret Bear" and entity.ref.startswith("misp-galaxy:")
 
 
 def test_fixture_with_a_distribution_0_attribute(decode: Decode, fixtures: Path) -> None:

@@ -318,8 +318,10 @@ def test_attack_objects_become_entities(stix: Any) -> None:
     assert by_name["Stuxnet"].aliases == ("W32.Stuxnet",)  # x_mitre_aliases
     assert by_name["Loss of View"].external_id == "T0829"
     assert by_name["Dragonfly 2.0"].revoked
-    assert {e.kind for e in out.entities} == {EntityKind.ATTACK_PATTERN, EntityKind.MALWARE,
-                                              EntityKind.CAMPAIGN, EntityKind.INTRUSION_SET}
+    assert {e.kind for e in out.entities} == {
+        EntityKind.ATTACK_PATTERN, EntityKind.MALWARE, EntityKind.CAMPAIGN,
+        EntityKind.INTRUSION_SET, EntityKind.COURSE_OF_ACTION, EntityKind.IDENTITY}
+    assert all(e.reference for e in out.entities)  # ATT&CK: public reference data
 
 
 def test_ransomware_family(stix: Any) -> None:

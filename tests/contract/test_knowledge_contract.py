@@ -1,0 +1,154 @@
+"""Knowledge landing and services: ATT&CK for ICS kept by kind and merged, MISP galaxies and
+STIX families as one entity, bad input located, edits, links and merges audited."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from worlds import World, build_world
+
+from cyberfusion.domain.handling import TLP
+from cyberfusion.domain.knowledge import EntityFilter, EntityKind
+from cyberfusion.errors import NotFound, PermissionDenied
+from cyberfusion.services import imports, knowledge
+from cyberfusion.services.context import Context
+from cyberfusion.store.tables import AuditRow
+
+ICS = Path(__file__).parents[1] / "fixtures" / "stix" / "ics-attack-18.1.json"
+UID = "{:08d}-0000-4000-8000-000000000000"
+
+
+@pytest.fixture
+def world(ctx: Context) -> World:
+    return build_world(ctx)
+
+
+def _import(world: World, path: Path, org: str = "hub", tlp: str = "amber") -> imports.ImportJob:
+    job = imports.submit_path(world.ctx, world.principals[org], path,
+                              imports.ImportOptions(tlp=tlp))
+    done = imports.run(world.ctx, job.id)
+    assert done is not None and done.status == "done", done
+    return done
+
+
+def test_attack_ics_keeps_every_kind_merged_and_clear(world: World) -> None:
+    job = _import(world, ICS)
+    with world.ctx.db.read() as tx:
+        rows = {k: tx.entities.count(k.value) for k in EntityKind}
+        groups = {k: tx.entities.count_canonical(k.value) for k in EntityKind}
+    assert {k.value: n for k, n in rows.items() if n} == {
+        "attack-pattern": 95, "course-of-action": 52, "malware": 30, "intrusion-set": 16,
+        "campaign": 8, "identity": 1}
+    # EKANS, Stuxnet, Industroyer, Bad Rabbit, Conficker, KillDisk twice under two ids;
+    # Dragonfly 2.0 and APT34 are revoked aliases of Dragonfly and OilRig
+    assert groups[EntityKind.MALWARE] == 24 and groups[EntityKind.INTRUSION_SET] == 14
+    issues = imports.job_issues(world.ctx, world.principals["hub"], job.id, 0, 1000)
+    assert any("x-mitre-asset" in i.message for i in issues)
+    reader = world.principals["br-cyber"]
+    page = knowledge.list_entities(world.ctx, reader, EntityFilter(kind=EntityKind.MALWARE))
+    assert page.total == 24 and all(s.tlp is TLP.CLEAR for s in page.items)
+    [ekans] = knowledge.find_entities(world.ctx, reader, "snakehose")
+    detail = knowledge.entity_detail(world.ctx, reader, ekans.id)
+    assert detail.entity.name == "EKANS" and detail.entity.sources == 2
+    assert len(detail.stix_ids) == 2 and detail.relationships and detail.withheld == 0
+    graph = knowledge.entity_graph(world.ctx, reader, ekans.id, hops=2, cap=10)
+    assert len(graph.nodes) == 10 and graph.truncated
+
+
+def _bundle(tmp: Path, name: str, objects: list[dict[str, Any]]) -> Path:
+    stamp = "2026-01-01T00:00:00.000Z"
+    full = [{"spec_version": "2.1", "created": stamp, "modified": stamp, **o} for o in objects]
+    path = tmp / name
+    path.write_text(json.dumps({"type": "bundle", "id": "bundle--" + UID.format(99),
+                                "objects": full}))
+    return path
+
+
+def test_misp_galaxy_and_stix_family_are_one_entity_linked_to_the_case(
+        world: World, tmp_path: Path) -> None:
+    stix = _bundle(tmp_path, "lockbit.json", [
+        {"type": "malware", "id": "malware--" + UID.format(1), "name": "LockBit 3.0",
+         "is_family": True, "malware_types": ["ransomware"], "aliases": ["LockBit Black"]},
+        {"type": "malware", "id": "malware--" + UID.format(2), "name": "lockbit black",
+         "is_family": True, "aliases": ["LockBit"]}])
+    _import(world, stix, "fr-cyber", "green")
+    event = {"Event": {"uuid": UID.format(3), "info": "Hospital encrypted", "distribution": "3",
+                       "Tag": [{"name": 'misp-galaxy:ransomware="LockBit"'}, {"name": "tlp:green"}],
+                       "Attribute": [{"type": "domain", "value": "lockbit-leaks.example"}]}}
+    misp = tmp_path / "event.json"
+    misp.write_text(json.dumps(event))
+    _import(world, misp, "de-cyber", "green")
+    reader = world.principals["br-cyber"]
+    [family] = knowledge.find_entities(world.ctx, reader, "lockbit")
+    assert family.kind is EntityKind.RANSOMWARE and family.is_family and family.sources == 3
+    assert {"LockBit", "LockBit Black"} <= {family.name, *family.aliases}
+    detail = knowledge.entity_detail(world.ctx, reader, family.id)
+    assert detail.cases_total == 1
+    case_id = detail.cases[0].case_id
+    assert [s.id for s in knowledge.case_entities(world.ctx, reader, case_id)] == [family.id]
+
+
+def test_bad_knowledge_is_located_and_nothing_half_lands(world: World, tmp_path: Path) -> None:
+    path = _bundle(tmp_path, "bad.json", [
+        {"type": "intrusion-set", "id": "intrusion-set--" + UID.format(1), "name": "Alpha",
+         "aliases": ["Beta"]},
+        {"type": "intrusion-set", "id": "intrusion-set--" + UID.format(2), "name": "Beta",
+         "aliases": ["Alpha"]},  # an alias loop
+        {"type": "tool", "id": "tool--" + UID.format(3), "name": "Gamma",
+         "external_references": [{"source_name": "mitre-attack", "external_id": "S9999"}]},
+        {"type": "attack-pattern", "id": "attack-pattern--" + UID.format(4), "name": "Delta",
+         "external_references": [{"source_name": "mitre-attack", "external_id": "S9999"}]},
+        {"type": "relationship", "id": "relationship--" + UID.format(5),
+         "relationship_type": "uses", "source_ref": "intrusion-set--" + UID.format(1),
+         "target_ref": "malware--" + UID.format(77)},
+        {"type": "relationship", "id": "relationship--" + UID.format(6),
+         "relationship_type": "uses", "source_ref": "x-thing--" + UID.format(8),
+         "target_ref": "tool--" + UID.format(3)},
+        {"type": "relationship", "id": "relationship--" + UID.format(7),
+         "relationship_type": "uses", "source_ref": "intrusion-set--" + UID.format(2),
+         "target_ref": "tool--" + UID.format(3)}])
+    job = _import(world, path)
+    messages = [i.message for i in imports.job_issues(world.ctx, world.principals["hub"],
+                                                      job.id, 0, 100)]
+    assert any("S9999" in m and "kept apart" in m for m in messages)
+    assert any("is not in this import" in m for m in messages)
+    assert any("'x-thing'" in m for m in messages)
+    reader = world.principals["hub"]
+    [alpha] = knowledge.find_entities(world.ctx, reader, "alpha")
+    assert alpha.sources == 2
+    assert len(knowledge.find_entities(world.ctx, reader, "S9999")) == 2
+    detail = knowledge.entity_detail(world.ctx, reader, alpha.id)
+    assert [r.other_name for r in detail.relationships] == ["Gamma"]
+
+
+def test_edit_link_and_merge_are_for_readers_and_owners(world: World, tmp_path: Path) -> None:
+    path = _bundle(tmp_path, "two.json", [
+        {"type": "threat-actor", "id": "threat-actor--" + UID.format(1), "name": "Wizard Spider"},
+        {"type": "intrusion-set", "id": "intrusion-set--" + UID.format(2), "name": "UNC1878"},
+        {"type": "report", "id": "report--" + UID.format(3), "name": "Ryuk wave",
+         "published": "2026-01-01T00:00:00Z", "report_types": ["ransomware"],
+         "object_refs": ["threat-actor--" + UID.format(1)]}])
+    _import(world, path, "fr-cyber", "amber")
+    owner, other = world.principals["fr-cyber"], world.principals["br-cyber"]
+    [spider] = knowledge.find_entities(world.ctx, owner, "wizard")
+    [unc] = knowledge.find_entities(world.ctx, owner, "unc1878")
+    with pytest.raises(PermissionDenied):
+        knowledge.edit_entity(world.ctx, other, spider.id, aliases=["Grim Spider"])
+    edited = knowledge.edit_entity(world.ctx, owner, spider.id, aliases=["Grim Spider"])
+    assert edited.aliases == ("Grim Spider",)
+    merged = knowledge.merge_entities(world.ctx, owner, spider.id, unc.id)
+    assert merged.sources == 2 and "UNC1878" in merged.aliases
+    case_id = knowledge.entity_detail(world.ctx, owner, spider.id).cases[0].case_id
+    link = knowledge.link_case(world.ctx, owner, unc.id, case_id, "attributed-to")
+    assert link.handling.tlp is TLP.AMBER
+    detail = knowledge.entity_detail(world.ctx, owner, unc.id)
+    assert detail.cases_total == 1
+    with pytest.raises(NotFound):  # a partner not named in `partners` reads none of it
+        knowledge.entity_detail(world.ctx, world.principals["acme-sec"], spider.id)
+    with world.ctx.db.read() as tx:
+        actions = set(tx.session.scalars(select(AuditRow.action)))
+    assert {"entity.edit", "entity.merge", "entity.link"} <= actions
