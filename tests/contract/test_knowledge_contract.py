@@ -18,7 +18,7 @@ from cyberfusion.services import imports, knowledge
 from cyberfusion.services.context import Context
 from cyberfusion.store.tables import AuditRow
 
-ICS = Path(__file__).parents[1] / "fixtures" / "stix" / "ics-attack-18.1.json"
+ICS = Path(__file__).parents[1] / "fixtures" / "ext" / "attack-stix-data" / "ics-attack-18.1.json"
 UID = "{:08d}-0000-4000-8000-000000000000"
 
 
