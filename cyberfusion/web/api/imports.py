@@ -15,6 +15,7 @@ from cyberfusion.services import imports
 from cyberfusion.services.context import Context
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.params import Id, Offset
 
 router = APIRouter(prefix="/imports")
 OPTION_NAMES = ("codec", "tlp", "tlp_floor", "release", "partners", "hit_policy", "purpose",
@@ -90,15 +91,15 @@ def list_jobs(ctx: CtxDep, principal: PrincipalDep,
 
 @router.get("/{job_id}")
 @needs(Permission.IMPORT_READ)
-def get_job(ctx: CtxDep, principal: PrincipalDep, job_id: int) -> dict[str, Any]:
+def get_job(ctx: CtxDep, principal: PrincipalDep, job_id: Id) -> dict[str, Any]:
     """One import: status, counts and progress."""
     return job_json(imports.get_job(ctx, principal, job_id))
 
 
 @router.get("/{job_id}/issues")
 @needs(Permission.IMPORT_READ)
-def job_issues(ctx: CtxDep, principal: PrincipalDep, job_id: int,
-               offset: Annotated[int, Query(ge=0)] = 0,
+def job_issues(ctx: CtxDep, principal: PrincipalDep, job_id: Id,
+               offset: Offset = 0,
                limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict[str, Any]:
     """The located issues found while importing."""
     return {"items": [issue_json(i) for i in imports.job_issues(ctx, principal, job_id, offset,

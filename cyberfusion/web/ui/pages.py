@@ -27,6 +27,7 @@ from cyberfusion.web.deps import (
     client_address,
     session_principal,
 )
+from cyberfusion.web.params import Id, Offset, OptionalCursor
 from cyberfusion.web.ui.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -128,7 +129,7 @@ def dashboard(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response
 @router.post("/cases/{case_id}/review")
 @needs(Permission.RETENTION_CONFIRM)
 def confirm_review(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked,
-                   case_id: int) -> Response:
+                   case_id: Id) -> Response:
     """The owner confirms a case is still needed for the full review term."""
     retention.confirm_review(ctx, principal, case_id)
     return RedirectResponse("/", status_code=303)
@@ -138,7 +139,7 @@ def confirm_review(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked,
 @needs(Permission.CASE_READ)
 def case_list(
     request: Request, ctx: CtxDep, principal: UiPrincipal, q: str = "", crime_type: str = "",
-    country: str = "", owner: str = "", tlp: str = "", offset: int = 0,
+    country: str = "", owner: str = "", tlp: str = "", offset: Offset = 0,
     include_revoked: bool = False,
 ) -> Response:
     """The case list with text search, filters and paging (withdrawn cases on request)."""
@@ -158,7 +159,7 @@ def case_list(
 
 @router.get("/cases/{case_id}")
 @needs(Permission.CASE_READ)
-def case_page(request: Request, ctx: CtxDep, principal: UiPrincipal, case_id: int) -> Response:
+def case_page(request: Request, ctx: CtxDep, principal: UiPrincipal, case_id: Id) -> Response:
     """One case with its TLP banner and the 'who can see this' panel."""
     case = cases.get_case(ctx, principal, case_id)
     audience = cases.who_can_see(ctx, principal, case_id)
@@ -204,7 +205,7 @@ def organisations(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Resp
 @router.get("/audit")
 @needs(Permission.AUDIT_READ)
 def audit_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
-               before: int | None = None, use: int = 0) -> Response:
+               before: OptionalCursor = None, use: int = 0) -> Response:
     """The organisation's own audit trail, or only others' use of its data."""
     actions = audit.USE_OF_DATA if use else None
     events = audit.org_trail(ctx, principal, actions, before, 100)
