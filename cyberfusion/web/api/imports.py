@@ -65,8 +65,11 @@ def start_job(request: Request, background: BackgroundTasks, ctx: Context, job_i
 async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request, response: Response,
                  background: BackgroundTasks) -> dict[str, Any]:
     """Upload a file (STIX, MISP, CSV, text …) to import; answers with the pending job."""
-    name, stream, options = await _upload(request)
-    job = await run_blocking(imports.submit, ctx, principal, name, stream, options)
+    try:
+        name, stream, options = await _upload(request)
+        job = await run_blocking(imports.submit, ctx, principal, name, stream, options)
+    finally:
+        await request.close()  # the spooled upload, also when it is refused
     start_job(request, background, ctx, job.id)
     response.headers["Location"] = f"/api/v1/imports/{job.id}"
     return job_json(job)
@@ -76,9 +79,12 @@ async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request, respons
 @needs(Permission.IMPORT)
 async def preview(ctx: CtxDep, principal: PrincipalDep, request: Request) -> dict[str, Any]:
     """What the upload would create and under which handling; nothing is written."""
-    name, stream, options = await _upload(request)
-    return preview_json(await run_blocking(imports.preview, ctx, principal, name, stream,
-                                           options))
+    try:
+        name, stream, options = await _upload(request)
+        return preview_json(await run_blocking(imports.preview, ctx, principal, name, stream,
+                                               options))
+    finally:
+        await request.close()
 
 
 @router.get("")
