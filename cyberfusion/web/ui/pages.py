@@ -25,6 +25,7 @@ from cyberfusion.web.deps import (
     SESSION_COOKIE,
     CtxDep,
     client_address,
+    secure_cookie,
     session_principal,
 )
 from cyberfusion.web.params import Id, Offset, OptionalCursor
@@ -72,7 +73,8 @@ def login_form(request: Request, next: str = "/") -> Response:
     token = secrets.token_urlsafe(24)
     response = page(request, "login.html", TLP.CLEAR, None, login_csrf=token,
                     next=_safe_next(next), username="", error="")
-    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict")
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict",
+                        secure=secure_cookie(request, request.app.state.ctx.settings))
     return response
 
 
@@ -95,7 +97,7 @@ def login(
     session = auth.start_session(ctx, user)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.cookie, httponly=True, samesite="lax",
-                        secure=ctx.settings.secure_cookies,
+                        secure=secure_cookie(request, ctx.settings),
                         max_age=ctx.settings.session_hours * 3600)
     response.delete_cookie(LOGIN_CSRF)
     return response
