@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -30,10 +31,12 @@ STREAMING = "/api/v1/events"
 
 @dataclass
 class Report:
-    """What a run sent (by operation and status) and every request answered with a 5xx."""
+    """What a run sent (by operation and status), every request answered with a 5xx, and
+    those that got no answer within schemathesis' request timeout (10 s)."""
 
     statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
     server_errors: list[str] = field(default_factory=list)
+    timeouts: list[str] = field(default_factory=list)
 
     @property
     def requests(self) -> int:
@@ -94,6 +97,9 @@ def _fuzz_operation(operation: Any, token: str, examples: int, derandomize: bool
     def run(case: Any) -> None:
         try:
             response = case.call(headers=headers)
+        except requests.exceptions.Timeout:
+            report.timeouts.append(_describe(case, "no answer in time"))
+            return
         except Exception as exc:  # the in-process client re-raises what the app did not catch
             report.statuses[(operation.label, 500)] += 1
             report.server_errors.append(_describe(case, f"{type(exc).__name__}: {exc}"))

@@ -20,3 +20,12 @@ FormCursor = Annotated[int, Form(ge=0, le=MAX_INTEGER)]
 # The same bounds inside JSON bodies.
 RowId = Annotated[int, Field(ge=1, le=MAX_INTEGER)]
 BodyCursor = Annotated[int, Field(ge=0, le=MAX_INTEGER)]
+
+
+def whole_number(text: str) -> int | None:
+    """ASCII digits naming 0 .. 2^63-1 as that number; a sign, `²`, or 5,000 digits as None."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_INTEGER)):
+        return None
+    value = int(text)
+    return value if value <= MAX_INTEGER else None

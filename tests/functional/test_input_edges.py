@@ -158,3 +158,14 @@ def test_a_download_name_is_encoded_per_rfc_6266() -> None:
     assert header.isascii() and "\r" not in header and "\n" not in header
     assert header.startswith('attachment; filename="rapport_d__t____x_.pdf"; ')
     assert header.endswith("filename*=UTF-8''rapport%20d%27%C3%A9t%C3%A9%0D%0A%22x%22.pdf")
+
+
+@pytest.mark.parametrize("version", ["1e3", str(TOO_BIG), "-1", "9" * 5000])
+def test_an_impossible_if_match_version_is_a_located_422(
+        lenient: TestClient, world: World, version: str) -> None:
+    headers = bearer(world, "fr-cyber")
+    case_id = lenient.post("/api/v1/cases", json=case_doc(), headers=headers).json()["id"]
+    got = lenient.put(f"/api/v1/cases/{case_id}", json=case_doc("Changed"),
+                      headers={**headers, "If-Match": version})
+    assert got.status_code == 422
+    assert [e["location"] for e in got.json()["errors"]] == ["version"]

@@ -25,7 +25,7 @@ from cyberfusion.web.api.body import read_json
 from cyberfusion.web.api.schemas import CASE_BODY
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
-from cyberfusion.web.params import Id, Offset
+from cyberfusion.web.params import Id, Offset, whole_number
 
 router = APIRouter(prefix="/cases")
 
@@ -94,12 +94,11 @@ async def update_case(
 def _expected_version(if_match: str | None, data: Any) -> int:
     raw = if_match.strip('"W/ ') if if_match else (data.get("version")
                                                    if isinstance(data, dict) else None)
-    try:
-        return int(str(raw))
-    except ValueError:
+    version = whole_number(str(raw))
+    if version is None:
         raise InvalidInput("which version do you change?",
-                           [Issue("version", "send If-Match: <version> or a version field")]
-                           ) from None
+                           [Issue("version", "send If-Match: <version> or a version field")])
+    return version
 
 
 @router.post("/{case_id}/revoke", status_code=204)

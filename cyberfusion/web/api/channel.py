@@ -33,7 +33,14 @@ from cyberfusion.web.api.body import read_json
 from cyberfusion.web.api.schemas import values
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
-from cyberfusion.web.params import BodyCursor, Cursor, Id, Offset, OptionalCursor
+from cyberfusion.web.params import (
+    BodyCursor,
+    Cursor,
+    Id,
+    Offset,
+    OptionalCursor,
+    whole_number,
+)
 
 router = APIRouter()
 
@@ -247,7 +254,7 @@ async def events(
 
 
 def _event_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value) if value else None
 
 
 async def _stream(ctx: Context, principal: Principal, request: Request, after: int,

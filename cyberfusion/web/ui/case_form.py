@@ -18,6 +18,7 @@ from cyberfusion.services import cases
 from cyberfusion.services.context import Context
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep
+from cyberfusion.web.params import whole_number
 from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
 
@@ -69,12 +70,12 @@ def _list(text: str) -> list[str]:
 
 def document(form: dict[str, Any]) -> dict[str, Any]:
     """The case document (as the API takes it) for the form's fields."""
-    count = str(form.get("victim_count") or "0").strip()
+    count = whole_number(str(form.get("victim_count") or "0"))
     return {
         "title": form["title"], "crime_type": form["crime_type"], "summary": form["summary"],
         "countries": [c.upper() for c in _list(form["countries"])],
         "first_seen": form["first_seen"] or None, "last_seen": form["last_seen"] or None,
-        "victims": {"count": _whole(count)},
+        "victims": {"count": -1 if count is None else count},
         "handling": {"tlp": form["tlp"], "release": _list(form["release"]),
                      "exclude": _list(form["exclude"]), "partners": _list(form["partners"]),
                      "hit_policy": form["hit_policy"], "purpose": form["purpose"],
@@ -82,11 +83,6 @@ def document(form: dict[str, Any]) -> dict[str, Any]:
         "observables": [observable_line(line) for line in form["observables"].splitlines()
                         if line.strip()],
     }
-
-
-def _whole(text: str) -> int:
-    """ASCII digits as a number; anything else (`²`, a sign, 5,000 digits) as -1, refused later."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 20 else -1
 
 
 def observable_line(line: str) -> dict[str, str]:

@@ -34,7 +34,7 @@ from cyberfusion.services import channel, channel_actions, directory, inbox, org
 from cyberfusion.services.context import Context
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep
-from cyberfusion.web.params import FormCursor, Id, Offset
+from cyberfusion.web.params import FormCursor, Id, Offset, whole_number
 from cyberfusion.web.ui.pages import CsrfChecked, UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
 
@@ -123,7 +123,8 @@ def _document(form: dict[str, Any]) -> dict[str, Any]:
     doc["handling"] = {"tlp": form["tlp"], "purpose": form["purpose"]}
     days = str(form["preservation_days"])
     if days:
-        doc["preservation_days"] = int(days) if days.isdigit() else -1
+        number = whole_number(days)
+        doc["preservation_days"] = -1 if number is None else number
     return doc
 
 
@@ -173,9 +174,8 @@ def _act(request: Request, ctx: Context, principal: Principal, thread_id: int, a
     elif action == "close":
         channel_actions.close(ctx, principal, thread_id, text)
     elif action == "extend":
-        days = str(data.get("days") or "")
-        channel_actions.extend_preservation(ctx, principal, thread_id,
-                                            int(days) if days.isdigit() else 0)
+        days = whole_number(str(data.get("days") or ""))
+        channel_actions.extend_preservation(ctx, principal, thread_id, days or 0)
     else:
         _reply(ctx, principal, thread_id, data, text, files, action == "answer")
     return RedirectResponse(f"/threads/{thread_id}", status_code=303)
