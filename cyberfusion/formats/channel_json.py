@@ -20,6 +20,7 @@ from cyberfusion.domain.channel import (
     RequestType,
 )
 from cyberfusion.domain.handling import TLP, Handling, Purpose
+from cyberfusion.domain.safe_text import file_name_problem, media_type_problem
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.handling_json import (
     HandlingFields,
@@ -72,8 +73,11 @@ def parse_attachments(items: Any, issues: list[Issue]) -> tuple[AttachmentIn, ..
         if not isinstance(item, dict):
             issues.append(Issue(f"attachments[{i}]", "must be an object"))
             continue
-        name = _text(item, "filename", issues, loc)  # checked with the draft (domain.channel)
+        name = _text(item, "filename", issues, loc)
         media = _text(item, "media_type", issues, loc) or "application/octet-stream"
+        issues += [Issue(f"{loc}{what}", problem) for what, problem in (
+            ("filename", file_name_problem(name)), ("media_type", media_type_problem(media)))
+            if problem]
         try:
             content = base64.b64decode(str(item.get("content_base64", "")), validate=True)
         except (binascii.Error, ValueError):
