@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -55,8 +56,12 @@ class Settings(BaseSettings):
         default=24.0, ge=0,
         description="Hours between runs of the retention sweep inside `cyberfusion serve` "
         "(default 24); 0 turns it off (run `cyberfusion retention sweep` from cron instead).")
-    secure_cookies: bool = Field(
-        default=False, description="Mark cookies Secure (on behind HTTPS).")
+    cookie_secure: Literal["auto", "always", "never"] = Field(
+        default="auto", description="Mark cookies Secure: `auto` when the request came over "
+        "HTTPS (directly, or as a trusted proxy says), `always`, or `never`.")
+    trust_proxy_headers: bool = Field(
+        default=False, description="Believe X-Forwarded-Proto / Forwarded `proto=` from the "
+        "peer (on only behind a reverse proxy that sets them).")
     public_url: str = Field(
         default="http://127.0.0.1:8470",
         description="Base URL of the web UI, used in links sent by e-mail and webhooks.")

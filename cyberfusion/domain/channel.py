@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from cyberfusion.domain.handling import TLP, Handling
+from cyberfusion.domain.safe_text import file_name_problem, media_type_problem
 from cyberfusion.errors import InvalidInput, Issue
 
 
@@ -216,6 +217,19 @@ class Draft:
     fields: Mapping[str, str] = field(default_factory=dict)
     attachments: tuple[AttachmentIn, ...] = ()
     preservation_days: int | None = None
+
+
+def attachment_name_issues(attachments: Iterable[AttachmentIn]) -> list[Issue]:
+    """File names and media types a download could not send back in its headers, located."""
+    issues = []
+    for i, attachment in enumerate(attachments):
+        name_problem = file_name_problem(attachment.filename)
+        if name_problem:
+            issues.append(Issue(f"attachments[{i}].filename", name_problem))
+        media_problem = media_type_problem(attachment.media_type)
+        if media_problem:
+            issues.append(Issue(f"attachments[{i}].media_type", media_problem))
+    return issues
 
 
 def draft_issues(draft: Draft, sender_org_id: str) -> list[Issue]:

@@ -9,6 +9,8 @@ from typing import Any
 
 from cyberfusion.domain.handling import Handling
 
+# The largest whole number a stored column holds (signed 64 bits): ids, offsets, counts.
+MAX_INTEGER = 2**63 - 1
 
 class OrgKind(StrEnum):
     """What an organisation is in the fusion network (DESIGN.md, "Who uses it")."""

@@ -12,7 +12,7 @@ from cyberfusion.domain.handling import (
     Purpose,
     validate_handling,
 )
-from cyberfusion.domain.model import Case, CaseDraft, CrimeType, Occurrence
+from cyberfusion.domain.model import MAX_INTEGER, Case, CaseDraft, CrimeType, Occurrence
 from cyberfusion.domain.observables import normalise
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.handling_json import read_choice, read_day, read_handling
@@ -92,8 +92,8 @@ def _victims(r: _Reader, victims: Any) -> tuple[int, tuple[str, ...]]:
         r.fail("victims", "must be an object {count, sectors}")
         return 0, ()
     count = victims.get("count", 0) or 0
-    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-        r.fail("victims.count", "must be a whole number >= 0")
+    if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_INTEGER:
+        r.fail("victims.count", f"must be a whole number from 0 to {MAX_INTEGER}")
         count = 0
     return count, r.strings(victims, "sectors", "victims.")
 

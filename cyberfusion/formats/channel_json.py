@@ -20,6 +20,7 @@ from cyberfusion.domain.channel import (
     RequestType,
 )
 from cyberfusion.domain.handling import TLP, Handling, Purpose
+from cyberfusion.domain.safe_text import file_name_problem, media_type_problem
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.handling_json import (
     HandlingFields,
@@ -73,15 +74,16 @@ def parse_attachments(items: Any, issues: list[Issue]) -> tuple[AttachmentIn, ..
             issues.append(Issue(f"attachments[{i}]", "must be an object"))
             continue
         name = _text(item, "filename", issues, loc)
-        if not name or len(name) > 255 or any(c in name for c in "/\\\x00"):
-            issues.append(Issue(f"{loc}filename", "1-255 characters, no path"))
         media = _text(item, "media_type", issues, loc) or "application/octet-stream"
+        issues += [Issue(f"{loc}{what}", problem) for what, problem in (
+            ("filename", file_name_problem(name)), ("media_type", media_type_problem(media)))
+            if problem]
         try:
             content = base64.b64decode(str(item.get("content_base64", "")), validate=True)
         except (binascii.Error, ValueError):
             issues.append(Issue(f"{loc}content_base64", "not valid base64"))
             continue
-        found.append(AttachmentIn(name, media[:127], content))
+        found.append(AttachmentIn(name, media, content))
     return tuple(found)
 
 

@@ -28,6 +28,7 @@ from cyberfusion.domain.channel import (
     Thread,
     ThreadFilter,
     ack_due,
+    attachment_name_issues,
     draft_issues,
     message_handling,
     signed_document,
@@ -76,10 +77,11 @@ def ack_minutes(ctx: Context) -> dict[Priority, int]:
 
 
 def attachment_issues(ctx: Context, attachments: Sequence[AttachmentIn]) -> list[Issue]:
-    """Attachments over the size limit, each named."""
+    """Attachments over the size limit, or named so that no download could carry the name."""
     limit = ctx.settings.attachment_max_bytes
     return [Issue(f"attachments[{i}]", f"{a.filename!r} is {len(a.content)} bytes; the limit "
-                  f"is {limit}") for i, a in enumerate(attachments) if len(a.content) > limit]
+                  f"is {limit}") for i, a in enumerate(attachments)
+            if len(a.content) > limit] + attachment_name_issues(attachments)
 
 
 def review_issues(ctx: Context, review_by: date) -> list[Issue]:

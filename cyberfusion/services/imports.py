@@ -28,6 +28,7 @@ from cyberfusion.domain.imports import (
 )
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, require
+from cyberfusion.domain.safe_text import control_character
 from cyberfusion.errors import InvalidInput, Issue, NotFound
 from cyberfusion.formats import base
 from cyberfusion.services import audit, hits
@@ -97,10 +98,19 @@ def codec_for(name: str | None, head: bytes, filename: str) -> type[base.Codec]:
     return found
 
 
+def check_file_name(filename: str) -> None:
+    """Refuse an upload name with a NUL or other control character (it names a file and a job)."""
+    found = control_character(filename)
+    if found:
+        raise InvalidInput("bad file name",
+                           [Issue("filename", f"no control characters (found {found})")])
+
+
 def submit(ctx: Context, principal: Principal, filename: str, stream: BinaryIO,
            options: ImportOptions, hold: bool = False) -> ImportJob:
     """Keep the upload in the data folder and record a job (held ones wait for `release`)."""
     require(principal, Permission.IMPORT)
+    check_file_name(filename)
     defaults_for(ctx, principal, options)
     folder = ctx.settings.data_dir / "imports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -329,6 +339,7 @@ def preview(ctx: Context, principal: Principal, filename: str, stream: BinaryIO,
             options: ImportOptions, limit: int = 50) -> Preview:
     """Decode the first batch without landing it."""
     require(principal, Permission.IMPORT)
+    check_file_name(filename)
     defaults = defaults_for(ctx, principal, options)
     head = stream.read(_HEAD)
     stream.seek(0)

@@ -26,7 +26,7 @@ def create_org(ctx: Context, principal: Principal | None, org: Organisation) -> 
     with ctx.db.write() as tx:
         if tx.orgs.get(org.id):
             raise Conflict(f"organisation {org.id!r} exists already")
-        if org.parent_id and tx.orgs.get(org.parent_id) is None:
+        if org.parent_id is not None and tx.orgs.get(org.parent_id) is None:
             raise InvalidInput("unknown parent", [Issue("parent_id", "no such organisation")])
         tx.orgs.add(org, ctx.now())
         audit.record(tx, ctx, principal, AuditAction.ORG_CREATE, "org", org.id, org.id,

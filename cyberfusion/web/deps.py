@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from cyberfusion.config import Settings
 from cyberfusion.domain.model import Principal
 from cyberfusion.errors import AuthenticationFailed, PermissionDenied
 from cyberfusion.services import auth
@@ -52,6 +53,25 @@ def api_principal(request: Request, ctx: CtxDep) -> Principal:
 
 
 PrincipalDep = Annotated[Principal, Depends(api_principal)]
+
+
+def over_https(request: Request, settings: Settings) -> bool:
+    """Whether the browser reached us over HTTPS: the scheme, or a trusted proxy's word."""
+    if request.url.scheme == "https":
+        return True
+    if not settings.trust_proxy_headers:
+        return False
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    first = request.headers.get("forwarded", "").split(",")[0].replace('"', "").lower()
+    proto = [p.strip() for p in first.split(";") if p.strip().startswith("proto=")]
+    return forwarded == "https" or proto == ["proto=https"]
+
+
+def secure_cookie(request: Request, settings: Settings) -> bool:
+    """The `Secure` flag of the cookies we set (`cookie_secure`: auto, always or never)."""
+    if settings.cookie_secure == "auto":
+        return over_https(request, settings)
+    return settings.cookie_secure == "always"
 
 
 def client_address(request: Request) -> str:

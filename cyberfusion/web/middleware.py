@@ -1,4 +1,5 @@
-"""ASGI middleware: request body limit (413 problem+json) and security headers (strict CSP)."""
+"""ASGI middleware: request body limit (413 problem+json) and security headers (strict CSP,
+Permissions-Policy, no-store on every answer to a request that carries credentials)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cyberfusion.errors import PayloadTooLarge
+from cyberfusion.web.deps import SESSION_COOKIE
 from cyberfusion.web.problems import PROBLEM_TYPE, problem_body
 
 CSP = (
@@ -15,13 +17,21 @@ CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# Nothing here needs a device or sensor: deny them all, to us and to anything framed.
+PERMISSIONS = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen",
+    "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment",
+    "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+    "xr-spatial-tracking"))
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", PERMISSIONS.encode()),
 ]
+NO_STORE = (b"cache-control", b"no-store")
 
 
 class _TooLarge(PayloadTooLarge):
@@ -77,8 +87,17 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": raw})
 
 
+def credentialed(scope: Scope) -> bool:
+    """A request with a bearer token or a session cookie (its answer is never cached)."""
+    if scope.get("path", "").startswith("/static/"):
+        return False
+    headers = dict(scope["headers"])
+    cookies = headers.get(b"cookie", b"")
+    return b"authorization" in headers or f"{SESSION_COOKIE}=".encode() in cookies
+
+
 class SecurityHeaders:
-    """Add CSP and friends to every HTTP response."""
+    """Add CSP and friends to every HTTP response; no-store where credentials were sent."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -88,11 +107,15 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        private = credentialed(scope)
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers: list[Any] = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers += [h for h in SECURITY_HEADERS if h[0] not in present]
+                if private or b"set-cookie" in present:
+                    headers = [h for h in headers if h[0].lower() != NO_STORE[0]] + [NO_STORE]
                 message = {**message, "headers": headers}
             await send(message)
 

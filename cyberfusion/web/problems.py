@@ -11,7 +11,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from cyberfusion.errors import CyberfusionError, Issue, TooManyRequests
+from cyberfusion.errors import (
+    CyberfusionError,
+    InvalidInput,
+    Issue,
+    NotFound,
+    TooManyRequests,
+)
 
 PROBLEM_TYPE = "application/problem+json"
 log = logging.getLogger("cyberfusion.web")
@@ -56,6 +62,13 @@ def _location(loc: tuple[Any, ...]) -> str:
 HtmlRenderer = Callable[[Request, CyberfusionError], Response]
 
 
+def page_error(exc: RequestValidationError, issues: list[Issue]) -> CyberfusionError:
+    """A page's bad input as our error: a bad id in its path is no such page (404)."""
+    if any(tuple(e["loc"])[:1] == ("path",) for e in exc.errors()):
+        return NotFound("no such page: the address holds an id that cannot exist", issues)
+    return InvalidInput(f"the request has {len(issues)} problem(s)", issues)
+
+
 def wants_html(request: Request) -> bool:
     """Pages (not /api, not /static) answer errors with HTML."""
     path = request.url.path
@@ -74,6 +87,8 @@ def install(app: FastAPI, html: HtmlRenderer | None = None) -> None:
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         issues = [Issue(_location(tuple(e["loc"])), e["msg"]) for e in exc.errors()]
+        if html is not None and wants_html(request):
+            return html(request, page_error(exc, issues))
         body = problem_body(422, "invalid-input", "Invalid input",
                             f"the request has {len(issues)} problem(s)", request.url.path, issues)
         return JSONResponse(body, status_code=422, media_type=PROBLEM_TYPE)

@@ -10,6 +10,7 @@ from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.presenters.audit import event_json
 from cyberfusion.services import audit
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.params import OptionalCursor
 
 router = APIRouter(prefix="/audit")
 
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/audit")
 def org_trail(
     ctx: CtxDep, principal: PrincipalDep,
     action: Annotated[list[str] | None, Query()] = None,
-    before: int | None = None,
+    before: OptionalCursor = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """Events by or about the caller's organisation, newest first (auditors, admins)."""
@@ -30,7 +31,7 @@ def org_trail(
 @router.get("/use-of-data")
 @needs(Permission.AUDIT_READ)
 def use_of_data(
-    ctx: CtxDep, principal: PrincipalDep, before: int | None = None,
+    ctx: CtxDep, principal: PrincipalDep, before: OptionalCursor = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """Who read, hit or exported the caller's data (events by others on its items)."""

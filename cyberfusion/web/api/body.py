@@ -24,3 +24,6 @@ async def read_json(request: Request) -> Any:
         where = f"body line {exc.lineno} column {exc.colno}"
         raise MalformedDocument(f"the body is not valid JSON: {exc.msg}",
                                 [Issue(where, exc.msg)]) from None
+    except ValueError as exc:  # a number past Python's 4,300-digit conversion limit
+        raise MalformedDocument("the body is not usable JSON",
+                                [Issue("body", str(exc).split(";")[0])]) from None

@@ -25,6 +25,7 @@ from cyberfusion.web.api.body import read_json
 from cyberfusion.web.api.schemas import CASE_BODY
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.params import Id, Offset, whole_number
 
 router = APIRouter(prefix="/cases")
 
@@ -49,7 +50,7 @@ def list_cases(
     owner: str = "",
     tlp: str = "",
     include_revoked: bool = False,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     """Cases the caller may read, newest first; `total` counts only those."""
@@ -71,7 +72,7 @@ async def create_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 @router.get("/{case_id}")
 @needs(Permission.CASE_READ)
-def get_case(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
+def get_case(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> dict[str, Any]:
     """One case, if the caller may read it in full (404 otherwise)."""
     return case_json(cases.get_case(ctx, principal, case_id))
 
@@ -79,7 +80,7 @@ def get_case(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, An
 @router.put("/{case_id}", openapi_extra=CASE_BODY)
 @needs(Permission.CASE_WRITE)
 async def update_case(
-    ctx: CtxDep, principal: PrincipalDep, request: Request, case_id: int,
+    ctx: CtxDep, principal: PrincipalDep, request: Request, case_id: Id,
     if_match: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     """Replace an own case with a new version; `If-Match` or body `version` must be current."""
@@ -93,18 +94,17 @@ async def update_case(
 def _expected_version(if_match: str | None, data: Any) -> int:
     raw = if_match.strip('"W/ ') if if_match else (data.get("version")
                                                    if isinstance(data, dict) else None)
-    try:
-        return int(str(raw))
-    except ValueError:
+    version = whole_number(str(raw))
+    if version is None:
         raise InvalidInput("which version do you change?",
-                           [Issue("version", "send If-Match: <version> or a version field")]
-                           ) from None
+                           [Issue("version", "send If-Match: <version> or a version field")])
+    return version
 
 
 @router.post("/{case_id}/revoke", status_code=204)
 @needs(Permission.CASE_WRITE)
 async def revoke_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
-                      case_id: int) -> Response:
+                      case_id: Id) -> Response:
     """Withdraw an own case."""
     data = await read_json(request) if await request.body() else {}
     reason = str(data.get("reason", "")) if isinstance(data, dict) else ""
@@ -114,7 +114,7 @@ async def revoke_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 @router.get("/{case_id}/versions")
 @needs(Permission.CASE_READ)
-def case_versions(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
+def case_versions(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> dict[str, Any]:
     """Earlier versions of a readable case that the caller may read under their own handling
     and the current one, and how many others are withheld."""
     return versions_json(cases.case_history(ctx, principal, case_id))
@@ -122,7 +122,7 @@ def case_versions(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[st
 
 @router.get("/{case_id}/access")
 @needs(Permission.CASE_READ)
-def case_access(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
+def case_access(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> dict[str, Any]:
     """Who can see this: every organisation `decide()` admits, with FULL or HIT."""
     return access_json(cases.who_can_see(ctx, principal, case_id))
 
@@ -137,14 +137,14 @@ class GrantIn(BaseModel):
 
 @router.get("/{case_id}/grants")
 @needs(Permission.CASE_READ)
-def list_grants(ctx: CtxDep, principal: PrincipalDep, case_id: int) -> dict[str, Any]:
+def list_grants(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> dict[str, Any]:
     """Disclosure grants on an own case."""
     return {"items": [grant_json(g) for g in grants.list_grants(ctx, principal, case_id)]}
 
 
 @router.post("/{case_id}/grants", status_code=201)
 @needs(Permission.GRANT_MANAGE)
-def create_grant(ctx: CtxDep, principal: PrincipalDep, case_id: int,
+def create_grant(ctx: CtxDep, principal: PrincipalDep, case_id: Id,
                  body: GrantIn) -> dict[str, Any]:
     """Open an own case to one organisation until the grant expires or is revoked."""
     return grant_json(grants.grant_case(ctx, principal, case_id, body.org_id, body.reason,
@@ -153,7 +153,7 @@ def create_grant(ctx: CtxDep, principal: PrincipalDep, case_id: int,
 
 @router.delete("/{case_id}/grants/{grant_id}", status_code=204)
 @needs(Permission.GRANT_MANAGE)
-def revoke_grant(ctx: CtxDep, principal: PrincipalDep, case_id: int, grant_id: int) -> Response:
+def revoke_grant(ctx: CtxDep, principal: PrincipalDep, case_id: Id, grant_id: Id) -> Response:
     """End a grant at once."""
     grants.revoke_grant(ctx, principal, case_id, grant_id)
     return Response(status_code=204)
@@ -167,7 +167,7 @@ class ReviewIn(BaseModel):
 
 @router.post("/{case_id}/review")
 @needs(Permission.RETENTION_CONFIRM)
-def confirm_review(ctx: CtxDep, principal: PrincipalDep, case_id: int,
+def confirm_review(ctx: CtxDep, principal: PrincipalDep, case_id: Id,
                    body: ReviewIn) -> dict[str, Any]:
     """Confirm an own case is still needed until `review_by` (default: the full term)."""
     return {"review_by": retention.confirm_review(ctx, principal, case_id,

@@ -22,6 +22,7 @@ from cyberfusion.domain.channel import (
 )
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, needs
+from cyberfusion.domain.safe_text import media_type_problem
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.channel_json import parse_attachments, parse_draft, parse_handling
 from cyberfusion.presenters.channel import thread_json, thread_page_json, thread_view_json
@@ -32,6 +33,14 @@ from cyberfusion.web.api.body import read_json
 from cyberfusion.web.api.schemas import values
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.params import (
+    BodyCursor,
+    Cursor,
+    Id,
+    Offset,
+    OptionalCursor,
+    whole_number,
+)
 
 router = APIRouter()
 
@@ -56,7 +65,7 @@ DRAFT_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
 def list_threads(
     ctx: CtxDep, principal: PrincipalDep, box: str = "all", status: str = "",
     priority: str = "", type: str = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=channel.MAX_PAGE)] = 50,
 ) -> dict[str, Any]:
     """Threads the caller's organisation sent or is addressed by; fetching delivers them."""
@@ -80,7 +89,7 @@ async def send(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 @router.get("/threads/{thread_id}")
 @needs(Permission.CHANNEL_READ)
-def get_thread(ctx: CtxDep, principal: PrincipalDep, thread_id: int) -> dict[str, Any]:
+def get_thread(ctx: CtxDep, principal: PrincipalDep, thread_id: Id) -> dict[str, Any]:
     """One thread the caller takes part in (404 otherwise), with every message."""
     return thread_view_json(channel.get_thread(ctx, principal, thread_id), principal.org_id)
 
@@ -105,7 +114,7 @@ class ExtendIn(BaseModel):
 
 @router.post("/threads/{thread_id}/ack")
 @needs(Permission.CHANNEL_SEND)
-def acknowledge(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
+def acknowledge(ctx: CtxDep, principal: PrincipalDep, thread_id: Id,
                 body: NoteIn | None = None) -> dict[str, Any]:
     """Acknowledge a request addressed to the caller's organisation (stops escalation)."""
     thread = channel_actions.acknowledge(ctx, principal, thread_id, body.note if body else "")
@@ -131,7 +140,7 @@ async def _reply(ctx: Context, principal: Principal, request: Request, thread_id
 @router.post("/threads/{thread_id}/messages", status_code=201)
 @needs(Permission.CHANNEL_SEND)
 async def reply(ctx: CtxDep, principal: PrincipalDep, request: Request,
-                thread_id: int) -> dict[str, Any]:
+                thread_id: Id) -> dict[str, Any]:
     """Add a message to a thread (from an addressee it also acknowledges)."""
     return await _reply(ctx, principal, request, thread_id, answer=False)
 
@@ -139,14 +148,14 @@ async def reply(ctx: CtxDep, principal: PrincipalDep, request: Request,
 @router.post("/threads/{thread_id}/answer", status_code=201)
 @needs(Permission.CHANNEL_SEND)
 async def answer(ctx: CtxDep, principal: PrincipalDep, request: Request,
-                 thread_id: int) -> dict[str, Any]:
+                 thread_id: Id) -> dict[str, Any]:
     """Answer a request addressed to the caller's organisation."""
     return await _reply(ctx, principal, request, thread_id, answer=True)
 
 
 @router.post("/threads/{thread_id}/decline")
 @needs(Permission.CHANNEL_SEND)
-def decline(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
+def decline(ctx: CtxDep, principal: PrincipalDep, thread_id: Id,
             body: ReasonIn) -> dict[str, Any]:
     """Decline a request addressed to the caller's organisation, with the reason."""
     return thread_json(channel_actions.decline(ctx, principal, thread_id, body.reason),
@@ -155,7 +164,7 @@ def decline(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
 
 @router.post("/threads/{thread_id}/close")
 @needs(Permission.CHANNEL_SEND)
-def close(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
+def close(ctx: CtxDep, principal: PrincipalDep, thread_id: Id,
           body: NoteIn | None = None) -> dict[str, Any]:
     """Close a request the caller's organisation sent."""
     return thread_json(channel_actions.close(ctx, principal, thread_id,
@@ -164,7 +173,7 @@ def close(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
 
 @router.post("/threads/{thread_id}/extend")
 @needs(Permission.CHANNEL_SEND)
-def extend(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
+def extend(ctx: CtxDep, principal: PrincipalDep, thread_id: Id,
            body: ExtendIn) -> dict[str, Any]:
     """Extend the preservation period of an acknowledged Art. 29 request."""
     return thread_json(channel_actions.extend_preservation(ctx, principal, thread_id,
@@ -174,18 +183,27 @@ def extend(ctx: CtxDep, principal: PrincipalDep, thread_id: int,
 def attachment_response(ctx: Context, principal: Principal, attachment_id: int) -> Response:
     """The bytes as stored, always as a download, never rendered inline."""
     meta, content = channel.attachment(ctx, principal, attachment_id)
-    ascii_name = "".join(c if c.isalnum() or c in "._-" else "_" for c in meta.filename)
+    # Rows stored before names were checked may hold anything: headers carry only safe text.
+    media_type = "application/octet-stream" if media_type_problem(meta.media_type) \
+        else meta.media_type
     return Response(content, media_type="application/octet-stream", headers={
-        "Content-Disposition": f"attachment; filename=\"{ascii_name or 'attachment'}\"; "
-                               f"filename*=UTF-8''{quote(meta.filename)}",
-        "X-Content-SHA256": meta.sha256, "X-Original-Media-Type": meta.media_type,
+        "Content-Disposition": content_disposition(meta.filename),
+        "X-Content-SHA256": meta.sha256, "X-Original-Media-Type": media_type,
         "Content-Security-Policy": "default-src 'none'; sandbox",
         "Cache-Control": "no-store"})
 
 
+def content_disposition(filename: str) -> str:
+    """RFC 6266: an ASCII `filename` for old clients and the exact name as `filename*`."""
+    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_"
+                         for c in filename)
+    return (f"attachment; filename=\"{ascii_name or 'attachment'}\"; "
+            f"filename*=UTF-8''{quote(filename, safe='')}")
+
+
 @router.get("/attachments/{attachment_id}")
 @needs(Permission.CHANNEL_READ)
-def download(ctx: CtxDep, principal: PrincipalDep, attachment_id: int) -> Response:
+def download(ctx: CtxDep, principal: PrincipalDep, attachment_id: Id) -> Response:
     """Download an attachment of a thread the caller takes part in."""
     return attachment_response(ctx, principal, attachment_id)
 
@@ -193,7 +211,7 @@ def download(ctx: CtxDep, principal: PrincipalDep, attachment_id: int) -> Respon
 @router.get("/inbox")
 @needs(Permission.CHANNEL_READ)
 def notifications(
-    ctx: CtxDep, principal: PrincipalDep, after: Annotated[int, Query(ge=0)] = 0,
+    ctx: CtxDep, principal: PrincipalDep, after: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
     """In-app notifications of the caller's organisation, newest first, and the unread count."""
@@ -203,7 +221,7 @@ def notifications(
 class ReadIn(BaseModel):
     """Mark notifications read up to this id."""
 
-    up_to: int
+    up_to: BodyCursor
 
 
 @router.post("/inbox/read", status_code=204)
@@ -219,7 +237,7 @@ def mark_read(ctx: CtxDep, principal: PrincipalDep, body: ReadIn) -> Response:
 async def events(
     ctx: CtxDep, principal: PrincipalDep, request: Request,
     last_event_id: Annotated[str | None, Header()] = None,
-    after: Annotated[int | None, Query(ge=0)] = None,
+    after: OptionalCursor = None,
     timeout: Annotated[float, Query(ge=0, le=3600)] = 300,
 ) -> StreamingResponse:
     """Server-sent events: each new notification of the caller's organisation, live.
@@ -236,7 +254,7 @@ async def events(
 
 
 def _event_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value) if value else None
 
 
 async def _stream(ctx: Context, principal: Principal, request: Request, after: int,

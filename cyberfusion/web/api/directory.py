@@ -16,6 +16,7 @@ from cyberfusion.services import directory
 from cyberfusion.web.api.body import read_json
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.params import Id
 
 router = APIRouter()
 
@@ -107,7 +108,7 @@ def add_webhook(ctx: CtxDep, principal: PrincipalDep, body: WebhookIn) -> dict[s
 
 @router.delete("/webhooks/{webhook_id}", status_code=204)
 @needs(Permission.WEBHOOK_MANAGE)
-def remove_webhook(ctx: CtxDep, principal: PrincipalDep, webhook_id: int) -> Response:
+def remove_webhook(ctx: CtxDep, principal: PrincipalDep, webhook_id: Id) -> Response:
     """Turn a webhook off."""
     directory.remove_webhook(ctx, principal, webhook_id)
     return Response(status_code=204)

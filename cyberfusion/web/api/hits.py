@@ -13,6 +13,7 @@ from cyberfusion.presenters.disclosure import request_json, request_view_json
 from cyberfusion.presenters.hits import hit_json, notice_json
 from cyberfusion.services import disclosure, hits
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.params import OptionalCursor, RowId
 
 router = APIRouter()
 
@@ -20,7 +21,7 @@ router = APIRouter()
 @router.get("/hits/inbox")
 @needs(Permission.HIT_READ)
 def inbox(ctx: CtxDep, principal: PrincipalDep, unread: bool = False,
-          before: int | None = None,
+          before: OptionalCursor = None,
           limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
     """HITs on the organisation's data (and its units'), and disclosure steps."""
     items = hits.inbox(ctx, principal, unread, before, limit)
@@ -31,7 +32,7 @@ def inbox(ctx: CtxDep, principal: PrincipalDep, unread: bool = False,
 class ReadIn(BaseModel):
     """Which notices to mark read (all when absent)."""
 
-    ids: list[int] | None = None
+    ids: list[RowId] | None = None
 
 
 @router.post("/hits/inbox/read")

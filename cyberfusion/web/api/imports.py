@@ -15,6 +15,7 @@ from cyberfusion.services import imports
 from cyberfusion.services.context import Context
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.params import Id, Offset
 
 router = APIRouter(prefix="/imports")
 OPTION_NAMES = ("codec", "tlp", "tlp_floor", "release", "partners", "hit_policy", "purpose",
@@ -64,8 +65,11 @@ def start_job(request: Request, background: BackgroundTasks, ctx: Context, job_i
 async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request, response: Response,
                  background: BackgroundTasks) -> dict[str, Any]:
     """Upload a file (STIX, MISP, CSV, text …) to import; answers with the pending job."""
-    name, stream, options = await _upload(request)
-    job = await run_blocking(imports.submit, ctx, principal, name, stream, options)
+    try:
+        name, stream, options = await _upload(request)
+        job = await run_blocking(imports.submit, ctx, principal, name, stream, options)
+    finally:
+        await request.close()  # the spooled upload, also when it is refused
     start_job(request, background, ctx, job.id)
     response.headers["Location"] = f"/api/v1/imports/{job.id}"
     return job_json(job)
@@ -75,9 +79,12 @@ async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request, respons
 @needs(Permission.IMPORT)
 async def preview(ctx: CtxDep, principal: PrincipalDep, request: Request) -> dict[str, Any]:
     """What the upload would create and under which handling; nothing is written."""
-    name, stream, options = await _upload(request)
-    return preview_json(await run_blocking(imports.preview, ctx, principal, name, stream,
-                                           options))
+    try:
+        name, stream, options = await _upload(request)
+        return preview_json(await run_blocking(imports.preview, ctx, principal, name, stream,
+                                               options))
+    finally:
+        await request.close()
 
 
 @router.get("")
@@ -90,15 +97,15 @@ def list_jobs(ctx: CtxDep, principal: PrincipalDep,
 
 @router.get("/{job_id}")
 @needs(Permission.IMPORT_READ)
-def get_job(ctx: CtxDep, principal: PrincipalDep, job_id: int) -> dict[str, Any]:
+def get_job(ctx: CtxDep, principal: PrincipalDep, job_id: Id) -> dict[str, Any]:
     """One import: status, counts and progress."""
     return job_json(imports.get_job(ctx, principal, job_id))
 
 
 @router.get("/{job_id}/issues")
 @needs(Permission.IMPORT_READ)
-def job_issues(ctx: CtxDep, principal: PrincipalDep, job_id: int,
-               offset: Annotated[int, Query(ge=0)] = 0,
+def job_issues(ctx: CtxDep, principal: PrincipalDep, job_id: Id,
+               offset: Offset = 0,
                limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict[str, Any]:
     """The located issues found while importing."""
     return {"items": [issue_json(i) for i in imports.job_issues(ctx, principal, job_id, offset,

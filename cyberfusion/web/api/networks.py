@@ -17,6 +17,7 @@ from cyberfusion.presenters.networks import (
 )
 from cyberfusion.services import network_exports, networks
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.params import Offset
 
 router = APIRouter(prefix="/networks")
 
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/networks")
 @router.get("")
 @needs(Permission.NETWORK_READ)
 def list_networks(ctx: CtxDep, principal: PrincipalDep,
-                  offset: Annotated[int, Query(ge=0)] = 0,
+                  offset: Offset = 0,
                   limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
     """Networks with a case the caller reads, largest first; `total` counts only those."""
     items, total = networks.list_networks(ctx, principal, offset, limit)

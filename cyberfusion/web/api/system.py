@@ -14,6 +14,7 @@ from cyberfusion.presenters.orgs import me_json, org_json, user_json
 from cyberfusion.presenters.tokens import issued_token_json, token_json
 from cyberfusion.services import auth, orgs
 from cyberfusion.web.deps import CtxDep, PrincipalDep, client_address
+from cyberfusion.web.params import Id
 
 router = APIRouter()
 
@@ -126,7 +127,7 @@ def create_token(ctx: CtxDep, principal: PrincipalDep, body: TokenIn) -> dict[st
 
 @router.delete("/tokens/{token_id}", status_code=204)
 @needs(Permission.TOKEN_MANAGE)
-def revoke_token(ctx: CtxDep, principal: PrincipalDep, token_id: int) -> Response:
+def revoke_token(ctx: CtxDep, principal: PrincipalDep, token_id: Id) -> Response:
     """Revoke one of the caller's tokens."""
     auth.revoke_token(ctx, principal, token_id)
     return Response(status_code=204)

@@ -18,6 +18,7 @@ from cyberfusion.services import cases
 from cyberfusion.services.context import Context
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep
+from cyberfusion.web.params import whole_number
 from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
 
@@ -69,12 +70,12 @@ def _list(text: str) -> list[str]:
 
 def document(form: dict[str, Any]) -> dict[str, Any]:
     """The case document (as the API takes it) for the form's fields."""
-    count = str(form.get("victim_count") or "0")
+    count = whole_number(str(form.get("victim_count") or "0"))
     return {
         "title": form["title"], "crime_type": form["crime_type"], "summary": form["summary"],
         "countries": [c.upper() for c in _list(form["countries"])],
         "first_seen": form["first_seen"] or None, "last_seen": form["last_seen"] or None,
-        "victims": {"count": int(count) if count.isdigit() else -1},
+        "victims": {"count": -1 if count is None else count},
         "handling": {"tlp": form["tlp"], "release": _list(form["release"]),
                      "exclude": _list(form["exclude"]), "partners": _list(form["partners"]),
                      "hit_policy": form["hit_policy"], "purpose": form["purpose"],

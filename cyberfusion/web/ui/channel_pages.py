@@ -6,10 +6,10 @@ Every form works without JavaScript; `static/inbox.js` only adds live updates (S
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
@@ -34,6 +34,7 @@ from cyberfusion.services import channel, channel_actions, directory, inbox, org
 from cyberfusion.services.context import Context
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep
+from cyberfusion.web.params import FormCursor, Id, Offset, whole_number
 from cyberfusion.web.ui.pages import CsrfChecked, UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
 
@@ -44,7 +45,7 @@ PAGE = 50
 @router.get("/inbox")
 @needs(Permission.CHANNEL_READ)
 def inbox_page(request: Request, ctx: CtxDep, principal: UiPrincipal, box: str = "all",
-               status: str = "", offset: int = 0) -> Response:
+               status: str = "", offset: Offset = 0) -> Response:
     """Threads of the organisation, most recently active first, and its notifications."""
     box = box if box in BOXES else "all"
     result = channel.list_threads(ctx, principal, ThreadFilter(box, status), offset, PAGE)
@@ -61,7 +62,7 @@ def inbox_page(request: Request, ctx: CtxDep, principal: UiPrincipal, box: str =
 @router.post("/inbox/read")
 @needs(Permission.CHANNEL_READ)
 def inbox_read(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked,
-               up_to: Annotated[int, Form()] = 0) -> Response:
+               up_to: FormCursor = 0) -> Response:
     """Mark the notifications shown read."""
     inbox.mark_read(ctx, principal, up_to)
     return RedirectResponse("/inbox", status_code=303)
@@ -122,7 +123,8 @@ def _document(form: dict[str, Any]) -> dict[str, Any]:
     doc["handling"] = {"tlp": form["tlp"], "purpose": form["purpose"]}
     days = str(form["preservation_days"])
     if days:
-        doc["preservation_days"] = int(days) if days.isdigit() else -1
+        number = whole_number(days)
+        doc["preservation_days"] = -1 if number is None else number
     return doc
 
 
@@ -152,7 +154,7 @@ async def _files(data: FormData) -> tuple[AttachmentIn, ...]:
 @router.get("/threads/{thread_id}")
 @needs(Permission.CHANNEL_READ)
 def thread_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
-                thread_id: int) -> Response:
+                thread_id: Id) -> Response:
     """One thread: status per addressee, deadlines, escalation, signed messages, actions."""
     view = channel.get_thread(ctx, principal, thread_id)
     mine = view.thread.party(principal.org_id)
@@ -172,9 +174,8 @@ def _act(request: Request, ctx: Context, principal: Principal, thread_id: int, a
     elif action == "close":
         channel_actions.close(ctx, principal, thread_id, text)
     elif action == "extend":
-        days = str(data.get("days") or "")
-        channel_actions.extend_preservation(ctx, principal, thread_id,
-                                            int(days) if days.isdigit() else 0)
+        days = whole_number(str(data.get("days") or ""))
+        channel_actions.extend_preservation(ctx, principal, thread_id, days or 0)
     else:
         _reply(ctx, principal, thread_id, data, text, files, action == "answer")
     return RedirectResponse(f"/threads/{thread_id}", status_code=303)
@@ -192,7 +193,7 @@ def _reply(ctx: Context, principal: Principal, thread_id: int, data: FormData, t
 
 @router.post("/threads/{thread_id}/{action}")
 @needs(Permission.CHANNEL_SEND)
-async def thread_action(request: Request, ctx: CtxDep, principal: UiPrincipal, thread_id: int,
+async def thread_action(request: Request, ctx: CtxDep, principal: UiPrincipal, thread_id: Id,
                         action: str) -> Response:
     """Acknowledge, reply, answer, decline, close or extend, then back to the thread."""
     if action not in ("ack", "reply", "answer", "decline", "close", "extend"):

@@ -14,6 +14,7 @@ from cyberfusion.formats import base
 from cyberfusion.services import imports
 from cyberfusion.web.api.imports import start_job
 from cyberfusion.web.deps import CtxDep
+from cyberfusion.web.params import Id
 from cyberfusion.web.ui.pages import CsrfChecked, UiPrincipal
 from cyberfusion.web.ui.render import page
 
@@ -54,7 +55,7 @@ def _split(value: str) -> tuple[str, ...]:
 
 @router.get("/imports/{job_id}")
 @needs(Permission.IMPORT_READ)
-def job_page(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int) -> Response:
+def job_page(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: Id) -> Response:
     """A held job's preview, or a running/finished job's counts and issues."""
     job = imports.get_job(ctx, principal, job_id)
     preview = imports.preview_job(ctx, principal, job_id) if job.status == "held" else None
@@ -68,7 +69,7 @@ def job_page(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: int)
 @router.post("/imports/{job_id}/start")
 @needs(Permission.IMPORT)
 def start(request: Request, background: BackgroundTasks, ctx: CtxDep, principal: UiPrincipal,
-          _csrf: CsrfChecked, job_id: int) -> Response:
+          _csrf: CsrfChecked, job_id: Id) -> Response:
     """Confirm a held import: the worker (or a pool thread, after this response) runs it."""
     imports.release_job(ctx, principal, job_id)
     start_job(request, background, ctx, job_id)
@@ -77,7 +78,7 @@ def start(request: Request, background: BackgroundTasks, ctx: CtxDep, principal:
 
 @router.post("/imports/{job_id}/discard")
 @needs(Permission.IMPORT)
-def discard(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked, job_id: int) -> Response:
+def discard(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked, job_id: Id) -> Response:
     """Drop a held import without landing anything."""
     imports.discard_job(ctx, principal, job_id)
     return RedirectResponse("/imports", status_code=303)

@@ -15,6 +15,7 @@ from cyberfusion.domain.networks import CaseFacts
 from cyberfusion.domain.permissions import Permission, allowed, needs
 from cyberfusion.services import networks
 from cyberfusion.web.deps import CtxDep
+from cyberfusion.web.params import Offset
 from cyberfusion.web.ui.pages import CsrfChecked, UiPrincipal
 from cyberfusion.web.ui.render import page
 
@@ -26,7 +27,7 @@ WIDTH, ROW = 760, 18
 @router.get("/networks")
 @needs(Permission.NETWORK_READ)
 def networks_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
-                  offset: int = 0) -> Response:
+                  offset: Offset = 0) -> Response:
     """Networks with a case you read: size, countries, crime types, time span."""
     items, total = networks.list_networks(ctx, principal, offset, PAGE)
     state, run = networks.status(ctx, principal)

@@ -25,8 +25,10 @@ from cyberfusion.web.deps import (
     SESSION_COOKIE,
     CtxDep,
     client_address,
+    secure_cookie,
     session_principal,
 )
+from cyberfusion.web.params import Id, Offset, OptionalCursor
 from cyberfusion.web.ui.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -71,7 +73,8 @@ def login_form(request: Request, next: str = "/") -> Response:
     token = secrets.token_urlsafe(24)
     response = page(request, "login.html", TLP.CLEAR, None, login_csrf=token,
                     next=_safe_next(next), username="", error="")
-    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict")
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict",
+                        secure=secure_cookie(request, request.app.state.ctx.settings))
     return response
 
 
@@ -94,7 +97,7 @@ def login(
     session = auth.start_session(ctx, user)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.cookie, httponly=True, samesite="lax",
-                        secure=ctx.settings.secure_cookies,
+                        secure=secure_cookie(request, ctx.settings),
                         max_age=ctx.settings.session_hours * 3600)
     response.delete_cookie(LOGIN_CSRF)
     return response
@@ -128,7 +131,7 @@ def dashboard(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response
 @router.post("/cases/{case_id}/review")
 @needs(Permission.RETENTION_CONFIRM)
 def confirm_review(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked,
-                   case_id: int) -> Response:
+                   case_id: Id) -> Response:
     """The owner confirms a case is still needed for the full review term."""
     retention.confirm_review(ctx, principal, case_id)
     return RedirectResponse("/", status_code=303)
@@ -138,7 +141,7 @@ def confirm_review(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked,
 @needs(Permission.CASE_READ)
 def case_list(
     request: Request, ctx: CtxDep, principal: UiPrincipal, q: str = "", crime_type: str = "",
-    country: str = "", owner: str = "", tlp: str = "", offset: int = 0,
+    country: str = "", owner: str = "", tlp: str = "", offset: Offset = 0,
     include_revoked: bool = False,
 ) -> Response:
     """The case list with text search, filters and paging (withdrawn cases on request)."""
@@ -158,7 +161,7 @@ def case_list(
 
 @router.get("/cases/{case_id}")
 @needs(Permission.CASE_READ)
-def case_page(request: Request, ctx: CtxDep, principal: UiPrincipal, case_id: int) -> Response:
+def case_page(request: Request, ctx: CtxDep, principal: UiPrincipal, case_id: Id) -> Response:
     """One case with its TLP banner and the 'who can see this' panel."""
     case = cases.get_case(ctx, principal, case_id)
     audience = cases.who_can_see(ctx, principal, case_id)
@@ -210,7 +213,7 @@ def organisations(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Resp
 @router.get("/audit")
 @needs(Permission.AUDIT_READ)
 def audit_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
-               before: int | None = None, use: int = 0) -> Response:
+               before: OptionalCursor = None, use: int = 0) -> Response:
     """The organisation's own audit trail, or only others' use of its data."""
     actions = audit.USE_OF_DATA if use else None
     events = audit.org_trail(ctx, principal, actions, before, 100)

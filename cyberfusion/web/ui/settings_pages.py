@@ -23,6 +23,7 @@ from cyberfusion.services.context import Context
 from cyberfusion.services.directory import OPTIONAL_CHANNELS
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep
+from cyberfusion.web.params import Id
 from cyberfusion.web.ui.pages import CsrfChecked, UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
 
@@ -90,7 +91,7 @@ def add_webhook(request: Request, ctx: CtxDep, principal: UiPrincipal, _csrf: Cs
 @router.post("/settings/webhooks/{webhook_id}/off")
 @needs(Permission.WEBHOOK_MANAGE)
 def turn_off_webhook(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked,
-                     webhook_id: int) -> Response:
+                     webhook_id: Id) -> Response:
     """Stop calling a webhook."""
     directory.remove_webhook(ctx, principal, webhook_id)
     return RedirectResponse(PATH, status_code=303)
