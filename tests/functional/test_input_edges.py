@@ -39,6 +39,10 @@ def lenient(world: World) -> TestClient:
     (f"/api/v1/audit?before={TOO_BIG}", "query.before"),
     (f"/api/v1/hits/inbox?before={TOO_BIG}", "query.before"),
     (f"/api/v1/networks?offset={TOO_BIG}", "query.offset"),
+    (f"/api/v1/entities/{TOO_BIG}", "path.entity_id"),
+    (f"/api/v1/entities/{TOO_BIG}/cases", "path.entity_id"),
+    (f"/api/v1/entities/1/cases?offset={TOO_BIG}", "query.offset"),
+    (f"/api/v1/entities?offset={TOO_BIG}", "query.offset"),
 ])
 def test_out_of_range_integers_in_the_api_are_a_located_422(
         lenient: TestClient, world: World, url: str, location: str) -> None:
@@ -50,6 +54,8 @@ def test_out_of_range_integers_in_the_api_are_a_located_422(
 @pytest.mark.parametrize(("path", "body", "location"), [
     ("/api/v1/inbox/read", {"up_to": TOO_BIG}, "body.up_to"),
     ("/api/v1/hits/inbox/read", {"ids": [1, TOO_BIG]}, "body.ids[1]"),
+    ("/api/v1/entities/1/merge", {"other_id": TOO_BIG}, "body.other_id"),
+    ("/api/v1/entities/1/cases", {"case_id": -1}, "body.case_id"),
 ])
 def test_out_of_range_integers_in_bodies_are_a_located_422(
         lenient: TestClient, world: World, path: str, body: dict[str, object],

@@ -22,10 +22,10 @@ from cyberfusion.presenters.entities import (
 )
 from cyberfusion.services import knowledge
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.params import Id, Offset, RowId
 
 router = APIRouter(prefix="/entities")
 
-Offset = Annotated[int, Query(ge=0)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 
 
@@ -57,7 +57,7 @@ def list_entities(ctx: CtxDep, principal: PrincipalDep, q: str = "", kind: str =
 
 @router.get("/{entity_id}")
 @needs(Permission.ENTITY_READ)
-def get_entity(ctx: CtxDep, principal: PrincipalDep, entity_id: int,
+def get_entity(ctx: CtxDep, principal: PrincipalDep, entity_id: Id,
                case_offset: Offset = 0, case_limit: Limit = 50) -> dict[str, Any]:
     """One entity as the caller may read it, with a page of its readable linked cases."""
     detail = knowledge.entity_detail(ctx, principal, entity_id, case_offset, case_limit)
@@ -67,7 +67,7 @@ def get_entity(ctx: CtxDep, principal: PrincipalDep, entity_id: int,
 @router.get("/{entity_id}/relationships")
 @needs(Permission.ENTITY_READ)
 def entity_relationships(ctx: CtxDep, principal: PrincipalDep,
-                         entity_id: int) -> dict[str, Any]:
+                         entity_id: Id) -> dict[str, Any]:
     """The entity's readable relationships to other entities and cases."""
     detail = knowledge.entity_detail(ctx, principal, entity_id, 0, 1)
     return relationships_json(detail.relationships, detail.withheld)
@@ -75,7 +75,7 @@ def entity_relationships(ctx: CtxDep, principal: PrincipalDep,
 
 @router.get("/{entity_id}/cases")
 @needs(Permission.ENTITY_READ)
-def entity_cases(ctx: CtxDep, principal: PrincipalDep, entity_id: int, offset: Offset = 0,
+def entity_cases(ctx: CtxDep, principal: PrincipalDep, entity_id: Id, offset: Offset = 0,
                  limit: Limit = 50) -> dict[str, Any]:
     """Cases linked to the entity that the caller may read, newest first."""
     detail = knowledge.entity_detail(ctx, principal, entity_id, offset, limit)
@@ -84,7 +84,7 @@ def entity_cases(ctx: CtxDep, principal: PrincipalDep, entity_id: int, offset: O
 
 @router.get("/{entity_id}/graph")
 @needs(Permission.ENTITY_READ)
-def entity_graph(ctx: CtxDep, principal: PrincipalDep, entity_id: int,
+def entity_graph(ctx: CtxDep, principal: PrincipalDep, entity_id: Id,
                  hops: Annotated[int, Query(ge=1, le=2)] = 1,
                  cap: Annotated[int, Query(ge=1, le=200)] = 60) -> dict[str, Any]:
     """The readable neighbourhood of the entity (one or two hops, capped)."""
@@ -100,7 +100,7 @@ class EditIn(BaseModel):
 
 @router.patch("/{entity_id}")
 @needs(Permission.ENTITY_EDIT)
-def edit_entity(ctx: CtxDep, principal: PrincipalDep, entity_id: int,
+def edit_entity(ctx: CtxDep, principal: PrincipalDep, entity_id: Id,
                 body: EditIn) -> dict[str, Any]:
     """Correct an entity's aliases or description (analysts of its owner)."""
     return entity_json(knowledge.edit_entity(ctx, principal, entity_id, body.aliases,
@@ -110,12 +110,12 @@ def edit_entity(ctx: CtxDep, principal: PrincipalDep, entity_id: int,
 class MergeIn(BaseModel):
     """The entity to fold into this one (its names become aliases)."""
 
-    other_id: int
+    other_id: RowId
 
 
 @router.post("/{entity_id}/merge")
 @needs(Permission.ENTITY_EDIT)
-def merge_entity(ctx: CtxDep, principal: PrincipalDep, entity_id: int,
+def merge_entity(ctx: CtxDep, principal: PrincipalDep, entity_id: Id,
                  body: MergeIn) -> dict[str, Any]:
     """Merge another entity into this one; both names are kept as aliases."""
     return entity_json(knowledge.merge_entities(ctx, principal, entity_id, body.other_id))
@@ -124,13 +124,13 @@ def merge_entity(ctx: CtxDep, principal: PrincipalDep, entity_id: int,
 class LinkIn(BaseModel):
     """A case to link to the entity, and how they relate."""
 
-    case_id: int
+    case_id: RowId
     type: RelationshipType = RelationshipType.RELATED_TO
 
 
 @router.post("/{entity_id}/cases", status_code=201)
 @needs(Permission.ENTITY_EDIT)
-def link_case(ctx: CtxDep, principal: PrincipalDep, entity_id: int,
+def link_case(ctx: CtxDep, principal: PrincipalDep, entity_id: Id,
               body: LinkIn) -> dict[str, Any]:
     """Link a case to the entity as `related-to`, `targets`, … (analysts of its readers)."""
     return relationship_json(knowledge.link_case(ctx, principal, entity_id, body.case_id,
