@@ -13,8 +13,6 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
-from pymispgalaxies.api import Cluster
-
 from cyberfusion.domain.imports import ImportedEntity
 from cyberfusion.domain.knowledge import EntityKind
 
@@ -92,11 +90,19 @@ def galaxy_entities(
 ) -> Iterator[ImportedEntity]:
     """Stream the entities of the named bundled galaxies, one cluster value at a time."""
     for name in names:
-        cluster = Cluster(name, skip_duplicates=True)
+        cluster = _cluster(name)
         for value in cluster.cluster_values.values():
             entity = cluster_entity(cluster.type, value.to_dict())
             if entity is not None:
                 yield entity
+
+
+def _cluster(name: str) -> Any:
+    """One bundled galaxy's clusters; `pymispgalaxies` (and the JSON-schema format checkers it
+    pulls in, about two seconds) is imported on first use, not by every command."""
+    from pymispgalaxies.api import Cluster
+
+    return Cluster(name, skip_duplicates=True)
 
 
 @cache
@@ -104,7 +110,7 @@ def _countries() -> tuple[dict[str, str], dict[str, str]]:
     """(lower-case name -> ISO code, ISO code -> galaxy value) from the `country` galaxy."""
     by_name: dict[str, str] = {}
     by_code: dict[str, str] = {}
-    for value in Cluster("country", skip_duplicates=True).cluster_values.values():
+    for value in _cluster("country").cluster_values.values():
         meta = value.meta.to_dict() if value.meta else {}
         code = str(meta.get("ISO") or "").upper()
         if len(code) != 2:
