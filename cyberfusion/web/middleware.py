@@ -8,7 +8,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cyberfusion.errors import PayloadTooLarge
-from cyberfusion.web.problems import PROBLEM_TYPE, problem_body
+from cyberfusion.web.problems import error_document
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -67,12 +67,12 @@ class BodyLimit:
                 await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        body = problem_body(413, "payload-too-large", "Payload too large",
-                            f"the request body is over the limit of {self.limit} bytes",
-                            scope.get("path", ""), [])
+        body, media = error_document(413, "payload-too-large", "Payload too large",
+                                     f"the request body is over the limit of {self.limit} bytes",
+                                     scope.get("path", ""), [])
         raw = json.dumps(body).encode()
         await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", PROBLEM_TYPE.encode()),
+                    "headers": [(b"content-type", media.encode()),
                                 (b"content-length", str(len(raw)).encode())]})
         await send({"type": "http.response.body", "body": raw})
 

@@ -44,7 +44,8 @@ def keep_knowledge(ctx: Context, world: WorldSpec) -> None:
         for index, spec in enumerate(world.cases):
             body = technique(index)
             obj = SourceObject(str(body["id"]), "attack-pattern", NOW, False, body)
-            tx.source_objects.upsert_many(spec.owner, [(obj, world.handling_ids[index])], None)
+            tx.source_objects.upsert_many(spec.owner, [(obj, world.handling_ids[index])], None,
+                                           NOW)
 
 
 @given(data=st.data())
