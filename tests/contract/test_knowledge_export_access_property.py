@@ -8,17 +8,15 @@ Runs CYBERFUSION_ACCESS_EXAMPLES // 4 worlds (default 50).
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable
 
 import orjson
-from access_worlds import WorldSpec, store_world, worlds
+from access_worlds import keep_knowledge, store_world, technique, worlds
 from conftest import NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cyberfusion.domain.access import Access
-from cyberfusion.domain.imports import SourceObject
 from cyberfusion.domain.model import CaseFilter, Role
 from cyberfusion.formats import base
 from cyberfusion.services import auth, exports
@@ -30,24 +28,6 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
                                            HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-def technique(index: int) -> dict[str, object]:
-    """A kept STIX attack-pattern, one per random case."""
-    return {"type": "attack-pattern", "spec_version": "2.1",
-            "id": f"attack-pattern--{uuid.uuid5(uuid.NAMESPACE_URL, str(index))}",
-            "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
-            "name": f"technique {index}"}
-
-
-def keep_knowledge(ctx: Context, world: WorldSpec) -> None:
-    """Store one object outside any case under each case's handling record."""
-    with ctx.db.write() as tx:
-        for index, spec in enumerate(world.cases):
-            body = technique(index)
-            obj = SourceObject(str(body["id"]), "attack-pattern", NOW, False, body)
-            tx.source_objects.upsert_many(spec.owner, [(obj, world.handling_ids[index])], None,
-                                           NOW)
-
-
 @given(data=st.data())
 @SETTINGS
 def test_exported_knowledge_is_exactly_what_decide_gives_in_full(
@@ -55,7 +35,7 @@ def test_exported_knowledge_is_exactly_what_decide_gives_in_full(
     ctx = fresh()
     world = data.draw(worlds(NOW.date()))
     store_world(ctx, world)
-    keep_knowledge(ctx, world)
+    keep_knowledge(ctx, world, NOW)
     for org in world.orgs:
         with ctx.db.write() as tx:
             user = tx.users.add(f"{org.id}.exporter", org.id, frozenset({Role.ANALYST}),
