@@ -108,7 +108,7 @@ def _page(tx: Tx, org: Organisation, now: datetime, chosen: Collection, q: Objec
           names: dict[str, str]) -> Page:
     """The next `q.limit` wanted objects from `q.after`, and where the next page starts."""
     found: list[Item] = []
-    pos, chunk = q.after, min(q.limit + 1, 1000)
+    pos, chunk = q.after, q.limit + 1
     while True:
         rows = _rows(tx, org, now, chosen, pos, q, chunk)
         expanded = _expand(tx, org, now, rows, names)

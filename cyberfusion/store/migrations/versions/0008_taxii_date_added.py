@@ -27,7 +27,9 @@ def upgrade() -> None:
                        "WHERE landed_at IS NULL"))
     with op.batch_alter_table('source_object', schema=None) as batch_op:
         batch_op.alter_column('landed_at', existing_type=UTCDateTime(), nullable=False)
-        batch_op.create_index('ix_source_object_landed', ['landed_at', 'id'], unique=False)
+        # Knowledge (case_id IS NULL) in date_added order: pages read the index in order.
+        batch_op.create_index('ix_source_object_landed', ['case_id', 'landed_at', 'id'],
+                              unique=False)
     op.create_index('ix_intel_case_updated', 'intel_case', ['updated_at', 'id'], unique=False)
 
 
