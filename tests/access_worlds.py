@@ -18,9 +18,12 @@ from cyberfusion.domain.model import (
     Occurrence,
     Organisation,
     OrgKind,
+    Principal,
     Region,
+    Role,
 )
 from cyberfusion.domain.observables import normalise
+from cyberfusion.services import auth
 from cyberfusion.services.context import Context
 
 COUNTRIES = [("FR", Region.EUROPE), ("DE", Region.EUROPE), ("BR", Region.AMERICAS),
@@ -177,3 +180,17 @@ def keep_knowledge(ctx: Context, world: WorldSpec, now: datetime) -> None:
             obj = SourceObject(str(body["id"]), "attack-pattern", now, False, body)
             tx.source_objects.upsert_many(spec.owner, [(obj, world.handling_ids[index])], None,
                                            now)
+
+
+def knowledge_world(ctx: Context, world: WorldSpec,
+                    now: datetime) -> list[tuple[Organisation, Principal]]:
+    """Store the world with one kept object per case; a user of each organisation acting."""
+    store_world(ctx, world)
+    keep_knowledge(ctx, world, now)
+    found = []
+    for org in world.orgs:
+        with ctx.db.write() as tx:
+            user = tx.users.add(f"{org.id}.acting", org.id, frozenset({Role.ANALYST}),
+                                "unused-hash", now)
+            found.append((org, auth.principal_for(tx, user)))
+    return found

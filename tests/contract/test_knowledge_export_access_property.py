@@ -11,15 +11,15 @@ import os
 from collections.abc import Callable
 
 import orjson
-from access_worlds import keep_knowledge, store_world, technique, worlds
+from access_worlds import knowledge_world, technique, worlds
 from conftest import NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cyberfusion.domain.access import Access
-from cyberfusion.domain.model import CaseFilter, Role
+from cyberfusion.domain.model import CaseFilter
 from cyberfusion.formats import base
-from cyberfusion.services import auth, exports
+from cyberfusion.services import exports
 from cyberfusion.services.context import Context
 
 EXAMPLES = max(10, int(os.environ.get("CYBERFUSION_ACCESS_EXAMPLES", "200")) // 4)
@@ -34,13 +34,7 @@ def test_exported_knowledge_is_exactly_what_decide_gives_in_full(
         fresh: Callable[[], Context], data: st.DataObject) -> None:
     ctx = fresh()
     world = data.draw(worlds(NOW.date()))
-    store_world(ctx, world)
-    keep_knowledge(ctx, world, NOW)
-    for org in world.orgs:
-        with ctx.db.write() as tx:
-            user = tx.users.add(f"{org.id}.exporter", org.id, frozenset({Role.ANALYST}),
-                                "unused-hash", NOW)
-            principal = auth.principal_for(tx, user)
+    for org, principal in knowledge_world(ctx, world, NOW):
         wanted = {technique(i)["id"] for i in range(len(world.cases))
                   if world.access(org, i, NOW) is Access.FULL}
         found = exports.export_cases(ctx, principal, CaseFilter(), "stix21")

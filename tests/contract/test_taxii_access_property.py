@@ -11,16 +11,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from access_worlds import WorldSpec, keep_knowledge, store_world, technique, worlds
+from access_worlds import WorldSpec, knowledge_world, technique, worlds
 from conftest import NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cyberfusion.domain.access import Access
 from cyberfusion.domain.handling import TLP
-from cyberfusion.domain.model import Organisation, Principal, Role
+from cyberfusion.domain.model import Organisation, Principal
 from cyberfusion.domain.taxii import ObjectQuery
-from cyberfusion.services import auth, taxii
+from cyberfusion.services import taxii
 from cyberfusion.services.context import Context
 
 EXAMPLES = max(10, int(os.environ.get("CYBERFUSION_ACCESS_EXAMPLES", "200")) // 8)
@@ -63,13 +63,7 @@ def test_taxii_collections_yield_exactly_what_decide_gives_in_full(
         fresh: Callable[[], Context], data: st.DataObject) -> None:
     ctx = fresh()
     world = data.draw(worlds(NOW.date()))
-    store_world(ctx, world)
-    keep_knowledge(ctx, world, NOW)
-    for org in world.orgs:
-        with ctx.db.write() as tx:
-            user = tx.users.add(f"{org.id}.reader", org.id, frozenset({Role.READER}),
-                                "unused-hash", NOW)
-            principal = auth.principal_for(tx, user)
+    for org, principal in knowledge_world(ctx, world, NOW):
         for chosen in taxii.collections(ctx, principal):
             if chosen.alias.startswith("region-"):
                 continue
