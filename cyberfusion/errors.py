@@ -9,7 +9,9 @@
     ├── PermissionDenied             403  authenticated but not allowed this action
     ├── NotFound                     404  absent, or present but not readable by the caller
     ├── Conflict                     409  stale version, duplicate name
+    ├── NotAcceptable                406  no media type the client accepts can be served
     ├── PayloadTooLarge              413  body over the configured limit
+    ├── UnsupportedMediaType         415  a body in a media type the endpoint does not take
     ├── TooManyRequests              429  login throttling
     └── AuditChainBroken             500  the audit trail does not verify
 """
@@ -90,6 +92,14 @@ class NotFound(CyberfusionError, slug="not-found", status=404):
 
 class Conflict(CyberfusionError, slug="conflict", status=409):
     """The write clashes with the stored state (stale version, taken name)."""
+
+
+class NotAcceptable(CyberfusionError, slug="not-acceptable", status=406):
+    """The client's Accept header names no media type the endpoint can answer in."""
+
+
+class UnsupportedMediaType(CyberfusionError, slug="unsupported-media-type", status=415):
+    """The request body's Content-Type is not one the endpoint takes."""
 
 
 class PayloadTooLarge(CyberfusionError, slug="payload-too-large", status=413):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from cyberfusion.domain.access import Access, GovernedItem, decide
 from cyberfusion.domain.handling import TLP, Handling, HitPolicy, Purpose
+from cyberfusion.domain.imports import SourceObject
 from cyberfusion.domain.model import (
     CaseDraft,
     CrimeType,
@@ -16,9 +18,12 @@ from cyberfusion.domain.model import (
     Occurrence,
     Organisation,
     OrgKind,
+    Principal,
     Region,
+    Role,
 )
 from cyberfusion.domain.observables import normalise
+from cyberfusion.services import auth
 from cyberfusion.services.context import Context
 
 COUNTRIES = [("FR", Region.EUROPE), ("DE", Region.EUROPE), ("BR", Region.AMERICAS),
@@ -157,3 +162,35 @@ def store_world(ctx: Context, world: WorldSpec) -> None:
             if g.state == "revoked":
                 grant = tx.handlings.revoke_grant(grant.id, now) or grant
             world.stored_grants.setdefault(hid, []).append(grant)
+
+
+def technique(index: int) -> dict[str, object]:
+    """A kept STIX attack-pattern, one per random case."""
+    return {"type": "attack-pattern", "spec_version": "2.1",
+            "id": f"attack-pattern--{uuid.uuid5(uuid.NAMESPACE_URL, str(index))}",
+            "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+            "name": f"technique {index}"}
+
+
+def keep_knowledge(ctx: Context, world: WorldSpec, now: datetime) -> None:
+    """Store one object outside any case under each case's handling record."""
+    with ctx.db.write() as tx:
+        for index, spec in enumerate(world.cases):
+            body = technique(index)
+            obj = SourceObject(str(body["id"]), "attack-pattern", now, False, body)
+            tx.source_objects.upsert_many(spec.owner, [(obj, world.handling_ids[index])], None,
+                                           now)
+
+
+def knowledge_world(ctx: Context, world: WorldSpec,
+                    now: datetime) -> list[tuple[Organisation, Principal]]:
+    """Store the world with one kept object per case; a user of each organisation acting."""
+    store_world(ctx, world)
+    keep_knowledge(ctx, world, now)
+    found = []
+    for org in world.orgs:
+        with ctx.db.write() as tx:
+            user = tx.users.add(f"{org.id}.acting", org.id, frozenset({Role.ANALYST}),
+                                "unused-hash", now)
+            found.append((org, auth.principal_for(tx, user)))
+    return found

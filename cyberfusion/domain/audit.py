@@ -39,6 +39,7 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     IMPORT_SUBMIT = "import.submit"
     IMPORT_FINISH = "import.finish"
+    OBJECT_DELETE = "object.delete"
     GRANT_CREATE = "grant.create"
     GRANT_REVOKE = "grant.revoke"
     AUDIT_READ = "audit.read"

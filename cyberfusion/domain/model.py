@@ -202,6 +202,7 @@ class CaseFilter:
     crime_type: str = ""
     country: str = ""
     owner_org_id: str = ""
+    owner_region: str = ""
     tlp: str = ""
     include_revoked: bool = False
     created_since: datetime | None = None

@@ -32,6 +32,7 @@ class Permission(StrEnum):
     CASE_WRITE = "data:case:write"
     SEARCH = "data:observable:search"
     EXPORT = "data:case:export"
+    TAXII_READ = "data:taxii:read"
     IMPORT = "data:import:write"
     IMPORT_READ = "data:import:read"
     GRANT_MANAGE = "data:grant:manage"
@@ -81,6 +82,7 @@ RULES: dict[Permission, Rule] = {
     Permission.CASE_WRITE: Rule(_WRITERS, "write"),
     Permission.SEARCH: Rule(_ALL, "read"),
     Permission.EXPORT: Rule(_ALL, "read"),
+    Permission.TAXII_READ: Rule(_ALL, "read"),
     Permission.IMPORT: Rule(_WRITERS, "write"),
     Permission.IMPORT_READ: Rule(_ALL, "read"),
     Permission.GRANT_MANAGE: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write"),

@@ -49,7 +49,7 @@ class Export:
 def narrows(filters: CaseFilter) -> bool:
     """True if the filter picks some cases rather than all the caller may read."""
     return bool(filters.text or filters.crime_type or filters.country or filters.owner_org_id
-                or filters.tlp or filters.created_since)
+                or filters.owner_region or filters.tlp or filters.created_since)
 
 
 def export_cases(ctx: Context, principal: Principal, filters: CaseFilter, fmt: str) -> Export:

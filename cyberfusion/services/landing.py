@@ -74,7 +74,7 @@ class Lander:
             counts.unchanged += done.unchanged
         if batch.objects:
             items = [(o, self._handling_of(o.tlp)) for o in batch.objects]
-            done = self.tx.source_objects.upsert_many(self.owner, items, self.job_id)
+            done = self.tx.source_objects.upsert_many(self.owner, items, self.job_id, self.now)
             counts.created += done.created
             counts.updated += done.updated
             counts.unchanged += done.unchanged

@@ -167,6 +167,7 @@ class CaseRow(Base):
     __tablename__ = "intel_case"
     __table_args__ = (
         Index("ix_intel_case_created", "created_at"),
+        Index("ix_intel_case_updated", "updated_at", "id"),
         Index("ix_intel_case_source_ref", "source_ref", unique=True),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

@@ -54,7 +54,8 @@ class SourceObjectRow(Base):
     """An imported object kept exactly as given, governed by its own handling record."""
 
     __tablename__ = "source_object"
-    __table_args__ = (Index("ix_source_object_case", "case_id"),)
+    __table_args__ = (Index("ix_source_object_case", "case_id"),
+                      Index("ix_source_object_landed", "case_id", "landed_at", "id"))
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     owner_ref: Mapped[str] = mapped_column(String(320), unique=True)
     ref: Mapped[str] = mapped_column(String(256))
@@ -65,3 +66,5 @@ class SourceObjectRow(Base):
     handling_id: Mapped[int] = mapped_column(ForeignKey("handling.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("intel_case.id", ondelete="SET NULL"))
     job_id: Mapped[int | None] = mapped_column(ForeignKey("import_job.id", ondelete="SET NULL"))
+    #: When this version landed: its TAXII `date_added`.
+    landed_at: Mapped[datetime] = mapped_column(UTCDateTime())

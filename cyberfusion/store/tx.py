@@ -23,6 +23,7 @@ from cyberfusion.store.repositories.networks import NetworkRepo
 from cyberfusion.store.repositories.observables import ObservableRepo
 from cyberfusion.store.repositories.orgs import OrgRepo
 from cyberfusion.store.repositories.outbox import OutboxRepo
+from cyberfusion.store.repositories.taxii import TaxiiRepo
 from cyberfusion.store.repositories.users import UserRepo
 
 
@@ -127,6 +128,11 @@ class Tx:
     def networks(self) -> NetworkRepo:
         """Networks of linked cases and the holdings they are computed from."""
         return NetworkRepo(self.session, self.is_sqlite)
+
+    @cached_property
+    def taxii(self) -> TaxiiRepo:
+        """The pool in TAXII order, filtered by the access decision."""
+        return TaxiiRepo(self.session, self.cases)
 
     def flush(self) -> None:
         """Send pending writes so generated ids are known."""

@@ -33,6 +33,7 @@ from cyberfusion.web.api import hits as hits_api
 from cyberfusion.web.api import lookups as lookups_api
 from cyberfusion.web.api import networks as networks_api
 from cyberfusion.web.middleware import BodyLimit, SecurityHeaders
+from cyberfusion.web.taxii import routes as taxii_routes
 from cyberfusion.web.ui import (
     case_form,
     channel_pages,
@@ -110,6 +111,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.state.ctx = ctx
     problems.install(app, html=pages.render_error)
     app.include_router(api_router())
+    app.include_router(taxii_routes.router)
     app.include_router(case_form.router)
     app.include_router(pages.router)
     app.include_router(import_pages.router)

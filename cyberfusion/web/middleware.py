@@ -10,7 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cyberfusion.errors import PayloadTooLarge
 from cyberfusion.web.deps import SESSION_COOKIE
-from cyberfusion.web.problems import PROBLEM_TYPE, problem_body
+from cyberfusion.web.problems import error_document
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -77,12 +77,12 @@ class BodyLimit:
                 await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        body = problem_body(413, "payload-too-large", "Payload too large",
-                            f"the request body is over the limit of {self.limit} bytes",
-                            scope.get("path", ""), [])
+        body, media = error_document(413, "payload-too-large", "Payload too large",
+                                     f"the request body is over the limit of {self.limit} bytes",
+                                     scope.get("path", ""), [])
         raw = json.dumps(body).encode()
         await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", PROBLEM_TYPE.encode()),
+                    "headers": [(b"content-type", media.encode()),
                                 (b"content-length", str(len(raw)).encode())]})
         await send({"type": "http.response.body", "body": raw})
 

@@ -1,4 +1,5 @@
-"""The one place where errors become RFC 9457 problem+json responses."""
+"""The one place where errors become RFC 9457 problem+json responses (and, under /taxii2/,
+TAXII 2.1 error messages: section 3.6.1 of docs.oasis-open.org/cti/taxii/v2.1/os)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cyberfusion.domain.taxii import MEDIA_TAXII
 from cyberfusion.errors import (
+    AuthenticationFailed,
     CyberfusionError,
     InvalidInput,
     Issue,
     NotFound,
     TooManyRequests,
 )
+from cyberfusion.presenters.taxii import error_json
 
 PROBLEM_TYPE = "application/problem+json"
+TAXII_PREFIX = "/taxii2"
 log = logging.getLogger("cyberfusion.web")
 
 
@@ -39,13 +44,32 @@ def problem_body(
     return body
 
 
+def error_document(status: int, slug: str, title: str, detail: str, path: str,
+                   issues: list[Issue]) -> tuple[dict[str, Any], str]:
+    """The error body and its media type: a TAXII error message under /taxii2, else a
+    problem document."""
+    if path.startswith(TAXII_PREFIX):
+        located = {"errors": [i.as_dict() for i in issues]} if issues else None
+        return error_json(status, title, detail, located), MEDIA_TAXII
+    return problem_body(status, slug, title, detail, path, issues), PROBLEM_TYPE
+
+
+def error_response(status: int, slug: str, title: str, detail: str, request: Request,
+                   issues: list[Issue], headers: dict[str, str] | None = None) -> JSONResponse:
+    """An error response in the shape the path's clients read."""
+    body, media = error_document(status, slug, title, detail, request.url.path, issues)
+    return JSONResponse(body, status_code=status, media_type=media, headers=headers)
+
+
 def problem_response(exc: CyberfusionError, request: Request) -> JSONResponse:
     """Render a CyberfusionError; UI routes render it as a page instead (see ui.pages)."""
-    body = problem_body(exc.status, exc.slug, exc.title, exc.detail, request.url.path, exc.issues)
     headers = {}
     if isinstance(exc, TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)
-    return JSONResponse(body, status_code=exc.status, media_type=PROBLEM_TYPE, headers=headers)
+    if isinstance(exc, AuthenticationFailed) and request.url.path.startswith(TAXII_PREFIX):
+        headers["WWW-Authenticate"] = 'Basic realm="cyberfusion TAXII"'
+    return error_response(exc.status, exc.slug, exc.title, exc.detail, request, exc.issues,
+                          headers)
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -89,23 +113,19 @@ def install(app: FastAPI, html: HtmlRenderer | None = None) -> None:
         issues = [Issue(_location(tuple(e["loc"])), e["msg"]) for e in exc.errors()]
         if html is not None and wants_html(request):
             return html(request, page_error(exc, issues))
-        body = problem_body(422, "invalid-input", "Invalid input",
-                            f"the request has {len(issues)} problem(s)", request.url.path, issues)
-        return JSONResponse(body, status_code=422, media_type=PROBLEM_TYPE)
+        return error_response(422, "invalid-input", "Invalid input",
+                              f"the request has {len(issues)} problem(s)", request, issues)
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-        body = problem_body(exc.status_code, slug, str(exc.detail), str(exc.detail),
-                            request.url.path, [])
-        return JSONResponse(body, status_code=exc.status_code, media_type=PROBLEM_TYPE,
-                            headers=getattr(exc, "headers", None))
+        return error_response(exc.status_code, slug, str(exc.detail), str(exc.detail), request,
+                              [], getattr(exc, "headers", None))
 
     async def on_crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path, exc_info=exc)
-        body = problem_body(500, "internal-error", "Internal error",
-                            "the server failed; the error was logged", request.url.path, [])
-        return JSONResponse(body, status_code=500, media_type=PROBLEM_TYPE)
+        return error_response(500, "internal-error", "Internal error",
+                              "the server failed; the error was logged", request, [])
 
     app.add_exception_handler(CyberfusionError, on_ours)
     app.add_exception_handler(RequestValidationError, on_validation)

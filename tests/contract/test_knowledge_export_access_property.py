@@ -8,20 +8,18 @@ Runs CYBERFUSION_ACCESS_EXAMPLES // 4 worlds (default 50).
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable
 
 import orjson
-from access_worlds import WorldSpec, store_world, worlds
+from access_worlds import knowledge_world, technique, worlds
 from conftest import NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cyberfusion.domain.access import Access
-from cyberfusion.domain.imports import SourceObject
-from cyberfusion.domain.model import CaseFilter, Role
+from cyberfusion.domain.model import CaseFilter
 from cyberfusion.formats import base
-from cyberfusion.services import auth, exports
+from cyberfusion.services import exports
 from cyberfusion.services.context import Context
 
 EXAMPLES = max(10, int(os.environ.get("CYBERFUSION_ACCESS_EXAMPLES", "200")) // 4)
@@ -30,36 +28,13 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
                                            HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-def technique(index: int) -> dict[str, object]:
-    """A kept STIX attack-pattern, one per random case."""
-    return {"type": "attack-pattern", "spec_version": "2.1",
-            "id": f"attack-pattern--{uuid.uuid5(uuid.NAMESPACE_URL, str(index))}",
-            "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
-            "name": f"technique {index}"}
-
-
-def keep_knowledge(ctx: Context, world: WorldSpec) -> None:
-    """Store one object outside any case under each case's handling record."""
-    with ctx.db.write() as tx:
-        for index, spec in enumerate(world.cases):
-            body = technique(index)
-            obj = SourceObject(str(body["id"]), "attack-pattern", NOW, False, body)
-            tx.source_objects.upsert_many(spec.owner, [(obj, world.handling_ids[index])], None)
-
-
 @given(data=st.data())
 @SETTINGS
 def test_exported_knowledge_is_exactly_what_decide_gives_in_full(
         fresh: Callable[[], Context], data: st.DataObject) -> None:
     ctx = fresh()
     world = data.draw(worlds(NOW.date()))
-    store_world(ctx, world)
-    keep_knowledge(ctx, world)
-    for org in world.orgs:
-        with ctx.db.write() as tx:
-            user = tx.users.add(f"{org.id}.exporter", org.id, frozenset({Role.ANALYST}),
-                                "unused-hash", NOW)
-            principal = auth.principal_for(tx, user)
+    for org, principal in knowledge_world(ctx, world, NOW):
         wanted = {technique(i)["id"] for i in range(len(world.cases))
                   if world.access(org, i, NOW) is Access.FULL}
         found = exports.export_cases(ctx, principal, CaseFilter(), "stix21")

@@ -25,6 +25,7 @@ from cyberfusion.web.app import create_app
 P = Permission
 PACKAGE = Path(__file__).resolve().parents[2] / "cyberfusion"
 API = "/api/v1"
+TAXII = "/taxii2/pool"
 
 #: (method, path) -> the permission the route's services require (None: public, or open to
 #: any signed-in caller: who am I, log out).
@@ -154,6 +155,18 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("POST", "/entities/{entity_id}/edit"): P.ENTITY_EDIT,
     ("POST", "/entities/{entity_id}/merge"): P.ENTITY_EDIT,
     ("POST", "/entities/{entity_id}/link"): P.ENTITY_EDIT,
+    ("GET", "/taxii2/"): None,
+    ("GET", f"{TAXII}/"): None,
+    ("GET", f"{TAXII}/collections/"): P.TAXII_READ,
+    ("GET", f"{TAXII}/collections/{{collection_id}}/"): P.TAXII_READ,
+    ("GET", f"{TAXII}/collections/{{collection_id}}/objects/"): P.TAXII_READ,
+    ("POST", f"{TAXII}/collections/{{collection_id}}/objects/"): P.IMPORT,
+    ("GET", f"{TAXII}/collections/{{collection_id}}/objects/{{object_id}}/"): P.TAXII_READ,
+    ("DELETE", f"{TAXII}/collections/{{collection_id}}/objects/{{object_id}}/"): P.IMPORT,
+    ("GET", f"{TAXII}/collections/{{collection_id}}/objects/{{object_id}}/versions/"):
+        P.TAXII_READ,
+    ("GET", f"{TAXII}/collections/{{collection_id}}/manifest/"): P.TAXII_READ,
+    ("GET", f"{TAXII}/status/{{status_id}}/"): P.IMPORT_READ,
 }
 
 #: Routes that are not endpoints of ours: the OpenAPI document and the static files.

@@ -231,11 +231,23 @@ def _stamp(moment: datetime | None) -> str:
 
 def _identity(org_id: str, context: ExportContext) -> dict[str, Any]:
     """The owner organisation as an identity (section 4.5), with a deterministic id."""
+    return owner_identity(org_id, context.org_names.get(org_id, org_id))
+
+
+def owner_identity(org_id: str, name: str) -> dict[str, Any]:
+    """An organisation as the identity (section 4.5) its generated objects are created by."""
     return {
         "type": "identity", "spec_version": "2.1", "id": f"identity--{_uuid(f'org:{org_id}')}",
         "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
-        "name": context.org_names.get(org_id, org_id), "identity_class": "organization",
+        "name": name, "identity_class": "organization",
     }
+
+
+def vocabulary() -> list[dict[str, Any]]:
+    """The definitions generated objects share: our identity and extension definitions, and
+    the TLP 2.0 marking definitions."""
+    return [project_identity(), extension_definition(), value_extension_definition(),
+            *(tlp2_marking_definition(tlp) for tlp in TLP)]
 
 
 def _common(case: Case, owner_id: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from cyberfusion.domain.handling import TLP, Handling, HitPolicy, Purpose
@@ -32,6 +32,7 @@ from cyberfusion.store.tables import (
     HandlingTokenRow,
     ObservableRow,
     OccurrenceRow,
+    OrgRow,
 )
 
 
@@ -193,7 +194,7 @@ class CaseRepo(Repo):
         self, org: Organisation, now: datetime, filters: CaseFilter, offset: int, limit: int
     ) -> tuple[list[Case], int]:
         """A page of the cases `org` may read in full, newest first, and the total."""
-        query = self._visible(org, now, filters)
+        query = self.visible(org, now, filters)
         total = int(self.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
         page = query.order_by(CaseRow.id.desc()).offset(offset).limit(limit)
         rows = list(self.session.scalars(page))
@@ -201,7 +202,7 @@ class CaseRepo(Repo):
 
     def count_by_crime_type(self, org: Organisation, now: datetime) -> dict[str, int]:
         """How many readable cases of each crime type."""
-        sub = self._visible(org, now, CaseFilter()).subquery()
+        sub = self.visible(org, now, CaseFilter()).subquery()
         query = select(sub.c.crime_type, func.count()).group_by(sub.c.crime_type)
         return {k: int(v) for k, v in self.session.execute(query)}
 
@@ -237,14 +238,21 @@ class CaseRepo(Repo):
                   .where(ObservableRow.value.like(like, escape="\\"), CaseRow.revoked.is_(False),
                          full_clause(org, now))
                   .order_by(ObservableRow.value).limit(limit))
-        titles = (self._visible(org, now, CaseFilter())
+        titles = (self.visible(org, now, CaseFilter())
                   .where(CaseRow.title.like(like, escape="\\"))
                   .with_only_columns(CaseRow.title).distinct()
                   .order_by(CaseRow.title).limit(limit))
         found = list(self.session.scalars(values)) + list(self.session.scalars(titles))
         return sorted(set(found))[:limit]
 
-    def _visible(self, org: Organisation, now: datetime, f: CaseFilter) -> Select[CaseRow]:
+    def many(self, case_ids: Sequence[int]) -> list[Case]:
+        """These cases with their occurrences, in the order asked (absent ones left out)."""
+        rows = {r.id: r for r in self.session.scalars(
+            select(CaseRow).where(CaseRow.id.in_(list(case_ids))))}
+        return self._cases([rows[i] for i in case_ids if i in rows], with_occurrences=True)
+
+    def visible(self, org: Organisation, now: datetime, f: CaseFilter) -> Select[CaseRow]:
+        """The cases `org` may read in full that `f` picks (the SQL form of `decide()`)."""
         query = (select(CaseRow).join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
                  .where(full_clause(org, now)))
         return _apply_filters(query, f)
@@ -262,6 +270,19 @@ class CaseRepo(Repo):
                       tuple(occ.get(r.id, ()))) for r in rows]
 
 
+def scope_clauses(f: CaseFilter) -> list[ColumnElement[bool]]:
+    """The filters on the handling row (owner, its region, TLP), for any governed item."""
+    clauses: list[ColumnElement[bool]] = []
+    if f.owner_org_id:
+        clauses.append(HandlingRow.owner_org_id == f.owner_org_id)
+    if f.owner_region:
+        clauses.append(exists(select(OrgRow.id).where(OrgRow.id == HandlingRow.owner_org_id,
+                                                      OrgRow.region == f.owner_region)))
+    if f.tlp:
+        clauses.append(HandlingRow.tlp == f.tlp)
+    return clauses
+
+
 def _apply_filters(query: Select[CaseRow], f: CaseFilter) -> Select[CaseRow]:
     if not f.include_revoked:
         query = query.where(CaseRow.revoked.is_(False))
@@ -275,10 +296,7 @@ def _apply_filters(query: Select[CaseRow], f: CaseFilter) -> Select[CaseRow]:
         # Countries are stored "FR,DE": match a whole code, never a part of one.
         query = query.where(("," + CaseRow.countries + ",").like(
             f"%,{escape_like(f.country.strip().upper())},%", escape="\\"))
-    if f.owner_org_id:
-        query = query.where(HandlingRow.owner_org_id == f.owner_org_id)
-    if f.tlp:
-        query = query.where(HandlingRow.tlp == f.tlp)
+    query = query.where(*scope_clauses(f))
     if f.created_since:
         query = query.where(CaseRow.created_at >= f.created_since)
     return query

@@ -121,11 +121,11 @@ class ImportJobRepo(Repo):
                 for r in self.session.scalars(query)]
 
 
-_KeptSelect = Select[int, str, str, str, str, int | None, str]
+KeptSelect = Select[int, str, str, str, str, int | None, str]
 
 
-def _kept_query(org: Organisation, now: datetime
-                ) -> _KeptSelect:
+def kept_query(org: Organisation, now: datetime
+                ) -> KeptSelect:
     """Kept objects `org` may read in full (the SQL form of `decide()`)."""
     return (select(SourceObjectRow.id, HandlingRow.owner_org_id, SourceObjectRow.ref,
                    SourceObjectRow.type, HandlingRow.tlp, SourceObjectRow.case_id,
@@ -147,17 +147,18 @@ class SourceObjectRepo(Repo):
     """Source objects: newest `modified` wins per (owner, ref); older versions are ignored."""
 
     def upsert_many(self, owner_org_id: str, items: Sequence[tuple[SourceObject, int]],
-                    job_id: int | None) -> UpsertResult:
-        """Insert new objects, replace older stored versions, ignore older incoming ones."""
+                    job_id: int | None, now: datetime) -> UpsertResult:
+        """Insert new objects, replace older stored versions, ignore older incoming ones;
+        what lands is stamped `now` (its TAXII date_added)."""
         result = UpsertResult()
         keyed = {owner_ref(owner_org_id, obj.ref): (obj, hid) for obj, hid in items}
         known = self._known(list(keyed))
         fresh = []
         for key, (obj, hid) in keyed.items():
             if key not in known:
-                fresh.append(_source_row(key, obj, hid, job_id))
+                fresh.append(_source_row(key, obj, hid, job_id, now))
             elif _newer(obj.modified, known[key][1]):
-                self._replace(known[key][0], obj, hid, job_id)
+                self._replace(known[key][0], obj, hid, job_id, now)
                 result.updated += 1
             else:
                 result.unchanged += 1
@@ -195,7 +196,7 @@ class SourceObjectRepo(Repo):
                   refs: Sequence[str] | None = None) -> list[KeptObject]:
         """Objects kept outside any case that `org` may read in full (only `refs`, if given),
         in stored order, with their owners."""
-        query = _kept_query(org, now).where(SourceObjectRow.case_id.is_(None))
+        query = kept_query(org, now).where(SourceObjectRow.case_id.is_(None))
         if refs is not None:
             return [found for start in range(0, len(refs), _CHUNK)
                     for found in self._kept(query.where(
@@ -205,12 +206,12 @@ class SourceObjectRepo(Repo):
     def kept_of_cases(self, case_ids: Sequence[int], org: Organisation,
                       now: datetime) -> list[KeptObject]:
         """The objects of these cases that `org` may read in full, with ref, type and TLP."""
-        query = _kept_query(org, now)
+        query = kept_query(org, now)
         return [found for start in range(0, len(case_ids), _CHUNK)
                 for found in self._kept(query.where(
                     SourceObjectRow.case_id.in_(case_ids[start:start + _CHUNK])))]
 
-    def _kept(self, query: _KeptSelect
+    def _kept(self, query: KeptSelect
               ) -> list[KeptObject]:
         """Run `query` in pages by id (bounded result sets on big stores)."""
         found: list[KeptObject] = []
@@ -245,10 +246,11 @@ class SourceObjectRepo(Repo):
         return known
 
     def _replace(self, row_id: int, obj: SourceObject, handling_id: int,
-                 job_id: int | None) -> None:
+                 job_id: int | None, now: datetime) -> None:
         self.session.execute(update(SourceObjectRow).where(SourceObjectRow.id == row_id).values(
             type=obj.type, modified=obj.modified, revoked=obj.revoked,
-            body=orjson.dumps(obj.body).decode(), handling_id=handling_id, job_id=job_id))
+            body=orjson.dumps(obj.body).decode(), handling_id=handling_id, job_id=job_id,
+            landed_at=now))
 
 
 def _newer(incoming: datetime | None, stored: datetime | None) -> bool:
@@ -260,10 +262,10 @@ def _newer(incoming: datetime | None, stored: datetime | None) -> bool:
 
 _SOURCE_TABLE = table_of(SourceObjectRow)
 _SOURCE_COLUMNS = ("owner_ref", "ref", "type", "modified", "revoked", "body", "handling_id",
-                   "job_id")
+                   "job_id", "landed_at")
 
 
 def _source_row(key: str, obj: SourceObject, handling_id: int,
-                job_id: int | None) -> tuple[Any, ...]:
+                job_id: int | None, now: datetime) -> tuple[Any, ...]:
     return (key, obj.ref, obj.type, obj.modified, obj.revoked, orjson.dumps(obj.body).decode(),
-            handling_id, job_id)
+            handling_id, job_id, now)
