@@ -1,8 +1,4 @@
-"""TAXII date_added: when each kept object landed, and ordered indexes to page by it
-
-Revision ID: 0008
-Revises: 0007 (0006 on a tree without 0007_knowledge)
-"""
+"""TAXII date_added: when each kept object landed, and ordered indexes to page by it"""
 
 from __future__ import annotations
 
