@@ -107,6 +107,8 @@ class Entity:
     source: str = "import"
     modified: datetime | None = None
     revoked: bool = False
+    #: The row's key, `<owner>|<ref in its source>` (generated STIX ids derive from it).
+    ref: str = ""
 
 
 class EndKind(StrEnum):
@@ -140,6 +142,10 @@ class Relationship:
     description: str = ""
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+    #: The row's key (`<owner>|<STIX id>` or `<owner>|link:…`), when and what version.
+    ref: str = ""
+    created: datetime | None = None
+    modified: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

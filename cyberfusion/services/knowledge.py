@@ -266,7 +266,7 @@ def edit_entity(ctx: Context, principal: Principal, entity_id: int,
         row = _own_row(tx, ctx, principal, entity_id)
         if row.owner_org_id != principal.org_id:
             raise PermissionDenied("only the organisation that holds this entity row edits it")
-        tx.knowledge.update_entity(entity_id, aliases, description)
+        tx.knowledge.update_entity(entity_id, aliases, description, ctx.now())
         tx.entities.merge([entity_id])
         audit.record(tx, ctx, principal, AuditAction.ENTITY_EDIT, "entity", entity_id,
                      row.owner_org_id, {"aliases": aliases is not None,

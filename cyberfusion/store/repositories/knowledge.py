@@ -157,10 +157,12 @@ class KnowledgeRepo:
         return found
 
     def update_entity(self, entity_id: int, aliases: Sequence[str] | None,
-                      description: str | None) -> None:
-        """Correct one row's aliases and/or description."""
+                      description: str | None, now: datetime) -> None:
+        """Correct one row's aliases and/or description; the row's version becomes `now`
+        (exports write it as a new version; only a newer source version replaces it)."""
         row = self.session.get(EntityRow, entity_id)
         assert row is not None
+        row.modified = now
         if aliases is not None:
             row.aliases = "\n".join(a.strip() for a in aliases if a.strip())
         if description is not None:
@@ -300,12 +302,16 @@ class KnowledgeRepo:
                         readable(EntityRow.handling_id, org, now)))
         return sorted(int(i) for i in self.session.scalars(query))
 
-    def _entities(self, rows: Sequence[EntityRow]) -> dict[int, list[Entity]]:
-        """Domain entities grouped by canonical id (handling records loaded once)."""
+    def entities_of(self, rows: Sequence[EntityRow]) -> list[Entity]:
+        """Domain entities of loaded rows, in their order (handling records loaded once)."""
         governed = self.handlings.get_many(r.handling_id for r in rows)
+        return [_entity(row, governed[row.handling_id]) for row in rows]
+
+    def _entities(self, rows: Sequence[EntityRow]) -> dict[int, list[Entity]]:
+        """Domain entities grouped by canonical id."""
         found: dict[int, list[Entity]] = {}
-        for row in rows:
-            found.setdefault(canon_of(row), []).append(_entity(row, governed[row.handling_id]))
+        for entity in self.entities_of(rows):
+            found.setdefault(entity.canonical_id, []).append(entity)
         return found
 
 
@@ -352,7 +358,7 @@ def _entity(row: EntityRow, governed: GovernedItem) -> Entity:
         is_family=row.is_family, identity_class=row.identity_class,
         sectors=_split(row.sectors, "\n"), country=row.country, region=row.region,
         first_seen=row.first_seen, last_seen=row.last_seen, source=row.source,
-        modified=row.modified, revoked=row.revoked,
+        modified=row.modified, revoked=row.revoked, ref=row.source_ref or "",
     )
 
 
