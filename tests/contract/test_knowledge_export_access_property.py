@@ -1,8 +1,11 @@
 """Access property suite for exported knowledge: on random worlds, the objects kept outside
 any case that an export carries are exactly those `decide()` gives the exporter in full.
 
-Each random case's handling also governs one kept ATT&CK-style object of its owner's.
-Runs CYBERFUSION_ACCESS_EXAMPLES // 4 worlds (default 50).
+Each random case's handling also governs one kept ATT&CK-style object of its owner's, one
+ransomware family row with no STIX body (as a MISP galaxy cluster lands) and one `related-to`
+link from the case to the next case's family: the family is exported exactly where the
+exporter reads its row in full, the link exactly where they read the link, its case and the
+family at its other end. Runs CYBERFUSION_ACCESS_EXAMPLES // 4 worlds (default 50).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import orjson
 from access_worlds import WorldSpec, store_world, worlds
@@ -18,11 +22,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cyberfusion.domain.access import Access
-from cyberfusion.domain.imports import SourceObject
-from cyberfusion.domain.model import CaseFilter, Role
+from cyberfusion.domain.imports import ImportedEntity, SourceObject
+from cyberfusion.domain.knowledge import EntityKind
+from cyberfusion.domain.model import CaseFilter, Organisation, Role
 from cyberfusion.formats import base
 from cyberfusion.services import auth, exports
 from cyberfusion.services.context import Context
+from cyberfusion.store.repositories.imports import owner_ref
+from cyberfusion.store.repositories.knowledge import NewRelationship
 
 EXAMPLES = max(10, int(os.environ.get("CYBERFUSION_ACCESS_EXAMPLES", "200")) // 4)
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
@@ -39,12 +46,39 @@ def technique(index: int) -> dict[str, object]:
 
 
 def keep_knowledge(ctx: Context, world: WorldSpec) -> None:
-    """Store one object outside any case under each case's handling record."""
+    """Store one object outside any case, one family row and one case link under each case's
+    handling record."""
+    count = len(world.cases)
     with ctx.db.write() as tx:
+        rows: list[int] = []
         for index, spec in enumerate(world.cases):
             body = technique(index)
             obj = SourceObject(str(body["id"]), "attack-pattern", NOW, False, body)
-            tx.source_objects.upsert_many(spec.owner, [(obj, world.handling_ids[index])], None)
+            hid = world.handling_ids[index]
+            tx.source_objects.upsert_many(spec.owner, [(obj, hid)], None)
+            family = ImportedEntity(f"misp-galaxy:{index}", EntityKind.RANSOMWARE,
+                                    f"family {index}", source="misp-galaxy")
+            rows += tx.entities.upsert_many(spec.owner, [(family, hid)])[1]
+        tx.knowledge.upsert_relationships([NewRelationship(
+            owner_ref(spec.owner, f"link:{index}"), "related-to", world.handling_ids[index],
+            source_case_id=world.case_ids[index], target_entity_id=rows[(index + 1) % count],
+            description=f"link {index}") for index, spec in enumerate(world.cases)], NOW)
+
+
+def exported_rows(bundle: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """Names of the exported families and descriptions of the exported links."""
+    objects = bundle["objects"]
+    return ({o["name"] for o in objects if o["type"] == "malware"},
+            {o["description"] for o in objects if o["type"] == "relationship"})
+
+
+def wanted_rows(world: WorldSpec, org: Organisation) -> tuple[set[str], set[str]]:
+    """What `decide()` gives in full: families by handling, links by handling and ends."""
+    count = len(world.cases)
+    full = [world.access(org, i, NOW) is Access.FULL for i in range(count)]
+    live = [full[i] and not world.cases[i].revoked for i in range(count)]
+    return ({f"family {i}" for i in range(count) if full[i]},
+            {f"link {i}" for i in range(count) if live[i] and full[(i + 1) % count]})
 
 
 @given(data=st.data())
@@ -67,5 +101,6 @@ def test_exported_knowledge_is_exactly_what_decide_gives_in_full(
                                                                          found.context)))
         exported = {o["id"] for o in bundle["objects"] if o["type"] == "attack-pattern"}
         assert exported == wanted, org.id
+        assert exported_rows(bundle) == wanted_rows(world, org), org.id
         lines = exports.export_cases(ctx, principal, CaseFilter(), "jsonl")
         assert {k.ref for k in lines.context.kept if k.case_id is None} == wanted, org.id
