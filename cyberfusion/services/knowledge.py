@@ -100,22 +100,21 @@ def entity_detail(ctx: Context, principal: Principal, entity_id: int, case_offse
         links = tx.knowledge.links(org, now, ids)
         tlps = {i: g.handling.tlp for i, g in
                 tx.handlings.get_many(lk.handling_id for lk in links).items()}
-        case_rels, cases_total = tx.knowledge.case_link_count(org, now, ids)
-        withheld = tx.knowledge.link_count(ids) - len({lk.id for lk in links}) - case_rels
+        summary = tx.knowledge.case_summary(org, now, ids)
+        withheld = tx.knowledge.link_count(ids) - len({lk.id for lk in links}) - summary.links
         cases = tx.knowledge.linked_cases(org, now, ids, max(0, case_offset),
                                           max(1, min(case_limit, MAX_PAGE)))
-        countries, sectors, seen = tx.knowledge.case_facts(org, now, ids)
         foreign = sorted({r.owner_org_id for r in rows} - {principal.org_id})
         if foreign:
             audit.record(tx, ctx, principal, AuditAction.ENTITY_READ, "entity", entity_id,
                          foreign[0], {"rows": len(rows)})
+    countries, sectors, days = summary.countries, summary.sectors, summary.seen
     _targets(links, countries, sectors)
     first, last = span(rows)
-    days = [d for pair in seen for d in pair if d]
     return EntityDetail(
         entity=fold(rows), external_refs=_refs(rows),
         relationships=tuple(_view(lk, tlps[lk.handling_id]) for lk in links),
-        cases=tuple(_linked(c) for c in cases), cases_total=cases_total,
+        cases=tuple(_linked(c) for c in cases), cases_total=summary.cases,
         countries=tuple(sorted(countries)), sectors=tuple(sorted(sectors, key=str.casefold)),
         first_seen=_earliest(first, days), last_seen=_latest(last, days),
         withheld=max(0, withheld), stix_ids=tuple(sorted({r.stix_id for r in rows if r.stix_id})),

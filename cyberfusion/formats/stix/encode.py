@@ -9,7 +9,8 @@ pattern can state, a custom SCO for the others, the TLP 2.0 marking definitions 
 handling extension on every generated object. The readable knowledge kept outside cases
 follows, then the readable entity rows and relationships that no kept object states
 (`generated`: MISP galaxy clusters, analysts' case links; a case end is the case's report or
-grouping). An entity row an analyst edited replaces its kept original with a newer version. Only STIX objects go in (a kept MISP event never does), each once per version and
+grouping). An entity row an analyst edited replaces its kept original with a newer version.
+Only STIX objects go in (a kept MISP event never does), each once per version and
 as STIX 2.1 (`upgrade`), and the bundle is closed: every reference resolves in it
 (`closure`).
 """

@@ -30,6 +30,7 @@ _ALIASED = frozenset({"attack-pattern", "campaign", "infrastructure", "intrusion
 _SEEN = frozenset({"campaign", "infrastructure", "intrusion-set", "malware", "threat-actor"})
 _ATTACK_ID = re.compile(r"^(T|TA|G|S|M|C|DS)\d{4}(\.\d{3})?$")
 _CVE = re.compile(r"^CVE-\d{4}-\d{4,}$", re.IGNORECASE)
+_CAPEC = re.compile(r"^CAPEC-\d+$")
 
 
 def stable_uuid(name: str) -> str:
@@ -132,11 +133,14 @@ def _reference(ref: ExternalRef) -> dict[str, str]:
 
 
 def _id_source(row: Entity) -> str:
-    """Where an external id comes from: ATT&CK, the CVE list, or the row's source."""
+    """Where an external id comes from: ATT&CK, CVE, CAPEC (the validator holds the last two
+    to their own source names), or the row's source."""
     if _ATTACK_ID.match(row.external_id):
         return "mitre-attack"
-    if row.kind is K.VULNERABILITY and _CVE.match(row.external_id):
+    if _CVE.match(row.external_id):
         return "cve"
+    if _CAPEC.match(row.external_id):
+        return "capec"
     return row.source or "cyberfusion"
 
 
