@@ -245,7 +245,8 @@ class KnowledgeRepo:
                         other.kind, other.country, other.sectors, other.identity_class,
                         R.stix_id, func.coalesce(other.canonical_id, other.id), here)
                  .join(other, other.id == there)
-                 .where(here.in_(ids), R.revoked.is_(False), other.revoked.is_(False),
+                 .where(here.in_(ids), there.is_not(None), R.revoked.is_(False),
+                        other.revoked.is_(False),
                         readable(R.handling_id, org, now), readable(other.handling_id, org, now)))
         return [LinkRow(r[0], r[1], outgoing, r[2], r[3], r[4], r[5], r[6], r[7],
                         tuple(s for s in r[8].split("\n") if s), r[9], r[10], r[11], r[12])
