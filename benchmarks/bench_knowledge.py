@@ -28,7 +28,8 @@ from cyberfusion.domain.model import Organisation, OrgKind, Principal, Region, R
 from cyberfusion.services import auth, imports, knowledge, orgs
 from cyberfusion.services.context import Context
 
-ICS = Path(__file__).parents[1] / "tests" / "fixtures" / "ext" / "attack-stix-data" / "ics-attack-18.1.json"
+ICS = (Path(__file__).parents[1] / "tests" / "fixtures" / "ext" / "attack-stix-data"
+       / "ics-attack-18.1.json")
 QUERIES = ("lock", "dragon", "S0605", "spear", "xyzzy")
 
 

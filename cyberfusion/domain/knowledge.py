@@ -205,7 +205,8 @@ class EntityDetail:
     """An entity page: the folded entity, its readable relationships and linked cases.
 
     `withheld` counts relationships and linked cases that exist but that handling hides
-    from the reader (a number only, never what they say).
+    from the reader (a number only, never what they say). Rows of a group may come from
+    several organisations; only the reader's own one is theirs to edit.
     """
 
     entity: EntitySummary
@@ -219,6 +220,10 @@ class EntityDetail:
     last_seen: datetime | None
     withheld: int
     stix_ids: tuple[str, ...] = ()
+    #: The reader's organisation's own row of the group (the one its edits change), if any.
+    own_row: Entity | None = None
+    #: True when the reader may edit and merge it: an own row and the ENTITY_EDIT permission.
+    editable: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from cyberfusion.domain.knowledge import (
     RelationshipView,
 )
 from cyberfusion.domain.model import Principal
-from cyberfusion.domain.permissions import Permission, require
+from cyberfusion.domain.permissions import Permission, allowed, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound, PermissionDenied
 from cyberfusion.services import audit
 from cyberfusion.services.cases import access_to
@@ -109,6 +109,7 @@ def entity_detail(ctx: Context, principal: Principal, entity_id: int, case_offse
             audit.record(tx, ctx, principal, AuditAction.ENTITY_READ, "entity", entity_id,
                          foreign[0], {"rows": len(rows)})
     countries, sectors, days = summary.countries, summary.sectors, summary.seen
+    own = next((r for r in rows if r.owner_org_id == principal.org_id), None)
     _targets(links, countries, sectors)
     first, last = span(rows)
     return EntityDetail(
@@ -118,6 +119,7 @@ def entity_detail(ctx: Context, principal: Principal, entity_id: int, case_offse
         countries=tuple(sorted(countries)), sectors=tuple(sorted(sectors, key=str.casefold)),
         first_seen=_earliest(first, days), last_seen=_latest(last, days),
         withheld=max(0, withheld), stix_ids=tuple(sorted({r.stix_id for r in rows if r.stix_id})),
+        own_row=own, editable=own is not None and allowed(principal, Permission.ENTITY_EDIT),
     )
 
 
