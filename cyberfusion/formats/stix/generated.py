@@ -18,6 +18,7 @@ from typing import Any
 from cyberfusion.domain.handling import Handling
 from cyberfusion.domain.knowledge import Entity, EntityKind, ExternalRef, Relationship
 from cyberfusion.formats.stix.extension import EXTENSION_ID, ID_NAMESPACE, handling_extension
+from cyberfusion.formats.stix.mapping import read_stamp
 from cyberfusion.formats.stix.markings import TLP2_IDS
 
 K = EntityKind
@@ -179,15 +180,8 @@ def edited(original: dict[str, Any], row: Entity) -> dict[str, Any] | None:
 
 
 def _newer(moment: datetime | None, version: object) -> bool:
-    """True if `moment` is after the STIX timestamp `version` (or there is none)."""
+    """True if `moment` is after the STIX timestamp `version` (or that reads as none)."""
     if moment is None:
         return False
-    if not isinstance(version, str):
-        return True
-    try:
-        known = datetime.fromisoformat(version.replace("Z", "+00:00"))
-    except ValueError:
-        return True
-    if known.tzinfo is None:
-        known = known.replace(tzinfo=UTC)
-    return moment > known
+    known = read_stamp(version)
+    return known is None or moment > known
