@@ -107,6 +107,8 @@ class Entity:
     source: str = "import"
     modified: datetime | None = None
     revoked: bool = False
+    #: The row's key, `<owner>|<ref in its source>` (generated STIX ids derive from it).
+    ref: str = ""
 
 
 class EndKind(StrEnum):
@@ -140,6 +142,10 @@ class Relationship:
     description: str = ""
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+    #: The row's key (`<owner>|<STIX id>` or `<owner>|link:…`), when and what version.
+    ref: str = ""
+    created: datetime | None = None
+    modified: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +205,8 @@ class EntityDetail:
     """An entity page: the folded entity, its readable relationships and linked cases.
 
     `withheld` counts relationships and linked cases that exist but that handling hides
-    from the reader (a number only, never what they say).
+    from the reader (a number only, never what they say). Rows of a group may come from
+    several organisations; only the reader's own one is theirs to edit.
     """
 
     entity: EntitySummary
@@ -213,6 +220,10 @@ class EntityDetail:
     last_seen: datetime | None
     withheld: int
     stix_ids: tuple[str, ...] = ()
+    #: The reader's organisation's own row of the group (the one its edits change), if any.
+    own_row: Entity | None = None
+    #: True when the reader may edit and merge it: an own row and the ENTITY_EDIT permission.
+    editable: bool = False
 
 
 @dataclass(frozen=True, slots=True)

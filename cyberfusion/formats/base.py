@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, ClassVar
 
 from cyberfusion.domain.imports import Batch, ImportDefaults, KeptObject
+from cyberfusion.domain.knowledge import Entity, Relationship
 from cyberfusion.domain.model import Case
 
 #: Objects per batch handed to the imports service (one transaction each).
@@ -55,7 +56,8 @@ class Exporter(ABC):
 class ExportContext:
     """What an exporter may need besides the cases: kept source objects of the cases (bodies
     by case), org names, the producer, and the kept objects with their refs and TLP (the
-    cases' own, and the readable knowledge kept outside any case)."""
+    cases' own, and the readable knowledge kept outside any case), and the readable entity
+    rows and relationships (which formats write those without a kept body)."""
 
     def __init__(
         self,
@@ -63,11 +65,15 @@ class ExportContext:
         org_names: dict[str, str] | None = None,
         producer_org_id: str = "",
         kept: list[KeptObject] | None = None,
+        entities: list[Entity] | None = None,
+        relationships: list[Relationship] | None = None,
     ) -> None:
         self.source_objects = source_objects or {}
         self.org_names = org_names or {}
         self.producer_org_id = producer_org_id
         self.kept = kept or []
+        self.entities = entities or []
+        self.relationships = relationships or []
 
     @property
     def knowledge(self) -> list[dict[str, Any]]:

@@ -86,7 +86,8 @@ def entity_detail_json(d: EntityDetail, case_offset: int = 0,
             "cases": linked_cases_json(d, case_offset, case_limit),
             "countries": list(d.countries), "sectors": list(d.sectors),
             "first_seen": iso(d.first_seen), "last_seen": iso(d.last_seen),
-            "withheld": d.withheld}
+            "withheld": d.withheld, "editable": d.editable,
+            "own_row": d.own_row.id if d.own_row else None}
 
 
 def relationship_json(r: Relationship) -> dict[str, Any]:

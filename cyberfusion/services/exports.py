@@ -6,6 +6,9 @@ outside any case (ATT&CK techniques, actors, relationships, identities, location
 definitions, custom `x-` objects …) travels too, filtered by the access decision in the
 store query: all of it the caller may read when no filter narrows the export, and otherwise
 only what the exported cases' objects name (following names up to `LINK_HOPS` steps).
+Entity rows and relationships (MISP galaxy clusters, analysts' case links, and the rows of
+kept STIX objects) follow the same policy: every one the caller reads in full, or only the
+relationships that touch the exported cases and the entity rows at their other ends.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import datetime
 
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.imports import KeptObject
+from cyberfusion.domain.knowledge import EndKind, Entity, Relationship
 from cyberfusion.domain.model import Case, CaseFilter, Organisation, Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue
@@ -67,10 +71,27 @@ def export_cases(ctx: Context, principal: Principal, filters: CaseFilter, fmt: s
         knowledge = readable_knowledge(tx, principal.org, now, linked)
         members = tx.source_objects.kept_of_cases([c.id for c in found], principal.org, now) \
             if fmt == JSONL else []
+        rows, links = readable_rows(tx, principal.org, now,
+                                    [c.id for c in found] if narrows(filters) else None)
         names = {o.id: o.name for o in tx.orgs.all()}
-        _audit(tx, ctx, principal, fmt, found, total, knowledge)
-    context = base.ExportContext(objects, names, principal.org_id, [*members, *knowledge])
+        owners = [k.owner_org_id for k in knowledge] + [e.owner_org_id for e in rows] \
+            + [r.owner_org_id for r in links]
+        _audit(tx, ctx, principal, fmt, found, total, owners)
+    context = base.ExportContext(objects, names, principal.org_id, [*members, *knowledge],
+                                 rows, links)
     return Export(fmt, found, context)
+
+
+def readable_rows(tx: Tx, org: Organisation, now: datetime, case_ids: list[int] | None
+                  ) -> tuple[list[Entity], list[Relationship]]:
+    """Entity rows and relationships `org` reads in full: all, or (for exported cases) the
+    relationships that touch them and the entity rows at their other ends."""
+    links = tx.knowledge_export.relationships(org, now, case_ids)
+    if case_ids is None:
+        return tx.knowledge_export.entities(org, now), links
+    ends = {end.id for link in links for end in (link.source, link.target)
+            if end.kind is EndKind.ENTITY}
+    return tx.knowledge_export.entities(org, now, sorted(ends)), links
 
 
 def readable_knowledge(tx: Tx, org: Organisation, now: datetime,
@@ -94,17 +115,18 @@ def readable_knowledge(tx: Tx, org: Organisation, now: datetime,
 
 
 def _audit(tx: Tx, ctx: Context, principal: Principal, fmt: str, found: list[Case],
-           total: int, knowledge: list[KeptObject]) -> None:
-    """One event for the exporter, and one per other owner whose cases or knowledge left."""
+           total: int, owners: list[str]) -> None:
+    """One event for the exporter, and one per other owner whose cases or knowledge left
+    (`owners`: the owner of each kept object, entity row and relationship exported)."""
     audit.record(tx, ctx, principal, AuditAction.EXPORT, "case", "", principal.org_id,
                  {"format": fmt, "count": len(found), "total": total,
-                  "knowledge": len(knowledge)})
+                  "knowledge": len(owners)})
     by_owner: dict[str, list[int]] = {}
     for case in found:
         by_owner.setdefault(case.owner_org_id, []).append(case.id)
     kept: dict[str, int] = {}
-    for item in knowledge:
-        kept[item.owner_org_id] = kept.get(item.owner_org_id, 0) + 1
+    for owner in owners:
+        kept[owner] = kept.get(owner, 0) + 1
     for owner in sorted(set(by_owner) | set(kept)):
         if owner != principal.org_id:
             audit.record(tx, ctx, principal, AuditAction.EXPORT, "case", "", owner,

@@ -33,7 +33,7 @@ from cyberfusion.domain.knowledge import (
     RelationshipView,
 )
 from cyberfusion.domain.model import Principal
-from cyberfusion.domain.permissions import Permission, require
+from cyberfusion.domain.permissions import Permission, allowed, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound, PermissionDenied
 from cyberfusion.services import audit
 from cyberfusion.services.cases import access_to
@@ -100,25 +100,26 @@ def entity_detail(ctx: Context, principal: Principal, entity_id: int, case_offse
         links = tx.knowledge.links(org, now, ids)
         tlps = {i: g.handling.tlp for i, g in
                 tx.handlings.get_many(lk.handling_id for lk in links).items()}
-        case_rels, cases_total = tx.knowledge.case_link_count(org, now, ids)
-        withheld = tx.knowledge.link_count(ids) - len({lk.id for lk in links}) - case_rels
+        summary = tx.knowledge.case_summary(org, now, ids)
+        withheld = tx.knowledge.link_count(ids) - len({lk.id for lk in links}) - summary.links
         cases = tx.knowledge.linked_cases(org, now, ids, max(0, case_offset),
                                           max(1, min(case_limit, MAX_PAGE)))
-        countries, sectors, seen = tx.knowledge.case_facts(org, now, ids)
         foreign = sorted({r.owner_org_id for r in rows} - {principal.org_id})
         if foreign:
             audit.record(tx, ctx, principal, AuditAction.ENTITY_READ, "entity", entity_id,
                          foreign[0], {"rows": len(rows)})
+    countries, sectors, days = summary.countries, summary.sectors, summary.seen
+    own = next((r for r in rows if r.owner_org_id == principal.org_id), None)
     _targets(links, countries, sectors)
     first, last = span(rows)
-    days = [d for pair in seen for d in pair if d]
     return EntityDetail(
         entity=fold(rows), external_refs=_refs(rows),
         relationships=tuple(_view(lk, tlps[lk.handling_id]) for lk in links),
-        cases=tuple(_linked(c) for c in cases), cases_total=cases_total,
+        cases=tuple(_linked(c) for c in cases), cases_total=summary.cases,
         countries=tuple(sorted(countries)), sectors=tuple(sorted(sectors, key=str.casefold)),
         first_seen=_earliest(first, days), last_seen=_latest(last, days),
         withheld=max(0, withheld), stix_ids=tuple(sorted({r.stix_id for r in rows if r.stix_id})),
+        own_row=own, editable=own is not None and allowed(principal, Permission.ENTITY_EDIT),
     )
 
 
@@ -266,7 +267,7 @@ def edit_entity(ctx: Context, principal: Principal, entity_id: int,
         row = _own_row(tx, ctx, principal, entity_id)
         if row.owner_org_id != principal.org_id:
             raise PermissionDenied("only the organisation that holds this entity row edits it")
-        tx.knowledge.update_entity(entity_id, aliases, description)
+        tx.knowledge.update_entity(entity_id, aliases, description, ctx.now())
         tx.entities.merge([entity_id])
         audit.record(tx, ctx, principal, AuditAction.ENTITY_EDIT, "entity", entity_id,
                      row.owner_org_id, {"aliases": aliases is not None,

@@ -30,7 +30,8 @@ from cyberfusion.domain.taxii import (
 )
 from cyberfusion.errors import NotFound, PermissionDenied
 from cyberfusion.formats.base import ExportContext
-from cyberfusion.formats.stix.encode import gathered, owner_identity, vocabulary
+from cyberfusion.formats.stix.encode import gathered, vocabulary
+from cyberfusion.formats.stix.generated import org_identity
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
 from cyberfusion.store.repositories.taxii import PoolRow
@@ -174,10 +175,10 @@ def _expand(tx: Tx, org: Organisation, now: datetime, rows: list[PoolRow],
         if row.kind is Kind.VOCABULARY:
             found.append(("", [_VOCABULARY[int(row.key)]]))
         elif row.kind is Kind.OWNER:
-            found.append(("", [owner_identity(row.key, names.get(row.key, row.key))]))
+            found.append(("", [org_identity(row.key, names)]))
         elif row.kind is Kind.CASE:
             case = cases[int(row.key)]
-            own = owner_identity(case.owner_org_id, "")["id"]
+            own = org_identity(case.owner_org_id, {})["id"]
             found.append((case.owner_org_id, [o for o in gathered([case], context)
                                               if o["id"] not in _SHARED and o["id"] != own]))
         else:

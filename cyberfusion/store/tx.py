@@ -19,6 +19,7 @@ from cyberfusion.store.repositories.hits import HitRepo
 from cyberfusion.store.repositories.imports import ImportJobRepo, SourceObjectRepo
 from cyberfusion.store.repositories.keys import KeyRepo
 from cyberfusion.store.repositories.knowledge import KnowledgeRepo
+from cyberfusion.store.repositories.knowledge_export import KnowledgeExportRepo
 from cyberfusion.store.repositories.networks import NetworkRepo
 from cyberfusion.store.repositories.observables import ObservableRepo
 from cyberfusion.store.repositories.orgs import OrgRepo
@@ -78,6 +79,11 @@ class Tx:
     def knowledge(self) -> KnowledgeRepo:
         """Entity groups, relationships and linked cases, filtered by the access decision."""
         return KnowledgeRepo(self.session, self.handlings)
+
+    @cached_property
+    def knowledge_export(self) -> KnowledgeExportRepo:
+        """Entity rows and relationships as exports read them (access-filtered)."""
+        return KnowledgeExportRepo(self.session, self.handlings)
 
     @cached_property
     def source_objects(self) -> SourceObjectRepo:

@@ -17,6 +17,8 @@ Offset = Annotated[int, Query(ge=0, le=MAX_INTEGER)]
 Cursor = Annotated[int, Query(ge=0, le=MAX_INTEGER)]
 OptionalCursor = Annotated[int | None, Query(ge=0, le=MAX_INTEGER)]
 FormCursor = Annotated[int, Form(ge=0, le=MAX_INTEGER)]
+# A row id typed into a form (`case_id` of a link form).
+FormId = Annotated[int, Form(ge=1, le=MAX_INTEGER)]
 # The same bounds inside JSON bodies.
 RowId = Annotated[int, Field(ge=1, le=MAX_INTEGER)]
 BodyCursor = Annotated[int, Field(ge=0, le=MAX_INTEGER)]

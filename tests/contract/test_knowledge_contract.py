@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from worlds import World, build_world
+from worlds import PASSWORD, World, build_world
 
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.knowledge import EntityFilter, EntityKind
+from cyberfusion.domain.model import Role
 from cyberfusion.errors import NotFound, PermissionDenied
-from cyberfusion.services import imports, knowledge
+from cyberfusion.services import auth, imports, knowledge, orgs
 from cyberfusion.services.context import Context
 from cyberfusion.store.tables import AuditRow
 
@@ -152,3 +153,27 @@ def test_edit_link_and_merge_are_for_readers_and_owners(world: World, tmp_path: 
     with world.ctx.db.read() as tx:
         actions = set(tx.session.scalars(select(AuditRow.action)))
     assert {"entity.edit", "entity.merge", "entity.link"} <= actions
+
+
+def test_the_detail_names_the_readers_own_row_and_whether_they_may_edit(
+        world: World, tmp_path: Path) -> None:
+    spider = {"type": "threat-actor", "id": "threat-actor--" + UID.format(1),
+              "name": "Wizard Spider"}
+    _import(world, _bundle(tmp_path, "hub.json", [spider]), "hub", "clear")
+    _import(world, _bundle(tmp_path, "fr.json", [{**spider, "aliases": ["Grim Spider"]}]),
+            "fr-cyber", "amber")
+    owner = world.principals["fr-cyber"]
+    user = orgs.create_user(world.ctx, None, "fr-cyber.reader", "fr-cyber",
+                            frozenset({Role.READER}), PASSWORD)
+    with world.ctx.db.read() as tx:
+        reader = auth.principal_for(tx, user)
+    [found] = knowledge.find_entities(world.ctx, owner, "wizard")
+    detail = knowledge.entity_detail(world.ctx, owner, found.id)
+    assert found.sources == 2 and detail.editable
+    assert detail.own_row is not None and detail.own_row.owner_org_id == "fr-cyber"
+    assert detail.own_row.id != detail.entity.id, "not the smallest id: the hub's row is"
+    assert detail.own_row.aliases == ("Grim Spider",)
+    seen_by_reader = knowledge.entity_detail(world.ctx, reader, found.id)
+    assert seen_by_reader.own_row == detail.own_row and not seen_by_reader.editable
+    elsewhere = knowledge.entity_detail(world.ctx, world.principals["de-cyber"], found.id)
+    assert elsewhere.own_row is None and not elsewhere.editable

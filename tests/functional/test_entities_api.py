@@ -122,6 +122,25 @@ def test_owner_analysts_edit_link_and_merge(client: TestClient, knowledge: World
     assert SPIDER and T1486  # the bundle's ids, kept for the export side
 
 
+def test_an_owner_analyst_merges_two_entities_over_the_api(client: TestClient,
+                                                          knowledge: World) -> None:
+    fr, de = bearer(knowledge, "fr-cyber"), bearer(knowledge, "de-cyber")
+    spider = next(e for e in _get(client, fr, API, kind="intrusion-set")["items"]
+                  if e["name"] == "Bitwise Spider")
+    lockbit = _lockbit(client, fr)
+    refused = client.post(f"{API}/{spider['id']}/merge", json={"other_id": lockbit["id"]},
+                          headers=de)
+    assert refused.status_code in (403, 404), refused.text
+    merged = client.post(f"{API}/{spider['id']}/merge", json={"other_id": lockbit["id"]},
+                         headers=fr)
+    assert merged.status_code == 200, merged.text
+    body = merged.json()
+    assert body["id"] == min(spider["id"], lockbit["id"]) and body["sources"] == 2
+    assert {"Bitwise Spider", "LockBit"} <= {body["name"], *body["aliases"]}
+    for ident in (spider["id"], lockbit["id"]):
+        assert _get(client, de, f"{API}/{ident}")["id"] == body["id"], "one entity for all"
+
+
 def _case(title: str) -> dict[str, Any]:
     return {"title": title, "crime_type": "ransomware", "countries": ["FR"],
             "summary": "Encrypted.", "handling": {"tlp": "green", "release": ["members"]},

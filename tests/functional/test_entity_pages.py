@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest_http import bearer
 from fastapi.testclient import TestClient
-from knowledge_support import reported
+from knowledge_support import family_objects, land, reported
 from ui_support import csrf_of, login
 from worlds import World
 
@@ -83,3 +83,24 @@ def test_owner_analysts_correct_aliases_from_the_page(client: TestClient, world:
     forged = client.post(f"/entities/{lockbit}/edit", data={"aliases": "x",
                                                              "csrf_token": "forged"})
     assert forged.status_code == 403
+
+
+def test_only_analysts_of_an_owner_see_the_edit_and_merge_forms(
+        client: TestClient, world: World, tmp_path: Path) -> None:
+    land(world, "hub", family_objects()[:1], tmp_path, tlp="clear")  # the hub's row is first
+    lockbit = reported(world, tmp_path)
+    own = knowledge.entity_detail(world.ctx, world.principals["fr-cyber"], lockbit).own_row
+    assert own is not None and own.id != lockbit
+    login(client, "de-cyber.analyst")
+    foreign = client.get(f"/entities/{lockbit}").text
+    assert 'id="edit-entity"' not in foreign and 'id="merge-entity"' not in foreign
+    assert 'id="link-case"' in foreign, "linking a readable case needs no own row"
+    client.cookies.clear()
+    login(client, "fr-cyber.analyst")
+    page = client.get(f"/entities/{lockbit}").text
+    assert f'action="/entities/{own.id}/edit"' in page
+    assert f'action="/entities/{own.id}/merge"' in page
+    response = client.post(f"/entities/{own.id}/edit", data={
+        "aliases": "LockBit Black\nABCD", "description": "RaaS.",
+        "csrf_token": csrf_of(page)}, follow_redirects=True)
+    assert response.status_code == 200 and "ABCD" in response.text

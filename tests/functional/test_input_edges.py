@@ -80,7 +80,7 @@ def test_a_number_past_the_conversion_limit_is_a_400(lenient: TestClient, world:
 
 
 @pytest.mark.parametrize("url", [f"/cases/{TOO_BIG}", f"/threads/{TOO_BIG}",
-                                 f"/imports/{TOO_BIG}", "/cases/0"])
+                                 f"/imports/{TOO_BIG}", "/cases/0", f"/entities/{TOO_BIG}"])
 def test_pages_with_an_impossible_id_are_a_404_page(lenient: TestClient, url: str) -> None:
     login(lenient, "fr-cyber.analyst")
     got = lenient.get(url)

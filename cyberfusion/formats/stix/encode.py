@@ -7,7 +7,10 @@ Any other case is written as generated objects with deterministic
 (UUIDv5) ids: the owner's identity, a report, an indicator per observable that a STIX
 pattern can state, a custom SCO for the others, the TLP 2.0 marking definitions and our
 handling extension on every generated object. The readable knowledge kept outside cases
-follows. Only STIX objects go in (a kept MISP event never does), each once per version and
+follows, then the readable entity rows and relationships that no kept object states
+(`generated`: MISP galaxy clusters, analysts' case links; a case end is the case's report or
+grouping). An entity row an analyst edited replaces its kept original with a newer version.
+Only STIX objects go in (a kept MISP event never does), each once per version and
 as STIX 2.1 (`upgrade`), and the bundle is closed: every reference resolves in it
 (`closure`).
 """
@@ -16,23 +19,32 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.imports import stricter
+from cyberfusion.domain.knowledge import EndKind
 from cyberfusion.domain.model import Case, Occurrence
 from cyberfusion.formats.base import ExportContext, Exporter, register_exporter
 from cyberfusion.formats.stix.closure import closed
 from cyberfusion.formats.stix.extension import (
     EXTENSION_ID,
-    ID_NAMESPACE,
     extension_definition,
-    handling_extension,
     project_identity,
     read_extension,
+)
+from cyberfusion.formats.stix.generated import (
+    edited,
+    entity_id,
+    entity_object,
+    marked,
+    org_identity,
+    relationship_id,
+    relationship_object,
+    stable_uuid,
+    stamp,
 )
 from cyberfusion.formats.stix.markings import (
     TLP2_IDS,
@@ -78,6 +90,7 @@ class StixExporter(Exporter):
 def gathered(cases: Iterable[Case], context: ExportContext) -> list[dict[str, Any]]:
     """Every object of the bundle, as STIX 2.1, once per version: cases, then knowledge."""
     collected = _Collected()
+    reports: dict[int, str] = {}
     for case in cases:
         stored = [o for o in context.source_objects.get(case.id) or [] if is_stix(o)]
         if stored and passes_on(case, stored):
@@ -86,10 +99,50 @@ def gathered(cases: Iterable[Case], context: ExportContext) -> list[dict[str, An
             objects = generated(case, context, collected, stored)
         for obj in objects:
             collected.add(obj)
+            if obj.get("type") in _CASE_TYPES:
+                reports.setdefault(case.id, str(obj["id"]))
     for body in context.knowledge:
         if is_stix(body):
             collected.add(body)
+    for obj in knowledge_rows(context, collected, reports):
+        collected.add(obj)
     return collected.objects
+
+
+def knowledge_rows(context: ExportContext, collected: _Collected,
+                   reports: dict[int, str]) -> Iterator[dict[str, Any]]:
+    """Entity rows and relationships with no kept object written, generated from the rows;
+    an edited row's kept original is replaced by its newer version."""
+    ids = {row.id: entity_id(row) for row in context.entities}
+    for row in context.entities:
+        if collected.has(ids[row.id]):
+            newer = edited(collected.latest(ids[row.id]), row)
+            if newer is not None:
+                collected.replace(newer)
+            continue
+        obj = entity_object(row, _owner_id(row.owner_org_id))
+        if obj is not None:
+            yield from _creator(row.owner_org_id, row.handling.tlp, context, collected)
+            yield obj
+    for link in context.relationships:
+        ends = [ids.get(e.id, e.stix_id) if e.kind is EndKind.ENTITY else reports.get(e.id, "")
+                for e in (link.source, link.target)]
+        if collected.has(relationship_id(link)) or not all(ends):
+            continue
+        yield from _creator(link.owner_org_id, link.handling.tlp, context, collected)
+        yield relationship_object(link, ends[0], ends[1], _owner_id(link.owner_org_id))
+
+
+def _owner_id(org_id: str) -> str:
+    return str(org_identity(org_id, {})["id"])
+
+
+def _creator(org_id: str, tlp: TLP, context: ExportContext,
+             collected: _Collected) -> Iterator[dict[str, Any]]:
+    """The definitions and the owner's identity a generated object names, once each."""
+    yield from _definitions(tlp, collected)
+    if not collected.has(_owner_id(org_id)):
+        yield _identity(org_id, context)
 
 
 class _Collected:
@@ -98,10 +151,22 @@ class _Collected:
     def __init__(self) -> None:
         self.marks: set[tuple[str, str]] = set()
         self.objects: list[dict[str, Any]] = []
+        self.newest: dict[str, tuple[str, int]] = {}
 
     def has(self, ident: str) -> bool:
         """True if some version of `ident` was gathered."""
         return (ident, "") in self.marks
+
+    def latest(self, ident: str) -> dict[str, Any]:
+        """The newest version of `ident` gathered."""
+        return self.objects[self.newest[ident][1]]
+
+    def replace(self, obj: dict[str, Any]) -> None:
+        """Put `obj` where the newest version of its id stands (it supersedes that one)."""
+        ident, version = str(obj["id"]), str(obj["modified"])
+        self.marks.add((ident, version))
+        self.objects[self.newest[ident][1]] = obj
+        self.newest[ident] = (version, self.newest[ident][1])
 
     def add(self, obj: dict[str, Any]) -> None:
         """Gather an object (and the SCOs its upgrade lifts out) once per version."""
@@ -113,6 +178,9 @@ class _Collected:
             mark = (str(item.get("id")), version)
             if mark not in self.marks:
                 self.marks.update((mark, (mark[0], "")))
+                held = self.newest.get(mark[0])
+                if held is None or version > held[0]:
+                    self.newest[mark[0]] = (version, len(self.objects))
                 self.objects.append(item)
 
 
@@ -176,26 +244,26 @@ def kept(case: Case, context: ExportContext, writer: _Collected,
     yield from stored
     if any(obj.get("type") in _CASE_TYPES for obj in stored):
         return
-    yield from _definitions(case, writer)
+    yield from _definitions(case.handling.tlp, writer)
     owner = _identity(case.owner_org_id, context)
     yield owner
     names = [owner["id"]] + [o["id"] for o in stored if isinstance(o.get("id"), str)]
     yield _report(case, _common(case, owner["id"]), list(dict.fromkeys(names)))
 
 
-def _definitions(case: Case, writer: _Collected) -> Iterator[dict[str, Any]]:
-    """Our extension definition (and its creator) and the case's TLP 2.0 marking, once."""
+def _definitions(tlp: TLP, writer: _Collected) -> Iterator[dict[str, Any]]:
+    """Our extension definition (and its creator) and a TLP 2.0 marking, once."""
     if not writer.has(EXTENSION_ID):
         yield project_identity()
         yield extension_definition()
-    if not writer.has(TLP2_IDS[case.handling.tlp]):
-        yield tlp2_marking_definition(case.handling.tlp)
+    if not writer.has(TLP2_IDS[tlp]):
+        yield tlp2_marking_definition(tlp)
 
 
 def generated(case: Case, context: ExportContext, writer: _Collected,
               stored: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """The objects that state one case: shared definitions first, then its own objects."""
-    yield from _definitions(case, writer)
+    yield from _definitions(case.handling.tlp, writer)
     owner = _identity(case.owner_org_id, context)
     yield owner
     common = _common(case, owner["id"])
@@ -218,29 +286,9 @@ def generated(case: Case, context: ExportContext, writer: _Collected,
     yield report
 
 
-def _uuid(name: str) -> str:
-    """Deterministic id: UUIDv5 (SHA-1) bits in the UUIDv4 form STIX 2.1 asks of non-SCOs."""
-    return str(uuid.UUID(bytes=uuid.uuid5(ID_NAMESPACE, name).bytes, version=4))
-
-
-def _stamp(moment: datetime | None) -> str:
-    """A STIX timestamp precise to the millisecond, in UTC."""
-    moment = (moment or datetime.now(UTC)).astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
 def _identity(org_id: str, context: ExportContext) -> dict[str, Any]:
     """The owner organisation as an identity (section 4.5), with a deterministic id."""
-    return owner_identity(org_id, context.org_names.get(org_id, org_id))
-
-
-def owner_identity(org_id: str, name: str) -> dict[str, Any]:
-    """An organisation as the identity (section 4.5) its generated objects are created by."""
-    return {
-        "type": "identity", "spec_version": "2.1", "id": f"identity--{_uuid(f'org:{org_id}')}",
-        "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
-        "name": name, "identity_class": "organization",
-    }
+    return org_identity(org_id, context.org_names)
 
 
 def vocabulary() -> list[dict[str, Any]]:
@@ -252,12 +300,11 @@ def vocabulary() -> list[dict[str, Any]]:
 
 def _common(case: Case, owner_id: str) -> dict[str, Any]:
     """Properties every generated object of the case shares: creator, times, markings."""
-    created = _stamp(case.created_at)
+    created = stamp(case.created_at)
     return {
-        "spec_version": "2.1", "created_by_ref": owner_id, "created": created,
-        "modified": max(created, _stamp(case.updated_at or case.created_at)),
-        "object_marking_refs": [TLP2_IDS[case.handling.tlp]],
-        "extensions": {EXTENSION_ID: handling_extension(case.handling)},
+        "spec_version": "2.1", "created": created,
+        "modified": max(created, stamp(case.updated_at or case.created_at)),
+        **marked(case.handling, owner_id),
     }
 
 
@@ -266,7 +313,7 @@ def _indicator(case: Case, occ: Occurrence, common: dict[str, Any]) -> dict[str,
     pattern = pattern_for(occ.type, occ.value)
     if pattern is None:
         return None
-    ident = f"indicator--{_uuid(f'case:{case.owner_org_id}:{case.id}:{occ.key}')}"
+    ident = f"indicator--{stable_uuid(f'case:{case.owner_org_id}:{case.id}:{occ.key}')}"
     valid_from = common["created"]
     if case.first_seen is not None:
         valid_from = f"{case.first_seen.isoformat()}T00:00:00Z"
@@ -288,7 +335,7 @@ def _describe(occ: Occurrence) -> str:
 
 def _report(case: Case, common: dict[str, Any], refs: list[str]) -> dict[str, Any]:
     """The case as a report (section 4.16) with a deterministic id."""
-    ident = f"report--{_uuid(f'case:{case.owner_org_id}:{case.id}')}"
+    ident = f"report--{stable_uuid(f'case:{case.owner_org_id}:{case.id}')}"
     obj: dict[str, Any] = {
         "type": "report", "id": ident, **common, "name": case.title,
         "published": common["modified"], "report_types": ["threat-report"],

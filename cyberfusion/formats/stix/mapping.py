@@ -177,7 +177,8 @@ def entity_of(obj: dict[str, Any], ref: str, modified: Any, revoked: bool) -> Im
         external_id, source, modified, revoked, refs, is_family,
         _text(obj.get("identity_class"), 32), sectors,
         country.strip().upper()[:2] if isinstance(country, str) else "",
-        _text(obj.get("region"), 64), _stamp(obj.get("first_seen")), _stamp(obj.get("last_seen")),
+        _text(obj.get("region"), 64), read_stamp(obj.get("first_seen")),
+        read_stamp(obj.get("last_seen")),
         reference=source == "mitre-attack" or MITRE_IDENTITY in (ref, obj.get("created_by_ref")),
     )
 
@@ -193,7 +194,7 @@ def relationship_of(obj: dict[str, Any], ref: str, modified: Any,
     return ImportedRelationship(
         ref, kind.strip().lower()[:64] or "related-to", source, target,
         description if isinstance(description, str) else "",
-        _stamp(obj.get("start_time")), _stamp(obj.get("stop_time")), modified, revoked,
+        read_stamp(obj.get("start_time")), read_stamp(obj.get("stop_time")), modified, revoked,
         reference=obj.get("created_by_ref") == MITRE_IDENTITY,
     )
 
@@ -240,7 +241,7 @@ def _text(value: object, limit: int) -> str:
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
-def _stamp(value: object) -> datetime | None:
+def read_stamp(value: object) -> datetime | None:
     """A STIX timestamp property as an aware datetime, or None."""
     if not isinstance(value, str):
         return None

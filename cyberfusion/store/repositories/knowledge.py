@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, insert, literal, or_, select
+from sqlalchemy import ColumnElement, case, exists, func, insert, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from cyberfusion.domain.access import GovernedItem
@@ -28,6 +28,11 @@ from cyberfusion.store.tables_knowledge import RelationshipRow
 
 R = RelationshipRow
 _CHUNK = 500
+
+
+def case_end() -> ColumnElement[int]:
+    """The case end of a relationship (source or target)."""
+    return func.coalesce(R.source_case_id, R.target_case_id)
 
 
 def canon() -> ColumnElement[int]:
@@ -72,6 +77,17 @@ class CaseLink:
     countries: tuple[str, ...]
     tlp: str
     created_at: datetime
+
+
+@dataclass(slots=True)
+class CaseSummary:
+    """What the readable links of a group to readable cases add up to."""
+
+    links: int = 0
+    cases: int = 0
+    countries: set[str] = field(default_factory=set)
+    sectors: set[str] = field(default_factory=set)
+    seen: list[date] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +173,12 @@ class KnowledgeRepo:
         return found
 
     def update_entity(self, entity_id: int, aliases: Sequence[str] | None,
-                      description: str | None) -> None:
-        """Correct one row's aliases and/or description."""
+                      description: str | None, now: datetime) -> None:
+        """Correct one row's aliases and/or description; the row's version becomes `now`
+        (exports write it as a new version; only a newer source version replaces it)."""
         row = self.session.get(EntityRow, entity_id)
         assert row is not None
+        row.modified = now
         if aliases is not None:
             row.aliases = "\n".join(a.strip() for a in aliases if a.strip())
         if description is not None:
@@ -227,7 +245,8 @@ class KnowledgeRepo:
                         other.kind, other.country, other.sectors, other.identity_class,
                         R.stix_id, func.coalesce(other.canonical_id, other.id), here)
                  .join(other, other.id == there)
-                 .where(here.in_(ids), R.revoked.is_(False), other.revoked.is_(False),
+                 .where(here.in_(ids), there.is_not(None), R.revoked.is_(False),
+                        other.revoked.is_(False),
                         readable(R.handling_id, org, now), readable(other.handling_id, org, now)))
         return [LinkRow(r[0], r[1], outgoing, r[2], r[3], r[4], r[5], r[6], r[7],
                         tuple(s for s in r[8].split("\n") if s), r[9], r[10], r[11], r[12])
@@ -244,50 +263,46 @@ class KnowledgeRepo:
         return total
 
     def _case_links(self, org: Organisation, now: datetime,
-                    row_ids: Sequence[int]) -> Select[int, int]:
-        """(relationship id, case id) of readable relationships to readable, live cases."""
-        case_id = func.coalesce(R.source_case_id, R.target_case_id)
-        return (select(R.id, case_id.label("case_id"))
-                .join(CaseRow, CaseRow.id == case_id)
-                .where(or_(R.source_entity_id.in_(row_ids), R.target_entity_id.in_(row_ids)),
-                       R.revoked.is_(False), live_case(), readable(R.handling_id, org, now),
-                       readable(CaseRow.handling_id, org, now)))
+                    row_ids: Sequence[int]) -> list[ColumnElement[bool]]:
+        """WHERE: a readable relationship of these rows to a readable, live case (joined as
+        `CaseRow` on `case_end()`); a link under its case's handling is checked once."""
+        return [or_(R.source_entity_id.in_(row_ids), R.target_entity_id.in_(row_ids)),
+                R.revoked.is_(False), live_case(), readable(R.handling_id, org, now),
+                or_(CaseRow.handling_id == R.handling_id,
+                    readable(CaseRow.handling_id, org, now))]
 
-    def case_link_count(self, org: Organisation, now: datetime,
-                        row_ids: Sequence[int]) -> tuple[int, int]:
-        """(readable relationships to readable cases, distinct readable cases)."""
-        links = self._case_links(org, now, row_ids).subquery()
-        rels = self.session.scalar(select(func.count(links.c.id)))
-        cases = self.session.scalar(select(func.count(func.distinct(links.c.case_id))))
-        return int(rels or 0), int(cases or 0)
+    def case_summary(self, org: Organisation, now: datetime,
+                     row_ids: Sequence[int]) -> CaseSummary:
+        """In one walk of the readable links to readable cases, aggregated in SQL: their
+        count, distinct cases, countries, victim sectors, first and last seen."""
+        query = (select(CaseRow.countries, CaseRow.victim_sectors, func.count(R.id),
+                        func.count(func.distinct(CaseRow.id)),
+                        func.min(func.coalesce(CaseRow.first_seen, CaseRow.last_seen)),
+                        func.max(func.coalesce(CaseRow.last_seen, CaseRow.first_seen)))
+                 .join(CaseRow, CaseRow.id == case_end())
+                 .where(*self._case_links(org, now, row_ids))
+                 .group_by(CaseRow.countries, CaseRow.victim_sectors))
+        found = CaseSummary()
+        for countries, sectors, links, cases, first, last in self.session.execute(query):
+            found.links += int(links)
+            found.cases += int(cases)
+            found.countries.update(_split(countries, ","))
+            found.sectors.update(_split(sectors, ","))
+            found.seen += [day for day in (first, last) if day]
+        return found
 
     def linked_cases(self, org: Organisation, now: datetime, row_ids: Sequence[int],
                      offset: int, limit: int) -> list[CaseLink]:
-        """A page of the readable, live cases linked to these rows, newest first."""
-        ids = self._case_links(org, now, row_ids).subquery()
+        """A page of the readable, live cases linked to these rows, newest first (the page
+        cut in SQL)."""
         query = (select(CaseRow, HandlingRow.tlp, HandlingRow.owner_org_id)
+                 .select_from(R).join(CaseRow, CaseRow.id == case_end())
                  .join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
-                 .where(CaseRow.id.in_(select(ids.c.case_id)))
+                 .where(*self._case_links(org, now, row_ids)).distinct()
                  .order_by(CaseRow.created_at.desc(), CaseRow.id.desc())
                  .offset(offset).limit(limit))
         return [CaseLink(c.id, c.title, owner, c.crime_type, _split(c.countries, ","), tlp,
                          c.created_at) for c, tlp, owner in self.session.execute(query)]
-
-    def case_facts(self, org: Organisation, now: datetime,
-                   row_ids: Sequence[int]) -> tuple[set[str], set[str], list[Any]]:
-        """Countries, victim sectors and (first, last) seen of every readable linked case."""
-        ids = self._case_links(org, now, row_ids).subquery()
-        query = (select(CaseRow.countries, CaseRow.victim_sectors,
-                        CaseRow.first_seen, CaseRow.last_seen)
-                 .where(CaseRow.id.in_(select(ids.c.case_id))).distinct())
-        countries: set[str] = set()
-        sectors: set[str] = set()
-        seen: list[Any] = []
-        for found, victims, first, last in self.session.execute(query):
-            countries.update(_split(found, ","))
-            sectors.update(_split(victims, ","))
-            seen.append((first, last))
-        return countries, sectors, seen
 
     def of_case(self, org: Organisation, now: datetime, case_id: int) -> list[int]:
         """Canonical ids of readable entity rows linked to a case by readable relationships."""
@@ -300,12 +315,16 @@ class KnowledgeRepo:
                         readable(EntityRow.handling_id, org, now)))
         return sorted(int(i) for i in self.session.scalars(query))
 
-    def _entities(self, rows: Sequence[EntityRow]) -> dict[int, list[Entity]]:
-        """Domain entities grouped by canonical id (handling records loaded once)."""
+    def entities_of(self, rows: Sequence[EntityRow]) -> list[Entity]:
+        """Domain entities of loaded rows, in their order (handling records loaded once)."""
         governed = self.handlings.get_many(r.handling_id for r in rows)
+        return [_entity(row, governed[row.handling_id]) for row in rows]
+
+    def _entities(self, rows: Sequence[EntityRow]) -> dict[int, list[Entity]]:
+        """Domain entities grouped by canonical id."""
         found: dict[int, list[Entity]] = {}
-        for row in rows:
-            found.setdefault(canon_of(row), []).append(_entity(row, governed[row.handling_id]))
+        for entity in self.entities_of(rows):
+            found.setdefault(entity.canonical_id, []).append(entity)
         return found
 
 
@@ -352,7 +371,7 @@ def _entity(row: EntityRow, governed: GovernedItem) -> Entity:
         is_family=row.is_family, identity_class=row.identity_class,
         sectors=_split(row.sectors, "\n"), country=row.country, region=row.region,
         first_seen=row.first_seen, last_seen=row.last_seen, source=row.source,
-        modified=row.modified, revoked=row.revoked,
+        modified=row.modified, revoked=row.revoked, ref=row.source_ref or "",
     )
 
 

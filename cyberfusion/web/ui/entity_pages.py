@@ -22,8 +22,9 @@ from cyberfusion.domain.permissions import Permission, allowed, needs
 from cyberfusion.services import knowledge
 from cyberfusion.web.api.entities import entity_filter
 from cyberfusion.web.deps import CtxDep
+from cyberfusion.web.params import FormId, Id, Offset
 from cyberfusion.web.ui.entity_graph import layout, one_hop
-from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
+from cyberfusion.web.ui.pages import CsrfChecked, UiPrincipal
 from cyberfusion.web.ui.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +59,7 @@ def page_tlp(d: EntityDetail) -> TLP:
 @router.get("/entities")
 @needs(Permission.ENTITY_READ)
 def entities_page(request: Request, ctx: CtxDep, principal: UiPrincipal, q: str = "",
-                  kind: str = "", offset: int = 0) -> Response:
+                  kind: str = "", offset: Offset = 0) -> Response:
     """Entities you may read, by kind and by name or alias."""
     offset = max(0, offset)
     result = knowledge.list_entities(ctx, principal, entity_filter(q, kind), offset, PAGE)
@@ -71,8 +72,8 @@ def entities_page(request: Request, ctx: CtxDep, principal: UiPrincipal, q: str 
 
 @router.get("/entities/{entity_id}")
 @needs(Permission.ENTITY_READ)
-def entity_page(request: Request, ctx: CtxDep, principal: UiPrincipal, entity_id: int,
-                case_offset: int = 0) -> Response:
+def entity_page(request: Request, ctx: CtxDep, principal: UiPrincipal, entity_id: Id,
+                case_offset: Offset = 0) -> Response:
     """One entity: what it is, what it relates to, the cases you read, its small graph."""
     case_offset = max(0, case_offset)
     d = knowledge.entity_detail(ctx, principal, entity_id, case_offset, PAGE)
@@ -90,11 +91,10 @@ def entity_page(request: Request, ctx: CtxDep, principal: UiPrincipal, entity_id
 
 @router.post("/entities/{entity_id}/edit")
 @needs(Permission.ENTITY_EDIT)
-def edit_entity(request: Request, ctx: CtxDep, principal: UiPrincipal, entity_id: int,
-                aliases: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "",
-                csrf_token: Annotated[str, Form()] = "") -> Response:
+def edit_entity(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked, entity_id: Id,
+                aliases: Annotated[str, Form()] = "", description: Annotated[str, Form()] = ""
+                ) -> Response:
     """Save the owner's corrections: aliases one a line, and the description."""
-    check_csrf(request, ctx, csrf_token)
     names = [a.strip() for a in aliases.splitlines() if a.strip()]
     knowledge.edit_entity(ctx, principal, entity_id, names, description.strip())
     return RedirectResponse(f"/entities/{entity_id}", status_code=303)
@@ -102,22 +102,19 @@ def edit_entity(request: Request, ctx: CtxDep, principal: UiPrincipal, entity_id
 
 @router.post("/entities/{entity_id}/merge")
 @needs(Permission.ENTITY_EDIT)
-def merge_entity(request: Request, ctx: CtxDep, principal: UiPrincipal, entity_id: int,
-                 other_id: Annotated[int, Form()], csrf_token: Annotated[str, Form()] = ""
-                 ) -> Response:
+def merge_entity(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked, entity_id: Id,
+                 other_id: FormId) -> Response:
     """Fold another entity into this one; both names stay as aliases."""
-    check_csrf(request, ctx, csrf_token)
     kept = knowledge.merge_entities(ctx, principal, entity_id, other_id)
     return RedirectResponse(f"/entities/{kept.id}", status_code=303)
 
 
 @router.post("/entities/{entity_id}/link")
 @needs(Permission.ENTITY_EDIT)
-def link_case(request: Request, ctx: CtxDep, principal: UiPrincipal, entity_id: int,
-              case_id: Annotated[int, Form()],
-              type: Annotated[RelationshipType, Form()] = RelationshipType.RELATED_TO,
-              csrf_token: Annotated[str, Form()] = "") -> Response:
+def link_case(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked, entity_id: Id,
+              case_id: FormId,
+              type: Annotated[RelationshipType, Form()] = RelationshipType.RELATED_TO
+              ) -> Response:
     """Link one of the cases you read to this entity."""
-    check_csrf(request, ctx, csrf_token)
     knowledge.link_case(ctx, principal, entity_id, case_id, type.value)
     return RedirectResponse(f"/entities/{entity_id}", status_code=303)
