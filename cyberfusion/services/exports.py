@@ -56,6 +56,10 @@ def narrows(filters: CaseFilter) -> bool:
                 or filters.owner_region or filters.tlp or filters.created_since)
 
 
+#: Cases read per query (one IN list) while gathering an export.
+_CHUNK = 1000
+
+
 def export_cases(ctx: Context, principal: Principal, filters: CaseFilter, fmt: str) -> Export:
     """Readable cases (with observables and readable source objects) matching `filters`,
     and the readable knowledge that goes with them."""
@@ -65,7 +69,9 @@ def export_cases(ctx: Context, principal: Principal, filters: CaseFilter, fmt: s
     now = ctx.now()
     with ctx.db.write() as tx:
         page, total = tx.cases.page(principal.org, now, filters, 0, MAX_EXPORT)
-        found = [c for c in (tx.cases.get(p.id) for p in page) if c is not None]
+        ids = [p.id for p in page]
+        found = [c for start in range(0, len(ids), _CHUNK)
+                 for c in tx.cases.many(ids[start:start + _CHUNK])]
         objects = tx.source_objects.of_cases([c.id for c in found], principal.org, now)
         linked = objects.values() if narrows(filters) else None
         knowledge = readable_knowledge(tx, principal.org, now, linked)
