@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 
 from cyberfusion.config import Settings
 from cyberfusion.services.context import Context, build_context
@@ -76,19 +76,41 @@ def sqlite_ctx(tmp_path: Path) -> Iterator[Context]:
     context.db.dispose()
 
 
+#: Every sequence of the test schema back to 1 (what TRUNCATE ... RESTART IDENTITY did).
+_RESTART_SEQUENCES = ("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S' "
+                      "AND c.relnamespace = current_schema()::regnamespace")
+
+
 def empty_database(ctx: Context) -> Context:
-    """Delete every row (property suites reuse one migrated database across examples)."""
+    """Delete every row (property suites reuse one migrated database across examples).
+
+    DELETE, not TRUNCATE: truncating the 45 tables made new files for each and cost 0.1 s
+    idle and 0.9 s on a loaded PostgreSQL per example, against 10 ms for one statement
+    batch of DELETEs. The append-only trigger of the audit trail is switched off for the
+    batch only, so it still guards every example."""
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    deletes = "; ".join(f"DELETE FROM {name}" for name in tables)
     with ctx.db.engine.begin() as conn:
         if ctx.db.is_sqlite:
-            conn.execute(text("DROP TRIGGER IF EXISTS audit_event_no_delete"))
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
+            _delete_on_sqlite(conn, deletes)
         else:
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            conn.exec_driver_sql(
+                f"ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only; {deletes}; "
+                "ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only; "
+                f"{_RESTART_SEQUENCES}")
     with ctx.db.write() as tx:
         tx.audit.ensure_head()
     return ctx
+
+
+def _delete_on_sqlite(conn: Connection, deletes: str) -> None:
+    """Run `deletes` with the audit trail's no-delete trigger dropped, then put it back."""
+    trigger = conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                                "AND name = 'audit_event_no_delete'")).scalar_one()
+    conn.execute(text("DROP TRIGGER audit_event_no_delete"))
+    for statement in deletes.split("; "):
+        conn.execute(text(statement))
+    conn.execute(text(trigger))
 
 
 @pytest.fixture
