@@ -36,7 +36,9 @@ def pg_schema_url() -> Iterator[str]:
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{name}"'))
     sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{name}"
+    # Commits do not wait for the WAL flush: 0.5 ms instead of 4-5 ms each on a busy disk,
+    # and nothing a test observes depends on surviving a server crash.
+    yield f"{base}{sep}options=-csearch_path%3D{name}%20-csynchronous_commit%3Doff"
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
     admin.dispose()
