@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from fastapi.testclient import TestClient
 from hypothesis import strategies as st
 
 from cyberfusion.domain.access import Access, GovernedItem, decide
@@ -20,6 +21,8 @@ from cyberfusion.domain.model import (
 )
 from cyberfusion.domain.observables import normalise
 from cyberfusion.services.context import Context
+from cyberfusion.web.app import create_app
+from cyberfusion.web.deps import SESSION_COOKIE
 
 COUNTRIES = [("FR", Region.EUROPE), ("DE", Region.EUROPE), ("BR", Region.AMERICAS),
              ("KE", Region.AFRICA), ("JP", Region.ASIA), ("AE", Region.MENA)]
@@ -157,3 +160,18 @@ def store_world(ctx: Context, world: WorldSpec) -> None:
             if g.state == "revoked":
                 grant = tx.handlings.revoke_grant(grant.id, now) or grant
             world.stored_grants.setdefault(hid, []).append(grant)
+
+
+#: One app per context: the examples of a suite share the context (`fresh` empties it),
+#: and building the app and its routes cost more than a whole example of the access suite.
+_CLIENTS: dict[int, tuple[Context, TestClient]] = {}
+
+
+def client_of(ctx: Context, session_cookie: str) -> TestClient:
+    """The in-process client of `ctx`'s app, holding only the given session cookie."""
+    if id(ctx) not in _CLIENTS:
+        _CLIENTS[id(ctx)] = (ctx, TestClient(create_app(ctx)))
+    client = _CLIENTS[id(ctx)][1]
+    client.cookies.clear()
+    client.cookies.set(SESSION_COOKIE, session_cookie)
+    return client
