@@ -126,3 +126,35 @@ def fresh(db_url: str, tmp_path: Path) -> Iterator[Callable[[], Context]]:
 
     yield empty
     ctx.db.dispose()
+
+
+#: The longest tests (measured with --durations on 2 cores, heaviest first). They start
+#: first, and `--dist loadgroup` (pyproject; no test has a group, so each test is its own
+#: unit) hands a worker its next test only when it has under three queued, so the two
+#: workers share the long ones and the short tests fill in behind. The default `load` gave
+#: one worker the first eighth of the collection, every contract property suite, up front.
+LONGEST = (
+    "test_access_property.py::test_no_read_path_leaks[postgresql]",
+    "test_history_access_property.py::test_every_history_path_follows_both_handlings[postgresql]",
+    "test_access_property.py::test_no_read_path_leaks[sqlite]",
+    "test_access_property.py::test_sql_form_agrees_with_decide[postgresql]",
+    "test_history_access_property.py::test_every_history_path_follows_both_handlings[sqlite]",
+    "test_hits_access_property.py::test_hits_lookups_and_networks_leak_nothing[postgresql]",
+    "test_stix_memory.py::test_memory_stays_bounded",
+    "test_access_property.py::test_sql_form_agrees_with_decide[sqlite]",
+    "test_channel_access_property.py::test_no_read_path_shows_a_thread_to_others[postgresql]",
+    "test_hits_access_property.py::test_hits_lookups_and_networks_leak_nothing[sqlite]",
+    "test_sweep_kill.py::test_kill_mid_sweep_loses_and_duplicates_nothing",
+    "test_channel_access_property.py::test_no_read_path_shows_a_thread_to_others[sqlite]",
+)
+
+
+def _rank(item: pytest.Item) -> int:
+    """Position in LONGEST, or after all of them."""
+    return next((n for n, name in enumerate(LONGEST) if item.nodeid.endswith(name)),
+                len(LONGEST))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest tests first (see LONGEST); the rest keep their collection order."""
+    items.sort(key=_rank)
