@@ -162,16 +162,24 @@ def store_world(ctx: Context, world: WorldSpec) -> None:
             world.stored_grants.setdefault(hid, []).append(grant)
 
 
-#: One app per context: the examples of a suite share the context (`fresh` empties it),
-#: and building the app and its routes cost more than a whole example of the access suite.
+#: One started app per context: the examples of a suite share the context (`fresh` empties
+#: it, and closes the app at the end). Building the app and its routes cost more than a whole
+#: example of the access suite, and a client that is not started runs every request on a new
+#: event loop in a new thread.
 _CLIENTS: dict[int, tuple[Context, TestClient]] = {}
 
 
 def client_of(ctx: Context, session_cookie: str) -> TestClient:
     """The in-process client of `ctx`'s app, holding only the given session cookie."""
     if id(ctx) not in _CLIENTS:
-        _CLIENTS[id(ctx)] = (ctx, TestClient(create_app(ctx)))
+        _CLIENTS[id(ctx)] = (ctx, TestClient(create_app(ctx)).__enter__())
     client = _CLIENTS[id(ctx)][1]
     client.cookies.clear()
     client.cookies.set(SESSION_COOKIE, session_cookie)
     return client
+
+
+def close_client(ctx: Context) -> None:
+    """Stop the app `client_of` started for `ctx`, if it did."""
+    if id(ctx) in _CLIENTS:
+        _CLIENTS.pop(id(ctx))[1].__exit__(None, None, None)

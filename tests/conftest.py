@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from access_worlds import close_client
 from sqlalchemy import Connection, create_engine, text
 
 from cyberfusion.config import Settings
@@ -125,6 +126,7 @@ def fresh(db_url: str, tmp_path: Path) -> Iterator[Callable[[], Context]]:
         return empty_database(ctx)
 
     yield empty
+    close_client(ctx)
     ctx.db.dispose()
 
 
