@@ -136,18 +136,18 @@ def fresh(db_url: str, tmp_path: Path) -> Iterator[Callable[[], Context]]:
 #: workers share the long ones and the short tests fill in behind. The default `load` gave
 #: one worker the first eighth of the collection, every contract property suite, up front.
 LONGEST = (
-    "test_access_property.py::test_no_read_path_leaks[postgresql]",
     "test_history_access_property.py::test_every_history_path_follows_both_handlings[postgresql]",
-    "test_access_property.py::test_no_read_path_leaks[sqlite]",
-    "test_access_property.py::test_sql_form_agrees_with_decide[postgresql]",
+    "test_access_property.py::test_no_read_path_leaks[postgresql]",
     "test_history_access_property.py::test_every_history_path_follows_both_handlings[sqlite]",
-    "test_hits_access_property.py::test_hits_lookups_and_networks_leak_nothing[postgresql]",
+    "test_access_property.py::test_no_read_path_leaks[sqlite]",
     "test_stix_memory.py::test_memory_stays_bounded",
+    "test_access_property.py::test_sql_form_agrees_with_decide[postgresql]",
     "test_access_property.py::test_sql_form_agrees_with_decide[sqlite]",
     "test_channel_access_property.py::test_no_read_path_shows_a_thread_to_others[postgresql]",
-    "test_hits_access_property.py::test_hits_lookups_and_networks_leak_nothing[sqlite]",
+    "test_hits_access_property.py::test_hits_lookups_and_networks_leak_nothing[postgresql]",
     "test_sweep_kill.py::test_kill_mid_sweep_loses_and_duplicates_nothing",
     "test_channel_access_property.py::test_no_read_path_shows_a_thread_to_others[sqlite]",
+    "test_hits_access_property.py::test_hits_lookups_and_networks_leak_nothing[sqlite]",
 )
 
 
