@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from fastapi.testclient import TestClient
 from hypothesis import strategies as st
 
 from cyberfusion.domain.access import Access, GovernedItem, decide
@@ -25,6 +26,8 @@ from cyberfusion.domain.model import (
 from cyberfusion.domain.observables import normalise
 from cyberfusion.services import auth
 from cyberfusion.services.context import Context
+from cyberfusion.web.app import create_app
+from cyberfusion.web.deps import SESSION_COOKIE
 
 COUNTRIES = [("FR", Region.EUROPE), ("DE", Region.EUROPE), ("BR", Region.AMERICAS),
              ("KE", Region.AFRICA), ("JP", Region.ASIA), ("AE", Region.MENA)]
@@ -194,3 +197,26 @@ def knowledge_world(ctx: Context, world: WorldSpec,
                                 "unused-hash", now)
             found.append((org, auth.principal_for(tx, user)))
     return found
+
+
+#: One started app per context: the examples of a suite share the context (`fresh` empties
+#: it, and closes the app at the end). Building the app and its routes cost more than a whole
+#: example of the access suite, and a client that is not started runs every request on a new
+#: event loop in a new thread.
+_CLIENTS: dict[int, tuple[Context, TestClient]] = {}
+
+
+def client_of(ctx: Context, session_cookie: str) -> TestClient:
+    """The in-process client of `ctx`'s app, holding only the given session cookie."""
+    if id(ctx) not in _CLIENTS:
+        _CLIENTS[id(ctx)] = (ctx, TestClient(create_app(ctx)).__enter__())
+    client = _CLIENTS[id(ctx)][1]
+    client.cookies.clear()
+    client.cookies.set(SESSION_COOKIE, session_cookie)
+    return client
+
+
+def close_client(ctx: Context) -> None:
+    """Stop the app `client_of` started for `ctx`, if it did."""
+    if id(ctx) in _CLIENTS:
+        _CLIENTS.pop(id(ctx))[1].__exit__(None, None, None)

@@ -10,7 +10,7 @@ import json
 import os
 from collections.abc import Callable
 
-from access_worlds import POOL, WorldSpec, store_world, worlds
+from access_worlds import POOL, WorldSpec, client_of, store_world, worlds
 from conftest import NOW
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -23,8 +23,6 @@ from cyberfusion.services import auth
 from cyberfusion.services.context import Context
 from cyberfusion.store.access_sql import level_expr
 from cyberfusion.store.tables import HandlingRow
-from cyberfusion.web.app import create_app
-from cyberfusion.web.deps import SESSION_COOKIE
 
 EXAMPLES = int(os.environ.get("CYBERFUSION_ACCESS_EXAMPLES", "200"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
@@ -78,8 +76,7 @@ def client_for(ctx: Context, viewer: Organisation) -> tuple[TestClient, dict[str
                             frozenset({Role.ANALYST, Role.AUDITOR}), "unused-hash", NOW)
         principal = auth.principal_for(tx, user)
     token = auth.issue_token(ctx, principal, "t", frozenset({"read"})).secret
-    client = TestClient(create_app(ctx))
-    client.cookies.set(SESSION_COOKIE, auth.start_session(ctx, user).cookie)
+    client = client_of(ctx, auth.start_session(ctx, user).cookie)
     return client, {"Authorization": f"Bearer {token}"}
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from access_worlds import organisations
+from access_worlds import client_of, organisations
 from conftest import NOW
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -34,8 +34,6 @@ from cyberfusion.services import auth, channel, channel_actions, escalation
 from cyberfusion.services.context import Context
 from cyberfusion.store.channel_sql import readable_clause
 from cyberfusion.store.tables_channel import ThreadRow
-from cyberfusion.web.app import create_app
-from cyberfusion.web.deps import SESSION_COOKIE
 
 EXAMPLES = int(os.environ.get("CYBERFUSION_CHANNEL_EXAMPLES", "12"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
@@ -121,8 +119,7 @@ def client_for(ctx: Context, principal: Principal) -> tuple[TestClient, dict[str
     """A client with a bearer token and a web session of the principal's user."""
     assert principal.user is not None
     token = auth.issue_token(ctx, principal, "t", frozenset({"read"})).secret
-    client = TestClient(create_app(ctx))
-    client.cookies.set(SESSION_COOKIE, auth.start_session(ctx, principal.user).cookie)
+    client = client_of(ctx, auth.start_session(ctx, principal.user).cookie)
     return client, {"Authorization": f"Bearer {token}"}
 
 

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import pytest
-from access_worlds import POOL, handlings, organisations
+from access_worlds import POOL, client_of, handlings, organisations
 from conftest import NOW
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,15 +26,11 @@ from cyberfusion.domain.model import CaseDraft, CrimeType, Occurrence, Organisat
 from cyberfusion.errors import NotFound
 from cyberfusion.services import audit, auth, cases, hits, networks, search
 from cyberfusion.services.context import Context
-from cyberfusion.web.app import create_app
-from cyberfusion.web.deps import SESSION_COOKIE
 
 EXAMPLES = int(os.environ.get("CYBERFUSION_HISTORY_EXAMPLES", "200"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow, HealthCheck.data_too_large])
-#: One app per context: the examples of a run share the context (`fresh` empties it).
-_CLIENTS: list[tuple[Context, TestClient]] = []
 #: When the checks run: two days on, so a review date drawn as tomorrow has passed.
 LATER = NOW + timedelta(days=2, hours=1)
 
@@ -158,10 +153,9 @@ def check_versions(ctx: Context, world: HistoryWorld, org: Organisation,
 def check_versions_over_http(ctx: Context, world: HistoryWorld, org: Organisation) -> None:
     """The API answers what the service does, and names no hidden version."""
     token = auth.issue_token(ctx, world.principals[org.id], "t", frozenset({"read"})).secret
-    client = _client(ctx)
     user = world.principals[org.id].user
     assert user is not None
-    client.cookies.set(SESSION_COOKIE, auth.start_session(ctx, user).cookie)
+    client = client_of(ctx, auth.start_session(ctx, user).cookie)
     for h in world.histories:
         got = client.get(f"/api/v1/cases/{h.case_id}/versions",
                          headers={"Authorization": f"Bearer {token}"})
@@ -176,15 +170,6 @@ def check_versions_over_http(ctx: Context, world: HistoryWorld, org: Organisatio
         assert f'data-case-id="{h.case_id}"' in html
         assert not [t for t in hidden if t in html]
         assert all(h.versions[n - 1][1] in html for n in wanted)
-
-
-def _client(ctx: Context) -> TestClient:
-    """The app of this context, made once (building one costs more than a whole example)."""
-    for known, client in _CLIENTS:
-        if known is ctx:
-            return client
-    _CLIENTS.append((ctx, TestClient(create_app(ctx))))
-    return _CLIENTS[-1][1]
 
 
 def check_audit(ctx: Context, world: HistoryWorld, org: Organisation,
