@@ -3,10 +3,16 @@
 One JSON object per line, each saying its `kind`. First the kept source objects the reader
 may read, `{"kind": "object", "ref", "type", "tlp", "object"}` (STIX objects, and other kept
 bodies such as MISP events), then the cases, `{"kind": "case", …the case document…,
-"members": [refs]}` (the case document is the API's, `formats.case_json`). Importing reads
-the objects back as the codec that first read them would (STIX objects give entities, a MISP
-event its galaxies' entities), each no more open than its line's TLP, and the cases from
-their documents, linked to their members; every problem is located by line.
+"members": [refs]}` (the case document is the API's, `formats.case_json`). Then the entity
+rows no kept object states as they stand (MISP galaxy clusters, rows an analyst edited),
+`{"kind": "entity", "ref", "entity_kind", "tlp", "reference", "source", "external_id",
+"object"}` with the row as a STIX object, and the relationships with a case end (analysts'
+case links), `{"kind": "link", "ref", "type", "tlp", "source", "target", …}` whose ends are
+an entity line's ref or a case line's `case:<owner>:<id>`. Importing reads the objects back as
+the codec that first read them would (STIX objects give entities, a MISP event its galaxies'
+entities), each no more open than its line's TLP, the cases from their documents, linked to
+their members, the entity lines over the rows the objects gave, and the links last, to the
+cases they name; every problem is located by line.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from cyberfusion.domain.imports import (
     ImportDefaults,
     ImportedCase,
     ImportedEntity,
+    ImportedRelationship,
     ImportIssue,
     Severity,
     SourceObject,
@@ -42,26 +49,35 @@ from cyberfusion.formats.base import (
     register_exporter,
 )
 from cyberfusion.formats.case_json import case_to_json, parse_case
+from cyberfusion.formats.jsonl_knowledge import (
+    case_ref,
+    entity_lines,
+    link_lines,
+    read_entity,
+    read_link,
+)
 from cyberfusion.formats.misp.decode import MispCodec
 from cyberfusion.formats.misp.event import to_datetime
 from cyberfusion.formats.stix.decode import KnowledgeReader
 from cyberfusion.formats.stix.upgrade import is_stix
 
-_HEAD = re.compile(rb'\A\{\s*"kind"\s*:\s*"(case|object)"')
+_HEAD = re.compile(rb'\A\{\s*"kind"\s*:\s*"(case|object|entity|link)"')
 _TLPS = {t.value: t for t in TLP}
 
 
 @register_exporter
 class JsonLinesExporter(Exporter):
-    """Kept objects, then cases, one JSON object a line."""
+    """Kept objects, cases, entity rows, then case links, one JSON object a line."""
 
     name = "jsonl"
     media_type = "application/x-ndjson"
     extension = "jsonl"
 
     def export(self, cases: Iterable[Case], context: ExportContext) -> Iterator[bytes]:
-        """Yield one line per kept object, then one per case naming its members."""
+        """Yield one line per kept object, one per case naming its members, one per entity
+        row no object states as it stands, and one per link to an exported case."""
         members: dict[int, list[str]] = {}
+        written: dict[int, str] = {}
         for kept in context.kept:
             if kept.case_id is not None:
                 members.setdefault(kept.case_id, []).append(kept.ref)
@@ -70,6 +86,9 @@ class JsonLinesExporter(Exporter):
         for case in cases:
             yield _line({"kind": "case", **case_to_json(case, with_observables=True),
                          "members": members.get(case.id, [])})
+            written[case.id] = case_ref(case.owner_org_id, case.id)
+        for doc in [*entity_lines(context), *link_lines(context, written)]:
+            yield _line(doc)
 
 
 def _line(doc: dict[str, Any]) -> bytes:
@@ -111,17 +130,21 @@ class _Lines:
         self.batch = Batch()
         self.knowledge = KnowledgeReader(source_name, defaults)
         self.read = 0
+        #: Entity lines of the batch being filled, by ref (they win over the objects' rows).
+        self.rows: dict[str, ImportedEntity] = {}
+        #: Link lines, landed last with the relationships (their ends may be cases).
+        self.links: list[ImportedRelationship] = []
 
     def run(self, stream: BinaryIO) -> Iterator[Batch]:
         for number, raw in enumerate(stream):
             self.read += len(raw)
             if raw.strip():
                 self._take(number, raw)
-            if len(self.batch) >= BATCH_OBJECTS:
+            if len(self.batch) + len(self.rows) >= BATCH_OBJECTS:
                 yield self._flush()
         yield self._flush()
         # Relationships land last: their ends may be cases made by the lines above.
-        for link in self.knowledge.relationships():
+        for link in [*self.knowledge.relationships(), *self.links]:
             self.batch.relationships.append(link)
             if len(self.batch) >= BATCH_OBJECTS:
                 yield self._flush()
@@ -129,6 +152,10 @@ class _Lines:
 
     def _flush(self) -> Batch:
         batch, self.batch = self.batch, Batch()
+        if self.rows:
+            batch.entities = [e for e in batch.entities if e.ref not in self.rows] \
+                + list(self.rows.values())
+            self.rows = {}
         batch.bytes_read = self.read
         return batch
 
@@ -147,8 +174,25 @@ class _Lines:
             self._object(number, doc)
         elif kind == "case":
             self._case(number, doc)
+        elif kind == "entity":
+            self._knowledge(number, doc, "entity")
+        elif kind == "link":
+            self._knowledge(number, doc, "link")
         else:
-            self._fail(number, ".kind", "expected 'object' or 'case'; line skipped")
+            self._fail(number, ".kind", "expected 'object', 'case', 'entity' or 'link'; "
+                       "line skipped")
+
+    def _knowledge(self, number: int, doc: dict[str, Any], kind: str) -> None:
+        where = f"{self.source_name}:line {number + 1}"
+        try:
+            if kind == "entity":
+                entity = read_entity(doc, where)
+                self.rows[entity.ref] = entity
+            else:
+                self.links.append(read_link(doc, where))
+        except InvalidInput as exc:
+            for issue in exc.issues:
+                self._fail(number, f".{issue.location}", f"{issue.message}; {kind} skipped")
 
     def _object(self, number: int, doc: dict[str, Any]) -> None:
         body, ref, otype = doc.get("object"), doc.get("ref"), doc.get("type")
@@ -177,7 +221,7 @@ class _Lines:
         refs = tuple(m for m in members if isinstance(m, str)) if isinstance(members, list) \
             else ()
         self.batch.cases.append(ImportedCase(
-            ref=f"case:{doc.get('owner')}:{doc.get('id')}", modified=_when(doc.get("updated_at")),
+            ref=case_ref(doc.get("owner"), doc.get("id")), modified=_when(doc.get("updated_at")),
             revoked=doc.get("revoked") is True, draft=draft, members=refs))
 
 

@@ -28,6 +28,8 @@ from cyberfusion.store.tx import Tx
 ISSUE_CAP = 100
 _ENTITY_TYPES = frozenset(k.stix_type for k in EntityKind)
 CaseRefs = tuple[int, tuple[str, ...]]
+#: How a case landed from our JSON lines is named by a relationship end.
+CASE_REF = "case:"
 
 
 @dataclass
@@ -65,6 +67,7 @@ class KnowledgeLander:
         ends = sorted({r for link in links for r in (link.source_ref, link.target_ref)})
         entity_ids = self._entity_ids(ends)
         case_ids = self.tx.knowledge.cases_of(f"{self.owner}|", ends)
+        case_ids.update(self._landed_cases(ends))
         rows: list[NewRelationship] = []
         for link in links:
             source = self._end(link, link.source_ref, entity_ids, case_ids)
@@ -122,6 +125,12 @@ class KnowledgeLander:
         found.update(self.tx.entities.by_stix_ids(missing, self.owner))
         return found
 
+    def _landed_cases(self, refs: Sequence[str]) -> dict[str, int]:
+        """Cases landed under these refs (our JSON lines' `case:<owner>:<id>`), by ref."""
+        wanted = [owner_ref(self.owner, r) for r in refs if r.startswith(CASE_REF)]
+        found = self.tx.cases.by_source_refs(wanted) if wanted else {}
+        return {key.partition("|")[2]: case.case_id for key, case in found.items()}
+
     def _end(self, link: ImportedRelationship, ref: str, entity_ids: dict[str, int],
              case_ids: dict[str, int]) -> tuple[int | None, int | None] | None:
         """(entity id, case id) of one end, or None (with a located issue) if unresolved."""
@@ -131,7 +140,7 @@ class KnowledgeLander:
         if ref in case_ids:
             return None, case_ids[ref]
         where = link.location or link.ref
-        if kind in _ENTITY_TYPES or kind in _CASE_TYPES:
+        if kind in _ENTITY_TYPES or kind in _CASE_TYPES or ref.startswith(CASE_REF):
             self._issue(Severity.WARNING, "relationship-missing", where,
                         f"{link.type} relationship {link.ref}: {ref} is not in this import "
                         "nor stored; the relationship is kept as given but links nothing")

@@ -18,6 +18,8 @@ from typer.testing import CliRunner, Result
 from worlds import World, build_world
 
 from cyberfusion.cli.main import app as cli_app
+from cyberfusion.domain.knowledge import EntityFilter, EntityKind
+from cyberfusion.services import knowledge
 from cyberfusion.services.context import Context
 
 EXT = Path(__file__).parents[1] / "fixtures" / "ext"
@@ -111,6 +113,63 @@ def test_json_lines_import_again_without_loss(imported: World, tmp_path: Path) -
         assert counts(other) == counts(imported.ctx)
     finally:
         other.db.dispose()
+
+
+APT1 = EXT / "cti-documentation" / "examples" / "example_json" / "apt1.json"
+EDITED = ("Byzantine Candor", "PLA Unit 61398")
+
+
+def apt1_row(world: World, org: str) -> tuple[int, knowledge.EntityDetail]:
+    """The org's own row of the APT1 intrusion set, and the entity page it is on."""
+    principal = world.principals[org]
+    [found] = knowledge.list_entities(world.ctx, principal, EntityFilter(
+        text="APT1", kind=EntityKind.INTRUSION_SET)).items
+    detail = knowledge.entity_detail(world.ctx, principal, found.id)
+    assert detail.own_row is not None
+    return detail.own_row.id, detail
+
+
+def test_json_lines_keep_analysts_edits_and_case_links(world: World, tmp_path: Path) -> None:
+    cli(world.ctx, "import", str(APT1), "--as", "fr-cyber.analyst", "--tlp", "clear")
+    analyst = world.principals["fr-cyber"]
+    row_id, detail = apt1_row(world, "fr-cyber")
+    [case] = detail.cases
+    knowledge.edit_entity(world.ctx, analyst, row_id, aliases=list(EDITED))
+    knowledge.link_case(world.ctx, analyst, row_id, case.case_id, "attributed-to")
+    lines = export(world.ctx, "jsonl", tmp_path / "apt1.jsonl", "fr-cyber.analyst")
+    kinds = Counter(json.loads(line)["kind"] for line in lines.read_text().splitlines())
+    assert kinds["entity"] == 1 and kinds["link"] >= 2  # the edit; the report's and ours
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    other = make_context(f"sqlite:///{elsewhere / 'other.db'}", elsewhere)
+    try:
+        there = build_world(other)
+        cli(other, "import", str(lines), "--as", "de-cyber.analyst")
+        landed_id, landed = apt1_row(there, "de-cyber")
+        assert landed.own_row is not None and landed.own_row.aliases == EDITED
+        [landed_case] = landed.cases
+        assert landed_case.title == case.title
+        assert case_links(other, landed_id) == [(landed_case.case_id, "attributed-to"),
+                                                (landed_case.case_id, "related-to")]
+        before = {**counts(other), "links": links(other)}
+        cli(other, "import", str(lines), "--as", "de-cyber.analyst")
+        assert {**counts(other), "links": links(other)} == before  # nothing added again
+    finally:
+        other.db.dispose()
+
+
+def case_links(ctx: Context, entity_id: int) -> list[tuple[int, str]]:
+    """(case, type) of the relationships from a case to the entity row."""
+    with ctx.db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT source_case_id, type FROM relationship WHERE "
+                                 "target_entity_id = :e AND source_case_id IS NOT NULL"),
+                            {"e": entity_id})
+        return sorted((int(case), str(kind)) for case, kind in rows)
+
+
+def links(ctx: Context) -> int:
+    with ctx.db.engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM relationship")).scalar() or 0)
 
 
 SMALL = [EXT / "misp-stix" / "tests" / "test_events_collection_1.json",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import orjson
 
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.imports import ImportDefaults, Severity
+from cyberfusion.domain.knowledge import EntityKind
 from cyberfusion.formats import base
 from cyberfusion.formats.jsonl import JsonLinesCodec
 
@@ -57,3 +58,61 @@ def test_bad_lines_are_located_and_skipped() -> None:
     assert {i.severity for i in issues} == {Severity.ERROR}
     assert [i.location for i in issues] == ["e.jsonl:line 2.title", "e.jsonl:line 3",
                                             "e.jsonl:line 4.kind"]
+
+
+FAMILY = {"type": "malware", "spec_version": "2.1",
+          "id": "malware--2a9f2f6e-0a0f-4d43-9f2b-5b6b7f1c9a01",
+          "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+          "name": "LockBit", "is_family": True, "malware_types": ["ransomware"],
+          "aliases": ["LockBit 3.0", "LockBit Black"]}
+ENTITY = {"kind": "entity", "ref": "misp-galaxy:ransomware:lockbit", "entity_kind": "ransomware",
+          "tlp": "clear", "reference": True, "source": "misp-galaxy", "external_id": "",
+          "modified": "2026-03-04T05:06:07+00:00", "object": FAMILY}
+LINK = {"kind": "link", "ref": "relationship--6f1b0c1e-7d0b-4a52-8f51-3c1f2a7f1e11",
+        "type": "attributed-to", "tlp": "green", "source": "case:fr-cyber:4",
+        "target": "misp-galaxy:ransomware:lockbit", "description": "ransom note",
+        "first_seen": None, "last_seen": None, "modified": "2026-03-05T00:00:00+00:00"}
+
+
+def test_entity_and_link_lines_come_back_after_the_cases() -> None:
+    data = lines(CASE, ENTITY, LINK)
+    assert base.sniff(lines(ENTITY), "export.jsonl") is JsonLinesCodec
+    batches = list(JsonLinesCodec().decode(io.BytesIO(data), "e.jsonl", DEFAULTS))
+    [entity] = [e for b in batches for e in b.entities]
+    assert (entity.ref, entity.kind, entity.source, entity.tlp, entity.reference) == \
+        ("misp-galaxy:ransomware:lockbit", EntityKind.RANSOMWARE, "misp-galaxy", TLP.CLEAR, True)
+    assert entity.aliases == ("LockBit 3.0", "LockBit Black") and entity.is_family
+    assert entity.modified == datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    [link] = [r for b in batches for r in b.relationships]
+    assert (link.source_ref, link.target_ref, link.type, link.tlp) == \
+        ("case:fr-cyber:4", "misp-galaxy:ransomware:lockbit", "attributed-to", TLP.GREEN)
+    case_batch = next(i for i, b in enumerate(batches) if b.cases)
+    assert case_batch < next(i for i, b in enumerate(batches) if b.relationships)
+
+
+def test_an_entity_line_wins_over_the_row_its_object_gives() -> None:
+    edited = {**TECHNIQUE, "modified": "2026-02-01T00:00:00.000Z", "description": "edited"}
+    data = lines({"kind": "object", "ref": TECHNIQUE["id"], "type": "attack-pattern",
+                  "tlp": "clear", "object": TECHNIQUE},
+                 {"kind": "entity", "ref": TECHNIQUE["id"], "entity_kind": "attack-pattern",
+                  "tlp": "clear", "object": edited})
+    entities = [e for b in JsonLinesCodec().decode(io.BytesIO(data), "e.jsonl", DEFAULTS)
+                for e in b.entities]
+    assert [(e.ref, e.description, e.external_id) for e in entities] == \
+        [(TECHNIQUE["id"], "edited", "T1003")]
+
+
+def test_bad_entity_and_link_lines_are_located_and_skipped() -> None:
+    data = lines({**ENTITY, "entity_kind": "dragon"}, {**ENTITY, "entity_kind": "tool"},
+                 {**ENTITY, "object": {**FAMILY, "name": ""}}, {**LINK, "target": 7},
+                 {**LINK, "ref": "", "source": None}, {**ENTITY, "ref": None})
+    batches = list(JsonLinesCodec().decode(io.BytesIO(data), "e.jsonl", DEFAULTS))
+    assert not [e for b in batches for e in b.entities]
+    assert not [r for b in batches for r in b.relationships]
+    issues = [i for b in batches for i in b.issues]
+    assert {i.severity for i in issues} == {Severity.ERROR}
+    assert [i.location for i in issues] == [
+        "e.jsonl:line 1.entity_kind", "e.jsonl:line 2.object", "e.jsonl:line 3.object.name",
+        "e.jsonl:line 4.target", "e.jsonl:line 5.ref", "e.jsonl:line 5.source",
+        "e.jsonl:line 6.ref"]
+    assert issues[0].message.endswith("; entity skipped")
