@@ -131,6 +131,7 @@ def _throttle(ctx: Context, tx: Tx, username: str, address: str, code_ok: bool) 
     since = now - limits.window
     from_address = tx.auth.failures_from(address, since)
     for_user = tx.auth.failures_for(username, since)
+    # The recognised-address look-up only matters once the user's limit is reached.
     trusted = code_ok or (for_user.count >= limits.user_max_failures
                           and tx.auth.has_logged_in_from(username, address))
     refusal = login_throttle.decide(limits, now, from_address, for_user, trusted)
