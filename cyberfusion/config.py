@@ -44,9 +44,18 @@ class Settings(BaseSettings):
         description="Largest accepted request body in bytes (default 50 MB).")
     session_hours: int = Field(default=12, ge=1, description="Lifetime of a web session in hours.")
     login_max_failures: int = Field(
-        default=5, ge=1, description="Failed logins per user and address before throttling.")
+        default=5, ge=1, description="Failed logins for one username (from any address) after "
+        "which it is refused from addresses it never logged in from, unless a valid one-time "
+        "code comes with it (default 5).")
     login_window_minutes: int = Field(
-        default=15, ge=1, description="Window in which failed logins are counted.")
+        default=15, ge=1, description="Sliding window in which failed logins are counted "
+        "(default 15).")
+    login_address_delay_after: int = Field(
+        default=10, ge=1, description="Failed logins from one address (any usernames) after "
+        "which each further attempt must wait 1, 2, 3, ... seconds after the last (default 10).")
+    login_address_max_failures: int = Field(
+        default=30, ge=1, description="Failed logins from one address (any usernames) in the "
+        "window after which that address is refused until the window slides (default 30).")
     review_years: int = Field(
         default=5, ge=1, description="Default review period of a handling record, in years.")
     retention_grace_days: int = Field(

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pyotp
+from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from cyberfusion.domain import login_throttle
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.login_throttle import ThrottleLimits
 from cyberfusion.domain.model import Principal, StoredToken, User
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import (
@@ -30,6 +33,8 @@ SCOPES = frozenset({"read", "write", "admin"})
 #: How stale a token's recorded last use may get before a request writes it again.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 _DUMMY_HASH_INPUT = "not a real password"
+#: The dummy hash per argon2 parameter set, so unknown users cost one verification only.
+_DUMMY_HASHES: dict[tuple[object, ...], str] = {}
 
 
 def sha256_hex(secret: str) -> str:
@@ -85,14 +90,18 @@ def acting_as(ctx: Context, username: str) -> Principal:
 
 
 def login(ctx: Context, username: str, password: str, totp: str, address: str) -> User:
-    """Check password (and TOTP when enabled), throttling repeated failures per user+address."""
+    """Check password (and TOTP when enabled), throttled per address and per user.
+
+    Unknown usernames do the same argon2 work as known ones (a fixed dummy hash), so
+    neither the answer nor its time says whether the user exists.
+    """
     with ctx.db.write() as tx:
-        _throttle(ctx, tx, username, address)
         creds = tx.users.credentials(username)
+        code_ok = bool(creds and creds.totp_secret and _totp_ok(ctx, creds.totp_secret, totp))
+        _throttle(ctx, tx, username, address, code_ok)
         ok = _password_ok(ctx, creds.password_hash if creds else None, password)
-        if creds and ok and creds.totp_secret:
-            code = pyotp.TOTP(creds.totp_secret)
-            ok = code.verify(totp.strip(), for_time=ctx.now(), valid_window=1)
+        if creds and creds.totp_secret:
+            ok = ok and code_ok
         ok = ok and creds is not None and creds.user.active
         tx.auth.record_attempt(username, address, ok, ctx.now())
         if not ok or creds is None:
@@ -107,22 +116,50 @@ def login(ctx: Context, username: str, password: str, totp: str, address: str) -
     raise AuthenticationFailed("wrong username, password or one-time code")
 
 
-def _throttle(ctx: Context, tx: Tx, username: str, address: str) -> None:
-    window = timedelta(minutes=ctx.settings.login_window_minutes)
-    since = ctx.now() - window
-    last_ok = tx.auth.last_success_at(username, address)
-    if last_ok and last_ok > since:
-        since = last_ok
-    if tx.auth.failures_since(username, address, since) >= ctx.settings.login_max_failures:
-        raise TooManyRequests("too many failed logins; wait and try again",
-                              retry_after=int(window.total_seconds()))
+def throttle_limits(ctx: Context) -> ThrottleLimits:
+    """The login throttling limits this instance is configured with."""
+    s = ctx.settings
+    return ThrottleLimits(window=timedelta(minutes=s.login_window_minutes),
+                          address_delay_after=s.login_address_delay_after,
+                          address_max_failures=s.login_address_max_failures,
+                          user_max_failures=s.login_max_failures)
+
+
+def _throttle(ctx: Context, tx: Tx, username: str, address: str, code_ok: bool) -> None:
+    """Refuse (429) an attempt the throttling rule (domain.login_throttle) does not allow."""
+    limits, now = throttle_limits(ctx), ctx.now()
+    since = now - limits.window
+    from_address = tx.auth.failures_from(address, since)
+    for_user = tx.auth.failures_for(username, since)
+    # The recognised-address look-up only matters once the user's limit is reached.
+    trusted = code_ok or (for_user.count >= limits.user_max_failures
+                          and tx.auth.has_logged_in_from(username, address))
+    refusal = login_throttle.decide(limits, now, from_address, for_user, trusted)
+    if refusal is not None:
+        raise TooManyRequests(refusal.reason + "; wait and try again",
+                              retry_after=refusal.retry_after)
+
+
+def _totp_ok(ctx: Context, secret: str, code: str) -> bool:
+    """Whether `code` is the user's current one-time code (one step either side)."""
+    return bool(code.strip()) and pyotp.TOTP(secret).verify(code.strip(), for_time=ctx.now(),
+                                                            valid_window=1)
+
+
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A fixed hash made with `hasher`'s own parameters, computed once per hasher."""
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism, hasher.hash_len,
+           hasher.salt_len, hasher.type)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash(_DUMMY_HASH_INPUT)
+    return _DUMMY_HASHES[key]
 
 
 def _password_ok(ctx: Context, stored: str | None, password: str) -> bool:
-    """Verify in constant work whether or not the user exists."""
+    """Verify with one argon2 verification whether or not the user exists."""
     try:
         if stored is None:
-            ctx.hasher.verify(ctx.hasher.hash(_DUMMY_HASH_INPUT), password)
+            ctx.hasher.verify(_dummy_hash(ctx.hasher), password)
             return False
         return ctx.hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):

@@ -117,7 +117,8 @@ class SessionRow(Base):
 
 class LoginAttemptRow(Base):
     __tablename__ = "login_attempt"
-    __table_args__ = (Index("ix_login_attempt_user_at", "username", "at"),)
+    __table_args__ = (Index("ix_login_attempt_user_at", "username", "at"),
+                      Index("ix_login_attempt_address_at", "address", "at"))
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(128))
     address: Mapped[str] = mapped_column(String(64))

@@ -147,3 +147,14 @@ def test_a_withdrawn_case_shows_its_state_and_date_and_leaves_the_list(
     every = client.get("/cases", params={"include_revoked": "true"}).text
     assert f'href="/cases/{gone}"' in every and "(withdrawn)" in every
     assert "checked" in every.split('name="include_revoked"')[1].split(">")[0]
+
+
+def test_throttled_login_shows_the_form_with_the_wait(client: TestClient, world: World) -> None:
+    token = csrf_of(client.get("/login").text)
+    wrong = {"username": "de-cyber.analyst", "password": "nope-nope-nope", "csrf_token": token}
+    for _ in range(world.ctx.settings.login_max_failures):
+        assert client.post("/login", data=wrong).status_code == 401
+    response = client.post("/login", data={**wrong, "password": PASSWORD})
+    assert response.status_code == 429 and "cf_session" not in response.cookies
+    assert int(response.headers["retry-after"]) > 0
+    assert "too many failed logins" in response.text and 'name="password"' in response.text

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 
+from cyberfusion.domain.login_throttle import Failures
 from cyberfusion.domain.model import StoredToken
 from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.tables import LoginAttemptRow, SessionRow, TokenRow
@@ -116,22 +117,26 @@ class AuthRepo(Repo):
             LoginAttemptRow(username=username, address=address, at=now, success=success)
         )
 
-    def failures_since(self, username: str, address: str, since: datetime) -> int:
-        """Failed attempts for this user from this address since `since`."""
-        query = select(func.count()).where(
-            LoginAttemptRow.username == username,
-            LoginAttemptRow.address == address,
-            LoginAttemptRow.success.is_(False),
-            LoginAttemptRow.at >= since,
-        )
-        return int(self.session.scalar(query) or 0)
+    def failures_from(self, address: str, since: datetime) -> Failures:
+        """Failed attempts from this address since `since`, whatever the username."""
+        return self._failures(LoginAttemptRow.address == address, since)
 
-    def last_success_at(self, username: str, address: str) -> datetime | None:
-        """When this user last logged in from this address."""
-        query = select(func.max(LoginAttemptRow.at)).where(
+    def failures_for(self, username: str, since: datetime) -> Failures:
+        """Failed attempts for this username since `since`, whatever the address."""
+        return self._failures(LoginAttemptRow.username == username, since)
+
+    def _failures(self, who: ColumnElement[bool], since: datetime) -> Failures:
+        query = select(func.count(), func.min(LoginAttemptRow.at),
+                       func.max(LoginAttemptRow.at)).where(
+            who, LoginAttemptRow.success.is_(False), LoginAttemptRow.at >= since)
+        count, oldest, newest = self.session.execute(query).one()
+        return Failures(int(count or 0), oldest, newest)
+
+    def has_logged_in_from(self, username: str, address: str) -> bool:
+        """Whether this user has ever logged in from this address (a recognised address)."""
+        query = select(LoginAttemptRow.id).where(
             LoginAttemptRow.username == username,
             LoginAttemptRow.address == address,
             LoginAttemptRow.success.is_(True),
-        )
-        value = self.session.scalar(query)
-        return value if isinstance(value, datetime) else None
+        ).limit(1)
+        return self.session.scalar(query) is not None

@@ -18,6 +18,7 @@ from cyberfusion.errors import (
     CyberfusionError,
     InvalidInput,
     PermissionDenied,
+    TooManyRequests,
 )
 from cyberfusion.services import audit, auth, cases, knowledge, orgs, retention, search
 from cyberfusion.web.api.cases import filters_from
@@ -89,10 +90,12 @@ def login(
         raise PermissionDenied("the login form expired; reload it")
     try:
         user = auth.login(ctx, username, password, totp, client_address(request))
-    except AuthenticationFailed as exc:
-        response = page(request, "login.html", TLP.CLEAR, None, status=401,
+    except (AuthenticationFailed, TooManyRequests) as exc:
+        response = page(request, "login.html", TLP.CLEAR, None, status=exc.status,
                         login_csrf=csrf_token, next=_safe_next(next), username=username,
-                        error=exc.detail)
+                        error=_login_error(exc))
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
     session = auth.start_session(ctx, user)
     response = RedirectResponse(_safe_next(next), status_code=303)
@@ -101,6 +104,13 @@ def login(
                         max_age=ctx.settings.session_hours * 3600)
     response.delete_cookie(LOGIN_CSRF)
     return response
+
+
+def _login_error(exc: AuthenticationFailed | TooManyRequests) -> str:
+    """What the login form says after a refused attempt (with the wait when throttled)."""
+    if isinstance(exc, TooManyRequests):
+        return f"{exc.detail} (in {exc.retry_after} seconds)"
+    return exc.detail
 
 
 @router.post("/logout")
