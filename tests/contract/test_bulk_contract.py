@@ -15,7 +15,8 @@ from cyberfusion.store.tables import HandlingRow, ObservableRow
 from cyberfusion.store.tables_imports import SourceObjectRow
 
 H = Handling(tlp=TLP.AMBER, release=frozenset(), review_by=NOW.date() + timedelta(days=400))
-COLUMNS = ("owner_ref", "ref", "type", "modified", "revoked", "body", "handling_id", "job_id")
+COLUMNS = ("owner_ref", "ref", "type", "modified", "revoked", "body", "handling_id", "job_id",
+           "landed_at")
 
 
 def _handling(ctx: Context) -> int:
@@ -28,8 +29,8 @@ def test_rows_read_back_as_the_orm_wrote_them(ctx: Context) -> None:
     hid = _handling(ctx)
     paris = timezone(timedelta(hours=1))
     moment = datetime(2026, 3, 1, 11, 30, 15, 250000, tzinfo=paris)
-    rows = [("fr|a", "a", "indicator", moment, True, '{"x": 1}', hid, None),
-            ("fr|b", "b", "report", None, False, "{}", hid, None)]
+    rows = [("fr|a", "a", "indicator", moment, True, '{"x": 1}', hid, None, moment),
+            ("fr|b", "b", "report", None, False, "{}", hid, None, moment)]
     with ctx.db.write() as tx:
         assert insert_rows(tx.session, table_of(SourceObjectRow), COLUMNS, rows) == 2
     with ctx.db.read() as tx:

@@ -211,6 +211,11 @@ def check_case_entities(ctx: Context, who: Principal, expect: Expect) -> None:
                 knowledge.case_entities(ctx, who, case_id)
             continue
         found = {s.id for s in knowledge.case_entities(ctx, who, case_id)}
-        linked = {expect.k.rows[lk.source].canonical for lk in expect.links.values()
-                  if lk.to_case and expect.k.world.case_ids[lk.target] == case_id}
+        # A withdrawn case stays readable by its id (and its page shows its entities) to
+        # whoever decide() still gives it to in full: its links count here, not elsewhere.
+        rows = expect.k.rows
+        linked = {rows[lk.source].canonical for lk in expect.k.links
+                  if lk.to_case and expect.k.world.case_ids[lk.target] == case_id
+                  and _full(who.org, lk.owner, lk.handling)
+                  and _full(who.org, rows[lk.source].owner, rows[lk.source].handling)}
         assert found == {min(r.id for r in groups[c]) for c in linked}
