@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from cyberfusion.cli.admin import AsUser
-from cyberfusion.cli.output import line
+from cyberfusion.cli.output import line, warn
 from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.model import CaseFilter
 from cyberfusion.domain.permissions import Permission, needs
@@ -31,6 +31,10 @@ def export_command(
     q: Annotated[str, typer.Option("--q", help="Title or summary contains.")] = "",
     crime_type: Annotated[str, typer.Option(help="Only this crime type.")] = "",
     owner: Annotated[str, typer.Option(help="Only this owner organisation.")] = "",
+    limit: Annotated[int, typer.Option(help="At most this many cases (one page).")]
+    = exports.MAX_EXPORT,
+    after: Annotated[str, typer.Option(help="The cursor of the previous page (printed "
+                                       "when more cases remain).")] = "",
 ) -> None:
     """Export the cases you may read in full, and (STIX, JSON lines) the readable knowledge
     kept outside cases: all of it unless a filter narrows the export (audited per owner)."""
@@ -39,7 +43,7 @@ def export_command(
         format = "stix21"
     found = exports.export_cases(ctx, acting_as(ctx, as_user),
                                  CaseFilter(text=q, crime_type=crime_type, owner_org_id=owner),
-                                 format)
+                                 format, limit, after)
     sink = output.open("wb") if output else sys.stdout.buffer
     try:
         for chunk in _encode(found):
@@ -49,6 +53,8 @@ def export_command(
             sink.close()
     if output:
         line(f"wrote {len(found.cases)} case(s) to {output}")
+    if found.next is not None:
+        warn(f"more cases remain: --after {found.next}")
 
 
 def _encode(found: exports.Export) -> Iterator[bytes]:
