@@ -17,13 +17,18 @@ from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
 from cyberfusion.services import exports
+from cyberfusion.services.context import Context
+
+#: The `--format` that writes a MISP feed folder rather than one file.
+MISP_FEED = "misp-feed"
 
 
 @needs(Permission.EXPORT)
 def export_command(
     cli: typer.Context,
     as_user: AsUser,
-    format: Annotated[str, typer.Option("--format", help="stix21, misp, csv or jsonl.")]
+    format: Annotated[str, typer.Option("--format", help="stix21, misp, csv, jsonl, or "
+                                        "misp-feed (a folder).")]
     = "stix21",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write "
                                                 "(default: standard output).",
@@ -41,6 +46,10 @@ def export_command(
     ctx = context_of(cli)
     if format == "stix":
         format = "stix21"
+    if format == MISP_FEED:
+        _feed(ctx, as_user, CaseFilter(text=q, crime_type=crime_type, owner_org_id=owner),
+              output)
+        return
     found = exports.export_cases(ctx, acting_as(ctx, as_user),
                                  CaseFilter(text=q, crime_type=crime_type, owner_org_id=owner),
                                  format, limit, after)
@@ -55,6 +64,14 @@ def export_command(
         line(f"wrote {len(found.cases)} case(s) to {output}")
     if found.next is not None:
         warn(f"more cases remain: --after {found.next}")
+
+
+def _feed(ctx: Context, as_user: str, filters: CaseFilter, output: Path | None) -> None:
+    """Write a MISP feed folder (`-o FOLDER`) of every readable case the filters pick."""
+    if output is None:
+        raise InvalidInput("a MISP feed is a folder", [Issue("--output", "name the folder")])
+    written = exports.write_misp_feed(ctx, acting_as(ctx, as_user), filters, output)
+    line(f"wrote a MISP feed of {written} event(s) to {output}")
 
 
 def _encode(found: exports.Export) -> Iterator[bytes]:

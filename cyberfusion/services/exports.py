@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.imports import KeptObject
@@ -30,6 +31,8 @@ from cyberfusion.domain.paging import MAX_PAGE, decode_after, encode_after
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
+from cyberfusion.formats.misp.encode import event_for, merged
+from cyberfusion.formats.misp.feed import feed_files
 from cyberfusion.formats.stix.closure import named_refs
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
@@ -98,6 +101,23 @@ def export_cases(ctx: Context, principal: Principal, filters: CaseFilter, fmt: s
     context = base.ExportContext(objects, names, principal.org_id, [*members, *knowledge],
                                  rows, links)
     return Export(fmt, found, context, encode_after(ids[-1]) if more else None)
+
+
+def write_misp_feed(ctx: Context, principal: Principal, filters: CaseFilter,
+                    folder: Path) -> int:
+    """Write a MISP feed folder of every readable case matching `filters` (walked page by
+    page, each page audited as a MISP export); the number of events written."""
+    events: list[dict[str, object]] = []
+    after: str | None = ""
+    while after is not None:
+        found = export_cases(ctx, principal, filters, "misp", MAX_EXPORT, after)
+        events += [event_for(case, found.context) for case in found.cases]
+        after = found.next
+    whole = merged(events)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in feed_files(whole):
+        (folder / name).write_bytes(content)
+    return len(whole)
 
 
 def readable_rows(tx: Tx, org: Organisation, now: datetime, case_ids: list[int] | None
