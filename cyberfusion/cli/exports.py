@@ -46,13 +46,11 @@ def export_command(
     ctx = context_of(cli)
     if format == "stix":
         format = "stix21"
+    filters = CaseFilter(text=q, crime_type=crime_type, owner_org_id=owner)
     if format == MISP_FEED:
-        _feed(ctx, as_user, CaseFilter(text=q, crime_type=crime_type, owner_org_id=owner),
-              output)
+        _feed(ctx, as_user, filters, output)
         return
-    found = exports.export_cases(ctx, acting_as(ctx, as_user),
-                                 CaseFilter(text=q, crime_type=crime_type, owner_org_id=owner),
-                                 format, limit, after)
+    found = exports.export_cases(ctx, acting_as(ctx, as_user), filters, format, limit, after)
     sink = output.open("wb") if output else sys.stdout.buffer
     try:
         for chunk in _encode(found):
