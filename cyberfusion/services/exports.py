@@ -9,6 +9,11 @@ only what the exported cases' objects name (following names up to `LINK_HOPS` st
 Entity rows and relationships (MISP galaxy clusters, analysts' case links, and the rows of
 kept STIX objects) follow the same policy: every one the caller reads in full, or only the
 relationships that touch the exported cases and the entity rows at their other ends.
+
+An export is one page of a walk in case id order: at most `limit` cases after the `after`
+cursor, and the `next` cursor when more remain. Only the first page of an unfiltered walk
+carries all readable knowledge; later pages carry what their own cases name, so a walk
+writes each case once and the knowledge once.
 """
 
 from __future__ import annotations
@@ -16,21 +21,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.imports import KeptObject
 from cyberfusion.domain.knowledge import EndKind, Entity, Relationship
 from cyberfusion.domain.model import Case, CaseFilter, Organisation, Principal
+from cyberfusion.domain.paging import MAX_PAGE, decode_after, encode_after
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
+from cyberfusion.formats.misp.encode import event_for, merged
+from cyberfusion.formats.misp.feed import feed_files
 from cyberfusion.formats.stix.closure import named_refs
 from cyberfusion.services import audit
 from cyberfusion.services.context import Context
 from cyberfusion.store.tx import Tx
 
 JSONL = "jsonl"
-MAX_EXPORT = 10_000
+MAX_EXPORT = MAX_PAGE
 #: How far knowledge named by exported cases is followed (report -> actor -> relationship …).
 LINK_HOPS = 3
 
@@ -48,6 +57,8 @@ class Export:
     fmt: str
     cases: list[Case]
     context: base.ExportContext
+    #: The cursor of the next page, or None on the last page.
+    next: str | None = None
 
 
 def narrows(filters: CaseFilter) -> bool:
@@ -60,32 +71,53 @@ def narrows(filters: CaseFilter) -> bool:
 _CHUNK = 1000
 
 
-def export_cases(ctx: Context, principal: Principal, filters: CaseFilter, fmt: str) -> Export:
-    """Readable cases (with observables and readable source objects) matching `filters`,
-    and the readable knowledge that goes with them."""
+def export_cases(ctx: Context, principal: Principal, filters: CaseFilter, fmt: str,
+                 limit: int = MAX_EXPORT, after: str = "") -> Export:
+    """Up to `limit` readable cases past the `after` cursor (with observables and readable
+    source objects) matching `filters`, and the readable knowledge that goes with them."""
     require(principal, Permission.EXPORT)
     if fmt not in formats():
         raise InvalidInput("unknown export format", [Issue("format", f"one of {formats()}")])
+    if not 1 <= limit <= MAX_EXPORT:
+        raise InvalidInput("export page size out of range", [Issue("limit", f"1 .. {MAX_EXPORT}")])
+    start = decode_after(after, "after") if after else 0
+    whole = not narrows(filters) and not after
     now = ctx.now()
     with ctx.db.write() as tx:
-        page, total = tx.cases.page(principal.org, now, filters, 0, MAX_EXPORT)
-        ids = [p.id for p in page]
-        found = [c for start in range(0, len(ids), _CHUNK)
-                 for c in tx.cases.many(ids[start:start + _CHUNK])]
+        ids, total = tx.cases.ids_after(principal.org, now, filters, start, limit + 1)
+        ids, more = ids[:limit], len(ids) > limit
+        found = [c for at in range(0, len(ids), _CHUNK) for c in tx.cases.many(ids[at:at + _CHUNK])]
         objects = tx.source_objects.of_cases([c.id for c in found], principal.org, now)
-        linked = objects.values() if narrows(filters) else None
-        knowledge = readable_knowledge(tx, principal.org, now, linked)
+        knowledge = readable_knowledge(tx, principal.org, now,
+                                       None if whole else objects.values())
         members = tx.source_objects.kept_of_cases([c.id for c in found], principal.org, now) \
             if fmt == JSONL else []
         rows, links = readable_rows(tx, principal.org, now,
-                                    [c.id for c in found] if narrows(filters) else None)
+                                    None if whole else [c.id for c in found])
         names = {o.id: o.name for o in tx.orgs.all()}
         owners = [k.owner_org_id for k in knowledge] + [e.owner_org_id for e in rows] \
             + [r.owner_org_id for r in links]
         _audit(tx, ctx, principal, fmt, found, total, owners)
     context = base.ExportContext(objects, names, principal.org_id, [*members, *knowledge],
                                  rows, links)
-    return Export(fmt, found, context)
+    return Export(fmt, found, context, encode_after(ids[-1]) if more else None)
+
+
+def write_misp_feed(ctx: Context, principal: Principal, filters: CaseFilter,
+                    folder: Path) -> int:
+    """Write a MISP feed folder of every readable case matching `filters` (walked page by
+    page, each page audited as a MISP export); the number of events written."""
+    events: list[dict[str, object]] = []
+    after: str | None = ""
+    while after is not None:
+        found = export_cases(ctx, principal, filters, "misp", MAX_EXPORT, after)
+        events += [event_for(case, found.context) for case in found.cases]
+        after = found.next
+    whole = merged(events)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in feed_files(whole):
+        (folder / name).write_bytes(content)
+    return len(whole)
 
 
 def readable_rows(tx: Tx, org: Organisation, now: datetime, case_ids: list[int] | None

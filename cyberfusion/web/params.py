@@ -8,6 +8,7 @@ from fastapi import Form, Path, Query
 from pydantic import Field
 
 from cyberfusion.domain.model import MAX_INTEGER
+from cyberfusion.domain.paging import MAX_CURSOR, MAX_PAGE
 
 # A row id in a path (`/cases/{case_id}`): 1 .. 2^63-1.
 Id = Annotated[int, Path(ge=1, le=MAX_INTEGER)]
@@ -17,6 +18,10 @@ Offset = Annotated[int, Query(ge=0, le=MAX_INTEGER)]
 Cursor = Annotated[int, Query(ge=0, le=MAX_INTEGER)]
 OptionalCursor = Annotated[int | None, Query(ge=0, le=MAX_INTEGER)]
 FormCursor = Annotated[int, Form(ge=0, le=MAX_INTEGER)]
+# An opaque `next` cursor handed back as is (`?after=` of an export walk).
+Token = Annotated[str, Query(max_length=MAX_CURSOR)]
+# How many rows one page of a walk holds (`?limit=` of an export).
+PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 # A row id typed into a form (`case_id` of a link form).
 FormId = Annotated[int, Form(ge=1, le=MAX_INTEGER)]
 # The same bounds inside JSON bodies.

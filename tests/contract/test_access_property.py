@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 from access_worlds import POOL, WorldSpec, client_of, store_world, worlds
 from conftest import NOW
@@ -18,8 +20,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from cyberfusion.domain.access import Access
-from cyberfusion.domain.model import Organisation, Role
-from cyberfusion.services import auth
+from cyberfusion.domain.model import CaseFilter, Organisation, Role
+from cyberfusion.services import auth, exports
 from cyberfusion.services.context import Context
 from cyberfusion.store.access_sql import level_expr
 from cyberfusion.store.tables import HandlingRow
@@ -93,6 +95,21 @@ def test_no_read_path_leaks(fresh: Callable[[], Context], data: st.DataObject) -
     check_gets(client, headers, world, expect)
     check_search(client, headers, world, expect)
     check_pages(client, expect)
+    check_misp_feed(ctx, expect)
+
+
+def check_misp_feed(ctx: Context, expect: Expect) -> None:
+    """The MISP feed folder holds one event per readable case and nothing else."""
+    with ctx.db.read() as tx:
+        user = tx.users.by_username(f"{expect.viewer.id}.viewer")
+        assert user is not None
+        principal = auth.principal_for(tx, user)
+    with tempfile.TemporaryDirectory() as folder:
+        exports.write_misp_feed(ctx, principal, CaseFilter(), Path(folder))
+        manifest = json.loads((Path(folder) / "manifest.json").read_text())
+    titles = [expect.world.cases[i].title for i, cid in enumerate(expect.world.case_ids)
+              if cid in expect.full]
+    assert sorted(entry["info"] for entry in manifest.values()) == sorted(titles)
 
 
 def check_lists_and_counts(client: TestClient, h: dict[str, str], expect: Expect) -> None:
@@ -113,7 +130,22 @@ def check_lists_and_counts(client: TestClient, h: dict[str, str], expect: Expect
     lines = [json.loads(ln) for ln in
              client.get("/api/v1/export/cases", headers=h).text.splitlines()]
     assert {ln["id"] for ln in lines if ln["kind"] == "case"} == expect.full
+    check_export_walk(client, h, expect)
     check_exports(client, h, expect)
+
+
+def check_export_walk(client: TestClient, h: dict[str, str], expect: Expect) -> None:
+    """Export pages of three, walked by their `next` cursors, give each readable case once."""
+    seen: list[int] = []
+    params = {"limit": "3"}
+    while True:
+        response = client.get("/api/v1/export/cases", params=params, headers=h)
+        seen += [json.loads(ln)["id"] for ln in response.text.splitlines()
+                 if json.loads(ln)["kind"] == "case"]
+        if "x-next-cursor" not in response.headers:
+            break
+        params["after"] = response.headers["x-next-cursor"]
+    assert sorted(seen) == sorted(expect.full)
 
 
 def check_exports(client: TestClient, h: dict[str, str], expect: Expect) -> None:

@@ -38,7 +38,7 @@ _EVENT_KEYS = frozenset({"info", "threat_level_id", "analysis", "date", "Orgc", 
 _SNIFF_KEYS = re.compile(rb'"(Event|response|Attribute|Object|threat_level_id)"\s*:')
 _STIX = re.compile(rb'"type"\s*:\s*"bundle"|"spec_version"\s*:')
 _BOM = b"\xef\xbb\xbf"
-_FEED_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+FEED_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _STARTS = ("start_map", "start_array")
 _ENDS = ("end_map", "end_array")
 
@@ -322,7 +322,7 @@ def _manifest(folder: Path) -> dict[str, Any]:
             f"{where}:$", "must map event uuids to event summaries ({uuid: {info, timestamp, "
             f"…}}), not a JSON {type(manifest).__name__}")])
     issues = [Issue(f"{where}:$[{uid!r}]", "the key is not an event uuid")
-              for uid in manifest if not _FEED_UUID.fullmatch(uid)]
+              for uid in manifest if not FEED_UUID.fullmatch(uid)]
     issues += [Issue(f"{where}:$[{uid!r}]", "the value is not an event summary (an object)")
                for uid, summary in manifest.items() if not isinstance(summary, dict)]
     if issues:

@@ -200,6 +200,16 @@ class CaseRepo(Repo):
         rows = list(self.session.scalars(page))
         return self._cases(rows, with_occurrences=False), total
 
+    def ids_after(self, org: Organisation, now: datetime, filters: CaseFilter, after: int,
+                  limit: int) -> tuple[list[int], int]:
+        """Ids of up to `limit` readable cases past id `after`, oldest first, and the total
+        readable (a cursor walk: cases landing meanwhile come at its end)."""
+        query = self.visible(org, now, filters)
+        total = int(self.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        page = (query.where(CaseRow.id > after).with_only_columns(CaseRow.id)
+                .order_by(CaseRow.id).limit(limit))
+        return list(self.session.scalars(page)), total
+
     def count_by_crime_type(self, org: Organisation, now: datetime) -> dict[str, int]:
         """How many readable cases of each crime type."""
         sub = self.visible(org, now, CaseFilter()).subquery()

@@ -1,8 +1,9 @@
-"""API: case export in every export format, filtered by the access decision and audited."""
+"""API: case export in every export format, filtered by the access decision and audited,
+one page of a cursor walk at a time (the next page's address in `Link` and `X-Next-Cursor`)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from cyberfusion.domain.permissions import Permission, needs
@@ -10,6 +11,7 @@ from cyberfusion.formats import base
 from cyberfusion.services import exports
 from cyberfusion.web.api.cases import filters_from
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.params import PageSize, Token
 
 router = APIRouter()
 
@@ -17,17 +19,25 @@ router = APIRouter()
 @router.get("/export/cases")
 @needs(Permission.EXPORT)
 def export_cases(
-    ctx: CtxDep, principal: PrincipalDep, format: str = "jsonl", q: str = "",
-    crime_type: str = "", country: str = "", owner: str = "", tlp: str = "",
+    request: Request, ctx: CtxDep, principal: PrincipalDep, format: str = "jsonl",
+    q: str = "", crime_type: str = "", country: str = "", owner: str = "", tlp: str = "",
+    limit: PageSize = exports.MAX_EXPORT, after: Token = "",
 ) -> StreamingResponse:
-    """Every readable case matching the filters, in any export format (audited)."""
+    """Up to `limit` readable cases past the `after` cursor matching the filters, in any
+    export format (audited)."""
     f = filters_from(q, crime_type, country, owner, tlp)
-    found = exports.export_cases(ctx, principal, f, format)
+    found = exports.export_cases(ctx, principal, f, format, limit, after)
     exporter = base.EXPORTERS[format]()
     return StreamingResponse(exporter.export(found.cases, found.context),
                              media_type=exporter.media_type,
-                             headers=_attach(exporter.extension))
+                             headers=_headers(request, exporter.extension, found.next))
 
 
-def _attach(ext: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="cases.{ext}"'}
+def _headers(request: Request, ext: str, cursor: str | None) -> dict[str, str]:
+    """The attachment name and, unless this is the last page, where the next one is."""
+    headers = {"Content-Disposition": f'attachment; filename="cases.{ext}"'}
+    if cursor is not None:
+        following = request.url.include_query_params(after=cursor)
+        headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
+        headers["X-Next-Cursor"] = cursor
+    return headers
