@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, ClassVar
 
 from cyberfusion.domain.imports import Batch, ImportDefaults, KeptObject
-from cyberfusion.domain.knowledge import Entity, Relationship
+from cyberfusion.domain.knowledge import EndKind, Entity, Relationship
 from cyberfusion.domain.model import Case
 
 #: Objects per batch handed to the imports service (one transaction each).
@@ -79,6 +79,18 @@ class ExportContext:
     def knowledge(self) -> list[dict[str, Any]]:
         """Bodies of the kept objects that belong to no case."""
         return [k.body for k in self.kept if k.case_id is None]
+
+    def entities_of_case(self, case_id: int) -> list[Entity]:
+        """The entity rows linked to one case by the relationships in this export."""
+        if not hasattr(self, "_by_case"):
+            rows = {e.id: e for e in self.entities}
+            self._by_case: dict[int, list[Entity]] = {}
+            for link in self.relationships:
+                for near, far in ((link.source, link.target), (link.target, link.source)):
+                    if near.kind is EndKind.CASE and far.kind is EndKind.ENTITY \
+                            and far.id in rows:
+                        self._by_case.setdefault(near.id, []).append(rows[far.id])
+        return self._by_case.get(case_id, [])
 
 
 CODECS: dict[str, type[Codec]] = {}

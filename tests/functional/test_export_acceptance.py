@@ -158,6 +158,29 @@ def test_json_lines_keep_analysts_edits_and_case_links(world: World, tmp_path: P
         other.db.dispose()
 
 
+def test_misp_events_carry_their_linked_entities_as_galaxy_tags(
+        world: World, tmp_path: Path) -> None:
+    cli(world.ctx, "import", str(APT1), "--as", "fr-cyber.analyst", "--tlp", "clear")
+    _, detail = apt1_row(world, "fr-cyber")
+    [case] = detail.cases
+    out = export(world.ctx, "misp", tmp_path / "apt1-misp.json", "fr-cyber.analyst")
+    doc = json.loads(out.read_bytes())
+    [event] = [e.get("Event", e) for e in doc.get("response", [doc])]
+    assert 'misp-galaxy:threat-actor="APT1"' in {t["name"] for t in event["Tag"]}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    other = make_context(f"sqlite:///{elsewhere / 'other.db'}", elsewhere)
+    try:
+        there = build_world(other)
+        cli(other, "import", str(out), "--as", "de-cyber.analyst")
+        [found] = knowledge.list_entities(other, there.principals["de-cyber"], EntityFilter(
+            text="APT1", kind=EntityKind.THREAT_ACTOR)).items
+        landed = knowledge.entity_detail(other, there.principals["de-cyber"], found.id)
+        assert [c.title for c in landed.cases] == [case.title]
+    finally:
+        other.db.dispose()
+
+
 def case_links(ctx: Context, entity_id: int) -> list[tuple[int, str]]:
     """(case, type) of the relationships from a case to the entity row."""
     with ctx.db.engine.connect() as conn:

@@ -11,6 +11,9 @@ wider than the handling). Other cases get a generated event:
 - `distribution` from the handling (see `distribution`), `published` false;
 - tags: `tlp:<label>` (MISP `tlp` taxonomy, TLP 2.0 names), `cyberfusion:crime-type="…"`,
   and `misp-galaxy:country="…"` for each country;
+- on both kinds of event, a `misp-galaxy:<galaxy>="<name>"` tag for each readable entity
+  linked to the case that a MISP galaxy names (ransomware, threat actors, malware, tools,
+  ATT&CK techniques), which our MISP import reads back as the same links;
 - the summary as an event report; each observable as an attribute of the MISP type and
   category its role names when they fit (`Network activity / ip-src`), else the default
   ones; `to_ids` false (we do not know which values are safe to block on). Usernames and
@@ -28,6 +31,7 @@ from typing import Any, ClassVar
 
 from cyberfusion.domain.handling import Handling
 from cyberfusion.domain.imports import stricter
+from cyberfusion.domain.knowledge import EntityKind
 from cyberfusion.domain.model import Case, Occurrence
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.formats import reference
@@ -154,11 +158,38 @@ def _comment(occ: Occurrence) -> str:
 
 
 def event_for(case: Case, context: ExportContext) -> dict[str, Any]:
-    """The MISP event for one case: the kept one narrowed to the handling, else a new one."""
+    """The MISP event for one case: the kept one narrowed to the handling, else a new one;
+    either way tagged with the galaxy clusters of the entities linked to the case."""
     kept = stored_event(context.source_objects.get(case.id, []))
-    if kept is not None:
-        return narrowed_event(kept, case.handling)
-    return generated_event(case, context)
+    event = narrowed_event(kept, case.handling) if kept is not None \
+        else generated_event(case, context)
+    tags = [t for t in event.get("Tag") or () if isinstance(t, dict)]
+    held = {str(t.get("name") or "") for t in tags}
+    event["Tag"] = tags + [{"name": name} for name in entity_tags(context, case.id)
+                           if name not in held]
+    return event
+
+
+#: The MISP galaxy whose tags name each kind of entity (the ones our MISP import reads back).
+GALAXY_OF: dict[EntityKind, str] = {
+    EntityKind.RANSOMWARE: "ransomware", EntityKind.THREAT_ACTOR: "threat-actor",
+    EntityKind.INTRUSION_SET: "threat-actor", EntityKind.MALWARE: "malpedia",
+    EntityKind.TOOL: "tool", EntityKind.ATTACK_PATTERN: "mitre-attack-pattern",
+}  # fmt: skip
+
+
+def entity_tags(context: ExportContext, case_id: int) -> list[str]:
+    """`misp-galaxy:<galaxy>="<name>"` for each linked entity MISP has a galaxy for (an
+    ATT&CK technique as `Name - T1486`, as the MITRE galaxies write it)."""
+    names = set()
+    for entity in context.entities_of_case(case_id):
+        galaxy = GALAXY_OF.get(entity.kind)
+        value = entity.name
+        if entity.kind is EntityKind.ATTACK_PATTERN and entity.external_id:
+            value = f"{value} - {entity.external_id}"
+        if galaxy and '"' not in value:
+            names.add(f'misp-galaxy:{galaxy}="{value}"')
+    return sorted(names)
 
 
 def _dumps(value: Any) -> bytes:
