@@ -55,7 +55,8 @@ class SourceObjectRow(Base):
 
     __tablename__ = "source_object"
     __table_args__ = (Index("ix_source_object_case", "case_id"),
-                      Index("ix_source_object_landed", "case_id", "landed_at", "id"))
+                      Index("ix_source_object_landed", "case_id", "landed_at", "id"),
+                      Index("ix_source_object_ref", "ref"))
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     owner_ref: Mapped[str] = mapped_column(String(320), unique=True)
     ref: Mapped[str] = mapped_column(String(256))
