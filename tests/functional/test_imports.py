@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -140,3 +141,16 @@ def test_ui_upload_is_held_for_preview_then_runs_after_start(client: TestClient,
     job = _finished(client, fr, int(held.headers["location"].rsplit("/", 1)[1]))
     assert job["status"] == "done" and job["counts"]["created"] >= 2
     assert client.get("/api/v1/cases", params={"q": "Xorist"}, headers=fr).json()["total"] == 1
+
+
+def test_ui_upload_with_a_tlp_floor_raises_every_case_to_it(client: TestClient) -> None:
+    login(client, "fr-cyber.analyst")
+    form = client.get("/imports").text
+    assert 'name="tlp_floor"' in form
+    held = client.post("/imports", data={"csrf_token": csrf_of(form), "tlp_floor": "red"},
+                       files={"file": (XORIST.name, XORIST.read_bytes())},
+                       follow_redirects=False)
+    assert held.status_code == 303, held.text
+    page = client.get(held.headers["location"]).text
+    chips = re.findall(r'<td><span class="tlp-chip tlp-([a-z-]+)">', page)
+    assert chips and set(chips) == {"red"}

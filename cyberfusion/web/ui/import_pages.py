@@ -36,13 +36,15 @@ def imports_page(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Respo
 def upload(
     ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked, file: UploadFile,
     codec: Annotated[str, Form()] = "", tlp: Annotated[str, Form()] = "amber",
+    tlp_floor: Annotated[str, Form()] = "",
     release: Annotated[str, Form()] = "members", partners: Annotated[str, Form()] = "",
     hit_policy: Annotated[str, Form()] = "hit", purpose: Annotated[str, Form()] = "investigation",
 ) -> Response:
     """Keep the upload as a held job and show its preview."""
     if not file.filename:
         raise InvalidInput("no file", [Issue("file", "choose a file to import")])
-    options = imports.ImportOptions(codec=codec or None, tlp=tlp, release=_split(release),
+    options = imports.ImportOptions(codec=codec or None, tlp=tlp, tlp_floor=tlp_floor,
+                                   release=_split(release),
                                    partners=_split(partners), hit_policy=hit_policy,
                                    purpose=purpose)
     job = imports.submit(ctx, principal, file.filename, file.file, options, hold=True)
