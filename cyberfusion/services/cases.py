@@ -17,6 +17,7 @@ from cyberfusion.domain.model import (
     OrgKind,
     Principal,
 )
+from cyberfusion.domain.paging import Page
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import Conflict, InvalidHandling, Issue, NotFound, PermissionDenied
 from cyberfusion.services import audit, hits
@@ -27,14 +28,8 @@ from cyberfusion.store.tx import Tx
 MAX_PAGE = 500
 
 
-@dataclass(frozen=True, slots=True)
-class CasePage:
-    """One page of a case list and the total the caller may see."""
-
-    items: list[Case]
-    total: int
-    offset: int
-    limit: int
+#: One page of a case list and the total the caller may see.
+CasePage = Page[Case]
 
 
 def check_references(tx: Tx, handling: Handling) -> None:

@@ -35,6 +35,7 @@ from cyberfusion.domain.channel import (
 )
 from cyberfusion.domain.handling import TLP, review_by_issue, strictest_tlp
 from cyberfusion.domain.model import OrgKind, Principal
+from cyberfusion.domain.paging import Page
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound
 from cyberfusion.formats.case_json import handling_to_json
@@ -47,14 +48,8 @@ from cyberfusion.store.tx import Tx
 MAX_PAGE = 200
 
 
-@dataclass(frozen=True, slots=True)
-class ThreadPage:
-    """One page of the inbox and the total the caller takes part in."""
-
-    items: list[Thread]
-    total: int
-    offset: int
-    limit: int
+#: One page of the inbox and the total the caller takes part in.
+ThreadPage = Page[Thread]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ filters with the SQL form of the decision (store/repositories/knowledge.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from cyberfusion.domain.access import Access, GovernedItem, decide
@@ -33,6 +32,7 @@ from cyberfusion.domain.knowledge import (
     RelationshipView,
 )
 from cyberfusion.domain.model import Principal
+from cyberfusion.domain.paging import Page
 from cyberfusion.domain.permissions import Permission, allowed, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound, PermissionDenied
 from cyberfusion.services import audit
@@ -46,14 +46,8 @@ MAX_PAGE = 500
 MAX_HOPS = 2
 
 
-@dataclass(frozen=True, slots=True)
-class EntityPage:
-    """One page of folded entities and the total the reader may see."""
-
-    items: list[EntitySummary]
-    total: int
-    offset: int
-    limit: int
+#: One page of folded entities and the total the reader may see.
+EntityPage = Page[EntitySummary]
 
 
 def list_entities(ctx: Context, principal: Principal, flt: EntityFilter, offset: int = 0,
