@@ -8,7 +8,7 @@ from typing import Annotated, Any, BinaryIO
 import typer
 
 from cyberfusion.cli.admin import AsUser
-from cyberfusion.cli.output import JsonOpt, line, print_json, table
+from cyberfusion.cli.output import JsonOpt, json_or_line, line, print_json, table
 from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.handling import TLP, Purpose
 from cyberfusion.domain.model import Case, CaseFilter, CrimeType
@@ -43,11 +43,9 @@ def case_add(
     except InvalidInput as exc:
         raise type(exc)(exc.detail, [Issue(f"{name}: {i.location}", i.message)
                                      for i in exc.issues]) from None
-    if as_json:
-        print_json(case_json(case))
-        return
-    line(f"case {case.id} added: {case.title} ({case.handling.tlp.label}, "
-         f"{len(case.occurrences)} observables)")
+    json_or_line(as_json, case_json(case),
+                 f"case {case.id} added: {case.title} ({case.handling.tlp.label}, "
+                 f"{len(case.occurrences)} observables)")
 
 
 def _read_json(file: BinaryIO) -> Any:

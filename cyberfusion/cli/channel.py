@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from cyberfusion.cli.admin import AsUser
-from cyberfusion.cli.output import JsonOpt, line, print_json, table
+from cyberfusion.cli.output import JsonOpt, json_or_line, line, print_json, table
 from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.channel import (
     MAX_PRESERVATION_DAYS,
@@ -94,12 +94,10 @@ def send(
            "attachments": _attachments(attach or []), "preservation_days": preservation_days}
     draft: Draft = parse_draft(doc, ctx.now().date(), ctx.settings.review_years)
     thread = channel.send(ctx, acting_as(ctx, as_user), draft)
-    if as_json:
-        print_json(thread_json(thread, thread.sender_org_id))
-        return
-    line(f"thread {thread.id} sent to {', '.join(thread.addressees)} "
-         f"({thread.priority.value}, {thread.request_type.value}, "
-         f"{len(draft.attachments)} attachment(s), signed)")
+    json_or_line(as_json, thread_json(thread, thread.sender_org_id),
+                 f"thread {thread.id} sent to {', '.join(thread.addressees)} "
+                 f"({thread.priority.value}, {thread.request_type.value}, "
+                 f"{len(draft.attachments)} attachment(s), signed)")
 
 
 @needs(Permission.CHANNEL_READ)

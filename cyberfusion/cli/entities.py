@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cyberfusion.cli.admin import AsUser
-from cyberfusion.cli.output import JsonOpt, line, print_json, table
+from cyberfusion.cli.output import JsonOpt, json_or_line, line, print_json, table
 from cyberfusion.cli.state import acting_as, context_of
 from cyberfusion.domain.knowledge import EntityDetail, EntityFilter, EntityKind, RelationshipType
 from cyberfusion.domain.permissions import Permission, needs
@@ -106,10 +106,8 @@ def edit_entity(
     """Correct an entity's aliases or description (analysts of its owner)."""
     ctx = context_of(cli)
     e = knowledge.edit_entity(ctx, acting_as(ctx, as_user), entity_id, alias, description)
-    if as_json:
-        print_json(entity_json(e))
-        return
-    line(f"entity {e.id} {e.name}: aliases {', '.join(e.aliases) or '-'}")
+    json_or_line(as_json, entity_json(e),
+                 f"entity {e.id} {e.name}: aliases {', '.join(e.aliases) or '-'}")
 
 
 @entity_app.command("merge")
@@ -123,10 +121,8 @@ def merge_entities(
     """Merge OTHER into ID: one entity, both names kept as aliases."""
     ctx = context_of(cli)
     e = knowledge.merge_entities(ctx, acting_as(ctx, as_user), entity_id, other_id)
-    if as_json:
-        print_json(entity_json(e))
-        return
-    line(f"entity {other_id} merged into {e.id} {e.name}: aliases {', '.join(e.aliases)}")
+    json_or_line(as_json, entity_json(e),
+                 f"entity {other_id} merged into {e.id} {e.name}: aliases {', '.join(e.aliases)}")
 
 
 @entity_app.command("link")
@@ -143,7 +139,5 @@ def link_case(
     """Link a case to an entity."""
     ctx = context_of(cli)
     r = knowledge.link_case(ctx, acting_as(ctx, as_user), entity_id, case_id, type.value)
-    if as_json:
-        print_json(relationship_json(r))
-        return
-    line(f"case {case_id} linked to entity {entity_id} ({r.type}, relationship {r.id})")
+    json_or_line(as_json, relationship_json(r),
+                 f"case {case_id} linked to entity {entity_id} ({r.type}, relationship {r.id})")

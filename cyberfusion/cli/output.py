@@ -44,6 +44,14 @@ def print_json(doc: Any) -> None:
     typer.echo(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
 
 
+def json_or_line(as_json: bool, doc: Any, text: str) -> None:
+    """What a command did: its JSON document with `--json`, else one plain line."""
+    if as_json:
+        print_json(doc)
+    else:
+        line(text)
+
+
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
           keep: Sequence[str] = ()) -> None:
     """A rich table on stdout; cells are shown literally (never parsed as markup).
