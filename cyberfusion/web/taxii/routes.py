@@ -3,12 +3,16 @@ adapters over services.taxii (reads) and services.taxii_inbox (writes, status)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import APIRouter, BackgroundTasks, Request, Response
 
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.domain.taxii import API_ROOT, ObjectQuery, job_of_status, object_query
 from cyberfusion.presenters import taxii as present
 from cyberfusion.services import taxii, taxii_inbox
+from cyberfusion.services.taxii import Page
 from cyberfusion.web.api.imports import start_job
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep
@@ -24,6 +28,11 @@ def _query(request: Request) -> ObjectQuery:
     params = request.query_params
     return object_query(list(params.multi_items()), params.get("limit"),
                         params.get("added_after"), params.get("next"))
+
+
+def _paged(as_json: Callable[[Page], dict[str, Any]], page: Page) -> Response:
+    """A page in TAXII JSON with its X-TAXII-Date-Added-First/-Last headers (section 3.3.1)."""
+    return taxii_response(as_json(page), headers=present.date_headers(page))
 
 
 @router.get("/")
@@ -61,7 +70,7 @@ def get_objects(ctx: CtxDep, principal: TaxiiPrincipal, collection_id: str,
                 request: Request) -> Response:
     """A page of objects (section 5.3)."""
     page = taxii.objects(ctx, principal, collection_id, _query(request))
-    return taxii_response(present.envelope_json(page), headers=present.date_headers(page))
+    return _paged(present.envelope_json, page)
 
 
 @router.post(f"{COLLECTION}/objects/")
@@ -84,7 +93,7 @@ def get_object(ctx: CtxDep, principal: TaxiiPrincipal, collection_id: str, objec
                request: Request) -> Response:
     """The versions of one object (section 5.5)."""
     page = taxii.one_object(ctx, principal, collection_id, object_id, _query(request))
-    return taxii_response(present.envelope_json(page), headers=present.date_headers(page))
+    return _paged(present.envelope_json, page)
 
 
 @router.delete(f"{COLLECTION}/objects/{{object_id}}/")
@@ -102,7 +111,7 @@ def object_versions(ctx: CtxDep, principal: TaxiiPrincipal, collection_id: str,
                     object_id: str, request: Request) -> Response:
     """The versions of one object (section 5.8)."""
     page = taxii.versions(ctx, principal, collection_id, object_id, _query(request))
-    return taxii_response(present.versions_json(page), headers=present.date_headers(page))
+    return _paged(present.versions_json, page)
 
 
 @router.get(f"{COLLECTION}/manifest/")
@@ -111,7 +120,7 @@ def manifest(ctx: CtxDep, principal: TaxiiPrincipal, collection_id: str,
              request: Request) -> Response:
     """A page of the manifest (section 5.6)."""
     page = taxii.objects(ctx, principal, collection_id, _query(request))
-    return taxii_response(present.manifest_json(page), headers=present.date_headers(page))
+    return _paged(present.manifest_json, page)
 
 
 @router.get(f"{ROOT}/status/{{status_id}}/")
