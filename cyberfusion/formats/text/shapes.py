@@ -87,22 +87,21 @@ def digits_start(text: str, colon: int) -> int:
 
 def local_start(text: str, at: int) -> int:
     """Where the local part of an e-mail address ending at `at` begins (== at: none)."""
-    i = at
-    floor = max(0, at - 64)
-    while i > floor and (text[i - 1].isalnum() or text[i - 1] in _LOCAL_CHARS):
-        i -= 1
-    while i < at and text[i] in "._-":
-        i += 1
-    return i
+    return _run_start(text, at, 64, _LOCAL_CHARS)
 
 
 def name_start(text: str, ext: int) -> int:
     """Where a file name ending with the extension at offset `ext` begins."""
-    i = ext
-    floor = max(0, ext - 200)
-    while i > floor and (text[i - 1].isalnum() or text[i - 1] in _NAME_CHARS):
+    return _run_start(text, ext, 200, _NAME_CHARS)
+
+
+def _run_start(text: str, end: int, longest: int, chars: frozenset[str]) -> int:
+    """Start of the run of alnum and `chars` ending at `end` (<= `longest`), less leading `._-`."""
+    i = end
+    floor = max(0, end - longest)
+    while i > floor and (text[i - 1].isalnum() or text[i - 1] in chars):
         i -= 1
-    while i < ext and text[i] in "._-":
+    while i < end and text[i] in "._-":
         i += 1
     return i
 
