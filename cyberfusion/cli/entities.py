@@ -141,3 +141,17 @@ def link_case(
     r = knowledge.link_case(ctx, acting_as(ctx, as_user), entity_id, case_id, type.value)
     json_or_line(as_json, relationship_json(r),
                  f"case {case_id} linked to entity {entity_id} ({r.type}, relationship {r.id})")
+
+
+@entity_app.command("unlink")
+@needs(Permission.ENTITY_EDIT)
+def unlink_case(
+    cli: typer.Context, entity_id: EntityId,
+    case_id: Annotated[int, typer.Argument(metavar="CASE", help="Case id (one you own).",
+                                           show_default=False)],
+    as_user: AsUser,
+) -> None:
+    """Withdraw your organisation's links between a case it owns and an entity."""
+    ctx = context_of(cli)
+    removed = knowledge.unlink_case(ctx, acting_as(ctx, as_user), entity_id, case_id)
+    line(f"case {case_id} unlinked from entity {entity_id} ({removed} link(s) withdrawn)")

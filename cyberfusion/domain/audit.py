@@ -33,6 +33,7 @@ class AuditAction(StrEnum):
     ENTITY_READ = "entity.read"
     ENTITY_EDIT = "entity.edit"
     ENTITY_LINK = "entity.link"
+    ENTITY_UNLINK = "entity.unlink"
     ENTITY_MERGE = "entity.merge"
     SEARCH = "search"
     HIT = "hit"

@@ -217,7 +217,7 @@ def principal_from_token(ctx: Context, secret: str) -> Principal:
         principal = principal_for(tx, user, token.scopes)
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
         with ctx.db.write() as tx:
-            tx.auth.touch_token(token.id, now)
+            tx.auth.touch_token(token.id, now, now - TOKEN_TOUCH_INTERVAL)
     return principal
 
 

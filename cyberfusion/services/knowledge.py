@@ -294,6 +294,26 @@ def link_case(ctx: Context, principal: Principal, entity_id: int, case_id: int,
                         case.handling_id, case.handling)
 
 
+def unlink_case(ctx: Context, principal: Principal, entity_id: int, case_id: int) -> int:
+    """Withdraw your organisation's links between a case it owns and an entity: a wrong
+    link is corrected, not deleted (audited); how many links were withdrawn."""
+    require(principal, Permission.ENTITY_EDIT)
+    with ctx.db.write() as tx:
+        rows = _group(tx, ctx, principal, entity_id)
+        case = tx.cases.get(case_id)
+        if case is None or access_to(tx, ctx, principal.org, case) is not Access.FULL:
+            raise NotFound(f"no case {case_id}")
+        if case.owner_org_id != principal.org_id:
+            raise PermissionDenied("only the organisation that owns a case removes its links")
+        removed = tx.knowledge.unlink_case(case_id, [r.id for r in rows], principal.org_id,
+                                           ctx.now())
+        if not removed:
+            raise NotFound(f"case {case_id} is not linked to entity {entity_id}")
+        audit.record(tx, ctx, principal, AuditAction.ENTITY_UNLINK, "entity", entity_id,
+                     case.owner_org_id, {"case": case_id, "removed": removed})
+    return removed
+
+
 def merge_entities(ctx: Context, principal: Principal, keep_id: int,
                    other_id: int) -> EntitySummary:
     """Merge two entities the reader reads, one row of them their own (audited)."""

@@ -155,6 +155,31 @@ def test_edit_link_and_merge_are_for_readers_and_owners(world: World, tmp_path: 
     assert {"entity.edit", "entity.merge", "entity.link"} <= actions
 
 
+def test_the_case_owner_withdraws_a_wrong_link_and_nobody_else_can(
+        world: World, tmp_path: Path) -> None:
+    path = _bundle(tmp_path, "one.json", [
+        {"type": "threat-actor", "id": "threat-actor--" + UID.format(1), "name": "Wizard Spider"},
+        {"type": "report", "id": "report--" + UID.format(3), "name": "Ryuk wave",
+         "published": "2026-01-01T00:00:00Z", "report_types": ["ransomware"],
+         "object_refs": ["threat-actor--" + UID.format(1)]}])
+    _import(world, path, "fr-cyber", "green")
+    owner, other = world.principals["fr-cyber"], world.principals["de-cyber"]
+    [spider] = knowledge.find_entities(world.ctx, owner, "wizard")
+    case_id = knowledge.entity_detail(world.ctx, owner, spider.id).cases[0].case_id
+    knowledge.link_case(world.ctx, owner, spider.id, case_id, "attributed-to")
+    with pytest.raises(PermissionDenied):  # it reads the case, but the case is not its own
+        knowledge.unlink_case(world.ctx, other, spider.id, case_id)
+    assert knowledge.unlink_case(world.ctx, owner, spider.id, case_id) == 2
+    assert knowledge.entity_detail(world.ctx, owner, spider.id).cases == ()
+    assert knowledge.case_entities(world.ctx, owner, case_id) == []
+    with pytest.raises(NotFound):  # nothing left to withdraw
+        knowledge.unlink_case(world.ctx, owner, spider.id, case_id)
+    _import(world, path, "fr-cyber", "green")  # the same file again brings nothing back
+    assert knowledge.case_entities(world.ctx, owner, case_id) == []
+    with world.ctx.db.read() as tx:
+        assert "entity.unlink" in set(tx.session.scalars(select(AuditRow.action)))
+
+
 def test_the_detail_names_the_readers_own_row_and_whether_they_may_edit(
         world: World, tmp_path: Path) -> None:
     spider = {"type": "threat-actor", "id": "threat-actor--" + UID.format(1),

@@ -114,6 +114,14 @@ def test_owner_analysts_edit_link_and_merge(client: TestClient, knowledge: World
     assert {linked.json()["source"]["id"], linked.json()["target"]["id"]} >= {case_id}
     titles = [c["title"] for c in _get(client, de, f"{API}/{entity_id}/cases")["items"]]
     assert sorted(titles) == ["Lille clinic", "Lyon hospital"]
+    wrong = client.delete(f"{API}/{entity_id}/cases/{case_id}", headers=de)
+    assert wrong.status_code == 403, wrong.text  # de-cyber reads the case; fr-cyber owns it
+    removed = client.delete(f"{API}/{entity_id}/cases/{case_id}", headers=fr)
+    assert removed.status_code == 204, removed.text
+    titles = [c["title"] for c in _get(client, de, f"{API}/{entity_id}/cases")["items"]]
+    assert titles == ["Lyon hospital"]
+    assert client.delete(f"{API}/{entity_id}/cases/{case_id}", headers=fr).status_code == 404
+    client.post(f"{API}/{entity_id}/cases", json={"case_id": case_id}, headers=fr)
 
     spider = next(e for e in _get(client, fr, API, kind="intrusion-set")["items"]
                   if e["name"] == "Bitwise Spider")

@@ -110,6 +110,7 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("PATCH", f"{API}/entities/{{entity_id}}"): P.ENTITY_EDIT,
     ("POST", f"{API}/entities/{{entity_id}}/merge"): P.ENTITY_EDIT,
     ("POST", f"{API}/entities/{{entity_id}}/cases"): P.ENTITY_EDIT,
+    ("DELETE", f"{API}/entities/{{entity_id}}/cases/{{case_id}}"): P.ENTITY_EDIT,
     # --- web pages
     ("GET", "/login"): None,
     ("POST", "/login"): None,
@@ -155,6 +156,7 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("POST", "/entities/{entity_id}/edit"): P.ENTITY_EDIT,
     ("POST", "/entities/{entity_id}/merge"): P.ENTITY_EDIT,
     ("POST", "/entities/{entity_id}/link"): P.ENTITY_EDIT,
+    ("POST", "/entities/{entity_id}/unlink"): P.ENTITY_EDIT,
     ("GET", "/taxii2/"): None,
     ("GET", f"{TAXII}/"): None,
     ("GET", f"{TAXII}/collections/"): P.TAXII_READ,
@@ -194,6 +196,7 @@ COMMANDS: dict[str, Permission | None] = {
     "network export": P.EXPORT,
     "entity list": P.ENTITY_READ, "entity show": P.ENTITY_READ,
     "entity edit": P.ENTITY_EDIT, "entity merge": P.ENTITY_EDIT, "entity link": P.ENTITY_EDIT,
+    "entity unlink": P.ENTITY_EDIT,
 }
 
 

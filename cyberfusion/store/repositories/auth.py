@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 
 from cyberfusion.domain.login_throttle import Failures
 from cyberfusion.domain.model import StoredToken
@@ -67,11 +67,13 @@ class AuthRepo(Repo):
         row = self.session.scalar(select(TokenRow).where(TokenRow.token_hash == token_hash))
         return _token(row) if row else None
 
-    def touch_token(self, token_id: int, now: datetime) -> None:
-        """Record the token's last use."""
-        row = self.session.get(TokenRow, token_id)
-        if row is not None:
-            row.last_used_at = now
+    def touch_token(self, token_id: int, now: datetime, stale_at: datetime) -> None:
+        """Record the token's last use if the stored one is `stale_at` or older (one UPDATE;
+        concurrent requests neither write twice nor move the time backwards)."""
+        self.session.execute(update(TokenRow).where(
+            TokenRow.id == token_id,
+            or_(TokenRow.last_used_at.is_(None), TokenRow.last_used_at <= stale_at),
+        ).values(last_used_at=now))
 
     def tokens_of(self, user_id: int) -> list[StoredToken]:
         """A user's tokens, newest first."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, func, insert, literal, or_, select
+from sqlalchemy import ColumnElement, case, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from cyberfusion.domain.access import GovernedItem
@@ -119,6 +119,20 @@ class KnowledgeRepo:
         self.handlings = handlings
 
     # --- writes ------------------------------------------------------------------------------
+
+    def unlink_case(self, case_id: int, entity_ids: Sequence[int], owner_org_id: str,
+                    now: datetime) -> int:
+        """Withdraw the owner's live links between a case and these entity rows (a newer
+        version, so an older copy imported again does not bring them back); how many."""
+        owned = select(HandlingRow.id).where(HandlingRow.owner_org_id == owner_org_id)
+        ends = or_((R.source_case_id == case_id) & R.target_entity_id.in_(list(entity_ids)),
+                   (R.target_case_id == case_id) & R.source_entity_id.in_(list(entity_ids)))
+        found = list(self.session.scalars(select(R.id).where(
+            ends, R.revoked.is_(False), R.handling_id.in_(owned))))
+        if found:
+            self.session.execute(update(R).where(R.id.in_(found))
+                                 .values(revoked=True, modified=now))
+        return len(found)
 
     def upsert_relationships(self, items: Sequence[NewRelationship],
                              now: datetime) -> tuple[int, int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from cyberfusion.domain.knowledge import EntityFilter, EntityKind, RelationshipType
@@ -135,3 +135,11 @@ def link_case(ctx: CtxDep, principal: PrincipalDep, entity_id: Id,
     """Link a case to the entity as `related-to`, `targets`, … (analysts of its readers)."""
     return relationship_json(knowledge.link_case(ctx, principal, entity_id, body.case_id,
                                                  body.type.value))
+
+
+@router.delete("/{entity_id}/cases/{case_id}", status_code=204)
+@needs(Permission.ENTITY_EDIT)
+def unlink_case(ctx: CtxDep, principal: PrincipalDep, entity_id: Id, case_id: Id) -> Response:
+    """Withdraw your organisation's links between a case it owns and the entity."""
+    knowledge.unlink_case(ctx, principal, entity_id, case_id)
+    return Response(status_code=204)

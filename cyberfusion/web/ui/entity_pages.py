@@ -118,3 +118,12 @@ def link_case(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked, entity_id
     """Link one of the cases you read to this entity."""
     knowledge.link_case(ctx, principal, entity_id, case_id, type.value)
     return RedirectResponse(f"/entities/{entity_id}", status_code=303)
+
+
+@router.post("/entities/{entity_id}/unlink")
+@needs(Permission.ENTITY_EDIT)
+def unlink_case(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked, entity_id: Id,
+                case_id: FormId) -> Response:
+    """Withdraw your organisation's links between a case it owns and this entity."""
+    knowledge.unlink_case(ctx, principal, entity_id, case_id)
+    return RedirectResponse(f"/entities/{entity_id}", status_code=303)
