@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/bench_knowledge.py [--copies N] [--postgres URL]
 
-The bundle is ATT&CK for ICS 18.1 (tests/fixtures/stix) copied N times with fresh ids
+The bundle is ATT&CK for ICS 18.1 (tests/fixtures/ext, gzipped) copied N times with fresh ids
 (relationships point at their copy's objects), so entities, relationships and the merging
 of same-named rows all grow as in the enterprise matrix (~20k objects at the default 11).
 The import runs the job path (decode, land, merge per batch); search times `find_entities`
@@ -12,6 +12,7 @@ for a reader of another organisation, which filters every row with the access de
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import sys
@@ -29,7 +30,7 @@ from cyberfusion.services import auth, imports, knowledge, orgs
 from cyberfusion.services.context import Context
 
 ICS = (Path(__file__).parents[1] / "tests" / "fixtures" / "ext" / "attack-stix-data"
-       / "ics-attack-18.1.json")
+       / "ics-attack-18.1.json.gz")
 QUERIES = ("lock", "dragon", "S0605", "spear", "xyzzy")
 
 
@@ -45,7 +46,7 @@ class Row:
 
 def scaled_bundle(copies: int, folder: Path) -> Path:
     """ICS copied `copies` times, every id but markings and MITRE's identity made new."""
-    objects: list[dict[str, Any]] = json.loads(ICS.read_text())["objects"]
+    objects: list[dict[str, Any]] = json.loads(gzip.decompress(ICS.read_bytes()))["objects"]
     keep = {o["id"] for o in objects if o["type"] in ("marking-definition", "identity")}
     out: list[dict[str, Any]] = []
     for copy in range(copies):

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ext_data import attack_ics
 from sqlalchemy import select
 from worlds import PASSWORD, World, build_world
 
@@ -19,7 +20,6 @@ from cyberfusion.services import auth, imports, knowledge, orgs
 from cyberfusion.services.context import Context
 from cyberfusion.store.tables import AuditRow
 
-ICS = Path(__file__).parents[1] / "fixtures" / "ext" / "attack-stix-data" / "ics-attack-18.1.json"
 UID = "{:08d}-0000-4000-8000-000000000000"
 
 
@@ -37,7 +37,7 @@ def _import(world: World, path: Path, org: str = "hub", tlp: str = "amber") -> i
 
 
 def test_attack_ics_keeps_every_kind_merged_and_clear(world: World) -> None:
-    job = _import(world, ICS)
+    job = _import(world, attack_ics())
     with world.ctx.db.read() as tx:
         rows = {k: tx.entities.count(k.value) for k in EntityKind}
         groups = {k: tx.entities.count_canonical(k.value) for k in EntityKind}

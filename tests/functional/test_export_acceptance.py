@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import stix2
 from conftest import make_context
+from ext_data import EXT, attack_ics, every_file
 from sqlalchemy import text
 from stix2validator import ValidationOptions, validate_parsed_json
 from typer.testing import CliRunner, Result
@@ -22,14 +23,7 @@ from cyberfusion.domain.knowledge import EntityFilter, EntityKind
 from cyberfusion.services import knowledge
 from cyberfusion.services.context import Context
 
-EXT = Path(__file__).parents[1] / "fixtures" / "ext"
-ICS = EXT / "attack-stix-data" / "ics-attack-18.1.json"
 ENV = {"CYBERFUSION_WARNINGLISTS": "0", "CYBERFUSION_FAST_HASHING": "1"}
-
-
-def every_file() -> list[Path]:
-    """Every STIX and MISP file of the set (licences and notes aside)."""
-    return sorted(p for p in EXT.rglob("*.json"))
 
 
 def cli(ctx: Context, *args: str) -> Result:
@@ -68,10 +62,10 @@ def counts(ctx: Context) -> dict[str, int]:
 
 
 def test_ics_attack_exports_its_ids_as_valid_stix21(world: World, tmp_path: Path) -> None:
-    cli(world.ctx, "import", str(ICS), "--as", "fr-cyber.analyst", "--tlp", "clear")
+    cli(world.ctx, "import", str(attack_ics()), "--as", "fr-cyber.analyst", "--tlp", "clear")
     bundle = json.loads(export(world.ctx, "stix21", tmp_path / "ics.json").read_bytes())
     exported = {o["id"] for o in bundle["objects"]}
-    wanted = source_ids([ICS])
+    wanted = source_ids([attack_ics()])
     assert len(wanted) == 1826
     assert len(wanted & exported) >= 0.99 * len(wanted)
     assert validation_errors(bundle) == []
