@@ -125,12 +125,15 @@ def merge_entities(
                  f"entity {other_id} merged into {e.id} {e.name}: aliases {', '.join(e.aliases)}")
 
 
+#: The case a link joins to the entity.
+CaseOfLink = Annotated[int, typer.Argument(metavar="CASE", help="Case id.", show_default=False)]
+
+
 @entity_app.command("link")
 @needs(Permission.ENTITY_EDIT)
 def link_case(
     cli: typer.Context, entity_id: EntityId,
-    case_id: Annotated[int, typer.Argument(metavar="CASE", help="Case id.",
-                                           show_default=False)],
+    case_id: CaseOfLink,
     as_user: AsUser,
     type: Annotated[RelationshipType, typer.Option(
         "--type", help="How the case relates to the entity.")] = RelationshipType.RELATED_TO,
@@ -147,8 +150,7 @@ def link_case(
 @needs(Permission.ENTITY_EDIT)
 def unlink_case(
     cli: typer.Context, entity_id: EntityId,
-    case_id: Annotated[int, typer.Argument(metavar="CASE", help="Case id (one you own).",
-                                           show_default=False)],
+    case_id: CaseOfLink,
     as_user: AsUser,
 ) -> None:
     """Withdraw your organisation's links between a case it owns and an entity."""
