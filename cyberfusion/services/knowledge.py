@@ -288,7 +288,7 @@ def link_case(ctx: Context, principal: Principal, entity_id: int, case_id: int,
         link_id = tx.knowledge.relationship_id(key)
         assert link_id is not None
         audit.record(tx, ctx, principal, AuditAction.ENTITY_LINK, "entity", entity_id,
-                     case.owner_org_id, {"case": case_id, "type": type})
+                     case.owner_org_id, {"case_ids": [case_id], "type": type})
     return Relationship(link_id, type, End(EndKind.CASE, case_id),
                         End(EndKind.ENTITY, entity_id, row.stix_id), case.owner_org_id,
                         case.handling_id, case.handling)
@@ -310,7 +310,7 @@ def unlink_case(ctx: Context, principal: Principal, entity_id: int, case_id: int
         if not removed:
             raise NotFound(f"case {case_id} is not linked to entity {entity_id}")
         audit.record(tx, ctx, principal, AuditAction.ENTITY_UNLINK, "entity", entity_id,
-                     case.owner_org_id, {"case": case_id, "removed": removed})
+                     case.owner_org_id, {"case_ids": [case_id], "removed": removed})
     return removed
 
 

@@ -4,19 +4,22 @@ STIX families as one entity, bad input located, edits, links and merges audited.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import NOW
 from ext_data import attack_ics
 from sqlalchemy import select
-from worlds import PASSWORD, World, build_world
+from worlds import PASSWORD, World, build_world, case_doc
 
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.knowledge import EntityFilter, EntityKind
 from cyberfusion.domain.model import Role
 from cyberfusion.errors import NotFound, PermissionDenied
-from cyberfusion.services import auth, imports, knowledge, orgs
+from cyberfusion.formats.case_json import parse_case
+from cyberfusion.services import audit, auth, cases, imports, knowledge, orgs
 from cyberfusion.services.context import Context
 from cyberfusion.store.tables import AuditRow
 
@@ -202,3 +205,28 @@ def test_the_detail_names_the_readers_own_row_and_whether_they_may_edit(
     assert seen_by_reader.own_row == detail.own_row and not seen_by_reader.editable
     elsewhere = knowledge.entity_detail(world.ctx, world.principals["de-cyber"], found.id)
     assert elsewhere.own_row is None and not elsewhere.editable
+
+
+def test_a_link_in_another_owners_case_leaves_the_linkers_audit_view_with_the_case(
+        world: World, tmp_path: Path) -> None:
+    path = _bundle(tmp_path, "one.json", [
+        {"type": "threat-actor", "id": "threat-actor--" + UID.format(1), "name": "Wizard Spider"},
+        {"type": "report", "id": "report--" + UID.format(3), "name": "Ryuk wave",
+         "published": "2026-01-01T00:00:00Z", "report_types": ["ransomware"],
+         "object_refs": ["threat-actor--" + UID.format(1)]}])
+    _import(world, path, "de-cyber", "green")
+    owner, linker = world.principals["fr-cyber"], world.principals["de-cyber"]
+    draft = parse_case(case_doc("Lille clinic"), NOW.date(), 5)
+    created = cases.create_case(world.ctx, owner, draft)
+    case_id = created.id
+    [spider] = knowledge.find_entities(world.ctx, linker, "wizard")
+    knowledge.link_case(world.ctx, linker, spider.id, case_id, "attributed-to")
+
+    def seen() -> list[dict[str, Any]]:
+        return [e.detail for e in audit.org_trail(world.ctx, linker, ["entity.link"])]
+
+    assert seen() == [{"case_ids": [case_id], "type": "attributed-to"}]
+    narrowed = replace(draft, handling=replace(draft.handling, tlp=TLP.RED,
+                                               release=frozenset({"org:fr-cyber"})))
+    cases.update_case(world.ctx, owner, case_id, narrowed, created.version)
+    assert seen() == [{"withheld": True}]  # de-cyber may no longer read the case it named
