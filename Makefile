@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= data
 
-.PHONY: demo test lint typecheck bench serve clean
+.PHONY: demo test lint typecheck bench serve clean audit
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ typecheck: $(STAMP)
 ## test: lint, type-check and run every test (PostgreSQL ones when CYBERFUSION_TEST_POSTGRES is set)
 test: lint typecheck
 	$(BIN)/pytest -n 2
+
+## audit: check the pinned dependencies against known vulnerabilities (pip-audit)
+audit: $(STAMP)
+	$(BIN)/python .ci/audit_dependencies.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_normalise.py

@@ -81,6 +81,10 @@ class Organisation:
         return self.kind is OrgKind.PARTNER
 
 
+#: The shortest password a user may set (OWASP ASVS 4.0.3, 2.1.1: at least 12 characters).
+MIN_PASSWORD_LENGTH = 12
+
+
 @dataclass(frozen=True, slots=True)
 class User:
     """A person who logs in; belongs to exactly one organisation."""

@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from cyberfusion.domain import login_throttle
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.login_throttle import ThrottleLimits
-from cyberfusion.domain.model import Principal, StoredToken, User
+from cyberfusion.domain.model import MIN_PASSWORD_LENGTH, Principal, StoredToken, User
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import (
     AuthenticationFailed,
@@ -60,9 +60,10 @@ class WebSession:
 
 
 def hash_password(ctx: Context, password: str) -> str:
-    """argon2id hash of `password` (rejects passwords under 10 characters)."""
-    if len(password) < 10:
-        raise InvalidInput("password too short", [Issue("password", "use at least 10 characters")])
+    """argon2id hash of `password` (rejects passwords under MIN_PASSWORD_LENGTH characters)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput("password too short", [
+            Issue("password", f"use at least {MIN_PASSWORD_LENGTH} characters")])
     return ctx.hasher.hash(password)
 
 

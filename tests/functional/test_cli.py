@@ -100,7 +100,7 @@ def test_short_password_is_refused(network: Cli) -> None:
     result = network("user", "add", "fr.reader", "--org", "fr.unit", "--role", "reader",
                      "--password-stdin", stdin="short\n")
     assert result.exit_code == 2
-    assert "password: use at least 10 characters" in result.stderr
+    assert "password: use at least 12 characters" in result.stderr
 
 
 def test_token_create_list_revoke(network: Cli) -> None:
