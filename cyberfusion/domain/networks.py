@@ -26,8 +26,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
-import igraph  # type: ignore[import-untyped]
-
 from cyberfusion import collector
 from cyberfusion.domain.access import Access
 from cyberfusion.domain.correlation import DEFAULT_MAX_CASES
@@ -103,8 +101,17 @@ def build_graph(holders: Mapping[int, list[int]]) -> Graph:
     return Graph(cases, pairs, weights, dict(holders))
 
 
-def _igraph(graph: Graph) -> igraph.Graph:
-    g = igraph.Graph(n=len(graph.cases), edges=graph.edges, edge_attrs={"weight": graph.weights})
+def _graph_library() -> Any:
+    """`igraph`, imported on first use: it pulls in matplotlib (about a second) through its
+    drawing modules, which no command but clustering needs."""
+    import igraph  # type: ignore[import-untyped]
+
+    return igraph
+
+
+def _igraph(graph: Graph) -> Any:
+    g = _graph_library().Graph(n=len(graph.cases), edges=graph.edges,
+                               edge_attrs={"weight": graph.weights})
     g.simplify(combine_edges="sum")
     return g
 
@@ -123,7 +130,7 @@ def _discover(holdings: Iterable[Holding], params: Params,
     if not graph.cases:
         return []
     g = _igraph(graph)
-    igraph.set_random_number_generator(random.Random(_SEED))
+    _graph_library().set_random_number_generator(random.Random(_SEED))
     rounds = -1 if g.ecount() < LARGE_GRAPH else 2  # until stable; two rounds on big graphs
     partition = g.community_leiden(objective_function="CPM", weights="weight",
                                    resolution=params.resolution, n_iterations=rounds)
@@ -132,7 +139,7 @@ def _discover(holdings: Iterable[Holding], params: Params,
     return _clusters(community, holders, _internal_links(g, membership))
 
 
-def _internal_links(g: igraph.Graph, membership: list[int]) -> dict[int, int]:
+def _internal_links(g: Any, membership: list[int]) -> dict[int, int]:
     """Links inside each community: contract communities, count the loops (all in C)."""
     contracted = g.copy()
     contracted.es["n"] = 1
@@ -257,7 +264,7 @@ def bridges(pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
         return []
     nodes = sorted({n for e in edges for n in e})
     index = {n: i for i, n in enumerate(nodes)}
-    g = igraph.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in edges])
+    g = _graph_library().Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in edges])
     return sorted(edges[i] for i in g.bridges())
 
 
