@@ -1,12 +1,12 @@
 """How Arabic, French and Spanish writing spells ASCII values, and how to fold it back.
 
-Reports written in Arabic carry Arabic-Indic digits (٠-٩ U+0660-0669, ۰-۹ U+06F0-06F9),
-the Arabic decimal and thousands separators (٫ ٬), invisible direction marks and
-embedding or isolate controls that editors put around Latin runs (U+200E, U+200F,
+Reports written in Arabic carry Arabic-Indic digits (U+0660-0669, extended U+06F0-06F9),
+the Arabic decimal and thousands separators (U+066B, U+066C), invisible direction marks
+and embedding or isolate controls that editors put around Latin runs (U+200E, U+200F,
 U+061C, U+202A-202E, U+2066-2069); East-Asian input methods give full-width forms
-(１９２．１６８, ＠, ：); French and Spanish typography puts no-break spaces inside
-numbers. A value written so is the same value as its ASCII spelling, so it must get the
-same canonical form and key. Pure, no I/O.
+(digits, full stop, at sign and colon of U+FF01-FF5E); French and Spanish typography puts
+no-break spaces inside numbers. A value written so is the same value as its ASCII
+spelling, so it must get the same canonical form and key. Pure, no I/O.
 """
 
 from __future__ import annotations

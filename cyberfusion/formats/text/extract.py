@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cyberfusion.domain.observables import ObservableType
+from cyberfusion.domain.observables import Observable, ObservableType
 from cyberfusion.formats.text import patterns as P
-from cyberfusion.formats.text.scanner import Scanner
+from cyberfusion.formats.text.fold import MARKS, fold
+from cyberfusion.formats.text.scanner import Scanner, valid
 
 #: Longest context kept per hit, in characters.
 CONTEXT_MAX = 300
@@ -69,9 +70,21 @@ def context_of(text: str, start: int, end: int, limit: int = CONTEXT_MAX) -> str
     return " ".join(text[begin:finish].split())
 
 
+#: Types whose value is taken as written (an override control inside a file name is the
+#: trick, not noise); only direction marks are dropped from them.
+AS_WRITTEN = frozenset({ObservableType.FILE_NAME, ObservableType.USERNAME,
+                        ObservableType.USER_AGENT})
+
+
 def extract(text: str, options: ExtractOptions = DEFAULT_OPTIONS) -> list[Extracted]:
-    """Every observable in `text`, in order of position, each with its sentence."""
-    scanner = Scanner(text, options.url_hosts, options.url_paths, options.url_queries,
+    """Every observable in `text`, in order of position, each with its sentence.
+
+    The patterns read a folded copy (see `fold`): Arabic-Indic and full-width digits,
+    Arabic punctuation, no-break spaces and direction marks are read as their ASCII
+    spelling; spans and sentences are those of `text`.
+    """
+    folded = fold(text)
+    scanner = Scanner(folded.text, options.url_hosts, options.url_paths, options.url_queries,
                       options.email_domains)
     wanted = options.types
     seen: set[tuple[ObservableType, str, int]] = set()
@@ -82,6 +95,16 @@ def extract(text: str, options: ExtractOptions = DEFAULT_OPTIONS) -> list[Extrac
         if mark in seen or (wanted is not None and obs.type not in wanted):
             continue
         seen.add(mark)
-        found.append(Extracted(obs.type, obs.value, obs.key, hit.start, hit.end,
-                               context_of(text, hit.start, hit.end), hit.derived))
+        start, end = folded.span(hit.start, hit.end)
+        if folded.text is not text and obs.type in AS_WRITTEN:
+            obs = _as_written(text, start, end, obs)
+        found.append(Extracted(obs.type, obs.value, obs.key, start, end,
+                               context_of(text, start, end), hit.derived))
     return found
+
+
+def _as_written(text: str, start: int, end: int, obs: Observable) -> Observable:
+    """The observable of the original span (controls inside kept), else the folded one."""
+    raw = text[start:end].translate(MARKS)
+    return valid(obs.type, raw) or obs if raw != obs.value else obs
+
