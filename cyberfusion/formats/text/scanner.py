@@ -303,7 +303,7 @@ class Scanner:
     def _ipv4(self, m: re.Match[str], names: list[Hit]) -> None:
         start, addr = m.start(), m.group("addr")
         if addr[1:].isdigit() or addr.replace(".", "").isdigit():
-            before = self.text[max(0, start - 16) : start].lower()
+            before = self.text[max(0, start - P.VERSION_REACH) : start].lower()
             if any(w in before for w in P.VERSION_WORDS) and P.VERSION_BEFORE.search(before):
                 return
         if m.group("path") is not None:
