@@ -95,9 +95,11 @@ def extract(text: str, options: ExtractOptions = DEFAULT_OPTIONS) -> list[Extrac
         if mark in seen or (wanted is not None and obs.type not in wanted):
             continue
         seen.add(mark)
-        start, end = folded.span(hit.start, hit.end)
-        if folded.text is not text and obs.type in AS_WRITTEN:
-            obs = _as_written(text, start, end, obs)
+        start, end = hit.start, hit.end
+        if folded.text is not text:
+            start, end = folded.span(start, end)
+            if obs.type in AS_WRITTEN:
+                obs = _as_written(text, start, end, obs)
         found.append(Extracted(obs.type, obs.value, obs.key, start, end,
                                context_of(text, start, end), hit.derived))
     return found
