@@ -331,7 +331,7 @@ def guess_type(raw: str) -> ObservableType | None:
     Ambiguous shapes resolve to the commoner type: 32 hex digits are md5 (never ja3),
     a name ending in a common file extension (`invoice.pdf.exe`) is a file name.
     """
-    text = refang(raw).strip()
+    text = refang(fold.fold_value(raw)).strip()  # Arabic-Indic digits too (observable_fold)
     if not text or len(text) > MAX_RAW_LENGTH:
         return None
     for guesser in (_guess_fixed, _guess_network, _guess_names):
