@@ -18,9 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cyberfusion.domain.observable_fold import fold_value
 from cyberfusion.domain.observables import Observable, ObservableType
 from cyberfusion.formats.text import patterns as P
-from cyberfusion.formats.text.fold import MARKS, fold
+from cyberfusion.formats.text.fold import MARKS, Folded, fold
+from cyberfusion.formats.text.hosts import url_value
 from cyberfusion.formats.text.scanner import Scanner, valid
 
 #: Longest context kept per hit, in characters.
@@ -56,6 +58,12 @@ DEFAULT_OPTIONS = ExtractOptions()
 
 def context_of(text: str, start: int, end: int, limit: int = CONTEXT_MAX) -> str:
     """The sentence (or line) around `text[start:end]`, whitespace collapsed, at most ~limit."""
+    begin, finish = sentence_span(text, start, end, limit)
+    return " ".join(text[begin:finish].split())
+
+
+def sentence_span(text: str, start: int, end: int, limit: int = CONTEXT_MAX) -> tuple[int, int]:
+    """Where the sentence (or line) around `text[start:end]` begins and ends, at most ~limit."""
     low = max(0, start - P.CONTEXT_REACH)
     left = text[low:start]
     cut = max(left.rfind("\n"), left.rfind(". "), left.rfind("! "), left.rfind("? "))
@@ -67,7 +75,7 @@ def context_of(text: str, start: int, end: int, limit: int = CONTEXT_MAX) -> str
     if finish - begin > limit:
         spare = max(limit - (end - start), 0) // 2
         begin, finish = max(begin, start - spare), min(finish, end + spare)
-    return " ".join(text[begin:finish].split())
+    return begin, finish
 
 
 #: Types whose value is taken as written (an override control inside a file name is the
@@ -95,18 +103,40 @@ def extract(text: str, options: ExtractOptions = DEFAULT_OPTIONS) -> list[Extrac
         if mark in seen or (wanted is not None and obs.type not in wanted):
             continue
         seen.add(mark)
-        start, end = hit.start, hit.end
-        if folded.text is not text:
-            start, end = folded.span(start, end)
-            if obs.type in AS_WRITTEN:
-                obs = _as_written(text, start, end, obs)
-        found.append(Extracted(obs.type, obs.value, obs.key, start, end,
-                               context_of(text, start, end), hit.derived))
+        if folded.text is text:
+            found.append(Extracted(obs.type, obs.value, obs.key, hit.start, hit.end,
+                                   context_of(text, hit.start, hit.end), hit.derived))
+        else:
+            found.append(_unfolded(text, folded, hit.start, hit.end, obs, hit.derived))
     return found
+
+
+def _unfolded(text: str, folded: Folded, start: int, end: int, obs: Observable,
+              derived: bool) -> Extracted:
+    """A hit of the folded copy, with the span, value and sentence of the text as written.
+
+    The sentence ends where the folded copy has a full stop, `?` or `!` (so at the Arabic
+    question mark and full stop too); its words are those of the text.
+    """
+    begin, finish = folded.span(*sentence_span(folded.text, start, end))
+    start, end = folded.span(start, end)
+    if obs.type in AS_WRITTEN:
+        obs = _as_written(text, start, end, obs)
+    elif obs.type is ObservableType.URL and not derived:
+        obs = _url_as_written(text[start:end], obs)
+    context = " ".join(text[begin:finish].split())
+    return Extracted(obs.type, obs.value, obs.key, start, end, context, derived)
 
 
 def _as_written(text: str, start: int, end: int, obs: Observable) -> Observable:
     """The observable of the original span (controls inside kept), else the folded one."""
     raw = text[start:end].translate(MARKS)
     return valid(obs.type, raw) or obs if raw != obs.value else obs
+
+
+def _url_as_written(raw: str, obs: Observable) -> Observable:
+    """A URL whose path has Arabic-Indic digits keeps them (they are another path)."""
+    if not any("\u0660" <= c <= "\u0669" or "\u06f0" <= c <= "\u06f9" for c in raw):
+        return obs
+    return url_value(fold_value(raw, digits=False)) or obs
 

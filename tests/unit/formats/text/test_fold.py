@@ -101,3 +101,23 @@ def test_iban_in_its_printed_groups() -> None:
     for sep in (" ", "\u00a0", "\u202f"):
         text = f"IBAN FR76{sep}3000{sep}6000{sep}0112{sep}3456{sep}7890{sep}189."
         assert [e.value for e in extract(text)] == ["FR7630006000011234567890189"]
+
+
+def test_arabic_indic_digits_of_a_url_path_are_kept() -> None:
+    url = "https://news.example.com/\u062e\u0628\u0631-\u0661\u0662\u0663.html"
+    [hit, host] = extract(f"\u0627\u0644\u0631\u0627\u0628\u0637 {url}\u061f \u0646\u0639\u0645")
+    assert hit.value == url and host.value == "news.example.com"
+
+
+def test_full_width_url() -> None:
+    text = "\uff48\uff54\uff54\uff50\uff53\uff1a\uff0f\uff0f\uff45\uff56\uff49\uff4c\uff0e" \
+           "\uff43\uff4f\uff4d\uff0f\uff4c\uff4f\uff47\uff49\uff4e"
+    assert extract(text)[0].value == "https://evil.com/login"
+
+
+def test_the_sentence_of_an_arabic_hit_ends_at_the_arabic_question_mark() -> None:
+    address = "\u0661\u0669\u0662.\u0661\u0666\u0668.\u0661.\u0661"
+    first = f"\u0647\u0644 \u0632\u0631\u062a {address}\u061f"
+    text = f"{first} \u0646\u0639\u0645 \u0632\u0631\u062a\u0647 \u0623\u0645\u0633."
+    [hit] = extract(text)
+    assert hit.context == first
