@@ -12,6 +12,12 @@ Decisions for free text: phone numbers need a `+` (E.164); 32 hex digits are md5
 a name ending in a common file extension (`invoice.zip`) is a file name, not a domain;
 an IPv4 CIDR with host bits set (`10.1.2.3/24`) is read as the address; a host name
 counts only with an IANA top-level domain.
+
+Arabic, French and Spanish text: the patterns read a folded copy (see `fold`), so an
+address in Arabic-Indic or full-width digits, a right-to-left mark inside an address,
+`+33\u202f6\u202f12…` and an IBAN in groups separated by no-break spaces are found; the
+span, the sentence and, for file names, user agents, handles and URL paths, the value
+keep what is written. After `versión` or the Arabic version words, `a.b.c.d` is no IP.
 """
 
 from __future__ import annotations
