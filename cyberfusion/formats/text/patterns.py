@@ -143,6 +143,10 @@ VERSION_BEFORE = re.compile(
 #: How far before an IPv4-looking number the version words are looked for.
 VERSION_REACH = 24
 
+#: Spanish ordinals abbreviated with a dot (`1.er piso`, `2.do`, `3.ro`, `7.mo`): their
+#: letters are top-level domains (Eritrea, Dominican Republic …), the ordinal is no host.
+ORDINAL = re.compile(r"\d{1,2}\.(?:er|do|ro|to|mo|no|vo)")
+
 #: TLP markings in a document (the strictest found tightens the handling).
 TLP_MARK = re.compile(r"\bTLP[: ]?(?P<label>CLEAR|WHITE|GREEN|AMBER\+STRICT|AMBER|RED)\b",
                       re.IGNORECASE)

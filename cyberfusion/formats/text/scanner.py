@@ -291,6 +291,8 @@ class Scanner:
         if m is None:
             return start
         raw_host = m.group("host")
+        if m.end() == start + len(raw_host) and P.ORDINAL.fullmatch(raw_host):
+            return m.end()
         size = host_length(raw_host)
         if size == len(raw_host) and m.group("path") is not None:
             self._url(start, m.group(), BARE)

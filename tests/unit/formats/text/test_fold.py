@@ -121,3 +121,8 @@ def test_the_sentence_of_an_arabic_hit_ends_at_the_arabic_question_mark() -> Non
     text = f"{first} \u0646\u0639\u0645 \u0632\u0631\u062a\u0647 \u0623\u0645\u0633."
     [hit] = extract(text)
     assert hit.context == first
+
+
+def test_spanish_ordinals_are_not_host_names() -> None:
+    assert extract("el 1.er aviso, el 2.do piso, el 3.ro y el 7.mo pago") == []
+    assert [e.value for e in extract("correo en 163.com")] == ["163.com"]
