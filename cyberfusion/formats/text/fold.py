@@ -25,11 +25,18 @@ ARABIC_PUNCTUATION = {0x060C: ",", 0x061B: ";", 0x061F: "?", 0x06D4: "."}
 #: Direction marks (LRM, RLM, ALM), dropped even from values taken as written.
 MARKS: dict[int, None] = dict.fromkeys((0x200E, 0x200F, 0x061C))
 _TABLE: dict[int, str] = {**DIGITS, **SEPARATORS, **WIDE, **SPACES, **ARABIC_PUNCTUATION}
-_NEEDS = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(
-    {*_TABLE, *INVISIBLE})) + "]|[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefe]")
-_MAPPED = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE)) + "]+")
-_INVISIBLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(INVISIBLE)) + "]+")
+#: Arabic script: the Arabic, Arabic Supplement and presentation-form blocks.
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefe"
+
+
+def _class(codes: set[int] | dict[int, str] | frozenset[int]) -> str:
+    return "".join(re.escape(chr(c)) for c in sorted(codes))
+
+
+#: Anything fold() changes or looks at (one scan decides whether a text needs folding).
+_NEEDS = re.compile(f"[{_class({*_TABLE, *INVISIBLE})}{_ARABIC}]")
+_MAPPED = re.compile(f"[{_class(_TABLE)}]+")
+_INVISIBLE = re.compile(f"[{_class(INVISIBLE)}]+")
 _ARABIC_CHAR = re.compile(f"[{_ARABIC}]")
 #: The place between an Arabic letter and an ASCII letter or digit (either order).
 _TOUCH = re.compile(rf"(?<=[{_ARABIC}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{_ARABIC}])")
@@ -95,7 +102,7 @@ def _delete(text: str) -> tuple[str, _Shift]:
     for m in _INVISIBLE.finditer(text):
         pieces.append(text[last : m.start()])
         removed += m.end() - m.start()
-        shift.breaks.append(m.start() - removed + (m.end() - m.start()))
+        shift.breaks.append(m.end() - removed)  # where the text after the run now starts
         shift.deltas.append(removed)
         last = m.end()
     pieces.append(text[last:])
