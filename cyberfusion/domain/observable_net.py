@@ -15,6 +15,7 @@ from functools import lru_cache
 import idna
 
 from cyberfusion.domain.observable_fast import is_canonical_domain
+from cyberfusion.domain.observable_fold import fold_digits
 from cyberfusion.domain.observable_types import Rejected
 
 # --- refang -----------------------------------------------------------------------------------
@@ -239,8 +240,8 @@ def _url_host(host: str) -> str:
         return f"[{ipv6_text(host[1:-1])}]"
     if not host:
         raise Rejected("URL has no host")
-    if _IPV4_LIKE.fullmatch(host):
-        return ipv4_text(host)
+    if _IPV4_LIKE.fullmatch(digits := fold_digits(host)):
+        return ipv4_text(digits)  # an IPv4 host written with Arabic-Indic digits too
     return domain_text(host)
 
 

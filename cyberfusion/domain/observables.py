@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cyberfusion.domain import observable_fast as fast
+from cyberfusion.domain import observable_fold as fold
 from cyberfusion.domain import observable_net as net
 from cyberfusion.domain import observable_types as kinds
 from cyberfusion.domain.checksums import ChecksumError
@@ -96,6 +97,33 @@ _SLOW_NORMALISERS: dict[ObservableType, Callable[[str], str]] = {
     _T.ASN: kinds.normalise_asn,
     _T.JA3: kinds.hex_normaliser("ja3", 32),
     _T.USER_AGENT: kinds.normalise_user_agent,
+}
+
+# Types whose values are ASCII whatever the script around them: a spelling with Arabic-Indic
+# or full-width digits, no-break spaces or direction marks is the same value (see
+# observable_fold). True: digits are folded too; False: domain names keep Arabic-Indic
+# digits (letters of an Arabic label), and the URL host folds them only for an IPv4 host.
+_FOLDED: dict[ObservableType, bool] = {
+    **dict.fromkeys((_T.IPV4, _T.IPV6, _T.CIDR, _T.MD5, _T.SHA1, _T.SHA256, _T.SHA512,
+                     _T.SSDEEP, _T.BTC_WALLET, _T.ETH_WALLET, _T.XMR_WALLET, _T.IBAN,
+                     _T.PHONE, _T.ASN, _T.JA3), True),
+    **dict.fromkeys((_T.DOMAIN, _T.URL, _T.EMAIL), False),
+}
+
+
+def _folding(slow: Callable[[str], str], digits: bool) -> Callable[[str], str]:
+    """`slow` applied to the ASCII spelling of non-ASCII input (see observable_fold)."""
+
+    def normalise(raw: str) -> str:
+        return slow(raw if raw.isascii() else fold.fold_value(raw, digits))
+
+    normalise.__doc__ = slow.__doc__
+    return normalise
+
+
+_SLOW_NORMALISERS = {
+    t: _folding(slow, _FOLDED[t]) if t in _FOLDED else slow
+    for t, slow in _SLOW_NORMALISERS.items()
 }
 
 # Shapes that are their own canonical form: bulk ingest mostly sees these, so they skip
@@ -303,7 +331,7 @@ def guess_type(raw: str) -> ObservableType | None:
     Ambiguous shapes resolve to the commoner type: 32 hex digits are md5 (never ja3),
     a name ending in a common file extension (`invoice.pdf.exe`) is a file name.
     """
-    text = refang(raw).strip()
+    text = refang(fold.fold_value(raw)).strip()  # Arabic-Indic digits too (observable_fold)
     if not text or len(text) > MAX_RAW_LENGTH:
         return None
     for guesser in (_guess_fixed, _guess_network, _guess_names):

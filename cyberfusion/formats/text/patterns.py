@@ -130,11 +130,22 @@ FILE_EXT = re.compile(
     r"(?![\w-]|\.\w)"
 )
 
-#: What comes before an IPv4-looking version number.
-VERSION_WORDS = ("v", "build", "release", "firmware", "update")
+#: What comes before an IPv4-looking version number (English, French, Spanish, Arabic:
+#: `versión`, and the Arabic "version"/"copy" words, alone or before one word that is
+#: not a preposition: "version of the application", not "a copy to").
+VERSION_WORDS = ("v", "build", "release", "firmware", "update", "\u0625\u0635\u062f\u0627\u0631",
+                 "\u0627\u0635\u062f\u0627\u0631", "\u0646\u0633\u062e")
 VERSION_BEFORE = re.compile(
-    r"(?i)(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bupdate|\brev\.?)\s*$"
+    r"(?i)(?:\bv|\bversion|\bversi\u00f3n|\bver\.?|\bbuild|\brelease|\bfirmware|\bupdate"
+    r"|\brev\.?|(?:\u0625\u0635\u062f\u0627\u0631|\u0627\u0635\u062f\u0627\u0631|\u0646\u0633\u062e[\u0629\u0647])"
+    r"(?:\s+(?!(?:\u0645\u0646|\u0625\u0644\u0649|\u0627\u0644\u0649|\u0639\u0644\u0649|\u0639\u0646|\u0641\u064a)\s)\w+)?)\s*$"
 )
+#: How far before an IPv4-looking number the version words are looked for.
+VERSION_REACH = 24
+
+#: Spanish ordinals abbreviated with a dot (`1.er piso`, `2.do`, `3.ro`, `7.mo`): their
+#: letters are top-level domains (Eritrea, Dominican Republic …), the ordinal is no host.
+ORDINAL = re.compile(r"\d{1,2}\.(?:er|do|ro|to|mo|no|vo)")
 
 #: TLP markings in a document (the strictest found tightens the handling).
 TLP_MARK = re.compile(r"\bTLP[: ]?(?P<label>CLEAR|WHITE|GREEN|AMBER\+STRICT|AMBER|RED)\b",

@@ -291,6 +291,8 @@ class Scanner:
         if m is None:
             return start
         raw_host = m.group("host")
+        if m.end() == start + len(raw_host) and P.ORDINAL.fullmatch(raw_host):
+            return m.end()
         size = host_length(raw_host)
         if size == len(raw_host) and m.group("path") is not None:
             self._url(start, m.group(), BARE)
@@ -303,7 +305,7 @@ class Scanner:
     def _ipv4(self, m: re.Match[str], names: list[Hit]) -> None:
         start, addr = m.start(), m.group("addr")
         if addr[1:].isdigit() or addr.replace(".", "").isdigit():
-            before = self.text[max(0, start - 16) : start].lower()
+            before = self.text[max(0, start - P.VERSION_REACH) : start].lower()
             if any(w in before for w in P.VERSION_WORDS) and P.VERSION_BEFORE.search(before):
                 return
         if m.group("path") is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -10,9 +11,9 @@ from starlette.datastructures import FormData
 
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose
 from cyberfusion.domain.model import CrimeType, Principal
-from cyberfusion.domain.observables import guess_type, refang
+from cyberfusion.domain.observables import ObservableType, guess_type, normalise, refang
 from cyberfusion.domain.permissions import Permission, needs, require
-from cyberfusion.errors import InvalidInput
+from cyberfusion.errors import InvalidInput, InvalidObservable
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.services import cases
 from cyberfusion.services.context import Context
@@ -86,10 +87,57 @@ def document(form: dict[str, Any]) -> dict[str, Any]:
 
 
 def observable_line(line: str) -> dict[str, str]:
-    """`type value role…` or `value role…` (type guessed) as an observable entry."""
-    first, _, rest = line.strip().partition(" ")
-    guessed = guess_type(refang(first))
-    if guessed is None and rest:
-        value, _, role = rest.strip().partition(" ")
-        return {"type": first, "value": value, "role": role.strip()}
-    return {"type": guessed.value if guessed else "", "value": first, "role": rest.strip()}
+    """`type value role…` or `value role…` (type guessed) as an observable entry.
+
+    An IBAN or phone number typed in its printed groups (`FR76 3000 6000 …`,
+    `+33 6 12 34 56 78`) is one value: the longest run of leading words that is one.
+    """
+    words = line.split()
+    if not words:
+        return {"type": "", "value": "", "role": ""}
+    size, kind = _grouped(words, None)
+    if kind is not None:
+        return {"type": kind.value, "value": " ".join(words[:size]),
+                "role": " ".join(words[size:])}
+    guessed = guess_type(refang(words[0]))
+    if guessed is None and len(words) > 1:
+        size, kind = _grouped(words[1:], _BY_NAME.get(words[0].lower()))
+        size = size or 1
+        return {"type": words[0], "value": " ".join(words[1 : 1 + size]),
+                "role": " ".join(words[1 + size :])}
+    return {"type": guessed.value if guessed else "", "value": words[0],
+            "role": " ".join(words[1:])}
+
+
+_IN_GROUPS = (ObservableType.IBAN, ObservableType.PHONE)
+_BY_NAME = {t.value: t for t in _IN_GROUPS}
+#: Most words an IBAN (34 characters in groups of four) or a phone number spans.
+_MOST_GROUPS = 10
+_IBAN_START = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{0,30}")
+_IBAN_GROUP = re.compile(r"[A-Z0-9]{1,4}")
+
+
+def _grouped(words: list[str], wanted: ObservableType | None) -> tuple[int, ObservableType | None]:
+    """How many leading words (2+) make one IBAN or phone number, and its type; (0, None)."""
+    if wanted is None and not any(c.isdigit() for c in words[0]):
+        return 0, None
+    for size in range(min(len(words), _MOST_GROUPS), 1, -1):
+        candidate = " ".join(words[:size])
+        kind = wanted or guess_type(candidate)
+        if kind in _IN_GROUPS and _valid(kind, candidate):
+            return size, kind
+    if wanted is None and _IBAN_START.fullmatch(words[0]):
+        size = 1  # an IBAN with a typo is one value, so that the error is about the IBAN
+        while size < min(len(words), _MOST_GROUPS) and _IBAN_GROUP.fullmatch(words[size]):
+            size += 1
+        compact = len(words[0]) >= 12
+        return (size, ObservableType.IBAN) if size > 1 or compact else (0, None)
+    return 0, None
+
+
+def _valid(kind: ObservableType, raw: str) -> bool:
+    try:
+        normalise(kind, raw)
+    except InvalidObservable:
+        return False
+    return True

@@ -42,9 +42,12 @@ Outcome = tuple[str, str, str]
 # --- strategies: canonical-looking values, then the same with random damage -------------------
 
 # Characters that change or break a value: case, dots and defang brackets, separators,
-# whitespace, escapes, digits, non-ASCII letters and dots that UTS 46 maps to '.'.
+# whitespace, escapes, digits, non-ASCII letters and dots that UTS 46 maps to '.', and the
+# characters that normalisation folds.
 _NASTY = (
     ".-_:/@?#%[](){}<>\\ \t\n*xXnN019aAzZ~!$&'+,;=`|^\"" + "ßüİ\u0661\u00a0\u3002\uff0e\u200d"
+    # spellings that normalisation folds (observable_fold): Arabic-Indic, full-width, marks
+    + "\u06f1\uff11\uff20\u202f\u200e\u200f\u061c\u2066\u2069\u202e"
 )
 
 
