@@ -10,9 +10,9 @@ from cyberfusion.store.repositories.audit import AuditRepo
 from cyberfusion.store.repositories.auth import AuthRepo
 from cyberfusion.store.repositories.bulletins import BulletinRepo
 from cyberfusion.store.repositories.cases import CaseRepo
-from cyberfusion.store.repositories.dashboard import DashboardRepo
 from cyberfusion.store.repositories.channel import ChannelRepo
 from cyberfusion.store.repositories.correlation import CorrelationRepo
+from cyberfusion.store.repositories.dashboard import DashboardRepo
 from cyberfusion.store.repositories.directory import DirectoryRepo
 from cyberfusion.store.repositories.disclosure import DisclosureRepo
 from cyberfusion.store.repositories.entities import EntityRepo

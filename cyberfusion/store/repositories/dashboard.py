@@ -87,7 +87,7 @@ class DashboardRepo(Repo):
         query = (select(D.created_at, D.decided_at)
                  .where(or_(D.owner_org_id == org.id, D.requester_org_id == org.id),
                         D.decided_at.is_not(None), D.created_at >= since))
-        return [(a, b) for a, b in self.session.execute(query)]
+        return [(a, b) for a, b in self.session.execute(query) if b is not None]
 
     def request_pairs(self, org: Organisation,
                       since: datetime) -> list[tuple[datetime, datetime]]:
@@ -100,5 +100,5 @@ class DashboardRepo(Repo):
                         ThreadRow.request_type != RequestType.MESSAGE.value,
                         answer.org_id != ThreadRow.sender_org_id,
                         answer.answered_at.is_not(None), ThreadRow.created_at >= since))
-        return [(a, b) for a, b in self.session.execute(query)]
+        return [(a, b) for a, b in self.session.execute(query) if b is not None]
 
