@@ -31,6 +31,9 @@ def published(world: World, client: TestClient, **extra: Any) -> int:
     number: int = made.json()["id"]
     with TestClient(client.app) as other:
         login(other, SECOND, next="/hub/bulletins")
+        drafts = other.get("/hub/bulletins?status=draft")
+        assert drafts.status_code == 200 and f'data-bulletin="{number}"' in drafts.text
+        assert f'data-bulletin="{number}"' not in other.get("/hub/bulletins?status=published").text
         page = other.get(f"/hub/bulletins/{number}")
         for step in ("approve", "publish"):
             done = other.post(f"/hub/bulletins/{number}/{step}",

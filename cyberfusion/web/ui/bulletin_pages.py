@@ -18,7 +18,7 @@ from cyberfusion.domain.bulletins import (
 )
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import Principal
-from cyberfusion.domain.permissions import Permission, allowed, needs
+from cyberfusion.domain.permissions import Permission, allowed, needs, require
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.atom import MEDIA_TYPE, SECTIONS
 from cyberfusion.services import bulletins
@@ -105,14 +105,15 @@ def desk(request: Request, ctx: CtxDep, principal: UiPrincipal, status: str = ""
     chosen = BulletinStatus(status) if status in set(BulletinStatus) else None
     result = bulletins.list_bulletins(ctx, principal, chosen, offset, PAGE)
     return page(request, "bulletins/desk.html", TLP.CLEAR, principal, page=result,
-                status=chosen, statuses=list(BulletinStatus), offset=offset, limit=PAGE,
+                current=chosen, statuses=list(BulletinStatus), offset=offset, limit=PAGE,
                 can_write=allowed(principal, Permission.BULLETIN_WRITE))
 
 
 @router.get("/new")
 @needs(Permission.BULLETIN_WRITE)
 def new_form(request: Request, principal: UiPrincipal) -> Response:
-    """An empty editor."""
+    """An empty editor (only for those who may write bulletins)."""
+    require(principal, Permission.BULLETIN_WRITE)
     return _editor(request, principal, _form(None), "/hub/bulletins/new", [])
 
 
