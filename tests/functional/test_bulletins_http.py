@@ -113,7 +113,7 @@ def test_the_editor_shows_located_problems(world: World, client: TestClient) -> 
     form = client.get("/hub/bulletins/new")
     assert 'data-tlp="TLP:CLEAR"' in form.text
     answer = client.post("/hub/bulletins/new", data={
-        **{k: v for k, v in body().items()}, "threat": "Call +44 20 7946 0958 now",
+        **body(), "threat": "Call +44 20 7946 0958 now",
         "sources": "case 1\nreport 7", "csrf_token": csrf_of(form.text)})
     assert answer.status_code == 422
     assert "sources line 2" in answer.text
