@@ -10,6 +10,7 @@ from typing import Any
 import feedparser
 from bulletin_support import SECOND, clear_case, family, second_hub_user
 from conftest_http import bearer
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from ui_support import csrf_of, login
 from worlds import World
@@ -140,3 +141,22 @@ def test_dashboard_page_and_api_show_the_same_series(world: World, client: TestC
     assert row is not None and 'data-key="europe"' in row.group(0)
     assert re.search(r'data-key="europe">.*?<td class="r" data-total>1</td>', row.group(0),
                      re.S)
+
+
+PUBLIC_PAGES = {"/login", "/bulletins", "/bulletins/feed.atom", "/bulletins/{bulletin_id}"}
+
+
+def test_only_the_login_and_bulletin_pages_are_open_without_login(client: TestClient) -> None:
+    routes = iter_route_contexts(client.app.routes)  # type: ignore[attr-defined]
+    pages = sorted({str(r.path) for r in routes if isinstance(r.original_route, APIRoute)
+                    and "GET" in r.original_route.methods
+                    and not str(r.path).startswith(("/api/", "/taxii2/"))})
+    assert set(pages) >= PUBLIC_PAGES and len(pages) > 20
+    for path in pages:
+        concrete = re.sub(r"\{[a-z_]+\}", "1", path)
+        answer = client.get(concrete, follow_redirects=False)
+        if path in PUBLIC_PAGES:
+            assert answer.status_code in (200, 404), path
+        else:
+            assert answer.status_code == 303, path
+            assert answer.headers["location"].startswith("/login"), path
