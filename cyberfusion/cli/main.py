@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 from cyberfusion import __version__
 from cyberfusion.cli import (
     admin,
+    bulletins,
     cases,
     channel,
     demo,
@@ -43,8 +44,8 @@ HELP = (
 
 #: The order commands are listed in `--help`.
 ORDER = ("init", "serve", "demo", "audit", "retention", "sweep", "org", "user", "token",
-         "rota", "case", "search", "lookup", "hits", "disclosure", "network", "entity", "import",
-         "export", "send", "inbox", "thread", "ack", "duty")
+         "rota", "case", "search", "lookup", "hits", "disclosure", "network", "entity",
+         "bulletin", "dashboard", "import", "export", "send", "inbox", "thread", "ack", "duty")
 
 
 class GuardedGroup(TyperGroup):
@@ -120,6 +121,8 @@ _COMMANDS: list[tuple[str, Callable[..., Any] | typer.Typer, str]] = [
     ("disclosure", hits.disclosure_app, _ANALYSE),
     ("network", networks.network_app, _ANALYSE),
     ("entity", entities.entity_app, _ANALYSE),
+    ("bulletin", bulletins.bulletin_app, _ANALYSE),
+    ("dashboard", bulletins.dashboard_command, _ANALYSE),
     ("sweep", channel.sweep, _RUN),
     ("rota", channel.rota_app, _DATA),
     ("send", channel.send, _CHANNEL),

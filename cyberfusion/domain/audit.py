@@ -52,6 +52,11 @@ class AuditAction(StrEnum):
     ESCALATE = "channel.escalate"
     PRESERVATION_REMIND = "channel.preservation"
     DIRECTORY_UPDATE = "directory.update"
+    BULLETIN_CREATE = "bulletin.create"
+    BULLETIN_UPDATE = "bulletin.update"
+    BULLETIN_APPROVE = "bulletin.approve"
+    BULLETIN_PUBLISH = "bulletin.publish"
+    BULLETIN_WITHDRAW = "bulletin.withdraw"
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,12 @@ class ObservableType(StrEnum):
     USER_AGENT = "user_agent"
 
 
+#: Types whose values name or reach a person (an address, a number, an account, a handle):
+#: personal data that never goes into a public product such as a prevention bulletin.
+PERSONAL_TYPES = frozenset({ObservableType.EMAIL, ObservableType.PHONE, ObservableType.IBAN,
+                            ObservableType.USERNAME})
+
+
 @dataclass(frozen=True, slots=True)
 class Observable:
     """A normalised value: its type, canonical form and stable key."""

@@ -44,6 +44,9 @@ class Permission(StrEnum):
     NETWORK_READ = "data:network:read"
     ENTITY_READ = "data:entity:read"
     ENTITY_EDIT = "data:entity:write"
+    BULLETIN_READ = "product:bulletin:read"
+    BULLETIN_WRITE = "product:bulletin:write"
+    BULLETIN_APPROVE = "product:bulletin:approve"
     NETWORK_RUNS_READ = "network:run:read"
     NETWORK_MANAGE = "network:network:manage"
     CHANNEL_READ = "channel:thread:read"
@@ -94,6 +97,9 @@ RULES: dict[Permission, Rule] = {
     Permission.NETWORK_READ: Rule(_ALL, "read"),
     Permission.ENTITY_READ: Rule(_ALL, "read"),
     Permission.ENTITY_EDIT: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write"),
+    Permission.BULLETIN_READ: Rule(_ALL, "read", _HUB),
+    Permission.BULLETIN_WRITE: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write", _HUB),
+    Permission.BULLETIN_APPROVE: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write", _HUB),
     Permission.NETWORK_RUNS_READ: Rule(_ALL, "read", _HUB),
     Permission.NETWORK_MANAGE: Rule(_ADMIN, "admin", _HUB),
     Permission.CHANNEL_READ: Rule(_ALL, "read"),

@@ -10,7 +10,7 @@ from typing import Any
 
 from cyberfusion.domain.hits import hit_message
 from cyberfusion.presenters.observables import observable_json
-from cyberfusion.services.search import Dashboard, SearchAnswer
+from cyberfusion.services.search import SearchAnswer
 
 
 def match_json(case_id: int, title: str, owner_org_id: str, role: str, crime_type: str,
@@ -35,9 +35,3 @@ def search_answer_json(answer: SearchAnswer) -> dict[str, Any]:
                              m.tlp.value) for m in answer.full],
         "hits": [hit_line_json(h.owner_org_id, h.reference) for h in answer.hits],
     }
-
-
-def dashboard_json(board: Dashboard) -> dict[str, Any]:
-    """The dashboard counts, each over what the caller may read."""
-    return {"cases": board.cases, "own_cases": board.own_cases,
-            "by_crime_type": board.by_crime_type, "occurrences": board.occurrences}

@@ -1,4 +1,4 @@
-"""Who holds this value: search answered by `decide()`, autocomplete and dashboard counts."""
+"""Who holds this value: search answered by `decide()`, and autocomplete."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.hits import HitSource
-from cyberfusion.domain.model import CaseFilter, Principal
+from cyberfusion.domain.model import Principal
 from cyberfusion.domain.observables import Observable, guess_type, normalise, refang
 from cyberfusion.domain.permissions import Permission, allowed, require
 from cyberfusion.errors import InvalidInput, Issue
@@ -107,24 +107,3 @@ def entity_names(ctx: Context, principal: Principal, prefix: str, limit: int) ->
             if name.casefold().startswith(low) and name not in names:
                 names.append(name)
     return names[:limit]
-
-
-@dataclass(frozen=True, slots=True)
-class Dashboard:
-    """Counts over what the principal may read."""
-
-    cases: int
-    own_cases: int
-    by_crime_type: dict[str, int]
-    occurrences: int
-
-
-def dashboard(ctx: Context, principal: Principal) -> Dashboard:
-    """The counts on the dashboard, each filtered by the SQL form of `decide()`."""
-    require(principal, Permission.CASE_READ)
-    now = ctx.now()
-    with ctx.db.read() as tx:
-        by_type = tx.cases.count_by_crime_type(principal.org, now)
-        _, own = tx.cases.page(principal.org, now, CaseFilter(owner_org_id=principal.org_id), 0, 1)
-        occurrences = tx.cases.count_occurrences(principal.org, now)
-    return Dashboard(sum(by_type.values()), own, dict(sorted(by_type.items())), occurrences)

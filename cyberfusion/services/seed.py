@@ -13,13 +13,14 @@ from cyberfusion.demo.geography import HUB_ID
 from cyberfusion.demo.networks import RANSOMWARE, RANSOMWARE_FAMILY
 from cyberfusion.demo.world import DEMO_PASSWORD, DemoCase, World
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.bulletins import BulletinText, SourceKind, SourceRef
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose
 from cyberfusion.domain.imports import Batch, ImportDefaults
 from cyberfusion.domain.knowledge import EntityKind
 from cyberfusion.domain.model import Role
 from cyberfusion.errors import Conflict
 from cyberfusion.formats.reference import galaxy_entities
-from cyberfusion.services import audit, networks
+from cyberfusion.services import audit, auth, bulletins, knowledge, networks
 from cyberfusion.services.context import Context
 from cyberfusion.services.landing import Lander
 from cyberfusion.store.repositories.cases import NewCase
@@ -76,6 +77,7 @@ def seed_demo(ctx: Context, world: World, progress: Progress | None = None) -> S
     truth = {name: [case_ids[i] for i in members] for name, members in world.truth.items()}
     land_knowledge(ctx, world.today, [(world.cases[i].owner_org_id, case_ids[i])
                                       for i in world.truth[RANSOMWARE]])
+    publish_demo_bulletin(ctx)
     path = write_truth(ctx.settings.data_dir, truth)
     return SeedReport(len(world.orgs), len(world.users), len(case_ids), occurrences, truth, path,
                       time.perf_counter() - started)
@@ -149,3 +151,26 @@ def land_knowledge(ctx: Context, today: date, cases: Sequence[tuple[str, int]]) 
                      {"entities": len(entities), "linked_cases": len(links),
                       "family": RANSOMWARE_FAMILY})
     return len(links)
+
+
+def publish_demo_bulletin(ctx: Context) -> int:
+    """A prevention bulletin on the planted family, written by the hub's analyst and approved
+    and published by its admin (the second hub user), citing the CLEAR family entity."""
+    with ctx.db.read() as tx:
+        found = [tx.users.by_username(f"hub.{job}") for job in ("analyst", "admin")]
+        author, second = (auth.principal_for(tx, u) for u in found if u is not None)
+    family = knowledge.find_entities(ctx, author, RANSOMWARE_FAMILY, 1)
+    text = BulletinText(
+        f"{RANSOMWARE_FAMILY} ransomware against manufacturers and their suppliers",
+        f"{RANSOMWARE_FAMILY} affiliates get in through exposed remote access and "
+        "phishing mails with fake invoices, steal data, then encrypt servers and ask for a "
+        "ransom in bitcoin.",
+        "Manufacturers, shipping companies and their suppliers, above all small ones with "
+        "remote access open to the internet.",
+        "Turn on multi-factor authentication for every remote access. Patch VPN gateways "
+        "first. Keep offline backups and test restoring them. Report an attack to your "
+        "national cybercrime unit at once; do not pay.",
+        tuple(SourceRef(SourceKind.ENTITY, e.id) for e in family))
+    draft = bulletins.create_bulletin(ctx, author, text)
+    bulletins.approve_bulletin(ctx, second, draft.id)
+    return bulletins.publish_bulletin(ctx, second, draft.id).id

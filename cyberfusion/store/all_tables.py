@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from cyberfusion.store import (
     tables,
+    tables_bulletins,
     tables_channel,
     tables_hits,
     tables_imports,
@@ -15,6 +16,7 @@ from cyberfusion.store import (
 )
 from cyberfusion.store.tables import Base
 
-MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge)
+MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge,
+           tables_bulletins)
 
 __all__ = ["MODULES", "Base"]

@@ -8,9 +8,11 @@ from sqlalchemy.orm import Session
 
 from cyberfusion.store.repositories.audit import AuditRepo
 from cyberfusion.store.repositories.auth import AuthRepo
+from cyberfusion.store.repositories.bulletins import BulletinRepo
 from cyberfusion.store.repositories.cases import CaseRepo
 from cyberfusion.store.repositories.channel import ChannelRepo
 from cyberfusion.store.repositories.correlation import CorrelationRepo
+from cyberfusion.store.repositories.dashboard import DashboardRepo
 from cyberfusion.store.repositories.directory import DirectoryRepo
 from cyberfusion.store.repositories.disclosure import DisclosureRepo
 from cyberfusion.store.repositories.entities import EntityRepo
@@ -139,6 +141,16 @@ class Tx:
     def taxii(self) -> TaxiiRepo:
         """The pool in TAXII order, filtered by the access decision."""
         return TaxiiRepo(self.session, self.cases)
+
+    @cached_property
+    def bulletins(self) -> BulletinRepo:
+        """Prevention bulletins and the handling of the sources they cite."""
+        return BulletinRepo(self.session)
+
+    @cached_property
+    def dashboard(self) -> DashboardRepo:
+        """Dashboard figures, each counted under the SQL form of the access decision."""
+        return DashboardRepo(self.session, self.is_sqlite)
 
     def flush(self) -> None:
         """Send pending writes so generated ids are known."""

@@ -20,6 +20,7 @@ from cyberfusion.services.context import Context, utcnow
 from cyberfusion.web import problems
 from cyberfusion.web.api import (
     audit,
+    bulletins,
     cases,
     channel,
     directory,
@@ -35,6 +36,7 @@ from cyberfusion.web.api import networks as networks_api
 from cyberfusion.web.middleware import BodyLimit, SecurityHeaders
 from cyberfusion.web.taxii import routes as taxii_routes
 from cyberfusion.web.ui import (
+    bulletin_pages,
     case_form,
     channel_pages,
     entity_pages,
@@ -52,7 +54,7 @@ def api_router() -> APIRouter:
     """Everything under /api/v1."""
     router = APIRouter(prefix="/api/v1")
     for module in (system, cases, search, exports, audit, imports, channel, directory,
-                   hits_api, lookups_api, networks_api, entities):
+                   hits_api, lookups_api, networks_api, entities, bulletins):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router
@@ -120,6 +122,8 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(hit_pages.router)
     app.include_router(network_pages.router)
     app.include_router(entity_pages.router)
+    app.include_router(bulletin_pages.public_router)
+    app.include_router(bulletin_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

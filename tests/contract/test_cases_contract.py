@@ -11,7 +11,7 @@ from cyberfusion.domain.access import Access
 from cyberfusion.domain.model import CaseFilter
 from cyberfusion.errors import Conflict, InvalidHandling, NotFound, PermissionDenied
 from cyberfusion.formats.case_json import parse_case
-from cyberfusion.services import cases, exports, hits, search
+from cyberfusion.services import cases, dashboard, exports, hits, search
 from cyberfusion.services.context import Context
 
 TODAY = date(2026, 6, 1)
@@ -64,7 +64,7 @@ def test_a_withdrawn_case_is_kept_for_the_record_and_feeds_nothing(ctx: Context)
     answer = search.search_value(ctx, de, WALLET)
     assert answer.full == [] and answer.hits == []
     assert search.autocomplete(ctx, de, "Ransom") == []
-    board = search.dashboard(ctx, de)
+    board = dashboard.dashboard(ctx, de)
     assert (board.cases, board.occurrences, board.by_crime_type) == (0, 0, {})
     assert exports.export_cases(ctx, de, CaseFilter(), exports.JSONL).cases == []
     before = len(hits.incoming(ctx, fr))
@@ -116,9 +116,9 @@ def test_dashboard_counts_only_readable(ctx: Context) -> None:
     w = build_world(ctx)
     cases.create_case(ctx, w.principals["fr-cyber"], draft(release=["country:FR"]))  # type: ignore[arg-type]
     cases.create_case(ctx, w.principals["fr-cyber"], draft(release=["members"]))  # type: ignore[arg-type]
-    assert search.dashboard(ctx, w.principals["de-cyber"]).cases == 1
-    assert search.dashboard(ctx, w.principals["fr-ncb"]).cases == 2
-    assert search.dashboard(ctx, w.principals["acme-sec"]).cases == 0
+    assert dashboard.dashboard(ctx, w.principals["de-cyber"]).cases == 1
+    assert dashboard.dashboard(ctx, w.principals["fr-ncb"]).cases == 2
+    assert dashboard.dashboard(ctx, w.principals["acme-sec"]).cases == 0
 
 
 def test_list_filters_take_text_and_countries_literally(ctx: Context) -> None:

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from cyberfusion.config import Settings
 from cyberfusion.demo import DEMO_PASSWORD, World, generate_world
+from cyberfusion.demo.networks import RANSOMWARE_FAMILY
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.handling import TLP
 from cyberfusion.errors import Conflict
-from cyberfusion.services import audit, auth, knowledge
+from cyberfusion.services import audit, auth, bulletins, knowledge
 from cyberfusion.services.context import Context, build_context
 from cyberfusion.services.seed import BATCH, SeedReport, seed_demo
 from cyberfusion.store import schema
@@ -75,8 +76,20 @@ def test_one_audit_event_per_batch(seeded: Seeded) -> None:
     batches = -(-CASES // BATCH)
     with seeded.ctx.db.read() as tx:
         actions = list(tx.session.scalars(select(AuditRow.action)))
-    assert actions == [AuditAction.SEED.value] * (2 + batches)  # world, batches, knowledge
-    assert audit.verify(seeded.ctx) == (2 + batches, None)
+    # world, batches, knowledge; then the demo bulletin's three steps
+    assert actions == [AuditAction.SEED.value] * (2 + batches) + [
+        AuditAction.BULLETIN_CREATE.value, AuditAction.BULLETIN_APPROVE.value,
+        AuditAction.BULLETIN_PUBLISH.value]
+    assert audit.verify(seeded.ctx) == (5 + batches, None)
+
+
+def test_the_demo_publishes_a_bulletin_on_the_planted_family(seeded: Seeded) -> None:
+    page = bulletins.published(seeded.ctx)
+    assert page.total == 1
+    shown = page.items[0]
+    assert RANSOMWARE_FAMILY in shown.text.title
+    assert [s.title for s in shown.text.sources] == [RANSOMWARE_FAMILY]
+    assert (shown.author_name, shown.approver_name) == ("hub.analyst", "hub.admin")
 
 
 def test_cases_round_trip_with_dates_and_authors(seeded: Seeded) -> None:

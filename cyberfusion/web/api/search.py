@@ -6,9 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from cyberfusion.domain.dashboard import DEFAULT_MONTHS, MAX_MONTHS
 from cyberfusion.domain.permissions import Permission, needs
-from cyberfusion.presenters.search import dashboard_json, search_answer_json
-from cyberfusion.services import search
+from cyberfusion.presenters.dashboard import dashboard_json
+from cyberfusion.presenters.search import search_answer_json
+from cyberfusion.services import dashboard, search
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep, api_principal
 
@@ -45,6 +47,8 @@ def autocomplete(
 
 @router.get("/stats")
 @needs(Permission.CASE_READ)
-def stats(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
-    """Dashboard counts over what the caller may read."""
-    return dashboard_json(search.dashboard(ctx, principal))
+def stats(ctx: CtxDep, principal: PrincipalDep,
+          months: Annotated[int, Query(ge=1, le=MAX_MONTHS)] = DEFAULT_MONTHS) -> dict[str, Any]:
+    """Dashboard figures over what the caller may read: counts, monthly series of cases per
+    crime type and region and of hits, disclosure and request response times."""
+    return dashboard_json(dashboard.dashboard(ctx, principal, months))

@@ -6,9 +6,10 @@ import secrets
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from cyberfusion.domain.dashboard import DEFAULT_MONTHS, MAX_MONTHS
 from cyberfusion.domain.handling import TLP, strictest_tlp
 from cyberfusion.domain.model import CrimeType, Principal
 from cyberfusion.domain.observables import ObservableType
@@ -21,6 +22,7 @@ from cyberfusion.errors import (
     TooManyRequests,
 )
 from cyberfusion.services import audit, auth, cases, knowledge, orgs, retention, search
+from cyberfusion.services import dashboard as dashboard_service
 from cyberfusion.web.api.cases import filters_from
 from cyberfusion.web.deps import (
     SESSION_COOKIE,
@@ -30,6 +32,7 @@ from cyberfusion.web.deps import (
     session_principal,
 )
 from cyberfusion.web.params import Id, Offset, OptionalCursor
+from cyberfusion.web.ui.dashboard_tables import figure_tables
 from cyberfusion.web.ui.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -129,13 +132,16 @@ def _safe_next(target: str) -> str:
 
 @router.get("/")
 @needs(Permission.CASE_READ)
-def dashboard(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
-    """Counts and recent cases, all filtered by the access decision."""
-    board = search.dashboard(ctx, principal)
+def dashboard(request: Request, ctx: CtxDep, principal: UiPrincipal,
+              months: Annotated[int, Query(ge=1, le=MAX_MONTHS)] = DEFAULT_MONTHS) -> Response:
+    """Counts, monthly series, response times and recent cases, all filtered by the access
+    decision."""
+    board = dashboard_service.dashboard(ctx, principal, months)
     recent = cases.list_cases(ctx, principal, filters_from(), 0, 10).items
     due = retention.reviews_due(ctx, principal, 30, 20)
     tlp = strictest_tlp((c.handling.tlp for c in [*recent, *due]), TLP.AMBER)
-    return page(request, "dashboard.html", tlp, principal, board=board, cases=recent, due=due)
+    return page(request, "dashboard.html", tlp, principal, board=board, cases=recent, due=due,
+                table=figure_tables(board))
 
 
 @router.post("/cases/{case_id}/review")
