@@ -26,6 +26,7 @@ from cyberfusion.cli import (
     imports,
     lookup,
     networks,
+    ransomware,
     retention,
     system,
 )
@@ -43,8 +44,8 @@ HELP = (
 
 #: The order commands are listed in `--help`.
 ORDER = ("init", "serve", "demo", "audit", "retention", "sweep", "org", "user", "token",
-         "rota", "case", "search", "lookup", "hits", "disclosure", "network", "entity", "import",
-         "export", "send", "inbox", "thread", "ack", "duty")
+         "rota", "case", "search", "lookup", "hits", "disclosure", "network", "entity",
+         "ransomware", "incident", "import", "export", "send", "inbox", "thread", "ack", "duty")
 
 
 class GuardedGroup(TyperGroup):
@@ -101,6 +102,7 @@ def root(
 
 _RUN, _DATA, _ANALYSE = "Run an instance", "Members and access", "Intelligence"
 _CHANNEL = "Secure channel and 24/7 network"
+_RESPOND = "Incident response"
 #: Every top-level command or command group, in help order, with the help panel it is in.
 _COMMANDS: list[tuple[str, Callable[..., Any] | typer.Typer, str]] = [
     ("init", system.init, _RUN),
@@ -120,6 +122,7 @@ _COMMANDS: list[tuple[str, Callable[..., Any] | typer.Typer, str]] = [
     ("disclosure", hits.disclosure_app, _ANALYSE),
     ("network", networks.network_app, _ANALYSE),
     ("entity", entities.entity_app, _ANALYSE),
+    ("ransomware", ransomware.ransomware_app, _RESPOND),
     ("sweep", channel.sweep, _RUN),
     ("rota", channel.rota_app, _DATA),
     ("send", channel.send, _CHANNEL),

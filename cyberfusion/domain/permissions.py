@@ -44,6 +44,9 @@ class Permission(StrEnum):
     NETWORK_READ = "data:network:read"
     ENTITY_READ = "data:entity:read"
     ENTITY_EDIT = "data:entity:write"
+    INCIDENT_READ = "data:incident:read"
+    INCIDENT_REPORT = "data:incident:write"
+    RANSOMWARE_IDENTIFY = "data:ransomware:identify"
     NETWORK_RUNS_READ = "network:run:read"
     NETWORK_MANAGE = "network:network:manage"
     CHANNEL_READ = "channel:thread:read"
@@ -94,6 +97,9 @@ RULES: dict[Permission, Rule] = {
     Permission.NETWORK_READ: Rule(_ALL, "read"),
     Permission.ENTITY_READ: Rule(_ALL, "read"),
     Permission.ENTITY_EDIT: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write"),
+    Permission.INCIDENT_READ: Rule(_ALL, "read"),
+    Permission.INCIDENT_REPORT: Rule(_WRITERS, "write"),
+    Permission.RANSOMWARE_IDENTIFY: Rule(_ALL, "read"),
     Permission.NETWORK_RUNS_READ: Rule(_ALL, "read", _HUB),
     Permission.NETWORK_MANAGE: Rule(_ADMIN, "admin", _HUB),
     Permission.CHANNEL_READ: Rule(_ALL, "read"),

@@ -11,10 +11,12 @@ from cyberfusion.store import (
     tables_channel,
     tables_hits,
     tables_imports,
+    tables_incidents,
     tables_knowledge,
 )
 from cyberfusion.store.tables import Base
 
-MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge)
+MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge,
+           tables_incidents)
 
 __all__ = ["MODULES", "Base"]
