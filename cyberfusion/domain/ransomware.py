@@ -99,14 +99,17 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Identification:
-    """Candidates best first; `identified` only when the best one clears `IDENTIFIED_MIN`."""
+    """Candidates best first; `identified` only when the best one clears `IDENTIFIED_MIN`
+    and is ahead of the second (a tie names no family)."""
 
     candidates: tuple[Candidate, ...]
 
     @property
     def identified(self) -> bool:
         """Whether the best candidate is strong enough to name."""
-        return bool(self.candidates) and self.candidates[0].score >= IDENTIFIED_MIN
+        if not self.candidates or self.candidates[0].score < IDENTIFIED_MIN:
+            return False
+        return len(self.candidates) == 1 or self.candidates[0].score > self.candidates[1].score
 
     @property
     def verdict(self) -> str:
@@ -205,8 +208,11 @@ class FamilyIndex:
                 for note in fam.notes]
         df: Counter[str] = Counter()
         fam_df: dict[str, set[int]] = {}
-        for _, counts in docs:
+        self.note_words = _Postings()
+        for i, counts in docs:
             df.update(counts.keys())
+            for word in counts:
+                self.note_words.add(word, i)
         for i, fam in enumerate(self.families):
             for word in {*words(" ".join(fam.notes)), *words(fam.description)}:
                 fam_df.setdefault(word, set()).add(i)
@@ -247,6 +253,10 @@ class FamilyIndex:
         elif not exact and key:
             self._add(found, self.tails.get(key), "extension", key, W_EXTENSION_TAIL,
                       "last part of a known extension")
+        word = _tail(key) or key
+        if not exact and _WORD.fullmatch(word):
+            self._add(found, self.note_words.get(word), "extension in note", word,
+                      W_EXTENSION_TAIL, "a known note of the family names it")
 
     def _match_note_name(self, file_name: str, found: dict[int, list[Evidence]]) -> None:
         base = re.split(r"[\\/]", file_name.strip())[-1].casefold()
@@ -361,3 +371,37 @@ def split_families(families: Sequence[FamilyClues], every: int = 5
         queries += [(fam.family, Clues(extension=e)) for e in fam.extensions if e not in exts]
         kept.append(replace(fam, notes=tuple(notes), extensions=tuple(exts)))
     return kept, queries
+
+
+@dataclass(frozen=True, slots=True)
+class Accuracy:
+    """How often the right family came first, and among the first three."""
+
+    kind: str
+    total: int
+    top1: int
+    top3: int
+
+    def rate(self, hits: int) -> float:
+        """A count as a share of the total."""
+        return hits / self.total if self.total else 0.0
+
+
+def names_of(candidate: Candidate) -> set[str]:
+    """The name keys a candidate answers to (its family and aliases)."""
+    return {name_key(n) for n in (candidate.family, *candidate.aliases)}
+
+
+def evaluate(index: FamilyIndex, queries: Sequence[tuple[str, Clues]]) -> list[Accuracy]:
+    """Top-1 and top-3 accuracy per kind of query (note text, extension) and overall."""
+    tally: dict[str, list[int]] = {}
+    for family, clues in queries:
+        kind = "note text" if clues.text else "extension"
+        ranked = index.identify(clues, 3).candidates
+        want = name_key(family)
+        row = tally.setdefault(kind, [0, 0, 0])
+        row[0] += 1
+        row[1] += bool(ranked) and want in names_of(ranked[0])
+        row[2] += any(want in names_of(c) for c in ranked[:3])
+    rows = [Accuracy(k, *v) for k, v in sorted(tally.items())]
+    return [*rows, Accuracy("all", *(sum(r[i] for r in tally.values()) for i in range(3)))]

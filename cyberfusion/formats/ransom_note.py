@@ -4,6 +4,7 @@ pages (Cyrillic, Arabic …) guessed by `charset_normalizer`, and HTML notes red
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 
 from cyberfusion.formats.text.sources import html_to_text, looks_like_html
 
@@ -32,17 +33,27 @@ def decode_note(data: bytes) -> str:
 
 
 def _bomless_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: most even (BE) or odd (LE) bytes are zero in Latin text."""
+    """UTF-16 without a BOM: the high byte of each unit takes one or two values (0 for
+    Latin, 4 for Cyrillic, 6 for Arabic …) while the low byte varies, and it decodes."""
     sample = data[:4000]
-    if len(sample) < 4 or len(sample) % 2:
+    if len(sample) < 8 or len(sample) % 2:
         return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd > 0.3 * half and even < 0.05 * half:
-        return "utf-16-le"
-    if even > 0.3 * half and odd < 0.05 * half:
-        return "utf-16-be"
+    for encoding, high, low in (("utf-16-le", sample[1::2], sample[0::2]),
+                                ("utf-16-be", sample[0::2], sample[1::2])):
+        top = sum(n for _, n in Counter(high).most_common(2))
+        if top >= 0.9 * len(high) and len(set(low)) > min(8, len(low) // 2) \
+                and _plausible(sample, encoding):
+            return encoding
     return None
+
+
+def _plausible(sample: bytes, encoding: str) -> bool:
+    try:
+        text = sample.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    odd = sum(1 for c in text if not c.isprintable() and c not in "\r\n\t")
+    return odd <= 0.02 * len(text)
 
 
 def _guess(data: bytes) -> str:
