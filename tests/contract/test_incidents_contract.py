@@ -1,0 +1,117 @@
+"""Incidents on SQLite and PostgreSQL: report, hits, urgent request, checklist, access."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from worlds import World, build_world, case_doc
+
+from cyberfusion.domain.channel import Priority, RequestType
+from cyberfusion.domain.incidents import IncidentFilter
+from cyberfusion.domain.model import CrimeType
+from cyberfusion.errors import InvalidInput, NotFound, PermissionDenied
+from cyberfusion.formats.case_json import parse_case
+from cyberfusion.formats.incident_json import parse_incident
+from cyberfusion.services import audit, cases, channel, escalation, incidents
+from cyberfusion.services.context import Context
+
+WALLET = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+NOTE = ("All your files are encrypted with RSA-2048 and AES-128 ciphers. To get all your "
+        "data back contact us: lockbit_decrypt@onionmail.org. Restore-My-Files.txt")
+
+
+@pytest.fixture
+def world(ctx: Context) -> World:
+    return build_world(ctx)
+
+
+def incident_doc(**extra: Any) -> dict[str, Any]:
+    return {"title": "Ransomware at a regional hospital", "type": "ransomware",
+            "country": "FR", "victim_sector": "health", "victim_size": "large",
+            "summary": "Radiology and patient records encrypted since 06:00.",
+            "timeline": [{"at": "2026-05-20T06:00:00Z", "text": "First files encrypted"}],
+            "observables": [{"type": "ipv4", "value": "185.220.101.4", "role": "C2 server"}],
+            "note_text": NOTE, "note_file_name": "Restore-My-Files.txt",
+            "extension": ".lockbit", "ransom_amount": "250000", "currency": "USD",
+            "wallet": WALLET, "infrastructure_countries": ["BR"],
+            "handling": {"tlp": "amber", "release": ["country:FR"]}, **extra}
+
+
+def report(world: World, org: str = "fr-cyber", **extra: Any) -> incidents.IncidentView:
+    ctx = world.ctx
+    draft = parse_incident(incident_doc(**extra), ctx.now().date(), 5)
+    return incidents.report(ctx, world.principals[org], draft)
+
+
+def test_report_matches_the_pool_and_asks_hub_and_countries_for_help(world: World) -> None:
+    ctx = world.ctx
+    held = cases.create_case(ctx, world.principals["de-cyber"],
+                             parse_case(case_doc(), date(2026, 5, 1), 5))
+    view = report(world)
+    inc = view.incident
+    assert inc.owner_org_id == "fr-cyber" and inc.draft.incident_type is CrimeType.RANSOMWARE
+    assert {(a.value, a.case_id) for a in view.answers} >= {(WALLET, held.id)}
+    assert view.identification.candidates and "lockbit" in view.identification.candidates[
+        0].family.lower()
+    assert inc.family and len(inc.steps) >= 6 and not any(s.done for s in inc.steps)
+    thread = channel.get_thread(ctx, world.principals["fr-cyber"], inc.thread_id or 0).thread
+    assert thread.request_type is RequestType.INCIDENT and thread.priority is Priority.URGENT
+    assert {p.org_id for p in thread.parties} == {"fr-cyber", "hub", "de-ncb", "br-ncb"}
+    events = audit.org_trail(ctx, world.principals["fr-cyber"], ["incident.create"])
+    assert [e.item_id for e in events] == [str(inc.id)]
+
+
+def test_the_urgent_request_escalates_when_nobody_acknowledges(world: World) -> None:
+    from datetime import timedelta
+
+    ctx = world.ctx
+    view = report(world)
+    later = ctx.now() + timedelta(hours=3)
+    ctx.clock = lambda: later
+    done = escalation.sweep(ctx)
+    assert done.escalated >= 1
+    assert channel.get_thread(ctx, world.principals["hub"], view.incident.thread_id or 0)
+
+
+def test_reads_follow_the_handling(world: World) -> None:
+    ctx = world.ctx
+    inc = report(world).incident
+    fr_ncb = incidents.get_incident(ctx, world.principals["fr-ncb"], inc.id)
+    assert fr_ncb.answers == () and not fr_ncb.is_owner  # hits stay with the reporter
+    for other in ("de-cyber", "acme-sec", "hub"):
+        with pytest.raises(NotFound):
+            incidents.get_incident(ctx, world.principals[other], inc.id)
+        page = incidents.list_incidents(ctx, world.principals[other], IncidentFilter())
+        assert page.total == 0
+    mine = incidents.list_incidents(ctx, world.principals["fr-cyber"],
+                                    IncidentFilter(wallet=WALLET))
+    assert [i.id for i in mine.items] == [inc.id]
+
+
+def test_checklist_steps_are_ticked_once_with_who_and_when(world: World) -> None:
+    ctx = world.ctx
+    inc = report(world).incident
+    step = incidents.tick_step(ctx, world.principals["fr-cyber"], inc.id, 1)
+    assert step.done and step.done_by == "fr-cyber.analyst" and step.done_at == ctx.now()
+    with pytest.raises(InvalidInput):
+        incidents.tick_step(ctx, world.principals["fr-cyber"], inc.id, 1)
+    with pytest.raises(InvalidInput):
+        incidents.tick_step(ctx, world.principals["fr-cyber"], inc.id, 99)
+    with pytest.raises(PermissionDenied):
+        incidents.tick_step(ctx, world.principals["fr-ncb"], inc.id, 2)
+    with pytest.raises(NotFound):
+        incidents.tick_step(ctx, world.principals["de-cyber"], inc.id, 2)
+
+
+def test_bad_input_is_located(world: World) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        report(world, country="France", ransom_amount="lots",
+               timeline=[{"at": "yesterday", "text": "x"}],
+               observables=[{"type": "ipv4", "value": "999.1.1.1"}])
+    where = {i.location for i in exc.value.issues}
+    assert {"ransom_amount", "timeline[0].at", "observables[0].value"} <= where
+    with pytest.raises(InvalidInput) as exc:
+        report(world, country="FRA")
+    assert {i.location for i in exc.value.issues} == {"country"}
