@@ -27,25 +27,25 @@ def parse_incident(data: Any, today: date, review_years: int) -> IncidentDraft:
         raise InvalidInput("an incident is a JSON object", [Issue("$", "expected an object")])
     r = Reader()
     handling = read_case_handling(r, data.get("handling"), today, review_years)
-    fields: dict[str, Any] = dict(
-        title=r.text(data, "title", "", required=True, limit=300),
-        incident_type=r.choice(data, "type", "", CrimeType, CrimeType.OTHER),
-        country=r.text(data, "country", "", required=True, limit=2).upper(),
-        victim_sector=r.text(data, "victim_sector", "", limit=100),
-        victim_size=r.choice(data, "victim_size", "", VictimSize, None),
-        summary=r.text(data, "summary", "", limit=100_000),
-        timeline=_timeline(r, data.get("timeline", [])),
-        observables=_observables(r, data.get("observables", [])),
-        note_text=r.text(data, "note_text", "", limit=200_000),
-        note_file_name=r.text(data, "note_file_name", "", limit=255),
-        extension=r.text(data, "extension", "", limit=255),
-        ransom_amount=_amount(r, data.get("ransom_amount")),
-        currency=r.text(data, "currency", "", limit=8).upper(),
-        wallet=r.text(data, "wallet", "", limit=128),
-        infrastructure_countries=tuple(c.upper() for c in r.strings(
+    fields: dict[str, Any] = {
+        "title": r.text(data, "title", "", required=True, limit=300),
+        "incident_type": r.choice(data, "type", "", CrimeType, CrimeType.OTHER),
+        "country": r.text(data, "country", "", required=True, limit=2).upper(),
+        "victim_sector": r.text(data, "victim_sector", "", limit=100),
+        "victim_size": r.choice(data, "victim_size", "", VictimSize, None),
+        "summary": r.text(data, "summary", "", limit=100_000),
+        "timeline": _timeline(r, data.get("timeline", [])),
+        "observables": _observables(r, data.get("observables", [])),
+        "note_text": r.text(data, "note_text", "", limit=200_000),
+        "note_file_name": r.text(data, "note_file_name", "", limit=255),
+        "extension": r.text(data, "extension", "", limit=255),
+        "ransom_amount": _amount(r, data.get("ransom_amount")),
+        "currency": r.text(data, "currency", "", limit=8).upper(),
+        "wallet": r.text(data, "wallet", "", limit=128),
+        "infrastructure_countries": tuple(c.upper() for c in r.strings(
             data, "infrastructure_countries", "")),
-        assistance=r.text(data, "assistance", "", limit=4000),
-    )
+        "assistance": r.text(data, "assistance", "", limit=4000),
+    }
     if r.issues or handling is None:
         raise InvalidInput(f"the incident has {len(r.issues)} problem(s)", r.issues)
     draft = IncidentDraft(handling=handling, **fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -39,7 +40,7 @@ class IncidentRow(Base):
     #: [{at, text}], [{type, value, key, role}] and the hits answered at creation.
     timeline: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     observables: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
-    answers: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    answers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("channel_thread.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

@@ -26,6 +26,7 @@ from cyberfusion.web.api import (
     entities,
     exports,
     imports,
+    incidents,
     search,
     system,
 )
@@ -52,7 +53,7 @@ def api_router() -> APIRouter:
     """Everything under /api/v1."""
     router = APIRouter(prefix="/api/v1")
     for module in (system, cases, search, exports, audit, imports, channel, directory,
-                   hits_api, lookups_api, networks_api, entities):
+                   hits_api, lookups_api, networks_api, entities, incidents):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router

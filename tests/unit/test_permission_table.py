@@ -111,6 +111,11 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("POST", f"{API}/entities/{{entity_id}}/merge"): P.ENTITY_EDIT,
     ("POST", f"{API}/entities/{{entity_id}}/cases"): P.ENTITY_EDIT,
     ("DELETE", f"{API}/entities/{{entity_id}}/cases/{{case_id}}"): P.ENTITY_EDIT,
+    ("POST", f"{API}/incidents"): P.INCIDENT_REPORT,
+    ("GET", f"{API}/incidents"): P.INCIDENT_READ,
+    ("GET", f"{API}/incidents/{{incident_id}}"): P.INCIDENT_READ,
+    ("POST", f"{API}/incidents/{{incident_id}}/steps/{{position}}"): P.INCIDENT_REPORT,
+    ("POST", f"{API}/ransomware/identify"): P.RANSOMWARE_IDENTIFY,
     # --- web pages
     ("GET", "/login"): None,
     ("POST", "/login"): None,
@@ -197,6 +202,9 @@ COMMANDS: dict[str, Permission | None] = {
     "entity list": P.ENTITY_READ, "entity show": P.ENTITY_READ,
     "entity edit": P.ENTITY_EDIT, "entity merge": P.ENTITY_EDIT, "entity link": P.ENTITY_EDIT,
     "entity unlink": P.ENTITY_EDIT,
+    "ransomware identify": P.RANSOMWARE_IDENTIFY,
+    "incident report": P.INCIDENT_REPORT, "incident list": P.INCIDENT_READ,
+    "incident show": P.INCIDENT_READ, "incident step": P.INCIDENT_REPORT,
 }
 
 

@@ -193,7 +193,7 @@ def _split(text: str | None) -> tuple[str, ...]:
     return tuple(s for s in (text or "").split("\n") if s.strip())
 
 
-def _answer_json(answer: AnswerRef) -> dict[str, object]:
+def _answer_json(answer: AnswerRef) -> dict[str, Any]:
     return {"value": answer.value, "type": answer.type, "case_id": answer.case_id,
             "owner_org_id": answer.owner_org_id, "reference": answer.reference,
             "title": answer.title}
