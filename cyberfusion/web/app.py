@@ -41,6 +41,7 @@ from cyberfusion.web.ui import (
     entity_pages,
     hit_pages,
     import_pages,
+    incident_pages,
     network_pages,
     pages,
     settings_pages,
@@ -121,6 +122,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(hit_pages.router)
     app.include_router(network_pages.router)
     app.include_router(entity_pages.router)
+    app.include_router(incident_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
