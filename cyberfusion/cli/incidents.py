@@ -12,6 +12,7 @@ from cyberfusion.cli.cases import _read_json
 from cyberfusion.cli.output import JsonOpt, json_or_line, line, print_json, table
 from cyberfusion.cli.ransomware import print_identification, read_note
 from cyberfusion.cli.state import acting_as, context_of
+from cyberfusion.domain.channel import deadline_problem, parse_deadline
 from cyberfusion.domain.incidents import IncidentFilter
 from cyberfusion.domain.model import CrimeType
 from cyberfusion.domain.permissions import Permission, needs
@@ -21,7 +22,9 @@ from cyberfusion.presenters.incidents import (
     answer_json,
     incident_detail_json,
     incident_page_json,
+    payment_stop_json,
     step_json,
+    wallet_board_json,
 )
 from cyberfusion.services import incidents
 from cyberfusion.services.incidents import IncidentView
@@ -118,6 +121,11 @@ def show(cli: typer.Context, incident_id: IncidentId, as_user: AsUser,
         ("TLP", i.handling.tlp.label), ("owner", i.owner_org_id),
         ("demand", f"{d.ransom_amount or ''} {d.currency}".strip()), ("wallet", d.wallet),
         ("assistance request", i.thread_id or ""), ("summary", d.summary)])
+    if view.payment_stops:
+        table("Payment stops", ["request", "target", "to", "deadline", "status", "outcome"],
+              [(p.thread_id, p.target, p.to, p.deadline or "",
+                p.status + (" (overdue)" if p.overdue else ""), p.outcome)
+               for p in view.payment_stops])
     table("Checklist", ["step", "text", "done by", "at"],
           [(s.position, s.text, s.done_by, s.done_at or "") for s in i.steps],
           keep=("step",))
@@ -144,3 +152,47 @@ def step(cli: typer.Context, incident_id: IncidentId,
     json_or_line(as_json, step_json(done),
                  f"step {done.position} ticked by {done.done_by} at {done.done_at}: "
                  f"{done.text}")
+
+
+@incident_app.command("wallets")
+@needs(Permission.INCIDENT_READ)
+def wallets(cli: typer.Context, as_user: AsUser, as_json: JsonOpt = False) -> None:
+    """Wallets and families across the incidents you may read, with countries."""
+    ctx = context_of(cli)
+    board = incidents.wallet_board(ctx, acting_as(ctx, as_user))
+    found, families = board.wallets, board.families
+    if as_json:
+        print_json(wallet_board_json(found, families))
+        return
+    table("Wallets", ["wallet", "currency", "families", "countries", "incidents"],
+          [(w.wallet, w.currencies, w.families, w.countries, w.incident_ids) for w in found])
+    table("Families", ["family", "countries", "wallets", "incidents"],
+          [(f.family, f.countries, f.wallets, f.incident_ids) for f in families])
+
+
+@incident_app.command("payment-stop")
+@needs(Permission.INCIDENT_REPORT)
+def payment_stop(
+    cli: typer.Context, incident_id: IncidentId, as_user: AsUser,
+    to: Annotated[str, typer.Option("--to", metavar="ORG", show_default=False,
+                                    help="The partner or country organisation to ask.")],
+    deadline: Annotated[str, typer.Option(metavar="TIME", show_default=False,
+                                          help="Freeze needed by (UTC), e.g. "
+                                               "2026-05-20T18:00Z.")],
+    target: Annotated[str, typer.Option(help="Wallet or transfer (default: the incident's "
+                                             "wallet).", show_default=False)] = "",
+    amount: Annotated[str, typer.Option(help="Amount and currency (default: the demand).",
+                                        show_default=False)] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Ask a partner or a country to freeze the wallet or a transfer by a deadline."""
+    moment = parse_deadline(deadline)
+    if moment is None:
+        raise InvalidInput("bad deadline", [Issue("--deadline", deadline_problem(deadline)
+                                                  or "")])
+    ctx = context_of(cli)
+    made = incidents.request_payment_stop(ctx, acting_as(ctx, as_user), incident_id, to,
+                                          moment, target, amount)
+    json_or_line(as_json, payment_stop_json(made),
+                 f"payment stop #{made.thread_id} sent to {', '.join(made.to)}: freeze "
+                 f"{made.target} by {made.deadline:%Y-%m-%d %H:%M} UTC")

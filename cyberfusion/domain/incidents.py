@@ -195,3 +195,63 @@ def step_position_issue(steps: Sequence[ChecklistStep], position: int) -> str | 
     if found.done:
         return f"step {position} was already ticked by {found.done_by} at {found.done_at}"
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentStop:
+    """A payment-stop request made from an incident: to whom, by when, and how it stands."""
+
+    thread_id: int
+    target: str
+    deadline: datetime | None
+    to: tuple[str, ...]
+    status: str
+    outcome: str = ""
+    overdue: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WalletRow:
+    """One wallet across the incidents a reader may read: families, countries, incidents."""
+
+    wallet: str
+    currencies: tuple[str, ...]
+    families: tuple[str, ...]
+    countries: tuple[str, ...]
+    incident_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyRow:
+    """One family across the incidents a reader may read: countries, wallets, incidents."""
+
+    family: str
+    countries: tuple[str, ...]
+    wallets: tuple[str, ...]
+    incident_ids: tuple[int, ...]
+
+
+def fold_wallets(rows: Iterable[tuple[str, str, str, str, int]]
+                 ) -> tuple[list[WalletRow], list[FamilyRow]]:
+    """(wallet, currency, family, country, incident) rows as one row per wallet and per
+    family (families compared without case), the most incidents first."""
+    by_wallet: dict[str, list[tuple[str, str, str, int]]] = {}
+    by_family: dict[str, list[tuple[str, str, str, int]]] = {}
+    for wallet, currency, family, country, incident_id in rows:
+        if wallet:
+            by_wallet.setdefault(wallet, []).append((currency, family, country, incident_id))
+        if family:
+            by_family.setdefault(family.casefold(), []).append(
+                (family, wallet, country, incident_id))
+    wallets = [WalletRow(w, _sorted(r[0] for r in rs), _sorted(r[1] for r in rs),
+                         _sorted(r[2] for r in rs), tuple(sorted({r[3] for r in rs})))
+               for w, rs in by_wallet.items()]
+    families = [FamilyRow(rs[0][0], _sorted(r[2] for r in rs), _sorted(r[1] for r in rs),
+                          tuple(sorted({r[3] for r in rs})))
+                for rs in by_family.values()]
+    return (sorted(wallets, key=lambda w: (-len(w.incident_ids), w.wallet)),
+            sorted(families, key=lambda f: (-len(f.incident_ids), f.family.casefold())))
+
+
+def _sorted(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({v for v in values if v}))

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from cyberfusion.domain.incidents import AnswerRef, ChecklistStep, Incident
+from cyberfusion.domain.incidents import (
+    AnswerRef,
+    ChecklistStep,
+    FamilyRow,
+    Incident,
+    PaymentStop,
+    WalletRow,
+)
 from cyberfusion.formats.case_json import handling_to_json
 from cyberfusion.presenters.common import iso, page_json
 from cyberfusion.presenters.ransomware import identification_json
@@ -54,7 +61,25 @@ def incident_detail_json(v: IncidentView) -> dict[str, Any]:
             "assistance_thread": i.thread_id, "hits": [answer_json(a) for a in v.answers],
             "identification": {**identification_json(v.identification),
                                "verdict": v.identification.verdict},
-            "checklist": [step_json(s) for s in i.steps]}
+            "checklist": [step_json(s) for s in i.steps],
+            "payment_stops": [payment_stop_json(p) for p in v.payment_stops]}
+
+
+def payment_stop_json(p: PaymentStop) -> dict[str, Any]:
+    """A payment-stop request: what, to whom, by when, where it stands and its outcome."""
+    return {"thread": p.thread_id, "target": p.target, "deadline": iso(p.deadline),
+            "to": list(p.to), "status": p.status, "outcome": p.outcome or None,
+            "overdue": p.overdue}
+
+
+def wallet_board_json(wallets: list[WalletRow], families: list[FamilyRow]) -> dict[str, Any]:
+    """Wallets and families across the incidents the caller may read."""
+    return {"wallets": [{"wallet": w.wallet, "currencies": list(w.currencies),
+                         "families": list(w.families), "countries": list(w.countries),
+                         "incidents": list(w.incident_ids)} for w in wallets],
+            "families": [{"family": f.family, "countries": list(f.countries),
+                          "wallets": list(f.wallets), "incidents": list(f.incident_ids)}
+                         for f in families]}
 
 
 def incident_page_json(page: IncidentPage) -> dict[str, Any]:

@@ -13,21 +13,26 @@ organisation only, since they answered its own search.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from cyberfusion.domain.access import Access, GovernedItem, decide
 from cyberfusion.domain.audit import AuditAction
-from cyberfusion.domain.channel import Draft, Priority, RequestType
-from cyberfusion.domain.handling import check_review_by
+from cyberfusion.domain.channel import Draft, MessageKind, PartyStatus, Priority, RequestType
+from cyberfusion.domain.handling import TLP, check_review_by, strictest_tlp
 from cyberfusion.domain.hits import HitSource, ValueAnswer, lookup_item
 from cyberfusion.domain.incidents import (
     AnswerRef,
     ChecklistStep,
+    FamilyRow,
     Incident,
     IncidentDraft,
     IncidentFilter,
+    PaymentStop,
+    WalletRow,
     assistance_countries,
     draft_issues,
+    fold_wallets,
     step_position_issue,
 )
 from cyberfusion.domain.model import Organisation, OrgKind, Principal
@@ -49,12 +54,14 @@ IncidentPage = Page[Incident]
 @dataclass(frozen=True, slots=True)
 class IncidentView:
     """An incident as one reader sees it: the family candidates are computed for that
-    reader; `answers` (the hits) only for the reporting organisation."""
+    reader; `answers` (the hits) and the payment stops only for the reporting organisation
+    (they are its own search and its own requests)."""
 
     incident: Incident
     identification: Identification
     answers: tuple[AnswerRef, ...]
     is_owner: bool
+    payment_stops: tuple[PaymentStop, ...] = field(default_factory=tuple)
 
 
 def clues_of(draft: IncidentDraft) -> Clues:
@@ -179,7 +186,8 @@ def get_incident(ctx: Context, principal: Principal, incident_id: int) -> Incide
                          incident.owner_org_id, {"tlp": incident.handling.tlp.value})
         found = ransomware.identify_in(tx, ctx, principal, clues_of(incident.draft))
         answers = _visible_answers(tx, ctx, principal, incident.answers) if owner else ()
-    return IncidentView(incident, found, answers, owner)
+        stops = tuple(_payment_stops(tx, ctx, principal, incident_id)) if owner else ()
+    return IncidentView(incident, found, answers, owner, stops)
 
 
 def _visible_answers(tx: Tx, ctx: Context, principal: Principal,
@@ -225,3 +233,77 @@ def tick_step(ctx: Context, principal: Principal, incident_id: int,
         fresh = tx.incidents.get(incident_id)
     assert fresh is not None
     return next(s for s in fresh.steps if s.position == position)
+
+
+def request_payment_stop(ctx: Context, principal: Principal, incident_id: int, to: str,
+                         deadline: datetime, target: str = "", amount: str = "",
+                         grounds: str = "") -> PaymentStop:
+    """Ask a partner or a country to freeze the incident's wallet (or a transfer) by a
+    deadline, over the secure channel; the incident keeps the request and shows its
+    outcome (the addressee's answer or refusal)."""
+    require(principal, Permission.INCIDENT_REPORT)
+    with ctx.db.read() as tx:
+        incident = _readable(tx, ctx, principal, incident_id)
+    if incident.owner_org_id != principal.org_id:
+        raise PermissionDenied("only the reporting organisation asks for a payment stop")
+    d = incident.draft
+    target = (target or d.wallet).strip()
+    if not target:
+        raise InvalidInput("what should be frozen?", [Issue("target", "name the wallet or "
+                                                                      "the transfer")])
+    amount = amount or (f"{d.ransom_amount} {d.currency}" if d.ransom_amount is not None
+                        else "")
+    fields = {"target": target, "amount": amount.strip(), "grounds": (grounds or (
+        f"{d.incident_type.value} incident #{incident.id} in {d.country}: {d.title}; these "
+        "funds are the ransom demanded or paid")).strip()[:4000],
+        "deadline": deadline.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ"),
+        "incident": str(incident.id)}
+    thread = channel.send(ctx, principal, Draft(
+        (to,), RequestType.PAYMENT_STOP, Priority.URGENT,
+        f"Payment stop for incident #{incident.id}: {target}"[:300],
+        f"Please freeze {target} before {fields['deadline']} UTC.", incident.handling,
+        fields))
+    with ctx.db.write() as tx:
+        tx.incidents.add_request(incident.id, thread.id, RequestType.PAYMENT_STOP.value,
+                                 target[:300], deadline)
+        stops = _payment_stops(tx, ctx, principal, incident.id)
+    return next(s for s in stops if s.thread_id == thread.id)
+
+
+def _payment_stops(tx: Tx, ctx: Context, principal: Principal,
+                   incident_id: int) -> list[PaymentStop]:
+    """The payment stops asked from an incident, as its (sending) organisation sees them."""
+    found = []
+    for thread_id, _, target, deadline in tx.incidents.requests(incident_id):
+        thread = tx.channel.get(thread_id, principal.org_id)
+        if thread is None:
+            continue
+        parties = [p for p in thread.parties if not p.is_sender]
+        status = ", ".join(sorted({p.status.value for p in parties})) or "sent"
+        last = [m for m in tx.channel.messages(thread_id)
+                if m.kind in (MessageKind.ANSWER, MessageKind.DECLINE)]
+        settled = any(p.status in (PartyStatus.ANSWERED, PartyStatus.DECLINED,
+                                   PartyStatus.CLOSED) for p in parties)
+        found.append(PaymentStop(thread_id, target, deadline, thread.addressees, status,
+                                 last[-1].body if last else "",
+                                 bool(deadline and not settled and ctx.now() > deadline)))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class WalletBoard:
+    """Wallets and families across the incidents a reader may read, and the strictest TLP
+    among those incidents (the page's banner)."""
+
+    wallets: list[WalletRow]
+    families: list[FamilyRow]
+    tlp: TLP
+
+
+def wallet_board(ctx: Context, principal: Principal) -> WalletBoard:
+    """Wallets and families across the incidents the caller may read, with their countries
+    and incidents (nothing of an incident the caller may not read)."""
+    require(principal, Permission.INCIDENT_READ)
+    with ctx.db.read() as tx:
+        rows, levels = tx.incidents.wallets(principal.org, ctx.now())
+    return WalletBoard(*fold_wallets(rows), strictest_tlp(TLP(t) for t in levels))

@@ -58,3 +58,15 @@ class IncidentStepRow(Base):
     done_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     done_by_name: Mapped[str] = mapped_column(String(200), default="")
     done_by_org: Mapped[str] = mapped_column(String(64), default="")
+
+
+class IncidentRequestRow(Base):
+    """A channel request made from an incident (a payment stop), with its deadline."""
+
+    __tablename__ = "incident_request"
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("channel_thread.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(300), default="")
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())

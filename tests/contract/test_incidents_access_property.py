@@ -1,6 +1,6 @@
 """Incident access property suite: on random worlds of incidents (with grants), every
-incident read path (list, filters, one incident, ticking) shows exactly what `decide()`
-gives in full, for every organisation; hits stay with the reporting organisation.
+incident read path (list, filters, one incident, ticking, the wallet board) shows exactly
+what `decide()` gives in full, for every organisation; hits stay with the reporter.
 
 Runs CYBERFUSION_INCIDENT_EXAMPLES worlds (default 30); raise it for a longer run.
 """
@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cyberfusion.domain.access import Access, GovernedItem, decide
-from cyberfusion.domain.handling import Handling
+from cyberfusion.domain.handling import Handling, strictest_tlp
 from cyberfusion.domain.incidents import AnswerRef, IncidentDraft, IncidentFilter
 from cyberfusion.domain.model import CrimeType, DisclosureGrant, Organisation, Principal, Role
 from cyberfusion.errors import NotFound, PermissionDenied
@@ -107,6 +107,19 @@ def test_incident_reads_show_exactly_what_decide_allows(fresh: Callable[[], Cont
                                              if s.id in expect and s.family == "LockBit"}
         for spec in specs:
             check_one(ctx, who, spec, spec.id in expect)
+        check_wallets(ctx, who, [s for s in specs if s.id in expect])
+
+
+def check_wallets(ctx: Context, who: Principal, readable_specs: list[IncidentSpec]) -> None:
+    board = incidents.wallet_board(ctx, who)
+    assert {(w.wallet, w.incident_ids) for w in board.wallets} == {
+        (w, tuple(sorted(s.id for s in readable_specs if s.wallet == w)))
+        for w in {s.wallet for s in readable_specs if s.wallet}}
+    assert {(f.family, f.incident_ids) for f in board.families} == {
+        (f, tuple(sorted(s.id for s in readable_specs if s.family == f)))
+        for f in {s.family for s in readable_specs if s.family}}
+    named = [s.handling.tlp for s in readable_specs if s.wallet or s.family]
+    assert board.tlp == strictest_tlp(named)
 
 
 def check_one(ctx: Context, who: Principal, spec: IncidentSpec, full: bool) -> None:

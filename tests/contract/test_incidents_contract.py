@@ -115,3 +115,58 @@ def test_bad_input_is_located(world: World) -> None:
     with pytest.raises(InvalidInput) as exc:
         report(world, country="FRA")
     assert {i.location for i in exc.value.issues} == {"country"}
+
+
+def test_payment_stop_with_deadline_and_outcome(world: World) -> None:
+    from datetime import timedelta
+
+    from cyberfusion.domain.handling import Handling
+    from cyberfusion.services import channel_actions
+
+    ctx = world.ctx
+    inc = report(world).incident
+    fr, de, br = (world.principals[o] for o in ("fr-cyber", "de-ncb", "br-ncb"))
+    by = ctx.now() + timedelta(hours=6)
+    stop = incidents.request_payment_stop(ctx, fr, inc.id, "de-ncb", by)
+    assert stop.target == WALLET and stop.to == ("de-ncb",) and stop.deadline == by
+    thread = channel.get_thread(ctx, de, stop.thread_id)
+    assert thread.thread.request_type is RequestType.PAYMENT_STOP
+    fields = thread.messages[0].details["fields"]
+    assert fields["incident"] == str(inc.id) and fields["amount"] == "250000 USD"
+    reply = Handling(tlp=thread.thread.tlp, release=frozenset(),
+                     review_by=ctx.now().date() + timedelta(days=900))
+    channel_actions.reply(ctx, de, stop.thread_id, "Frozen at the exchange: 3.1 BTC", reply,
+                          answer=True)
+    late = incidents.request_payment_stop(ctx, fr, inc.id, "br-ncb", ctx.now()
+                                          + timedelta(minutes=30), target="IBAN FR76 3000")
+    channel_actions.decline(ctx, br, late.thread_id, "no legal basis")
+    third = incidents.request_payment_stop(ctx, fr, inc.id, "hub", ctx.now()
+                                           + timedelta(minutes=30))
+    later = ctx.now() + timedelta(hours=1)
+    ctx.clock = lambda: later
+    stops = {p.thread_id: p for p in incidents.get_incident(ctx, fr, inc.id).payment_stops}
+    assert stops[stop.thread_id].status == "answered" and not stops[stop.thread_id].overdue
+    assert stops[stop.thread_id].outcome == "Frozen at the exchange: 3.1 BTC"
+    assert stops[late.thread_id].status == "declined" and stops[late.thread_id].outcome == \
+        "no legal basis"
+    assert stops[third.thread_id].overdue
+    assert incidents.get_incident(ctx, world.principals["fr-ncb"], inc.id).payment_stops == ()
+    with pytest.raises(PermissionDenied):
+        incidents.request_payment_stop(ctx, world.principals["fr-ncb"], inc.id, "hub", by)
+    with pytest.raises(InvalidInput):
+        incidents.request_payment_stop(ctx, fr, inc.id, "nobody", by)
+
+
+def test_wallets_and_families_across_incidents_and_countries(world: World) -> None:
+    ctx = world.ctx
+    first = report(world).incident
+    second = report(world, "br-cyber", country="BR", title="Ransomware at a BR bank",
+                    handling={"tlp": "green", "release": ["members"]}).incident
+    fr_board = incidents.wallet_board(ctx, world.principals["fr-cyber"])
+    [row] = fr_board.wallets
+    assert row.wallet == WALLET and row.countries == ("BR", "FR")
+    assert row.incident_ids == (first.id, second.id)
+    assert fr_board.families[0].countries == ("BR", "FR")
+    de_board = incidents.wallet_board(ctx, world.principals["de-cyber"])
+    assert [w.incident_ids for w in de_board.wallets] == [(second.id,)]
+    assert de_board.wallets[0].countries == ("BR",)

@@ -5,28 +5,16 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cli_support import Cli, cli_in, ok
 from conftest_http import bearer
 from fastapi.testclient import TestClient
+from incident_support import NOTE, doc
 from worlds import World
 
 API = "/api/v1"
-NOTE = ("All your important files are encrypted! Any attempts to restore your files with the "
-        "thrid-party software will be fatal for your files! To get the decryption key, "
-        "contact us: lockbit_decrypt@onionmail.org")
 PASSWORD = "correct horse battery staple"
-
-
-def doc(**extra: Any) -> dict[str, Any]:
-    return {"title": "Ransomware at a port operator", "type": "ransomware", "country": "FR",
-            "victim_sector": "transport", "victim_size": "large", "summary": "Cranes stopped.",
-            "note_text": NOTE, "extension": ".lockbit", "ransom_amount": "1.5",
-            "currency": "BTC", "wallet": "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
-            "infrastructure_countries": ["DE"],
-            "handling": {"tlp": "amber", "release": ["country:FR"]}, **extra}
 
 
 def test_report_show_list_and_tick_over_http(client: TestClient, world: World) -> None:
@@ -125,3 +113,36 @@ def test_cli_report_list_show_step(cli: Cli, tmp_path: Path) -> None:
     again = json.loads(ok(cli("incident", "show", str(made["id"]), "--as", "fr.analyst",
                               "--json")).stdout)
     assert [s["done"] for s in again["checklist"]][:3] == [False, False, True]
+
+
+def test_wallets_and_payment_stops_over_http(client: TestClient, world: World) -> None:
+    fr = bearer(world, "fr-cyber")
+    made = client.post(f"{API}/incidents", json=doc(), headers=fr).json()
+    stop = client.post(f"{API}/incidents/{made['id']}/payment-stops", headers=fr,
+                       json={"to": "de-ncb", "deadline": "2030-01-01T12:00:00Z"})
+    assert stop.status_code == 201, stop.text
+    assert stop.json()["target"] == doc()["wallet"] and stop.json()["to"] == ["de-ncb"]
+    bad = client.post(f"{API}/incidents/{made['id']}/payment-stops", headers=fr,
+                      json={"to": "de-ncb", "deadline": "someday"})
+    assert bad.status_code == 422
+    shown = client.get(f"{API}/incidents/{made['id']}", headers=fr).json()
+    assert [p["thread"] for p in shown["payment_stops"]] == [stop.json()["thread"]]
+    board = client.get(f"{API}/incidents/wallets", headers=fr).json()
+    assert [w["wallet"] for w in board["wallets"]] == [doc()["wallet"]]
+    assert client.get(f"{API}/incidents/wallets", headers=bearer(world, "de-cyber")).json() \
+        == {"wallets": [], "families": []}
+
+
+def test_cli_wallets_and_payment_stop(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "incident.json"
+    path.write_text(json.dumps(doc()))
+    made = json.loads(ok(cli("incident", "report", str(path), "--as", "fr.analyst",
+                             "--json")).stdout)
+    sent = ok(cli("incident", "payment-stop", str(made["id"]), "--as", "fr.analyst", "--to",
+                  "de.ncb", "--deadline", "2030-01-01T12:00Z")).stdout
+    assert "payment stop #" in sent and "sent to de.ncb" in sent
+    bad = cli("incident", "payment-stop", str(made["id"]), "--as", "fr.analyst", "--to",
+              "de.ncb", "--deadline", "tomorrow")
+    assert bad.exit_code != 0 and "--deadline" in bad.output
+    board = json.loads(ok(cli("incident", "wallets", "--as", "fr.analyst", "--json")).stdout)
+    assert board["wallets"][0]["incidents"] == [made["id"]]

@@ -114,6 +114,8 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("POST", f"{API}/incidents"): P.INCIDENT_REPORT,
     ("GET", f"{API}/incidents"): P.INCIDENT_READ,
     ("GET", f"{API}/incidents/{{incident_id}}"): P.INCIDENT_READ,
+    ("GET", f"{API}/incidents/wallets"): P.INCIDENT_READ,
+    ("POST", f"{API}/incidents/{{incident_id}}/payment-stops"): P.INCIDENT_REPORT,
     ("POST", f"{API}/incidents/{{incident_id}}/steps/{{position}}"): P.INCIDENT_REPORT,
     ("POST", f"{API}/ransomware/identify"): P.RANSOMWARE_IDENTIFY,
     # --- web pages
@@ -166,6 +168,8 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("GET", "/incidents/new"): P.INCIDENT_REPORT,
     ("POST", "/incidents/new"): P.INCIDENT_REPORT,
     ("GET", "/incidents/{incident_id}"): P.INCIDENT_READ,
+    ("GET", "/incidents/wallets"): P.INCIDENT_READ,
+    ("POST", "/incidents/{incident_id}/payment-stops"): P.INCIDENT_REPORT,
     ("POST", "/incidents/{incident_id}/steps/{position}"): P.INCIDENT_REPORT,
     ("GET", "/ransomware"): P.RANSOMWARE_IDENTIFY,
     ("POST", "/ransomware"): P.RANSOMWARE_IDENTIFY,
@@ -212,6 +216,7 @@ COMMANDS: dict[str, Permission | None] = {
     "ransomware identify": P.RANSOMWARE_IDENTIFY,
     "incident report": P.INCIDENT_REPORT, "incident list": P.INCIDENT_READ,
     "incident show": P.INCIDENT_READ, "incident step": P.INCIDENT_REPORT,
+    "incident wallets": P.INCIDENT_READ, "incident payment-stop": P.INCIDENT_REPORT,
 }
 
 

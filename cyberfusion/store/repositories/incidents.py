@@ -41,7 +41,7 @@ from cyberfusion.store.tables import (
     OccurrenceRow,
     UserRow,
 )
-from cyberfusion.store.tables_incidents import IncidentRow, IncidentStepRow
+from cyberfusion.store.tables_incidents import IncidentRequestRow, IncidentRow, IncidentStepRow
 from cyberfusion.store.tables_knowledge import RelationshipRow as R
 
 #: Observable types that name a family's contact or payment channel.
@@ -95,6 +95,21 @@ class IncidentRepo(Repo):
             done_at=now, done_by=user_id, done_by_name=name, done_by_org=org_id))
         return bool(getattr(result, "rowcount", 0))
 
+    def add_request(self, incident_id: int, thread_id: int, kind: str, target: str,
+                    deadline: datetime | None) -> None:
+        """Remember a channel request made from the incident."""
+        self.session.add(IncidentRequestRow(incident_id=incident_id, thread_id=thread_id,
+                                            kind=kind, target=target, deadline=deadline))
+        self.session.flush()
+
+    def requests(self, incident_id: int) -> list[tuple[int, str, str, datetime | None]]:
+        """(thread, kind, target, deadline) of the requests made from the incident."""
+        query = (select(IncidentRequestRow.thread_id, IncidentRequestRow.kind,
+                        IncidentRequestRow.target, IncidentRequestRow.deadline)
+                 .where(IncidentRequestRow.incident_id == incident_id)
+                 .order_by(IncidentRequestRow.thread_id))
+        return [(int(t), k, g, d) for t, k, g, d in self.session.execute(query)]
+
     def get(self, incident_id: int) -> Incident | None:
         """The incident, whatever the caller may see (services decide)."""
         row = self.session.get(IncidentRow, incident_id)
@@ -123,13 +138,18 @@ class IncidentRepo(Repo):
                                          .offset(offset).limit(limit)))
         return self._incidents(rows), total
 
-    def wallets(self, org: Organisation, now: datetime) -> list[tuple[str, str, str, str, int]]:
+    def wallets(self, org: Organisation, now: datetime
+                ) -> tuple[list[tuple[str, str, str, str, int]], set[str]]:
         """(wallet, currency, family, country, incident id) of every readable incident that
-        names a wallet or a family."""
-        sub = self.visible(org, now, IncidentFilter()).subquery()
-        query = (select(sub.c.wallet, sub.c.currency, sub.c.family, sub.c.country, sub.c.id)
-                 .where(or_(sub.c.wallet != "", sub.c.family != "")).order_by(sub.c.id))
-        return [(w, c, f, k, int(i)) for w, c, f, k, i in self.session.execute(query)]
+        names a wallet or a family, and the TLP levels of those incidents."""
+        query = (self.visible(org, now, IncidentFilter())
+                 .where(or_(IncidentRow.wallet != "", IncidentRow.family != ""))
+                 .with_only_columns(IncidentRow.wallet, IncidentRow.currency,
+                                    IncidentRow.family, IncidentRow.country, IncidentRow.id,
+                                    HandlingRow.tlp)
+                 .order_by(IncidentRow.id))
+        rows = list(self.session.execute(query))
+        return ([(w, c, f, k, int(i)) for w, c, f, k, i, _ in rows], {r[5] for r in rows})
 
     def pool_families(self, org: Organisation, now: datetime) -> list[FamilyClues]:
         """Ransomware families as `org` may read them in the pool: names, aliases, and the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -19,7 +20,9 @@ from cyberfusion.formats.ransom_note import note_text
 from cyberfusion.presenters.incidents import (
     incident_detail_json,
     incident_page_json,
+    payment_stop_json,
     step_json,
+    wallet_board_json,
 )
 from cyberfusion.presenters.ransomware import identification_json
 from cyberfusion.services import incidents, ransomware
@@ -71,6 +74,14 @@ def list_incidents(ctx: CtxDep, principal: PrincipalDep, type: str = "", country
     return incident_page_json(incidents.list_incidents(ctx, principal, flt, offset, limit))
 
 
+@router.get("/incidents/wallets")
+@needs(Permission.INCIDENT_READ)
+def wallets(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
+    """Wallets and families across the incidents the caller may read, with countries."""
+    board = incidents.wallet_board(ctx, principal)
+    return wallet_board_json(board.wallets, board.families)
+
+
 @router.get("/incidents/{incident_id}")
 @needs(Permission.INCIDENT_READ)
 def get_incident(ctx: CtxDep, principal: PrincipalDep, incident_id: Id) -> dict[str, Any]:
@@ -84,6 +95,27 @@ def tick_step(ctx: CtxDep, principal: PrincipalDep, incident_id: Id,
               position: Position) -> dict[str, Any]:
     """Tick one checklist step of an own incident (once; who and when are kept)."""
     return step_json(incidents.tick_step(ctx, principal, incident_id, position))
+
+
+class PaymentStopBody(BaseModel):
+    """Whom to ask, by when, and (defaults: the incident's wallet and demand) what."""
+
+    to: str = Field(min_length=1, max_length=64)
+    deadline: datetime
+    target: str = Field("", max_length=300)
+    amount: str = Field("", max_length=100)
+    grounds: str = Field("", max_length=4000)
+
+
+@router.post("/incidents/{incident_id}/payment-stops", status_code=201)
+@needs(Permission.INCIDENT_REPORT)
+def payment_stop(ctx: CtxDep, principal: PrincipalDep, incident_id: Id,
+                 body: PaymentStopBody) -> dict[str, Any]:
+    """Ask a partner or a country to freeze the wallet or a transfer by a deadline."""
+    deadline = body.deadline if body.deadline.tzinfo else body.deadline.replace(tzinfo=UTC)
+    return payment_stop_json(incidents.request_payment_stop(
+        ctx, principal, incident_id, body.to, deadline, body.target, body.amount,
+        body.grounds))
 
 
 class IdentifyBody(BaseModel):

@@ -3,21 +3,22 @@ checklist ticking), and the ransomware identification form."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from cyberfusion.domain.channel import deadline_problem, parse_deadline
 from cyberfusion.domain.handling import TLP, strictest_tlp
 from cyberfusion.domain.incidents import VictimSize
 from cyberfusion.domain.model import CrimeType, Principal
 from cyberfusion.domain.permissions import Permission, allowed, needs, require
 from cyberfusion.domain.ransomware import Clues
-from cyberfusion.errors import InvalidInput
+from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.incident_json import parse_incident
 from cyberfusion.formats.ransom_note import note_text
-from cyberfusion.services import incidents, ransomware
+from cyberfusion.services import incidents, orgs, ransomware
 from cyberfusion.services.context import Context
 from cyberfusion.web.api.incidents import Position, incident_filter
 from cyberfusion.web.blocking import run_blocking
@@ -118,6 +119,14 @@ def document(form: dict[str, Any]) -> dict[str, Any]:
             "handling": {"tlp": form["tlp"], "release": _list(form["release"])}}
 
 
+@router.get("/incidents/wallets")
+@needs(Permission.INCIDENT_READ)
+def wallets_page(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
+    """Wallets and families across the incidents you may read, with countries."""
+    board = incidents.wallet_board(ctx, principal)
+    return page(request, "incidents/wallets.html", board.tlp, principal, board=board)
+
+
 @router.get("/incidents/{incident_id}")
 @needs(Permission.INCIDENT_READ)
 def incident_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
@@ -126,7 +135,23 @@ def incident_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
     view = incidents.get_incident(ctx, principal, incident_id)
     return page(request, "incidents/incident.html", view.incident.handling.tlp, principal,
                 v=view, i=view.incident, d=view.incident.draft,
-                can_tick=view.is_owner and allowed(principal, Permission.INCIDENT_REPORT))
+                can_tick=view.is_owner and allowed(principal, Permission.INCIDENT_REPORT),
+                orgs=[o for o in orgs.list_orgs(ctx) if o.id != principal.org_id])
+
+
+@router.post("/incidents/{incident_id}/payment-stops")
+@needs(Permission.INCIDENT_REPORT)
+def payment_stop(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked, incident_id: Id,
+                 to: Annotated[str, Form()] = "", deadline: Annotated[str, Form()] = "",
+                 target: Annotated[str, Form()] = "",
+                 amount: Annotated[str, Form()] = "") -> Response:
+    """Send a payment-stop request, then back to the incident."""
+    moment = parse_deadline(deadline)
+    if moment is None:
+        raise InvalidInput("bad deadline", [Issue("deadline", deadline_problem(deadline)
+                                                  or "")])
+    incidents.request_payment_stop(ctx, principal, incident_id, to, moment, target, amount)
+    return RedirectResponse(f"/incidents/{incident_id}#payment-stops", status_code=303)
 
 
 @router.post("/incidents/{incident_id}/steps/{position}")

@@ -1,4 +1,5 @@
-"""incidents: attacks under way with their handling, hits answered, playbook checklist"""
+"""incidents: attacks under way with their handling, hits answered, playbook checklist, and
+the payment-stop requests made from them"""
 
 from __future__ import annotations
 
@@ -68,9 +69,23 @@ def upgrade() -> None:
                                 name=op.f('fk_incident_step_done_by_app_user')),
         sa.PrimaryKeyConstraint('incident_id', 'position', name=op.f('pk_incident_step')),
     )
+    op.create_table(
+        'incident_request',
+        sa.Column('incident_id', BigId, nullable=False),
+        sa.Column('thread_id', BigId, nullable=False),
+        sa.Column('kind', sa.String(length=32), nullable=False),
+        sa.Column('target', sa.String(length=300), nullable=False),
+        sa.Column('deadline', UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(['incident_id'], ['incident.id'], ondelete='CASCADE',
+                                name=op.f('fk_incident_request_incident_id_incident')),
+        sa.ForeignKeyConstraint(['thread_id'], ['channel_thread.id'],
+                                name=op.f('fk_incident_request_thread_id_channel_thread')),
+        sa.PrimaryKeyConstraint('incident_id', 'thread_id', name=op.f('pk_incident_request')),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('incident_request')
     op.drop_table('incident_step')
     for name in ('ix_incident_country', 'ix_incident_incident_type', 'ix_incident_family',
                  'ix_incident_wallet', 'ix_incident_created'):
