@@ -170,3 +170,44 @@ def test_wallets_and_families_across_incidents_and_countries(world: World) -> No
     de_board = incidents.wallet_board(ctx, world.principals["de-cyber"])
     assert [w.incident_ids for w in de_board.wallets] == [(second.id,)]
     assert de_board.wallets[0].countries == ("BR",)
+
+
+def test_identification_uses_only_the_pool_the_reader_may_read(world: World) -> None:
+    from datetime import timedelta
+
+    from cyberfusion.domain.handling import TLP, Handling
+    from cyberfusion.domain.imports import ImportedEntity
+    from cyberfusion.domain.knowledge import EntityKind
+    from cyberfusion.domain.ransomware import Clues
+    from cyberfusion.services import ransomware
+    from cyberfusion.store.repositories.knowledge import NewRelationship
+
+    ctx = world.ctx
+    doc = case_doc(title="DarkMoon extortion")
+    doc["observables"] = [{"type": "email", "value": "moon-support@evil.example",
+                           "role": "contact address"}]
+    doc["handling"] = {"tlp": "amber", "release": ["country:DE"]}
+    held = cases.create_case(ctx, world.principals["de-cyber"],
+                             parse_case(doc, date(2026, 5, 1), 5))
+    de_only = Handling(TLP.AMBER, frozenset({"country:DE"}), ctx.now().date()
+                       + timedelta(days=400))
+    with ctx.db.write() as tx:
+        hid = tx.handlings.add("de-cyber", de_only)
+        entity = ImportedEntity("malware--00000000-0000-4000-8000-00000000d00e",
+                                EntityKind.RANSOMWARE, "DarkMoon", ("MoonLock",),
+                                source="member", is_family=True)
+        _, [entity_id] = tx.entities.upsert_many("de-cyber", [(entity, hid)])
+        tx.entities.merge([entity_id])
+        tx.knowledge.upsert_relationships([NewRelationship(
+            "de-cyber|link:1", "related-to", hid, source_entity_id=entity_id,
+            target_case_id=held.id)], ctx.now())
+    clues = Clues("Write to moon-support@evil.example to get your files back.")
+    seen = ransomware.identify(ctx, world.principals["de-cyber"], clues)
+    assert seen.candidates[0].family == "DarkMoon" and seen.identified
+    assert {e.clue for e in seen.candidates[0].evidence} == {"address"}
+    assert seen.candidates[0].aliases == ("MoonLock",)
+    for other in ("fr-cyber", "acme-sec"):
+        hidden = ransomware.identify(ctx, world.principals[other], clues)
+        assert all(c.family != "DarkMoon" for c in hidden.candidates)
+    named = ransomware.identify(ctx, world.principals["fr-cyber"], Clues("moonlock here"))
+    assert all(c.family != "DarkMoon" for c in named.candidates)
