@@ -146,3 +146,20 @@ def test_cli_wallets_and_payment_stop(cli: Cli, tmp_path: Path) -> None:
     assert bad.exit_code != 0 and "--deadline" in bad.output
     board = json.loads(ok(cli("incident", "wallets", "--as", "fr.analyst", "--json")).stdout)
     assert board["wallets"][0]["incidents"] == [made["id"]]
+
+
+def test_a_payment_stop_on_the_channel_needs_a_readable_deadline(client: TestClient,
+                                                                  world: World) -> None:
+    from channel_helpers import request_doc
+
+    from cyberfusion.domain.channel import RequestType
+
+    fields = {"target": "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "deadline": "Friday",
+              "grounds": "ransom of incident 3"}
+    doc = request_doc("de-ncb", RequestType.PAYMENT_STOP, fields=fields)
+    got = client.post(f"{API}/threads", json=doc, headers=bearer(world, "fr-cyber"))
+    assert got.status_code == 422
+    assert [e["location"] for e in got.json()["errors"]] == ["fields.deadline"]
+    doc["fields"] = {**fields, "deadline": "2030-01-01T12:00Z"}
+    assert client.post(f"{API}/threads", json=doc,
+                       headers=bearer(world, "fr-cyber")).status_code == 201
