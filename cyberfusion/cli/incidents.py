@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from cyberfusion.cli.admin import AsUser
-from cyberfusion.cli.cases import _read_json
+from cyberfusion.cli.cases import read_json_file
 from cyberfusion.cli.output import JsonOpt, json_or_line, line, print_json, table
 from cyberfusion.cli.ransomware import print_identification, read_note
 from cyberfusion.cli.state import acting_as, context_of
@@ -52,7 +52,7 @@ def report(
     """Report an attack under way; prints the hits, family candidates and who was asked."""
     ctx = context_of(cli)
     principal = acting_as(ctx, as_user)
-    data: Any = _read_json(file)
+    data: Any = read_json_file(file)
     if note is not None and isinstance(data, dict):
         data["note_text"], name = read_note(note)
         data.setdefault("note_file_name", name)
