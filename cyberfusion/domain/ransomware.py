@@ -25,6 +25,7 @@ MAX_NOTE_CHARS = 200_000
 W_ADDRESS = 6.0
 W_EXTENSION = 4.0
 W_EXTENSION_TAIL = 2.0
+W_EXTENSION_NEAR = 1.0
 W_NOTE_NAME = 3.0
 W_NAME = 3.0
 W_TEXT = 5.0
@@ -177,6 +178,7 @@ class FamilyIndex:
         self.families = list(families)
         self.common = common or {}
         self.names, self.extensions, self.tails = _Postings(), _Postings(), _Postings()
+        self.stems = _Postings()
         self.note_names, self.addresses = _Postings(), _Postings()
         self.idf: dict[str, float] = {}
         self.postings: dict[str, list[tuple[int, float]]] = {}
@@ -198,9 +200,11 @@ class FamilyIndex:
             for ext in fam.extensions:
                 self.extensions.add(extension_key(ext), i)
                 self.tails.add(_tail(extension_key(ext)), i)
+                self.stems.add(_stem(extension_key(ext)), i)
             for note_name in fam.note_names:
                 self.note_names.add(note_name.strip().casefold(), i)
-            for address in (*fam.addresses, *(a for n in fam.notes for a in extract_addresses(n))):
+            texts = (*fam.notes, *fam.extensions, *fam.note_names)
+            for address in (*fam.addresses, *(a for t in texts for a in extract_addresses(t))):
                 self.addresses.add(address_key(address), i)
 
     def _index_notes(self) -> None:
@@ -231,7 +235,8 @@ class FamilyIndex:
         if not clues.empty:
             self._match_extension(clues.extension, found)
             self._match_note_name(clues.file_name, found)
-            for address in {*map(address_key, clues.addresses), *extract_addresses(clues.text)}:
+            given = f"{clues.text}\n{clues.file_name}\n{clues.extension}"
+            for address in {*map(address_key, clues.addresses), *extract_addresses(given)}:
                 self._add(found, self.addresses.get(address), "address", address, W_ADDRESS)
             self._match_names(f"{clues.text} {clues.file_name} {clues.extension}", found)
             self._match_text(clues.text, found)
@@ -253,10 +258,24 @@ class FamilyIndex:
         elif not exact and key:
             self._add(found, self.tails.get(key), "extension", key, W_EXTENSION_TAIL,
                       "last part of a known extension")
+        if not exact:
+            self._match_near_extension(key, found)
         word = _tail(key) or key
         if not exact and _WORD.fullmatch(word):
             self._add(found, self.note_words.get(word), "extension in note", word,
                       W_EXTENSION_TAIL, "a known note of the family names it")
+
+    def _match_near_extension(self, key: str, found: dict[int, list[Evidence]]) -> None:
+        """Known extensions one edit away, or one the other's start (`.cerber` and
+        `.cerber3`, `.r4a` and `.r5a`): weak evidence, shared by all that are near."""
+        stem = _stem(key)
+        if len(stem) < 3:
+            return
+        near = {known for known in self.stems.by_key
+                if known != stem and _near(stem, known)}
+        families = set().union(*(self.stems.get(k) for k in near)) if near else set()
+        self._add(found, families, "extension", stem, W_EXTENSION_NEAR,
+                  f"close to {', '.join(sorted(near)[:3])}")
 
     def _match_note_name(self, file_name: str, found: dict[int, list[Evidence]]) -> None:
         base = re.split(r"[\\/]", file_name.strip())[-1].casefold()
@@ -303,6 +322,23 @@ class FamilyIndex:
                                     round(sum(e.weight for e in evidence), 3), ordered,
                                     tuple(sorted(set(fam.source.split(","))))))
         return sorted(ranked, key=lambda c: (-c.score, c.family.casefold()))
+
+
+def _stem(key: str) -> str:
+    """The letters and digits of an extension's last part (`.[a@b].Cerber3` -> cerber3)."""
+    return re.sub(r"[^0-9a-z]", "", (_tail(key) or key).casefold())
+
+
+def _near(a: str, b: str) -> bool:
+    """One edit apart, or (both at least 4 long) one the start of the other."""
+    if min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)):
+        return abs(len(a) - len(b)) <= 2
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def _unit(vector: dict[str, float]) -> dict[str, float]:

@@ -98,12 +98,14 @@ def test_the_split_is_deterministic_and_keeps_held_out_clues_out() -> None:
 
 
 def test_held_out_accuracy_is_above_the_floor_measured() -> None:
-    # Bounded version of benchmarks/bench_ransomware.py: the whole galaxy indexed without
-    # the held-out clues; measured 44 % top-1 on notes and 19 % overall (see the report).
+    # The evaluation of benchmarks/bench_ransomware.py (225 held-out clues, the index built
+    # without them) measured top-1 44 % on notes, 26 % on extensions, top-3 31 % overall;
+    # the floors sit well under that and well over a naive matcher (8 % and 1 %).
     kept, queries = split_families(ransomware_clues())
-    rows = {r.kind: r for r in evaluate(FamilyIndex.build(kept), queries[:150])}
-    assert rows["all"].rate(rows["all"].top3) >= 0.12
-    assert rows["note text"].rate(rows["note text"].top1) >= 0.25
+    rows = {r.kind: r for r in evaluate(FamilyIndex.build(kept), queries)}
+    assert rows["note text"].rate(rows["note text"].top1) >= 0.3
+    assert rows["extension"].rate(rows["extension"].top1) >= 0.15
+    assert rows["all"].rate(rows["all"].top3) >= 0.2
     assert rows["all"].top3 >= rows["all"].top1
 
 
