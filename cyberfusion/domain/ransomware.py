@@ -282,12 +282,14 @@ class FamilyIndex:
         self._add(found, self.note_names.get(base), "note file name", base, W_NOTE_NAME)
 
     def _match_names(self, text: str, found: dict[int, list[Evidence]]) -> None:
+        """Family names and aliases (of up to four words) written in the text."""
         tokens = _NAME_WORD.findall(text[:MAX_NOTE_CHARS].casefold())
         seen: set[str] = set()
         for size in (4, 3, 2, 1):
             for start in range(len(tokens) - size + 1):
                 phrase = " ".join(tokens[start:start + size])
-                if phrase in seen or len(phrase) < 4 or self._generic(phrase):
+                if phrase not in self.names.by_key or phrase in seen or len(phrase) < 4 \
+                        or self._generic(phrase):
                     continue
                 seen.add(phrase)
                 self._add(found, self.names.get(phrase), "name in note", phrase, W_NAME)
