@@ -42,6 +42,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_stix_decode.py
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/misp_stix_coverage.py
+	$(BIN)/python benchmarks/bench_ransomware.py
+	$(BIN)/python benchmarks/bench_incidents.py
 	$(BIN)/python benchmarks/bench_networks.py
 	$(BIN)/python benchmarks/bench_hits.py
 	$(BIN)/python benchmarks/bench_channel.py

@@ -38,7 +38,7 @@ def case_add(
     name = str(getattr(file, "name", "-"))
     name = "<stdin>" if name in ("-", "<stdin>") else name
     try:
-        draft = parse_case(_read_json(file), ctx.now().date(), ctx.settings.review_years)
+        draft = parse_case(read_json_file(file), ctx.now().date(), ctx.settings.review_years)
         case = cases.create_case(ctx, principal, draft)
     except InvalidInput as exc:
         raise type(exc)(exc.detail, [Issue(f"{name}: {i.location}", i.message)
@@ -48,7 +48,7 @@ def case_add(
                  f"{len(case.occurrences)} observables)")
 
 
-def _read_json(file: BinaryIO) -> Any:
+def read_json_file(file: BinaryIO) -> Any:
     """Parse the file as UTF-8 JSON, or MalformedDocument naming line and column."""
     raw = file.read()
     try:

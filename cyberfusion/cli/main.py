@@ -25,8 +25,10 @@ from cyberfusion.cli import (
     exports,
     hits,
     imports,
+    incidents,
     lookup,
     networks,
+    ransomware,
     retention,
     system,
 )
@@ -45,7 +47,8 @@ HELP = (
 #: The order commands are listed in `--help`.
 ORDER = ("init", "serve", "demo", "audit", "retention", "sweep", "org", "user", "token",
          "rota", "case", "search", "lookup", "hits", "disclosure", "network", "entity",
-         "bulletin", "dashboard", "import", "export", "send", "inbox", "thread", "ack", "duty")
+         "bulletin", "dashboard", "ransomware", "incident", "import", "export", "send", "inbox",
+         "thread", "ack", "duty")
 
 
 class GuardedGroup(TyperGroup):
@@ -102,6 +105,7 @@ def root(
 
 _RUN, _DATA, _ANALYSE = "Run an instance", "Members and access", "Intelligence"
 _CHANNEL = "Secure channel and 24/7 network"
+_RESPOND = "Incident response"
 #: Every top-level command or command group, in help order, with the help panel it is in.
 _COMMANDS: list[tuple[str, Callable[..., Any] | typer.Typer, str]] = [
     ("init", system.init, _RUN),
@@ -123,6 +127,8 @@ _COMMANDS: list[tuple[str, Callable[..., Any] | typer.Typer, str]] = [
     ("entity", entities.entity_app, _ANALYSE),
     ("bulletin", bulletins.bulletin_app, _ANALYSE),
     ("dashboard", bulletins.dashboard_command, _ANALYSE),
+    ("ransomware", ransomware.ransomware_app, _RESPOND),
+    ("incident", incidents.incident_app, _RESPOND),
     ("sweep", channel.sweep, _RUN),
     ("rota", channel.rota_app, _DATA),
     ("send", channel.send, _CHANNEL),

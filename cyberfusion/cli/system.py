@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 import typer
 
 from cyberfusion.cli.output import err, line, safe_url, warn
 from cyberfusion.cli.state import CliState, context_of, state_of
-from cyberfusion.services import audit, system
+from cyberfusion.services import audit, ransomware, system
 
 HostOpt = Annotated[str | None, typer.Option(help="Address to bind (default from settings: "
                                                   "127.0.0.1).", show_default=False)]
@@ -30,6 +31,10 @@ def serve_app(state: CliState, host: str | None, port: int | None) -> None:
 
     settings = state.settings
     host, port = host or settings.host, port or settings.port
+    # The ransomware galaxy index (about a second) is built while the server starts, so the
+    # first identification takes milliseconds like the others.
+    threading.Thread(target=ransomware.galaxy_index, name="ransomware-index",
+                     daemon=True).start()
     line(f"serving on http://{host}:{port}/  (Ctrl+C to stop)")
     uvicorn.run(create_app(state.context()), host=host, port=port, log_level="info")
 

@@ -42,6 +42,7 @@ class RequestType(StrEnum):
     TRAFFIC_DATA = "traffic_data"
     DISCLOSURE = "disclosure"
     INCIDENT = "incident_assistance"
+    PAYMENT_STOP = "payment_stop"
 
     @property
     def label(self) -> str:
@@ -56,6 +57,7 @@ REQUEST_LABELS = {
     RequestType.TRAFFIC_DATA: "Expedited disclosure of traffic data (Budapest Art. 30)",
     RequestType.DISCLOSURE: "Disclosure request after a hit",
     RequestType.INCIDENT: "Assistance during an incident",
+    RequestType.PAYMENT_STOP: "Payment stop (freeze a wallet or a transfer)",
 }
 
 
@@ -99,6 +101,13 @@ REQUEST_FIELDS: dict[RequestType, tuple[FieldSpec, ...]] = {
     RequestType.INCIDENT: (
         FieldSpec("incident", "What is happening (victim, sector, since when)"),
         FieldSpec("assistance", "What help is needed"),
+    ),
+    RequestType.PAYMENT_STOP: (
+        FieldSpec("target", "Wallet address, or the transfer to stop (account, bank, reference)"),
+        FieldSpec("amount", "Amount and currency", required=False),
+        FieldSpec("deadline", "Freeze needed by (UTC, e.g. 2026-05-20T18:00Z)"),
+        FieldSpec("grounds", "The offence and why the funds are linked to it"),
+        FieldSpec("incident", "Incident number", required=False),
     ),
 }
 
@@ -257,7 +266,26 @@ def draft_issues(draft: Draft, sender_org_id: str) -> list[Issue]:
     issues += field_issues(draft.request_type, draft.fields)
     issues += _preservation_issues(draft)
     issues += _handling_issues(draft.handling, draft.to)
+    if draft.request_type is RequestType.PAYMENT_STOP and draft.fields.get("deadline"):
+        problem = deadline_problem(draft.fields["deadline"])
+        issues += [Issue("fields.deadline", problem)] if problem else []
     return issues
+
+
+def parse_deadline(text: str) -> datetime | None:
+    """A payment-stop deadline (ISO 8601, UTC when no zone is given), or None."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def deadline_problem(text: str) -> str | None:
+    """Why a payment-stop deadline cannot be read, or None."""
+    if parse_deadline(text) is None:
+        return f"{text!r} is not a time such as 2026-05-20T18:00Z"
+    return None
 
 
 def field_issues(request_type: RequestType, fields: Mapping[str, str]) -> list[Issue]:

@@ -47,6 +47,9 @@ class Permission(StrEnum):
     BULLETIN_READ = "product:bulletin:read"
     BULLETIN_WRITE = "product:bulletin:write"
     BULLETIN_APPROVE = "product:bulletin:approve"
+    INCIDENT_READ = "data:incident:read"
+    INCIDENT_REPORT = "data:incident:write"
+    RANSOMWARE_IDENTIFY = "data:ransomware:identify"
     NETWORK_RUNS_READ = "network:run:read"
     NETWORK_MANAGE = "network:network:manage"
     CHANNEL_READ = "channel:thread:read"
@@ -100,6 +103,9 @@ RULES: dict[Permission, Rule] = {
     Permission.BULLETIN_READ: Rule(_ALL, "read", _HUB),
     Permission.BULLETIN_WRITE: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write", _HUB),
     Permission.BULLETIN_APPROVE: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write", _HUB),
+    Permission.INCIDENT_READ: Rule(_ALL, "read"),
+    Permission.INCIDENT_REPORT: Rule(_WRITERS, "write"),
+    Permission.RANSOMWARE_IDENTIFY: Rule(_ALL, "read"),
     Permission.NETWORK_RUNS_READ: Rule(_ALL, "read", _HUB),
     Permission.NETWORK_MANAGE: Rule(_ADMIN, "admin", _HUB),
     Permission.CHANNEL_READ: Rule(_ALL, "read"),

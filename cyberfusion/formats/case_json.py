@@ -147,6 +147,12 @@ def _observables(r: _Reader, items: Any) -> tuple[Occurrence, ...]:
     return tuple(found.values())
 
 
+#: The located-issue reader and the handling block of a case, shared by records that carry
+#: the same fields (incidents).
+Reader = _Reader
+read_case_handling = _handling
+
+
 def case_to_json(case: Case, with_observables: bool = True) -> dict[str, Any]:
     """A case as the API returns it (the caller has already passed `decide()`)."""
     h = case.handling

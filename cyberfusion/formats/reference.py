@@ -15,6 +15,7 @@ from typing import Any
 
 from cyberfusion.domain.imports import ImportedEntity
 from cyberfusion.domain.knowledge import EntityKind
+from cyberfusion.domain.ransomware import FamilyClues
 
 K = EntityKind
 
@@ -103,6 +104,31 @@ def _cluster(name: str) -> Any:
     from pymispgalaxies.api import Cluster
 
     return Cluster(name, skip_duplicates=True)
+
+
+@cache
+def ransomware_clues() -> tuple[FamilyClues, ...]:
+    """Each family of the bundled ransomware galaxy with its names, notes, note file names
+    and extensions (read once: identification indexes them)."""
+    found = []
+    for value in _cluster("ransomware").cluster_values.values():
+        data = value.to_dict()
+        meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+        name = str(data.get("value") or "").strip()
+        if name:
+            found.append(FamilyClues(
+                name, _aliases(name, meta.get("synonyms")), _strings(meta.get("ransomnotes")),
+                _strings(meta.get("ransomnotes-filenames")), _strings(meta.get("extensions")),
+                source="galaxy", description=str(data.get("description") or "")))
+    return tuple(found)
+
+
+def _strings(values: Any) -> tuple[str, ...]:
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list):
+        return ()
+    return tuple(str(v) for v in values if str(v).strip())
 
 
 @cache

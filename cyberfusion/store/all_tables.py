@@ -12,11 +12,12 @@ from cyberfusion.store import (
     tables_channel,
     tables_hits,
     tables_imports,
+    tables_incidents,
     tables_knowledge,
 )
 from cyberfusion.store.tables import Base
 
 MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge,
-           tables_bulletins)
+           tables_bulletins, tables_incidents)
 
 __all__ = ["MODULES", "Base"]

@@ -19,6 +19,7 @@ from cyberfusion.store.repositories.entities import EntityRepo
 from cyberfusion.store.repositories.handlings import HandlingRepo
 from cyberfusion.store.repositories.hits import HitRepo
 from cyberfusion.store.repositories.imports import ImportJobRepo, SourceObjectRepo
+from cyberfusion.store.repositories.incidents import IncidentRepo
 from cyberfusion.store.repositories.keys import KeyRepo
 from cyberfusion.store.repositories.knowledge import KnowledgeRepo
 from cyberfusion.store.repositories.knowledge_export import KnowledgeExportRepo
@@ -96,6 +97,11 @@ class Tx:
     def entities(self) -> EntityRepo:
         """Actors, families, tools and techniques."""
         return EntityRepo(self.session)
+
+    @cached_property
+    def incidents(self) -> IncidentRepo:
+        """Incidents, their checklists and what the pool knows of ransomware families."""
+        return IncidentRepo(self.session, self.handlings)
 
     @cached_property
     def channel(self) -> ChannelRepo:

@@ -27,6 +27,7 @@ from cyberfusion.web.api import (
     entities,
     exports,
     imports,
+    incidents,
     search,
     system,
 )
@@ -42,6 +43,7 @@ from cyberfusion.web.ui import (
     entity_pages,
     hit_pages,
     import_pages,
+    incident_pages,
     network_pages,
     pages,
     settings_pages,
@@ -54,7 +56,7 @@ def api_router() -> APIRouter:
     """Everything under /api/v1."""
     router = APIRouter(prefix="/api/v1")
     for module in (system, cases, search, exports, audit, imports, channel, directory,
-                   hits_api, lookups_api, networks_api, entities, bulletins):
+                   hits_api, lookups_api, networks_api, entities, bulletins, incidents):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router
@@ -124,6 +126,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(entity_pages.router)
     app.include_router(bulletin_pages.public_router)
     app.include_router(bulletin_pages.router)
+    app.include_router(incident_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

@@ -25,7 +25,7 @@ def test_documented_cli_commands_and_options_exist() -> None:
 
     text = (DOCS / "user-guide.md").read_text()
     runner = CliRunner()
-    lines = re.findall(r"^cyberfusion ([a-z]+)(?: ([a-z]+))?(.*)$", text, re.M)
+    lines = re.findall(r"^cyberfusion ([a-z]+)(?: ([a-z][a-z-]*))?(.*)$", text, re.M)
     assert len(lines) >= 8
     for first, second, rest in lines:
         words = [first, second] if second else [first]

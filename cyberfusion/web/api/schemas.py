@@ -56,3 +56,29 @@ CASE_BODY: dict[str, Any] = {
     "requestBody": {"required": True,
                     "content": {"application/json": {"schema": CASE_SCHEMA}}},
 }
+
+
+def _incident_body() -> dict[str, Any]:
+    from cyberfusion.domain.incidents import VictimSize
+    from cyberfusion.domain.model import CrimeType
+
+    text = {"type": "string"}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["title", "type", "country"],
+        "properties": {
+            "title": text, "type": {"enum": values(CrimeType)},
+            "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+            "victim_sector": text, "victim_size": {"enum": values(VictimSize)},
+            "summary": text, "note_text": text, "note_file_name": text, "extension": text,
+            "ransom_amount": {"type": "string", "description": "a decimal, e.g. 250000"},
+            "currency": text, "wallet": text, "assistance": text,
+            "infrastructure_countries": {"type": "array", "items": text},
+            "timeline": {"type": "array", "items": {"type": "object", "properties": {
+                "at": {"type": "string", "format": "date-time"}, "text": text}}},
+            "observables": {"type": "array", "items": {"type": "object", "properties": {
+                "type": text, "value": text, "role": text}}},
+            "handling": _HANDLING,
+        }}}}}}
+
+
+INCIDENT_BODY = _incident_body()
