@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from cyberfusion.domain.handling import TLP, Handling, HitPolicy, Purpose
-from cyberfusion.domain.knowledge import EntityFacts, EntityKind
+from cyberfusion.domain.knowledge import EntityFacts, EntityKind, RelationshipFacts
 from cyberfusion.domain.model import CaseDraft
 
 
@@ -86,17 +86,14 @@ class ImportedEntity(EntityFacts):
 
 
 @dataclass(frozen=True, slots=True)
-class ImportedRelationship:
+class ImportedRelationship(RelationshipFacts):
     """A typed link between two source objects, by their refs (a STIX relationship)."""
 
     ref: str
     type: str
     source_ref: str
     target_ref: str
-    description: str = ""
-    first_seen: datetime | None = None
-    last_seen: datetime | None = None
-    modified: datetime | None = None
+    _: KW_ONLY
     revoked: bool = False
     tlp: TLP | None = None
     reference: bool = False

@@ -135,8 +135,19 @@ class End:
     stix_id: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RelationshipFacts:
+    """What a source says about a link besides its type and ends: the fields an imported,
+    a stored and a to-be-written relationship share, declared once."""
+
+    description: str = ""
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    modified: datetime | None = None
+
+
 @dataclass(frozen=True, slots=True)
-class Relationship:
+class Relationship(RelationshipFacts):
     """A typed link between two ends, under its source's handling."""
 
     id: int
@@ -147,13 +158,10 @@ class Relationship:
     handling_id: int
     handling: Handling
     stix_id: str = ""
-    description: str = ""
-    first_seen: datetime | None = None
-    last_seen: datetime | None = None
-    #: The row's key (`<owner>|<STIX id>` or `<owner>|link:…`), when and what version.
+    _: KW_ONLY
+    #: The row's key (`<owner>|<STIX id>` or `<owner>|link:…`) and when it was created.
     ref: str = ""
     created: datetime | None = None
-    modified: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

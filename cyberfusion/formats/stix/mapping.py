@@ -195,8 +195,9 @@ def relationship_of(obj: dict[str, Any], ref: str, modified: Any,
     description = obj.get("description")
     return ImportedRelationship(
         ref, kind.strip().lower()[:64] or "related-to", source, target,
-        description if isinstance(description, str) else "",
-        read_stamp(obj.get("start_time")), read_stamp(obj.get("stop_time")), modified, revoked,
+        description=description if isinstance(description, str) else "",
+        first_seen=read_stamp(obj.get("start_time")), last_seen=read_stamp(obj.get("stop_time")),
+        modified=modified, revoked=revoked,
         reference=obj.get("created_by_ref") == MITRE_IDENTITY,
     )
 
