@@ -9,6 +9,7 @@ failure raises `ChecksumError` with a short human reason.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Literal
 
 from Crypto.Hash import keccak
@@ -65,20 +66,31 @@ def _double_sha256(data: bytes) -> bytes:
     return hashlib.sha256(hashlib.sha256(data).digest()).digest()
 
 
+def _unchecked(data: bytes, digest: Callable[[bytes], bytes], short: str, bad: str) -> bytes:
+    """`data` without its trailing 4-byte checksum, which must open `digest` of the rest;
+    ChecksumError(`short`) or ChecksumError(`bad`) otherwise."""
+    if len(data) < 5:
+        raise ChecksumError(short)
+    payload, check = data[:-4], data[-4:]
+    if digest(payload)[:4] != check:
+        raise ChecksumError(bad)
+    return payload
+
+
+def _checked(payload: bytes, digest: Callable[[bytes], bytes]) -> bytes:
+    """`payload` followed by the first 4 bytes of its `digest` (base58check, Monero)."""
+    return payload + digest(payload)[:4]
+
+
 def b58check_decode(text: str) -> bytes:
     """Decode base58check and return the payload (version byte included) without checksum."""
-    raw = b58decode(text)
-    if len(raw) < 5:
-        raise ChecksumError("too short for base58check")
-    payload, check = raw[:-4], raw[-4:]
-    if _double_sha256(payload)[:4] != check:
-        raise ChecksumError("bad base58check checksum")
-    return payload
+    return _unchecked(b58decode(text), _double_sha256, "too short for base58check",
+                      "bad base58check checksum")
 
 
 def b58check_encode(payload: bytes) -> str:
     """Encode `payload` with its 4-byte double-SHA-256 checksum as base58."""
-    return b58encode(payload + _double_sha256(payload)[:4])
+    return b58encode(_checked(payload, _double_sha256))
 
 
 # --- bech32 / bech32m (BIP-173, BIP-350) ---------------------------------------------------
@@ -240,17 +252,13 @@ def monero_b58encode(data: bytes) -> str:
 
 def monero_check(data: bytes) -> bytes:
     """Verify the trailing 4-byte Keccak-256 checksum of decoded Monero data; return the rest."""
-    if len(data) < 5:
-        raise ChecksumError("too short for a Monero checksum")
-    payload, check = data[:-4], data[-4:]
-    if keccak256(payload)[:4] != check:
-        raise ChecksumError("bad Monero checksum (Keccak-256)")
-    return payload
+    return _unchecked(data, keccak256, "too short for a Monero checksum",
+                      "bad Monero checksum (Keccak-256)")
 
 
 def monero_encode(payload: bytes) -> str:
     """Append the Keccak-256 checksum to `payload` and encode as Monero base58."""
-    return monero_b58encode(payload + keccak256(payload)[:4])
+    return monero_b58encode(_checked(payload, keccak256))
 
 
 # --- Ethereum EIP-55 ---------------------------------------------------------------------------

@@ -5,13 +5,13 @@ Codecs (in `formats/`) turn bytes into these; `services.imports` lands them. Pur
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from cyberfusion.domain.handling import TLP, Handling, HitPolicy, Purpose
-from cyberfusion.domain.knowledge import EntityKind, ExternalRef
+from cyberfusion.domain.knowledge import EntityFacts, EntityKind, RelationshipFacts
 from cyberfusion.domain.model import CaseDraft
 
 
@@ -70,26 +70,13 @@ class ImportedCase:
 
 
 @dataclass(frozen=True, slots=True)
-class ImportedEntity:
+class ImportedEntity(EntityFacts):
     """Reference or member data about a named thing (actor, family, tool, technique)."""
 
     ref: str
     kind: EntityKind
     name: str
-    aliases: tuple[str, ...] = ()
-    description: str = ""
-    external_id: str = ""
-    source: str = "import"
-    modified: datetime | None = None
-    revoked: bool = False
-    external_refs: tuple[ExternalRef, ...] = ()
-    is_family: bool = False
-    identity_class: str = ""
-    sectors: tuple[str, ...] = ()
-    country: str = ""
-    region: str = ""
-    first_seen: datetime | None = None
-    last_seen: datetime | None = None
+    _: KW_ONLY
     #: The source's own TLP marking, if any.
     tlp: TLP | None = None
     #: Public reference data (ATT&CK, MISP galaxies): TLP:CLEAR unless marked stricter.
@@ -99,17 +86,14 @@ class ImportedEntity:
 
 
 @dataclass(frozen=True, slots=True)
-class ImportedRelationship:
+class ImportedRelationship(RelationshipFacts):
     """A typed link between two source objects, by their refs (a STIX relationship)."""
 
     ref: str
     type: str
     source_ref: str
     target_ref: str
-    description: str = ""
-    first_seen: datetime | None = None
-    last_seen: datetime | None = None
-    modified: datetime | None = None
+    _: KW_ONLY
     revoked: bool = False
     tlp: TLP | None = None
     reference: bool = False

@@ -9,7 +9,7 @@ made only of the rows `decide()` gives them in full.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -81,18 +81,11 @@ class ExternalRef:
     url: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """One source's row about a named thing, under that source's handling."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntityFacts:
+    """What a source says about a named thing besides its kind and name: the fields an
+    imported entity (`ImportedEntity`) and a stored row (`Entity`) share, declared once."""
 
-    id: int
-    canonical_id: int
-    kind: EntityKind
-    name: str
-    owner_org_id: str
-    handling_id: int
-    handling: Handling
-    stix_id: str = ""
     aliases: tuple[str, ...] = ()
     description: str = ""
     external_id: str = ""
@@ -107,6 +100,21 @@ class Entity:
     source: str = "import"
     modified: datetime | None = None
     revoked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Entity(EntityFacts):
+    """One source's row about a named thing, under that source's handling."""
+
+    id: int
+    canonical_id: int
+    kind: EntityKind
+    name: str
+    owner_org_id: str
+    handling_id: int
+    handling: Handling
+    _: KW_ONLY
+    stix_id: str = ""
     #: The row's key, `<owner>|<ref in its source>` (generated STIX ids derive from it).
     ref: str = ""
 
@@ -127,8 +135,19 @@ class End:
     stix_id: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RelationshipFacts:
+    """What a source says about a link besides its type and ends: the fields an imported,
+    a stored and a to-be-written relationship share, declared once."""
+
+    description: str = ""
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    modified: datetime | None = None
+
+
 @dataclass(frozen=True, slots=True)
-class Relationship:
+class Relationship(RelationshipFacts):
     """A typed link between two ends, under its source's handling."""
 
     id: int
@@ -139,13 +158,10 @@ class Relationship:
     handling_id: int
     handling: Handling
     stix_id: str = ""
-    description: str = ""
-    first_seen: datetime | None = None
-    last_seen: datetime | None = None
-    #: The row's key (`<owner>|<STIX id>` or `<owner>|link:…`), when and what version.
+    _: KW_ONLY
+    #: The row's key (`<owner>|<STIX id>` or `<owner>|link:…`) and when it was created.
     ref: str = ""
     created: datetime | None = None
-    modified: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -128,8 +128,21 @@ class Occurrence:
     warninglists: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseFacts:
+    """What a case says besides its title, type, summary and handling: the fields a draft
+    (`CaseDraft`) and a stored case (`Case`) share, declared once."""
+
+    countries: tuple[str, ...] = ()
+    first_seen: date | None = None
+    last_seen: date | None = None
+    victim_count: int = 0
+    victim_sectors: tuple[str, ...] = ()
+    occurrences: tuple[Occurrence, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
-class Case:
+class Case(CaseFacts):
     """One submission of intelligence about a cybercrime (maps to a STIX report)."""
 
     id: int
@@ -138,12 +151,7 @@ class Case:
     crime_type: CrimeType
     summary: str
     handling: Handling
-    countries: tuple[str, ...] = ()
-    first_seen: date | None = None
-    last_seen: date | None = None
-    victim_count: int = 0
-    victim_sectors: tuple[str, ...] = ()
-    occurrences: tuple[Occurrence, ...] = ()
+    _: KW_ONLY
     version: int = 1
     revoked: bool = False
     handling_id: int = 0
@@ -165,19 +173,13 @@ class CaseVersion:
 
 
 @dataclass(frozen=True, slots=True)
-class CaseDraft:
+class CaseDraft(CaseFacts):
     """What a submitter sends to create or update a case, before it has an id."""
 
     title: str
     crime_type: CrimeType
     summary: str
     handling: Handling
-    countries: tuple[str, ...] = ()
-    first_seen: date | None = None
-    last_seen: date | None = None
-    victim_count: int = 0
-    victim_sectors: tuple[str, ...] = ()
-    occurrences: tuple[Occurrence, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ import idna
 
 from cyberfusion.domain.observable_fast import is_canonical_domain
 from cyberfusion.domain.observable_fold import fold_digits
-from cyberfusion.domain.observable_types import Rejected
+from cyberfusion.domain.observable_types import Rejected, sized
 
 # --- refang -----------------------------------------------------------------------------------
 
@@ -168,8 +168,7 @@ def _domain_slow(text: str) -> str:
     if len(labels) < 2:
         raise Rejected("a domain needs at least two labels (name.tld)")
     name = ".".join(_label_text(label) for label in labels)
-    if len(name) > 253:
-        raise Rejected(f"domain is {len(name)} characters long, the maximum is 253")
+    sized(name, "domain", 253)
     if labels[-1].isdigit():
         raise Rejected("the top-level label is all-numeric")
     return name
@@ -303,15 +302,9 @@ def normalise_email(raw: str) -> str:
     local, at, domain = text.rpartition("@")
     if not at:
         raise Rejected("missing '@'")
-    if not local:
-        raise Rejected("empty local part")
-    if len(local) > 64:
-        raise Rejected(f"local part is {len(local)} characters long, the maximum is 64")
+    sized(local, "local part", 64)
     if _LOCAL_BAD.search(local):
         raise Rejected("local part contains whitespace, control or special characters")
     if local.startswith(".") or local.endswith(".") or ".." in local:
         raise Rejected("local part has a leading, trailing or doubled dot")
-    value = f"{local.lower()}@{domain_text(domain)}"
-    if len(value) > 254:
-        raise Rejected(f"address is {len(value)} characters long, the maximum is 254")
-    return value
+    return sized(f"{local.lower()}@{domain_text(domain)}", "address", 254)

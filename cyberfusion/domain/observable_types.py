@@ -27,6 +27,15 @@ class Rejected(ValueError):
     """A raw value that is not valid for its observable type; `str()` is the reason."""
 
 
+def sized(text: str, what: str, maximum: int) -> str:
+    """`text` when it has 1 to `maximum` characters; else Rejected saying so about `what`."""
+    if not text:
+        raise Rejected(f"empty {what}")
+    if len(text) > maximum:
+        raise Rejected(f"{what} is {len(text)} characters long, the maximum is {maximum}")
+    return text
+
+
 # --- digests ----------------------------------------------------------------------------------
 
 _HEX = re.compile(r"[0-9a-fA-F]+")
@@ -69,11 +78,7 @@ _FILE_BAD = re.compile(r"[/\\\x00-\x1f\x7f-\x9f]")
 
 def normalise_file_name(raw: str) -> str:
     """Stripped name kept as given (case too); no path separators or control characters."""
-    text = raw.strip()
-    if not text:
-        raise Rejected("empty file name")
-    if len(text) > 255:
-        raise Rejected(f"file name is {len(text)} characters long, the maximum is 255")
+    text = sized(raw.strip(), "file name", 255)
     bad = _FILE_BAD.search(text)
     if bad is not None:
         if bad.group(0) in "/\\":
@@ -234,12 +239,9 @@ def normalise_username(raw: str) -> str:
     text = raw.strip()
     if text.startswith("@"):
         text = text[1:]
-    if not text:
-        raise Rejected("empty username")
     if text.startswith("@"):
         raise Rejected("username starts with more than one '@'")
-    if len(text) > 256:
-        raise Rejected(f"username is {len(text)} characters long, the maximum is 256")
+    sized(text, "username", 256)
     if _SPACE_OR_CONTROL.search(text):
         raise Rejected("username contains whitespace or control characters")
     return text.lower()
@@ -267,11 +269,7 @@ def normalise_asn(raw: str) -> str:
 
 def normalise_user_agent(raw: str) -> str:
     """Internal whitespace runs collapsed to one space, stripped, case kept; 1-1024 characters."""
-    text = " ".join(raw.split())
-    if not text:
-        raise Rejected("empty user agent")
-    if len(text) > 1024:
-        raise Rejected(f"user agent is {len(text)} characters long, the maximum is 1024")
+    text = sized(" ".join(raw.split()), "user agent", 1024)
     if _CONTROL.search(text):
         raise Rejected("user agent contains control characters")
     return text

@@ -105,8 +105,8 @@ def read_link(doc: dict[str, Any], where: str) -> ImportedRelationship:
         raise InvalidInput("bad link line", problems)
     return ImportedRelationship(
         doc["ref"], doc["type"][:64], doc["source"], doc["target"],
-        _text(doc.get("description")), _when(doc.get("first_seen")),
-        _when(doc.get("last_seen")), _when(doc.get("modified")),
+        description=_text(doc.get("description")), first_seen=_when(doc.get("first_seen")),
+        last_seen=_when(doc.get("last_seen")), modified=_when(doc.get("modified")),
         tlp=_TLPS.get(str(doc.get("tlp"))), location=where)
 
 

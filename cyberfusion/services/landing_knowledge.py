@@ -78,8 +78,8 @@ class KnowledgeLander:
                 owner_ref(self.owner, link.ref), link.type,
                 self.handling_id(self._handling(link.tlp, link.reference)),
                 source[0], source[1], link.source_ref, target[0], target[1], link.target_ref,
-                link.ref, link.description, link.first_seen, link.last_seen, link.modified,
-                link.revoked))
+                link.ref, description=link.description, first_seen=link.first_seen,
+                last_seen=link.last_seen, modified=link.modified, revoked=link.revoked))
         created, updated, unchanged = self.tx.knowledge.upsert_relationships(rows, self.now)
         return created, updated, unchanged, len(links) - len(rows)
 

@@ -53,7 +53,7 @@ def _batch(defaults: ImportDefaults, modified: datetime, title: str = "Report A"
     case = ImportedCase("report--1", modified, revoked, draft, members=("indicator--1",
                                                                        "report--1"))
     entity = ImportedEntity("intrusion-set--9", EntityKind.INTRUSION_SET, "Ember Bear",
-                          ("UAC-0056",), modified=modified)
+                            aliases=("UAC-0056",), modified=modified)
     issue = ImportIssue(Severity.ERROR, "f.json:objects[9]", "bad object")
     return Batch([case], [entity], objects, [issue])
 

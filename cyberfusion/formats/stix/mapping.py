@@ -173,12 +173,14 @@ def entity_of(obj: dict[str, Any], ref: str, modified: Any, revoked: bool) -> Im
     sectors = tuple(s.strip() for s in _strings(obj.get("sectors")) if s.strip())
     country = obj.get("country")
     return ImportedEntity(
-        ref, kind, name, _aliases(name, obj), description if isinstance(description, str) else "",
-        external_id, source, modified, revoked, refs, is_family,
-        _text(obj.get("identity_class"), 32), sectors,
-        country.strip().upper()[:2] if isinstance(country, str) else "",
-        _text(obj.get("region"), 64), read_stamp(obj.get("first_seen")),
-        read_stamp(obj.get("last_seen")),
+        ref, kind, name, aliases=_aliases(name, obj),
+        description=description if isinstance(description, str) else "",
+        external_id=external_id, source=source, modified=modified, revoked=revoked,
+        external_refs=refs, is_family=is_family,
+        identity_class=_text(obj.get("identity_class"), 32), sectors=sectors,
+        country=country.strip().upper()[:2] if isinstance(country, str) else "",
+        region=_text(obj.get("region"), 64), first_seen=read_stamp(obj.get("first_seen")),
+        last_seen=read_stamp(obj.get("last_seen")),
         reference=source == "mitre-attack" or MITRE_IDENTITY in (ref, obj.get("created_by_ref")),
     )
 
@@ -193,8 +195,9 @@ def relationship_of(obj: dict[str, Any], ref: str, modified: Any,
     description = obj.get("description")
     return ImportedRelationship(
         ref, kind.strip().lower()[:64] or "related-to", source, target,
-        description if isinstance(description, str) else "",
-        read_stamp(obj.get("start_time")), read_stamp(obj.get("stop_time")), modified, revoked,
+        description=description if isinstance(description, str) else "",
+        first_seen=read_stamp(obj.get("start_time")), last_seen=read_stamp(obj.get("stop_time")),
+        modified=modified, revoked=revoked,
         reference=obj.get("created_by_ref") == MITRE_IDENTITY,
     )
 

@@ -20,3 +20,11 @@ class Repo:
         self.session.add(row)
         self.session.flush()
         return row
+
+
+class DialectRepo(Repo):
+    """A repository whose SQL differs between SQLite and PostgreSQL (JSON arrays, upserts)."""
+
+    def __init__(self, session: Session, is_sqlite: bool) -> None:
+        super().__init__(session)
+        self.is_sqlite = is_sqlite

@@ -30,7 +30,7 @@ from cyberfusion.domain.correlation import STRONG_TYPES
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import full_clause
 from cyberfusion.store.bulk import PAGE, insert_rows, table_of
-from cyberfusion.store.repositories.base import Repo
+from cyberfusion.store.repositories.base import DialectRepo
 from cyberfusion.store.tables import CaseRow, HandlingRow, ObservableRow, OccurrenceRow
 from cyberfusion.store.tables_hits import CorrelationKeyRow
 
@@ -98,12 +98,8 @@ class WeakLink:
     via: str
 
 
-class CorrelationRepo(Repo):
+class CorrelationRepo(DialectRepo):
     """Keeps the derived keys of observables and answers weak-link questions."""
-
-    def __init__(self, session: Session, is_sqlite: bool) -> None:
-        super().__init__(session)
-        self.is_sqlite = is_sqlite
 
     def unindexed(self, after_id: int, limit: int) -> list[tuple[int, str, str]]:
         """(id, type, value) of observables above the high-water mark, oldest first."""

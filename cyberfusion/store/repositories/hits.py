@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from cyberfusion.domain.access import Access
 from cyberfusion.domain.hits import (
@@ -37,7 +37,7 @@ from cyberfusion.domain.hits import (
 )
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import BOUND_NOW, bound_now, level_expr
-from cyberfusion.store.repositories.base import Repo
+from cyberfusion.store.repositories.base import DialectRepo
 from cyberfusion.store.repositories.correlation import (
     STRONG,
     int_column,
@@ -171,12 +171,8 @@ def _prepared(is_sqlite: bool) -> _Prepared:
     return _PREPARED[is_sqlite]
 
 
-class HitRepo(Repo):
+class HitRepo(DialectRepo):
     """Records matches and notices; reads them for searchers, owners and NCBs."""
-
-    def __init__(self, session: Session, is_sqlite: bool) -> None:
-        super().__init__(session)
-        self.is_sqlite = is_sqlite
 
     def add_query(self, query: Query, value_count: int) -> None:
         """The row every recorded match points to."""

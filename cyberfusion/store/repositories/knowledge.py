@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -16,7 +16,13 @@ from sqlalchemy import ColumnElement, case, exists, func, insert, literal, or_, 
 from sqlalchemy.orm import Session, aliased
 
 from cyberfusion.domain.access import GovernedItem
-from cyberfusion.domain.knowledge import Entity, EntityFilter, EntityKind, ExternalRef
+from cyberfusion.domain.knowledge import (
+    Entity,
+    EntityFilter,
+    EntityKind,
+    ExternalRef,
+    RelationshipFacts,
+)
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import full_clause
 from cyberfusion.store.bulk import table_of
@@ -91,7 +97,7 @@ class CaseSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class NewRelationship:
+class NewRelationship(RelationshipFacts):
     """A relationship to write: its key, ends (entity row, case or bare STIX id), handling."""
 
     source_ref: str
@@ -104,10 +110,7 @@ class NewRelationship:
     target_case_id: int | None = None
     target_stix: str = ""
     stix_id: str = ""
-    description: str = ""
-    first_seen: datetime | None = None
-    last_seen: datetime | None = None
-    modified: datetime | None = None
+    _: KW_ONLY
     revoked: bool = False
 
 
@@ -371,7 +374,7 @@ def _split(text: str | None, sep: str) -> tuple[str, ...]:
 
 
 def _as_dict(item: NewRelationship) -> dict[str, Any]:
-    return {name: getattr(item, name) for name in NewRelationship.__slots__}
+    return {f.name: getattr(item, f.name) for f in fields(item)}
 
 
 def _entity(row: EntityRow, governed: GovernedItem) -> Entity:

@@ -94,5 +94,5 @@ def _relationship(row: RelationshipRow, governed: Any) -> Relationship:
         row.id, row.type, _end_of(row.source_entity_id, row.source_case_id, row.source_stix),
         _end_of(row.target_entity_id, row.target_case_id, row.target_stix),
         governed.owner_org_id, row.handling_id, governed.handling, row.stix_id,
-        row.description, row.first_seen, row.last_seen, row.source_ref, row.created_at,
-        row.modified)
+        description=row.description, first_seen=row.first_seen, last_seen=row.last_seen,
+        ref=row.source_ref, created=row.created_at, modified=row.modified)

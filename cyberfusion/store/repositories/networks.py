@@ -11,13 +11,12 @@ from datetime import datetime
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from cyberfusion.domain.correlation import DEFAULT_MAX_CASES
 from cyberfusion.domain.model import Organisation
 from cyberfusion.domain.networks import DEFAULT_RESOLUTION, CaseFacts, Cluster, NetworkState, Run
 from cyberfusion.store.access_sql import full_clause, hit_clause, level_expr
-from cyberfusion.store.repositories.base import Repo
+from cyberfusion.store.repositories.base import DialectRepo
 from cyberfusion.store.repositories.correlation import STRONG, json_ints, live_case
 from cyberfusion.store.repositories.upsert import insert_ignore
 from cyberfusion.store.tables import CaseRow, HandlingRow, ObservableRow, OccurrenceRow
@@ -43,12 +42,8 @@ class Placed:
     cluster: Cluster
 
 
-class NetworkRepo(Repo):
+class NetworkRepo(DialectRepo):
     """Reads holdings, stores clusters, and answers per-viewer questions about them."""
-
-    def __init__(self, session: Session, is_sqlite: bool) -> None:
-        super().__init__(session)
-        self.is_sqlite = is_sqlite
 
     # --- state, runs and the dirty queue ---------------------------------------------------
 

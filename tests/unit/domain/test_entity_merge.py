@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from cyberfusion.domain.entity_merge import canonical_ids, fold, id_claims, merge_keys, span
@@ -53,8 +54,6 @@ def test_fold_takes_the_strictest_tlp_and_every_name_once() -> None:
 def test_span_over_rows() -> None:
     early, late = datetime(2020, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC)
     rows = [_row(1, "x"), _row(2, "y")]
-    rows = [Entity(**{**{f: getattr(rows[0], f) for f in Entity.__slots__},
-                      "first_seen": late, "last_seen": late}),
-            Entity(**{**{f: getattr(rows[1], f) for f in Entity.__slots__},
-                      "first_seen": early})]
+    rows = [replace(rows[0], first_seen=late, last_seen=late),
+            replace(rows[1], first_seen=early)]
     assert span(rows) == (early, late)

@@ -106,9 +106,10 @@ def cases_from(decoded: Decoded, owner: str = "fr-cyber") -> tuple[list[Case],
     for number, imported in enumerate(decoded.cases, start=1):
         d = imported.draft
         cases.append(Case(number, owner, d.title, d.crime_type, d.summary, d.handling,
-                          d.countries, d.first_seen, d.last_seen, d.victim_count,
-                          d.victim_sectors, d.occurrences, created_at=created,
-                          updated_at=created))
+                          countries=d.countries, first_seen=d.first_seen,
+                          last_seen=d.last_seen, victim_count=d.victim_count,
+                          victim_sectors=d.victim_sectors, occurrences=d.occurrences,
+                          created_at=created, updated_at=created))
         stored[number] = [bodies[m] for m in imported.members if m in bodies]
     return cases, stored
 

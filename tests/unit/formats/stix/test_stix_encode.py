@@ -81,8 +81,9 @@ def _case(handling: Handling, *values: tuple[str, str, str]) -> Case:
         occurrences.append(Occurrence(obs.type.value, obs.value, obs.key, role, "seen in logs"))
     when = datetime(2026, 4, 1, 9, 30, 15, 123456, tzinfo=UTC)
     return Case(7, "fr-cyber", "Ransom payments to a mixer", CrimeType.RANSOMWARE,
-                "Victims paid into these wallets.", handling, ("FR",), date(2026, 3, 1),
-                date(2026, 3, 20), 3, ("health",), tuple(occurrences), created_at=when,
+                "Victims paid into these wallets.", handling, countries=("FR",),
+                first_seen=date(2026, 3, 1), last_seen=date(2026, 3, 20), victim_count=3,
+                victim_sectors=("health",), occurrences=tuple(occurrences), created_at=when,
                 updated_at=when)
 
 

@@ -49,7 +49,7 @@ EVERY_KIND = [
 
 def case() -> Case:
     return Case(7, "fr-cyber", "LockBit at a hospital", CrimeType.RANSOMWARE, "Encrypted.",
-                AMBER, ("FR",), None, None, 3, (), (), created_at=WHEN, updated_at=WHEN)
+                AMBER, countries=("FR",), victim_count=3, created_at=WHEN, updated_at=WHEN)
 
 
 def export(entities: list[Entity], links: list[Relationship] | None = None,
