@@ -24,6 +24,7 @@ from cyberfusion.store.repositories.networks import NetworkRepo
 from cyberfusion.store.repositories.observables import ObservableRepo
 from cyberfusion.store.repositories.orgs import OrgRepo
 from cyberfusion.store.repositories.outbox import OutboxRepo
+from cyberfusion.store.repositories.sources import SourceRepo
 from cyberfusion.store.repositories.taxii import TaxiiRepo
 from cyberfusion.store.repositories.users import UserRepo
 
@@ -139,6 +140,11 @@ class Tx:
     def taxii(self) -> TaxiiRepo:
         """The pool in TAXII order, filtered by the access decision."""
         return TaxiiRepo(self.session, self.cases)
+
+    @cached_property
+    def sources(self) -> SourceRepo:
+        """TAXII sources, their runs and what pushes delivered."""
+        return SourceRepo(self.session)
 
     def flush(self) -> None:
         """Send pending writes so generated ids are known."""
