@@ -112,6 +112,13 @@ class RunCounts:
     pushed: int = 0
     pages: int = 0
     errors: list[str] = field(default_factory=list)
+    #: The run stopped early (remote failure, hostile answers): it is recorded as failed.
+    failed: bool = False
+
+    def stop(self, message: str) -> None:
+        """Record why the run stopped early."""
+        self.failed = True
+        self.error(message)
 
     def error(self, message: str) -> None:
         """Record one error (the first MAX_ERRORS are kept, then a count)."""

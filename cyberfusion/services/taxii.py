@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from cyberfusion.domain.audit import AuditAction
-from cyberfusion.domain.model import Organisation, Principal, Region
+from cyberfusion.domain.model import CaseFilter, Organisation, Principal, Region
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.domain.taxii import (
     VOCABULARY_ADDED,
@@ -206,3 +206,12 @@ def refuse_write(chosen: Collection) -> None:
     """PermissionDenied unless the collection takes objects (section 5.4)."""
     if not chosen.can_write:
         raise PermissionDenied(f"collection {chosen.alias} takes no objects; add to your inbox")
+
+
+def readable(tx: Tx, org: Organisation, now: datetime, scope: CaseFilter,
+             query: ObjectQuery) -> Page:
+    """A page of what `org` may read in full within `scope`, in pool order: what a push
+    sends to the organisation behind a destination (the same SQL access decision)."""
+    names = {o.id: o.name for o in tx.orgs.all()}
+    chosen = Collection("push", "push", "push", "", scope)
+    return _page(tx, org, now, chosen, query, names)
