@@ -27,6 +27,7 @@ from cyberfusion.cli import (
     lookup,
     networks,
     retention,
+    sources,
     system,
 )
 from cyberfusion.cli.output import line, print_error
@@ -44,7 +45,7 @@ HELP = (
 #: The order commands are listed in `--help`.
 ORDER = ("init", "serve", "demo", "audit", "retention", "sweep", "org", "user", "token",
          "rota", "case", "search", "lookup", "hits", "disclosure", "network", "entity", "import",
-         "export", "send", "inbox", "thread", "ack", "duty")
+         "export", "source", "send", "inbox", "thread", "ack", "duty")
 
 
 class GuardedGroup(TyperGroup):
@@ -115,6 +116,7 @@ _COMMANDS: list[tuple[str, Callable[..., Any] | typer.Typer, str]] = [
     ("search", cases.search_command, _ANALYSE),
     ("import", imports.import_command, _ANALYSE),
     ("export", exports.export_command, _ANALYSE),
+    ("source", sources.source_app, _ANALYSE),
     ("lookup", lookup.lookup, _ANALYSE),
     ("hits", hits.hits_app, _ANALYSE),
     ("disclosure", hits.disclosure_app, _ANALYSE),

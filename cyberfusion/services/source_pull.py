@@ -49,7 +49,6 @@ class Walk:
     receiver: Organisation
     defaults: ImportDefaults
     counts: RunCounts = field(default_factory=RunCounts)
-    nexts: set[str] = field(default_factory=set)
     seen: set[tuple[str, str]] = field(default_factory=set)
 
 
@@ -116,12 +115,9 @@ def _check(page: RemotePage, walk: Walk) -> None:
         raise Stop("the server said `more` but sent no objects")
     if page.more and not page.next:
         raise Stop("the server said `more` but gave no `next` to go on with")
-    if page.more and page.next in walk.nexts:
-        raise Stop("the server repeats a page (the same `next` came back)")
     keys = {(str(o.get("id")), _version(o)) for o in page.objects}
     if keys and keys <= walk.seen:
-        raise Stop("the server sent the same objects again (a repeated page)")
-    walk.nexts.add(page.next)
+        raise Stop("the server repeats a page (the same objects came again)")
     walk.seen |= keys
 
 
@@ -143,20 +139,29 @@ def _land(ctx: Context, page: RemotePage, walk: Walk) -> None:
     base.load_builtins()
     codec = base.CODECS["stix21"]()
     with ctx.db.write() as tx:
+        held = tx.taxii.kept_versions(walk.source.org_id, sorted({str(o["id"]) for o in kept}))
+        fresh = sum(1 for o in kept if not _held(held.get(str(o["id"])), _version(o)))
         lander = Lander(tx, walk.defaults, None, None, ctx.now(), matcher_for(ctx),
                         f"taxii:{walk.source.name}")
+        rejected = 0
         for batch in codec.decode(io.BytesIO(bundle), name, walk.defaults) if kept else ():
             done = lander.land(batch)
             hits.on_cases_landed(tx, ctx, walk.source.org_id, done.case_ids, None)
-            counts.landed += done.created + done.updated
-            counts.unchanged += done.unchanged
-            counts.refused += done.rejected
+            rejected += done.rejected
             for issue in batch.issues:
                 if issue.severity is Severity.ERROR:
                     counts.error(f"{issue.location}: {issue.message}")
+        counts.refused += rejected
+        counts.landed += max(0, fresh - rejected)
+        counts.unchanged += len(kept) - fresh
         tx.sources.set_bookmark(walk.source.id, moved)
         tx.sources.record_run(walk.run_id, counts, "running", None)
     walk.bookmark = moved
+
+
+def _held(stored: str | None, version: str) -> bool:
+    """True if this version (or a newer one) of the object is kept already."""
+    return stored is not None and bool(version) and stored >= version
 
 
 def _admitted(ctx: Context, objects: list[dict[str, Any]], walk: Walk) -> list[dict[str, Any]]:
