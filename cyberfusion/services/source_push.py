@@ -57,14 +57,14 @@ def _send_all(ctx: Context, source: Source, peer: Organisation, remote: Remote,
                                                                  strict=True)])
         counts.fetched += len(objects)
         counts.pages += 1
-        fresh: dict[str, tuple[dict[str, Any], str]] = {}
+        fresh: dict[Key, dict[str, Any]] = {}
         for obj, item in zip(objects, page.items, strict=True):
             if is_red(obj, now.date()):
                 counts.refused += 1
             elif _key(obj, item.version) in sent:
                 counts.unchanged += 1
             else:
-                fresh[str(obj["id"])] = (obj, item.version)
+                fresh[_key(obj, item.version)] = obj
         if fresh:
             _send(ctx, source, remote, fresh, counts)
         with ctx.db.write() as tx:
@@ -77,16 +77,13 @@ def _key(obj: dict[str, Any], version: str) -> Key:
     return str(obj["id"]), version
 
 
-def _send(ctx: Context, source: Source, remote: Remote,
-          fresh: dict[str, tuple[dict[str, Any], str]], counts: RunCounts) -> None:
-    """One add-objects request; record the versions the remote accepted."""
-    status = remote.add([obj for obj, _ in fresh.values()],
-                        ctx.settings.source_status_wait_seconds)
-    done: list[Key] = []
-    for detail in status.get("successes") or []:
-        found = fresh.get(str(detail.get("id")))
-        if found is not None:
-            done.append((str(found[0]["id"]), found[1]))
+def _send(ctx: Context, source: Source, remote: Remote, fresh: dict[Key, dict[str, Any]],
+          counts: RunCounts) -> None:
+    """One add-objects request; record the versions the remote accepted (an object shared
+    by several cases may come in more than one version)."""
+    status = remote.add(list(fresh.values()), ctx.settings.source_status_wait_seconds)
+    accepted = {str(d.get("id")) for d in status.get("successes") or []}
+    done = [key for key in fresh if key[0] in accepted]
     for detail in status.get("failures") or []:
         counts.refused += 1
         counts.error(f"the remote refused {detail.get('id')}: {detail.get('message', '')}")
