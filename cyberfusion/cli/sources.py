@@ -9,10 +9,12 @@ import typer
 from cyberfusion.cli.admin import AsUser
 from cyberfusion.cli.output import JsonOpt, line, print_json, table
 from cyberfusion.cli.state import acting_as, context_of
+from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.domain.sources import AuthKind, Direction, SourceDraft, SourceRun
 from cyberfusion.presenters.sources import run_json, source_json, view_json
 from cyberfusion.services import imports, sources
+from cyberfusion.services.context import Context
 
 source_app = typer.Typer(help="TAXII 2.1 sources: remote collections to pull from or push "
                               "to (federation between instances, partner feeds).",
@@ -92,11 +94,10 @@ def list_runs(cli: typer.Context, name: Name, as_user: AsUser,
             _counts(r), "; ".join(r.errors[:3])) for r in found])
 
 
-def _run(cli: typer.Context, name: str, as_user: str, direction: Direction,
+def _run(ctx: Context, principal: Principal, name: str, direction: Direction,
          as_json: bool) -> None:
     """Run one source now and report; exit 1 if the run failed."""
-    ctx = context_of(cli)
-    done = sources.run(ctx, acting_as(ctx, as_user), name, direction)
+    done = sources.run(ctx, principal, name, direction)
     if as_json:
         print_json(run_json(done))
     else:
@@ -111,14 +112,16 @@ def _run(cli: typer.Context, name: str, as_user: str, direction: Direction,
 @needs(Permission.SOURCE_RUN)
 def pull(cli: typer.Context, name: Name, as_user: AsUser, as_json: JsonOpt = False) -> None:
     """Pull a source now: every page after its bookmark lands; safe to run again."""
-    _run(cli, name, as_user, Direction.PULL, as_json)
+    ctx = context_of(cli)
+    _run(ctx, acting_as(ctx, as_user), name, Direction.PULL, as_json)
 
 
 @source_app.command("push")
 @needs(Permission.SOURCE_RUN)
 def push(cli: typer.Context, name: Name, as_user: AsUser, as_json: JsonOpt = False) -> None:
     """Push to a source now what its destination may receive and was not sent before."""
-    _run(cli, name, as_user, Direction.PUSH, as_json)
+    ctx = context_of(cli)
+    _run(ctx, acting_as(ctx, as_user), name, Direction.PUSH, as_json)
 
 
 @source_app.command("remove")

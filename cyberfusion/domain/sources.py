@@ -192,3 +192,49 @@ def credentials(auth: AuthKind, secret: str | None, env_name: str) -> tuple[str,
         raise InvalidInput("bad credentials", [Issue(env_name, "Basic credentials are "
                                                      "written user:password")])
     return user, password
+
+
+def _text(doc: dict[str, Any], name: str, issues: list[Issue], default: str = "") -> str:
+    """A string field of a JSON document; an issue if it is something else."""
+    value = doc.get(name, default)
+    if not isinstance(value, str):
+        issues.append(Issue(name, "must be a string"))
+        return default
+    return value
+
+
+def _choice(enum: Any, value: str, name: str, issues: list[Issue]) -> Any:
+    """An enum member by value; an issue naming the choices otherwise."""
+    try:
+        return enum(value)
+    except ValueError:
+        issues.append(Issue(name, f"one of {', '.join(m.value for m in enum)}"))
+        return None
+
+
+def draft_from_json(doc: object) -> SourceDraft:
+    """A draft from the API's JSON (defaults are read by the import options); located
+    InvalidInput for what is not one."""
+    if not isinstance(doc, dict):
+        raise InvalidInput("not a source", [Issue("$", "send a JSON object")])
+    issues: list[Issue] = []
+    direction = _choice(Direction, _text(doc, "direction", issues, "pull"), "direction",
+                        issues)
+    auth = _choice(AuthKind, _text(doc, "auth", issues, "none"), "auth", issues)
+    interval = doc.get("interval_seconds", 0)
+    if not isinstance(interval, int) or isinstance(interval, bool) or interval < 0:
+        issues.append(Issue("interval_seconds", "a whole number of seconds (0: manual)"))
+        interval = 0
+    defaults = doc.get("defaults", {})
+    if not isinstance(defaults, dict):
+        issues.append(Issue("defaults", "an object (tlp, release, partners, hit_policy, "
+                            "purpose, tlp_floor)"))
+        defaults = {}
+    draft = SourceDraft(_text(doc, "name", issues), direction or Direction.PULL,
+                        _text(doc, "api_root", issues), _text(doc, "collection", issues),
+                        auth or AuthKind.NONE, _text(doc, "secret_env", issues), interval,
+                        _text(doc, "peer_org", issues), defaults)
+    issues += [i for i in draft_issues(draft) if i.location not in {x.location for x in issues}]
+    if issues:
+        raise InvalidInput("the source is not valid", issues)
+    return draft

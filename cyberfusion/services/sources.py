@@ -95,6 +95,17 @@ def run(ctx: Context, principal: Principal, name: str, direction: Direction) -> 
     return execute(ctx, source, "manual")
 
 
+def queue(ctx: Context, principal: Principal, name: str) -> Source:
+    """Ask for a run of one source as soon as the source worker looks (API, web page)."""
+    require(principal, Permission.SOURCE_RUN)
+    source = get(ctx, principal, name)
+    with ctx.db.write() as tx:
+        tx.sources.queue(source.id, ctx.now())
+        found = tx.sources.get(source.id)
+    assert found is not None
+    return found
+
+
 def execute(ctx: Context, source: Source, trigger: str) -> SourceRun:
     """Run a source (no permission check: callers have done it, or it is scheduled)."""
     runner = source_pull.pull if source.direction is Direction.PULL else source_push.push

@@ -41,7 +41,7 @@ def kept(world: World, ids: list[str]) -> dict[str, int]:
         rows = tx.session.execute(select(SourceObjectRow.ref, func.count())
                                   .where(SourceObjectRow.ref.in_(ids))
                                   .group_by(SourceObjectRow.ref)).all()
-    return {ref: n for ref, n in rows}
+    return {str(ref): int(n) for ref, n in rows}
 
 
 def test_pull_from_medallion_holding_attack_for_ics(world: World, tmp_path: Path,

@@ -85,17 +85,23 @@ class SourceRepo(Repo):
         """Take the first source due for a scheduled run: its next run moves on at once, so
         no other worker takes it (a conditional update, on SQLite and PostgreSQL alike)."""
         due = self.session.scalars(select(SourceRow).where(
-            SourceRow.next_run_at.is_not(None), SourceRow.next_run_at <= now,
-            SourceRow.interval_seconds > 0).order_by(SourceRow.next_run_at).limit(5))
+            SourceRow.next_run_at.is_not(None), SourceRow.next_run_at <= now)
+            .order_by(SourceRow.next_run_at).limit(5))
         for row in list(due):
             moved = self.session.execute(
                 update(SourceRow).where(SourceRow.id == row.id,
                                         SourceRow.next_run_at == row.next_run_at)
-                .values(next_run_at=_later(now, row.interval_seconds)))
+                .values(next_run_at=_later(now, row.interval_seconds)
+                        if row.interval_seconds else None))
             if getattr(moved, "rowcount", 0) == 1:
                 self.session.refresh(row)
                 return _source(row)
         return None
+
+    def queue(self, source_id: int, now: datetime) -> None:
+        """Make a source due now (a run asked for through the API or the page)."""
+        self.session.execute(update(SourceRow).where(SourceRow.id == source_id)
+                             .values(next_run_at=now))
 
     def start_run(self, source: Source, trigger: str, now: datetime) -> SourceRun:
         """Record a run as running; runs of this source left running by a dead process are
