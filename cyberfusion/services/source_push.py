@@ -18,6 +18,7 @@ from cyberfusion.formats.stix.federation import is_red
 from cyberfusion.services import taxii
 from cyberfusion.services.context import Context
 from cyberfusion.services.source_runs import finish, start
+from cyberfusion.services.taxii import Item
 from cyberfusion.services.taxii_remote import Remote, RemoteError
 
 Key = tuple[str, str]
@@ -41,35 +42,36 @@ def push(ctx: Context, source: Source, trigger: str) -> SourceRun:
     return finish(ctx, run.id, counts)
 
 
+def outgoing(ctx: Context, org_id: str, peer: Organisation, after: Position,
+             limit: int = PAGE_LIMIT) -> tuple[list[Item], int, Position | None]:
+    """A page of what `org_id` may send to `peer`: its data `peer` may read in full (the SQL
+    access decision), less TLP:RED (counted); and where the next page starts."""
+    now = ctx.now()
+    with ctx.db.read() as tx:
+        page = taxii.readable(tx, peer, now, CaseFilter(owner_org_id=org_id),
+                              ObjectQuery(limit=limit, after=after))
+    sendable = [i for i in page.items if not is_red(i.obj, now.date())]
+    return sendable, len(page.items) - len(sendable), page.next
+
+
 def _send_all(ctx: Context, source: Source, peer: Organisation, remote: Remote,
               run_id: int, counts: RunCounts) -> None:
     """Walk the releasable pool and send each page's new object versions."""
-    scope = CaseFilter(owner_org_id=source.org_id)
     after: Position | None = START
     while after is not None:
-        now = ctx.now()
+        items, red, after = outgoing(ctx, source.org_id, peer, after)
+        keys = [_key(i.obj, i.version) for i in items]
         with ctx.db.read() as tx:
-            page = taxii.readable(tx, peer, now, scope, ObjectQuery(limit=PAGE_LIMIT,
-                                                                    after=after))
-            objects = [i.obj for i in page.items]
-            sent = tx.sources.pushed(source.id, [_key(o, i.version)
-                                                 for o, i in zip(objects, page.items,
-                                                                 strict=True)])
-        counts.fetched += len(objects)
+            sent = tx.sources.pushed(source.id, keys)
+        counts.fetched += len(items) + red
+        counts.refused += red
         counts.pages += 1
-        fresh: dict[Key, dict[str, Any]] = {}
-        for obj, item in zip(objects, page.items, strict=True):
-            if is_red(obj, now.date()):
-                counts.refused += 1
-            elif _key(obj, item.version) in sent:
-                counts.unchanged += 1
-            else:
-                fresh[_key(obj, item.version)] = obj
+        counts.unchanged += sum(1 for k in keys if k in sent)
+        fresh = {k: i.obj for k, i in zip(keys, items, strict=True) if k not in sent}
         if fresh:
             _send(ctx, source, remote, fresh, counts)
         with ctx.db.write() as tx:
             tx.sources.record_run(run_id, counts, "running", None)
-        after = page.next
 
 
 def _key(obj: dict[str, Any], version: str) -> Key:
