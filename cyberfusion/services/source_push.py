@@ -45,10 +45,11 @@ def push(ctx: Context, source: Source, trigger: str) -> SourceRun:
 def outgoing(ctx: Context, org_id: str, peer: Organisation, after: Position,
              limit: int = PAGE_LIMIT) -> tuple[list[Item], int, Position | None]:
     """A page of what `org_id` may send to `peer`: its data `peer` may read in full (the SQL
-    access decision), less TLP:RED (counted); and where the next page starts."""
+    access decision), never TLP:RED (left out in SQL by its handling, and any object still
+    marked RED is dropped and counted); and where the next page starts."""
     now = ctx.now()
     with ctx.db.read() as tx:
-        page = taxii.readable(tx, peer, now, CaseFilter(owner_org_id=org_id),
+        page = taxii.readable(tx, peer, now, CaseFilter(owner_org_id=org_id, federable=True),
                               ObjectQuery(limit=limit, after=after))
     sendable = [i for i in page.items if not is_red(i.obj, now.date())]
     return sendable, len(page.items) - len(sendable), page.next
