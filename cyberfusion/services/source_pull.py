@@ -34,6 +34,9 @@ from cyberfusion.services.landing import Lander
 from cyberfusion.services.source_runs import finish, start
 from cyberfusion.services.taxii_remote import Remote, RemoteError, RemotePage
 
+#: Most pages held back while a report waits for the objects it names.
+HOLD = 8
+
 
 class Stop(Exception):
     """The walk stops here, for the reason given (recorded on the run)."""
@@ -88,25 +91,45 @@ def _located(exc: Exception) -> str:
 
 
 def _walk(ctx: Context, remote: Remote, walk: Walk) -> None:
-    """Fetch and land pages until the remote says there is no more."""
+    """Fetch and land pages until the remote says there is no more. A page whose report
+    names objects still to come is held and landed with the next (at most HOLD pages), so
+    a case split by the remote's paging lands whole; the bookmark moves only after both."""
     resumed = bool(walk.bookmark.next)
+    cursor = walk.bookmark.next
+    held: list[RemotePage] = []
     while True:
         if walk.counts.pages >= MAX_PAGES:
             raise Stop(f"stopped after {MAX_PAGES} pages; the next run goes on")
         try:
-            page = remote.page(walk.bookmark.added_after, walk.bookmark.next, PAGE_LIMIT)
+            page = remote.page(walk.bookmark.added_after, cursor, PAGE_LIMIT)
         except RemoteError:
             if not resumed:
                 raise
             # A `next` kept from an earlier run may have expired: walk again from added_after
             walk.bookmark = Bookmark(walk.bookmark.added_after)
-            resumed = False
+            resumed, cursor = False, ""
             continue
         resumed = False
         _check(page, walk)
-        _land(ctx, page, walk)
+        held.append(page)
+        cursor = page.next
+        if page.more and len(held) < HOLD and _awaits(held):
+            continue
+        _land(ctx, held, walk)
+        held = []
         if not walk.bookmark.next:
             return
+
+
+def _awaits(pages: list[RemotePage]) -> bool:
+    """True if a report of these pages names objects they do not hold (yet)."""
+    have = {str(o.get("id")) for p in pages for o in p.objects}
+    for page in pages:
+        for obj in page.objects:
+            refs = obj.get("object_refs") if obj.get("type") == "report" else None
+            if isinstance(refs, list) and any(str(r) not in have for r in refs):
+                return True
+    return False
 
 
 def _check(page: RemotePage, walk: Walk) -> None:
@@ -127,13 +150,16 @@ def _version(obj: dict[str, Any]) -> str:
     return str(found)
 
 
-def _land(ctx: Context, page: RemotePage, walk: Walk) -> None:
-    """Land one page and move the bookmark in the same transaction."""
+def _land(ctx: Context, pages: list[RemotePage], walk: Walk) -> None:
+    """Land fetched pages together and move the bookmark in the same transaction."""
     counts = walk.counts
-    counts.pages += 1
-    counts.fetched += len(page.objects)
-    kept = _admitted(ctx, page.objects, walk)
-    moved = walk.bookmark.after_page(page.more, page.next, page.last)
+    objects = [o for p in pages for o in p.objects]
+    counts.pages += len(pages)
+    counts.fetched += len(objects)
+    kept = _admitted(ctx, objects, walk)
+    moved = walk.bookmark
+    for page in pages:
+        moved = moved.after_page(page.more, page.next, page.last)
     name = f"taxii-{walk.source.name}.json"
     bundle = orjson.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": kept})
     base.load_builtins()

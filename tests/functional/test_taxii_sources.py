@@ -6,7 +6,9 @@ passes data that has not landed."""
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -15,10 +17,10 @@ from ext_data import attack_ics
 from taxii_servers import MEDIA, Hostile, hostile_server, medallion, stix_object
 from worlds import World
 
-from cyberfusion.domain.model import Principal
+from cyberfusion.domain.model import CaseFilter, Principal
 from cyberfusion.domain.sources import AuthKind, Direction, SourceDraft
 from cyberfusion.errors import InvalidInput
-from cyberfusion.services import imports, sources
+from cyberfusion.services import cases, imports, sources
 from cyberfusion.store.tables_imports import SourceObjectRow
 
 PAGE = 10
@@ -117,3 +119,30 @@ def test_bad_sources_are_refused_with_located_errors(world: World) -> None:
         sources.add(world.ctx, analyst, SourceDraft("ok", Direction.PULL,
                                                     "http://127.0.0.1:9/api/", "c1"),
                     imports.ImportOptions())
+
+
+def report_with_indicators(count: int) -> list[dict[str, Any]]:
+    """A plain STIX report first, then the `count` indicators it names (no extension)."""
+    stamp = "2026-03-02T00:00:00.000Z"
+    indicators = [{"type": "indicator", "spec_version": "2.1",
+                   "id": "indicator--" + str(uuid.uuid5(uuid.NAMESPACE_DNS, f"split/{i}")),
+                   "created": stamp, "modified": stamp,
+        "pattern": f"[ipv4-addr:value = '198.51.100.{i + 1}']", "pattern_type": "stix",
+        "valid_from": stamp} for i in range(count)]
+    report = {"type": "report", "spec_version": "2.1", "id": "report--"
+              + str(uuid.uuid5(uuid.NAMESPACE_DNS, "split")), "created": stamp,
+              "modified": stamp, "name": "Split across pages", "published": stamp,
+              "object_refs": [i["id"] for i in indicators]}
+    return [report, *indicators]
+
+
+def test_a_case_split_by_the_remote_paging_lands_whole(world: World) -> None:
+    state = Hostile(report_with_indicators(12), page=5)
+    with hostile_server(state) as url:
+        boss = add_pull(world, url)
+        run = sources.run(world.ctx, boss, "feed", Direction.PULL)
+    assert run.status == "done" and run.counts["pages"] == 3, run
+    page = cases.list_cases(world.ctx, boss, CaseFilter(text="Split across pages"), 0, 10)
+    assert [c.title for c in page.items] == ["Split across pages"]
+    case = cases.get_case(world.ctx, boss, page.items[0].id)
+    assert len(case.occurrences) == 12
