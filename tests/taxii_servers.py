@@ -102,7 +102,7 @@ class Hostile:
             time.sleep(self.stall)
         last = _added(self.objects.index(chunk[-1])) if chunk else ""
         body: dict[str, Any] = {"more": more, "objects": chunk}
-        if more:
+        if more and self.mode != "no-next":
             body["next"] = str(start + self.page)
         return body, last
 

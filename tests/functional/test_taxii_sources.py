@@ -92,17 +92,19 @@ def test_a_server_that_stalls_fails_the_run_and_the_next_run_resumes(
     assert done.added_after == "2026-03-01T00:00:03.400000Z" and not done.next
 
 
-@pytest.mark.parametrize(("mode", "message"), [
-    ("repeat", "repeat"), ("empty-more", "said `more` but sent no objects")])
+@pytest.mark.parametrize(("mode", "message", "landed"), [
+    ("repeat", "repeat", PAGE), ("empty-more", "said `more` but sent no objects", PAGE),
+    ("no-next", "gave no `next`", 0)])
 def test_a_server_that_lies_is_stopped_with_a_clear_error(world: World, mode: str,
-                                                          message: str) -> None:
+                                                          message: str, landed: int) -> None:
     state = Hostile([stix_object(i) for i in range(35)], page=PAGE, mode=mode)
     with hostile_server(state) as url:
         boss = add_pull(world, url)
         run = sources.run(world.ctx, boss, "feed", Direction.PULL)
     assert run.status == "failed" and message in run.errors[0]
-    assert len(state.requests) <= 3
-    assert set(kept(world, [o["id"] for o in state.objects]).values()) == {1}
+    assert len(state.requests) <= 3 and run.counts["landed"] == landed
+    held = kept(world, [o["id"] for o in state.objects])
+    assert len(held) == landed and set(held.values()) <= {1}
     bookmark = sources.get(world.ctx, boss, "feed").bookmark
     assert bookmark.added_after == ""  # the walk never ended: nothing is bookmarked as done
 
