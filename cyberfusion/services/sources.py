@@ -113,12 +113,13 @@ def execute(ctx: Context, source: Source, trigger: str) -> SourceRun:
 
 
 def run_due(ctx: Context) -> int:
-    """Run every source whose scheduled time has come (each claimed by one worker)."""
+    """Run every source whose time has come, each claimed by one worker: scheduled ones,
+    and those asked for through the API or the page (`queued`)."""
     ran = 0
     while True:
         with ctx.db.write() as tx:
             source = tx.sources.claim_due(ctx.now())
         if source is None:
             return ran
-        execute(ctx, source, "schedule")
+        execute(ctx, source, "schedule" if source.interval_seconds else "queued")
         ran += 1

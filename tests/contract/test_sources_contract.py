@@ -37,4 +37,4 @@ def test_due_sources_are_claimed_once_and_run_on_schedule(ctx: Context) -> None:
     views = {v.source.name: v.runs for v in sources.listing(ctx, boss)}
     assert [(r.trigger, r.status, r.counts["landed"]) for r in views["hourly"]] == \
         [("schedule", "done", 0), ("schedule", "done", 7)]
-    assert [(r.trigger, r.counts["unchanged"]) for r in views["manual"]] == [("schedule", 7)]
+    assert [(r.trigger, r.counts["unchanged"]) for r in views["manual"]] == [("queued", 7)]

@@ -39,7 +39,7 @@ def test_configure_run_and_read_a_source(world: World, client: TestClient,
         assert queued.status_code == 202
     runs = client.get("/api/v1/sources/feed/runs", headers=analyst).json()["items"]
     assert [(r["status"], r["trigger"], r["counts"]["landed"]) for r in runs] == \
-        [("done", "schedule", 15)]
+        [("done", "queued", 15)]
     listed = client.get("/api/v1/sources", headers=analyst).json()["items"]
     assert listed[0]["bookmark"]["added_after"] == "2026-03-01T00:00:01.400000Z"
     assert client.get("/api/v1/sources", headers=bearer(world, "de-cyber")).json() == \
