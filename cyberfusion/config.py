@@ -148,6 +148,11 @@ class Settings(BaseSettings):
     source_timeout_seconds: float = Field(
         default=30.0, gt=0,
         description="Timeout of one request to a remote TAXII server, in seconds (default 30).")
+    source_lease_seconds: float = Field(
+        default=300.0, gt=0,
+        description="How long a run holds its source after each landed page (default 300); "
+        "another run of the same source is refused meanwhile, and the run of a process that "
+        "died gives way once it runs out.")
     source_status_wait_seconds: float = Field(
         default=120.0, gt=0,
         description="How long a push waits for the remote server's final add-objects status "

@@ -31,7 +31,7 @@ from cyberfusion.services import hits, imports
 from cyberfusion.services.context import Context
 from cyberfusion.services.flags import matcher_for
 from cyberfusion.services.landing import Lander
-from cyberfusion.services.source_runs import finish, start
+from cyberfusion.services.source_runs import finish, progress, start
 from cyberfusion.services.taxii_remote import Remote, RemoteError, RemotePage
 
 #: Most pages held back while a report waits for the objects it names.
@@ -181,7 +181,7 @@ def _land(ctx: Context, pages: list[RemotePage], walk: Walk) -> None:
         counts.landed += max(0, fresh - rejected)
         counts.unchanged += len(kept) - fresh
         tx.sources.set_bookmark(walk.source.id, moved)
-        tx.sources.record_run(walk.run_id, counts, "running", None)
+        progress(tx, ctx, walk.source.id, walk.run_id, counts)
     walk.bookmark = moved
 
 

@@ -17,7 +17,7 @@ from cyberfusion.domain.taxii import START, ObjectQuery, Position
 from cyberfusion.formats.stix.federation import is_red
 from cyberfusion.services import taxii
 from cyberfusion.services.context import Context
-from cyberfusion.services.source_runs import finish, start
+from cyberfusion.services.source_runs import finish, progress, start
 from cyberfusion.services.taxii import Item
 from cyberfusion.services.taxii_remote import Remote, RemoteError
 
@@ -72,7 +72,7 @@ def _send_all(ctx: Context, source: Source, peer: Organisation, remote: Remote,
         if fresh:
             _send(ctx, source, remote, fresh, counts)
         with ctx.db.write() as tx:
-            tx.sources.record_run(run_id, counts, "running", None)
+            progress(tx, ctx, source.id, run_id, counts)
 
 
 def _key(obj: dict[str, Any], version: str) -> Key:

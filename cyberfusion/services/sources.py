@@ -15,7 +15,7 @@ from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.domain.sources import Direction, Source, SourceDraft, SourceRun, check_draft
-from cyberfusion.errors import InvalidInput, Issue, NotFound
+from cyberfusion.errors import Conflict, InvalidInput, Issue, NotFound
 from cyberfusion.services import audit, imports, source_pull, source_push
 from cyberfusion.services.context import Context
 
@@ -121,5 +121,8 @@ def run_due(ctx: Context) -> int:
             source = tx.sources.claim_due(ctx.now())
         if source is None:
             return ran
-        execute(ctx, source, "schedule" if source.interval_seconds else "queued")
+        try:
+            execute(ctx, source, "schedule" if source.interval_seconds else "queued")
+        except Conflict:  # a run of it is under way elsewhere: that one is enough
+            continue
         ran += 1

@@ -33,6 +33,8 @@ class SourceRow(Base):
     next_value: Mapped[str] = mapped_column(Text, default="")
     walk_last: Mapped[str] = mapped_column(String(40), default="")
     next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: While a run holds the source (renewed with each page); a dead run's lease runs out.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

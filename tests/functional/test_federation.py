@@ -39,6 +39,8 @@ from cyberfusion.store import schema
 #: The hub sits in Singapore here, so that "exclude country:SG" shuts it out.
 FEDERATED_ORGS = [replace(ORGS[0], country="SG", region=Region.ASIA), *ORGS[1:]]
 BULK = 1500
+#: Seconds a run holds its source: the SIGKILLed pull's lease runs out before the re-run.
+LEASE = 2
 
 
 def prepare(folder: Path) -> Context:
@@ -70,7 +72,8 @@ def env_for(data: Path, **extra: str) -> dict[str, str]:
     """The environment of an instance's processes."""
     env = {**os.environ, "CYBERFUSION_DATA_DIR": str(data), "CYBERFUSION_WARNINGLISTS":
            "false", "CYBERFUSION_SWEEP_INTERVAL_SECONDS": "0", "CYBERFUSION_IMPORT_WORKERS":
-           "1", "CYBERFUSION_SOURCE_POLL_SECONDS": "0", **extra}
+           "1", "CYBERFUSION_SOURCE_POLL_SECONDS": "0", "CYBERFUSION_SOURCE_LEASE_SECONDS":
+           str(LEASE), **extra}
     env.pop("CYBERFUSION_DATABASE_URL", None)
     return env
 
@@ -207,6 +210,7 @@ def killed_pull_resumes(instances: dict[str, Any], db: Path) -> None:
         ",".join("?" * len(bulk)))
     landed_at_kill = count(db, held, *bulk)
     assert 0 < landed_at_kill < BULK
+    time.sleep(LEASE + 0.5)  # the dead run's lease runs out
     resumed = run_cli(data, token, "source", "pull", "hub-in")
     assert "pull done" in resumed, resumed
     assert count(db, held, *bulk) == BULK

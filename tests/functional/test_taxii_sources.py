@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from channel_helpers import admin
+from conftest import NOW
 from ext_data import attack_ics
 from taxii_servers import MEDIA, Hostile, hostile_server, medallion, stix_object
 from worlds import World
 
 from cyberfusion.domain.model import CaseFilter, Principal
 from cyberfusion.domain.sources import AuthKind, Direction, SourceDraft
-from cyberfusion.errors import InvalidInput
+from cyberfusion.errors import Conflict, InvalidInput
 from cyberfusion.services import cases, imports, sources
 from cyberfusion.store.tables_imports import SourceObjectRow
 
@@ -107,6 +109,21 @@ def test_a_server_that_lies_is_stopped_with_a_clear_error(world: World, mode: st
     assert len(held) == landed and set(held.values()) <= {1}
     bookmark = sources.get(world.ctx, boss, "feed").bookmark
     assert bookmark.added_after == ""  # the walk never ended: nothing is bookmarked as done
+
+
+def test_a_source_runs_once_at_a_time(world: World) -> None:
+    state = Hostile([stix_object(i) for i in range(3)], page=PAGE)
+    with hostile_server(state) as url:
+        boss = add_pull(world, url)
+        source = sources.get(world.ctx, boss, "feed")
+        with world.ctx.db.write() as tx:  # as a live run elsewhere would
+            assert tx.sources.take_lease(source.id, NOW, NOW + timedelta(seconds=60))
+        with pytest.raises(Conflict, match="under way"):
+            sources.run(world.ctx, boss, "feed", Direction.PULL)
+        sources.queue(world.ctx, boss, "feed")
+        assert sources.run_due(world.ctx) == 0 and state.requests == []
+        world.ctx.clock = lambda: NOW + timedelta(seconds=61)  # the lease ran out
+        assert sources.run(world.ctx, boss, "feed", Direction.PULL).counts["landed"] == 3
 
 
 def test_bad_sources_are_refused_with_located_errors(world: World) -> None:

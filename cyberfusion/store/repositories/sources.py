@@ -103,9 +103,27 @@ class SourceRepo(Repo):
         self.session.execute(update(SourceRow).where(SourceRow.id == source_id)
                              .values(next_run_at=now))
 
+    def take_lease(self, source_id: int, now: datetime, until: datetime) -> bool:
+        """Hold the source for one run, unless a live run holds it (a conditional update)."""
+        taken = self.session.execute(update(SourceRow).where(
+            SourceRow.id == source_id,
+            (SourceRow.lease_until.is_(None)) | (SourceRow.lease_until < now))
+            .values(lease_until=until))
+        return getattr(taken, "rowcount", 0) == 1
+
+    def renew_lease(self, source_id: int, until: datetime) -> None:
+        """Keep holding the source (each landed page)."""
+        self.session.execute(update(SourceRow).where(SourceRow.id == source_id)
+                             .values(lease_until=until))
+
+    def drop_lease(self, source_id: int) -> None:
+        """Let the source go at the end of a run."""
+        self.session.execute(update(SourceRow).where(SourceRow.id == source_id)
+                             .values(lease_until=None))
+
     def start_run(self, source: Source, trigger: str, now: datetime) -> SourceRun:
-        """Record a run as running; runs of this source left running by a dead process are
-        marked interrupted."""
+        """Record a run as running (the caller holds the lease); runs of this source left
+        running by a dead process are marked interrupted."""
         self.session.execute(update(SourceRunRow).where(
             SourceRunRow.source_id == source.id, SourceRunRow.status == "running").values(
             status="interrupted", finished_at=now,

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column('next_value', sa.Text(), nullable=False),
         sa.Column('walk_last', sa.String(length=40), nullable=False),
         sa.Column('next_run_at', UTCDateTime(), nullable=True),
+        sa.Column('lease_until', UTCDateTime(), nullable=True),
         sa.Column('created_at', UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['org_id'], ['organisation.id'],
                                 name=op.f('fk_taxii_source_org_id_organisation')),
