@@ -141,6 +141,23 @@ class Settings(BaseSettings):
         description="Background threads that run uploaded imports, each job in one of them; 0: "
         "none, each upload then runs after its response, in the server's thread pool.")
 
+    source_poll_seconds: float = Field(
+        default=30.0, ge=0,
+        description="How often `cyberfusion serve` looks for TAXII sources due for a "
+        "scheduled pull or push; 0 turns scheduled runs off (run `cyberfusion source pull`).")
+    source_timeout_seconds: float = Field(
+        default=30.0, gt=0,
+        description="Timeout of one request to a remote TAXII server, in seconds (default 30).")
+    source_lease_seconds: float = Field(
+        default=300.0, gt=0,
+        description="How long a run holds its source after each landed page (default 300); "
+        "another run of the same source is refused meanwhile, and the run of a process that "
+        "died gives way once it runs out.")
+    source_status_wait_seconds: float = Field(
+        default=120.0, gt=0,
+        description="How long a push waits for the remote server's final add-objects status "
+        "(default 120); objects still pending are sent again by the next run.")
+
     def resolved_database_url(self) -> str:
         """The database URL in force: the explicit one, else SQLite in the data folder."""
         if self.database_url:

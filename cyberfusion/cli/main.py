@@ -30,6 +30,7 @@ from cyberfusion.cli import (
     networks,
     ransomware,
     retention,
+    sources,
     system,
 )
 from cyberfusion.cli.output import line, print_error
@@ -47,8 +48,8 @@ HELP = (
 #: The order commands are listed in `--help`.
 ORDER = ("init", "serve", "demo", "audit", "retention", "sweep", "org", "user", "token",
          "rota", "case", "search", "lookup", "hits", "disclosure", "network", "entity",
-         "bulletin", "dashboard", "ransomware", "incident", "import", "export", "send", "inbox",
-         "thread", "ack", "duty")
+         "bulletin", "dashboard", "ransomware", "incident", "import", "export", "source", "send",
+         "inbox", "thread", "ack", "duty")
 
 
 class GuardedGroup(TyperGroup):
@@ -120,6 +121,7 @@ _COMMANDS: list[tuple[str, Callable[..., Any] | typer.Typer, str]] = [
     ("search", cases.search_command, _ANALYSE),
     ("import", imports.import_command, _ANALYSE),
     ("export", exports.export_command, _ANALYSE),
+    ("source", sources.source_app, _ANALYSE),
     ("lookup", lookup.lookup, _ANALYSE),
     ("hits", hits.hits_app, _ANALYSE),
     ("disclosure", hits.disclosure_app, _ANALYSE),

@@ -212,6 +212,8 @@ class CaseFilter:
     tlp: str = ""
     include_revoked: bool = False
     created_since: datetime | None = None
+    #: Only what may be federated: never TLP:RED (pushes to other instances).
+    federable: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,9 @@ class Permission(StrEnum):
     TAXII_READ = "data:taxii:read"
     IMPORT = "data:import:write"
     IMPORT_READ = "data:import:read"
+    SOURCE_READ = "data:source:read"
+    SOURCE_RUN = "data:source:run"
+    SOURCE_MANAGE = "org:source:manage"
     GRANT_MANAGE = "data:grant:manage"
     HIT_READ = "data:hit:read"
     DISCLOSURE_REQUEST = "data:disclosure:request"
@@ -91,6 +94,9 @@ RULES: dict[Permission, Rule] = {
     Permission.TAXII_READ: Rule(_ALL, "read"),
     Permission.IMPORT: Rule(_WRITERS, "write"),
     Permission.IMPORT_READ: Rule(_ALL, "read"),
+    Permission.SOURCE_READ: Rule(_ALL, "read"),
+    Permission.SOURCE_RUN: Rule(_WRITERS, "write"),
+    Permission.SOURCE_MANAGE: Rule(_ADMIN, "write"),
     Permission.GRANT_MANAGE: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write"),
     Permission.HIT_READ: Rule(_ALL, "read"),
     Permission.DISCLOSURE_REQUEST: Rule(_WRITERS, "write"),

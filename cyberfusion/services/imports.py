@@ -57,6 +57,11 @@ class ImportOptions:
 
 def defaults_for(ctx: Context, principal: Principal, options: ImportOptions) -> ImportDefaults:
     """Validated defaults; InvalidInput names each bad option."""
+    return org_defaults(ctx, principal.org_id, options)
+
+
+def org_defaults(ctx: Context, org_id: str, options: ImportOptions) -> ImportDefaults:
+    """Validated defaults for what lands owned by `org_id` (uploads, TAXII sources)."""
     issues: list[Issue] = []
     tlp = _choice(lambda: parse_tlp(options.tlp), "tlp", issues) or TLP.AMBER
     floor = _choice(lambda: parse_tlp(options.tlp_floor), "tlp_floor", issues) \
@@ -66,7 +71,7 @@ def defaults_for(ctx: Context, principal: Principal, options: ImportOptions) -> 
     if issues:
         raise InvalidInput("the import options are not valid", issues)
     defaults = ImportDefaults(
-        importer_org_id=principal.org_id,
+        importer_org_id=org_id,
         review_by=ctx.now().date() + timedelta(days=365 * ctx.settings.review_years),
         tlp=tlp, tlp_floor=floor, release=frozenset(options.release or ("members",)),
         partners=frozenset(options.partners), hit_policy=hit, purpose=purpose)

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from cyberfusion.domain.audit import AuditAction
-from cyberfusion.domain.model import Organisation, Principal, Region
+from cyberfusion.domain.model import CaseFilter, Organisation, Principal, Region
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.domain.taxii import (
     VOCABULARY_ADDED,
@@ -106,8 +106,9 @@ def versions(ctx: Context, principal: Principal, collection_id: str, object_id: 
 
 
 def _page(tx: Tx, org: Organisation, now: datetime, chosen: Collection, q: ObjectQuery,
-          names: dict[str, str]) -> Page:
-    """The next `q.limit` wanted objects from `q.after`, and where the next page starts."""
+          names: dict[str, str], whole_rows: bool = False) -> Page:
+    """The next `q.limit` wanted objects from `q.after`, and where the next page starts
+    (`whole_rows`: a page ends only between rows, so a case's objects stay together)."""
     found: list[Item] = []
     pos, chunk = q.after, q.limit + 1
     while True:
@@ -116,11 +117,13 @@ def _page(tx: Tx, org: Organisation, now: datetime, chosen: Collection, q: Objec
         for row, (owner, objs) in zip(rows, expanded, strict=True):
             here = (row.added, row.kind, row.key) == (pos.added, pos.kind, pos.key)
             start = pos.ordinal if here else 0
+            if whole_rows and len(found) >= q.limit:
+                return Page(found, Position(row.added, row.kind, row.key, start))
             for index in range(start, len(objs)):
                 obj = objs[index]
                 if not q.wants(obj, row.added):
                     continue
-                if len(found) == q.limit:
+                if len(found) == q.limit and not whole_rows:
                     return Page(found, Position(row.added, row.kind, row.key, index))
                 found.append(Item(obj, row.added, version_of(obj, row.added), owner))
         if len(rows) < chunk:
@@ -206,3 +209,13 @@ def refuse_write(chosen: Collection) -> None:
     """PermissionDenied unless the collection takes objects (section 5.4)."""
     if not chosen.can_write:
         raise PermissionDenied(f"collection {chosen.alias} takes no objects; add to your inbox")
+
+
+def readable(tx: Tx, org: Organisation, now: datetime, scope: CaseFilter,
+             query: ObjectQuery) -> Page:
+    """A page of what `org` may read in full within `scope`, in pool order, never splitting
+    a case: what a push sends to the organisation behind a destination (the same SQL
+    access decision)."""
+    names = {o.id: o.name for o in tx.orgs.all()}
+    chosen = Collection("push", "push", "push", "", scope)
+    return _page(tx, org, now, chosen, query, names, whole_rows=True)

@@ -14,10 +14,11 @@ from cyberfusion.store import (
     tables_imports,
     tables_incidents,
     tables_knowledge,
+    tables_sources,
 )
 from cyberfusion.store.tables import Base
 
 MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge,
-           tables_bulletins, tables_incidents)
+           tables_bulletins, tables_incidents, tables_sources)
 
 __all__ = ["MODULES", "Base"]

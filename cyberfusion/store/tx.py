@@ -27,6 +27,7 @@ from cyberfusion.store.repositories.networks import NetworkRepo
 from cyberfusion.store.repositories.observables import ObservableRepo
 from cyberfusion.store.repositories.orgs import OrgRepo
 from cyberfusion.store.repositories.outbox import OutboxRepo
+from cyberfusion.store.repositories.sources import SourceRepo
 from cyberfusion.store.repositories.taxii import TaxiiRepo
 from cyberfusion.store.repositories.users import UserRepo
 
@@ -157,6 +158,11 @@ class Tx:
     def dashboard(self) -> DashboardRepo:
         """Dashboard figures, each counted under the SQL form of the access decision."""
         return DashboardRepo(self.session, self.is_sqlite)
+
+    @cached_property
+    def sources(self) -> SourceRepo:
+        """TAXII sources, their runs and what pushes delivered."""
+        return SourceRepo(self.session)
 
     def flush(self) -> None:
         """Send pending writes so generated ids are known."""

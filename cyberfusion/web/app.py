@@ -16,6 +16,7 @@ from cyberfusion.jobs.checkpoint import CheckpointWorker
 from cyberfusion.jobs.imports import ImportWorkers
 from cyberfusion.jobs.networks import NetworkWorker
 from cyberfusion.jobs.retention import RetentionWorker
+from cyberfusion.jobs.sources import SourceWorker
 from cyberfusion.services.context import Context, utcnow
 from cyberfusion.web import problems
 from cyberfusion.web.api import (
@@ -34,6 +35,7 @@ from cyberfusion.web.api import (
 from cyberfusion.web.api import hits as hits_api
 from cyberfusion.web.api import lookups as lookups_api
 from cyberfusion.web.api import networks as networks_api
+from cyberfusion.web.api import sources as sources_api
 from cyberfusion.web.middleware import BodyLimit, SecurityHeaders
 from cyberfusion.web.taxii import routes as taxii_routes
 from cyberfusion.web.ui import (
@@ -47,6 +49,7 @@ from cyberfusion.web.ui import (
     network_pages,
     pages,
     settings_pages,
+    source_pages,
 )
 
 STATIC = Path(__file__).parent / "ui" / "static"
@@ -56,7 +59,8 @@ def api_router() -> APIRouter:
     """Everything under /api/v1."""
     router = APIRouter(prefix="/api/v1")
     for module in (system, cases, search, exports, audit, imports, channel, directory,
-                   hits_api, lookups_api, networks_api, entities, bulletins, incidents):
+                   hits_api, lookups_api, networks_api, entities, bulletins, incidents,
+                   sources_api):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router
@@ -85,6 +89,10 @@ def background_workers(app: FastAPI, ctx: Context) -> list[Worker]:
     # Retention runs on the real clock too (tests call jobs.retention.sweep with theirs).
     if ctx.settings.retention_sweep_hours > 0 and ctx.clock is utcnow:
         workers.append(RetentionWorker(ctx, ctx.settings.retention_sweep_hours * 3600))
+    # Scheduled TAXII pulls and pushes run on the real clock (tests run sources directly).
+    if ctx.settings.source_poll_seconds > 0 and ctx.clock is utcnow:
+        app.state.source_worker = SourceWorker(ctx, ctx.settings.source_poll_seconds)
+        workers.append(app.state.source_worker)
     # Networks follow imports incrementally on the real clock (tests call jobs.networks).
     if ctx.clock is utcnow:
         workers.append(NetworkWorker(ctx))
@@ -119,6 +127,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(case_form.router)
     app.include_router(pages.router)
     app.include_router(import_pages.router)
+    app.include_router(source_pages.router)
     app.include_router(channel_pages.router)
     app.include_router(settings_pages.router)
     app.include_router(hit_pages.router)

@@ -290,6 +290,8 @@ def scope_clauses(f: CaseFilter) -> list[ColumnElement[bool]]:
                                                       OrgRow.region == f.owner_region)))
     if f.tlp:
         clauses.append(HandlingRow.tlp == f.tlp)
+    if f.federable:
+        clauses.append(HandlingRow.tlp != TLP.RED.value)
     return clauses
 
 
