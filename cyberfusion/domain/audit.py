@@ -52,6 +52,12 @@ class AuditAction(StrEnum):
     ESCALATE = "channel.escalate"
     PRESERVATION_REMIND = "channel.preservation"
     DIRECTORY_UPDATE = "directory.update"
+    REPORT_CREATE = "report.create"
+    REPORT_APPROVE = "report.approve"
+    REPORT_SEND = "report.send"
+    REPORT_DELIVER = "report.deliver"
+    REPORT_READ = "report.read"
+    REPORT_EXPORT = "report.export"
 
 
 @dataclass(frozen=True, slots=True)

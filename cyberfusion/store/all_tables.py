@@ -12,9 +12,11 @@ from cyberfusion.store import (
     tables_hits,
     tables_imports,
     tables_knowledge,
+    tables_reports,
 )
 from cyberfusion.store.tables import Base
 
-MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge)
+MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge,
+           tables_reports)
 
 __all__ = ["MODULES", "Base"]

@@ -24,6 +24,8 @@ from cyberfusion.store.repositories.networks import NetworkRepo
 from cyberfusion.store.repositories.observables import ObservableRepo
 from cyberfusion.store.repositories.orgs import OrgRepo
 from cyberfusion.store.repositories.outbox import OutboxRepo
+from cyberfusion.store.repositories.report_data import ReportDataRepo
+from cyberfusion.store.repositories.reports import ReportRepo
 from cyberfusion.store.repositories.taxii import TaxiiRepo
 from cyberfusion.store.repositories.users import UserRepo
 
@@ -139,6 +141,16 @@ class Tx:
     def taxii(self) -> TaxiiRepo:
         """The pool in TAXII order, filtered by the access decision."""
         return TaxiiRepo(self.session, self.cases)
+
+    @cached_property
+    def reports(self) -> ReportRepo:
+        """Cyber activity reports and their deliveries."""
+        return ReportRepo(self.session)
+
+    @cached_property
+    def report_data(self) -> ReportDataRepo:
+        """What reports are built from, under the intersection of their readers' access."""
+        return ReportDataRepo(self.session)
 
     def flush(self) -> None:
         """Send pending writes so generated ids are known."""
