@@ -11,9 +11,9 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-_FONT = {"font.family": "DejaVu Sans", "font.size": 8, "svg.hashsalt": "cyberfusion"}
+_FONT: dict[Any, Any] = {"font.family": "DejaVu Sans", "font.size": 8}
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,8 @@ from cyberfusion.formats import report_html
 
 def render(doc: dict[str, Any]) -> bytes:
     """The PDF bytes of the report."""
-    from weasyprint import HTML  # imported here: loading pango costs a second at startup
+    # Imported here: loading pango costs a second, and only PDFs need it.
+    from weasyprint import HTML  # type: ignore[import-untyped]
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)

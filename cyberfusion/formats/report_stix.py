@@ -77,7 +77,7 @@ def _knowledge(doc: dict[str, Any], key: str, common: dict[str, Any]) -> list[di
             tid = _technique(objects, techniques, tech, key, common)
             _relate(objects, "uses", obj["id"], tid, key, common)
     for action in doc["actions"]:
-        tid = techniques.get(action["technique"])
+        tid = techniques.get(action["technique"], "")
         if action["source"] == "technique" and tid:
             seed = f"{key}:coa:{action['text']}"
             coa = {"type": "course-of-action", **common, "name": action["text"][:250],

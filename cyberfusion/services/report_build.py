@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select
 
@@ -71,7 +72,7 @@ def gather(tx: Tx, spec: ReportSpec, readers: Readers, now: datetime) -> Content
     return _assemble(tx, spec, readers, ids, cases, links, withheld, now)
 
 
-def _assemble(tx: Tx, spec: ReportSpec, readers: Readers, ids: Select[tuple[int]],
+def _assemble(tx: Tx, spec: ReportSpec, readers: Readers, ids: Select[Any],
               cases: list[ScopedCase], links: list[EntityLink], withheld: int,
               now: datetime) -> Content:
     data = tx.report_data
@@ -187,7 +188,7 @@ def _actions(tx: Tx, shown: Sequence[Actor], links: Sequence[EntityLink], spec: 
                      key=lambda a: (a.technique, a.text))
     analyst = [Action(line.strip(" -*\t"), "", "analyst")
                for line in spec.actions.splitlines() if line.strip(" -*\t")]
-    return tuple([*analyst, *actions]), [TLP(e.tlp) for e in found]
+    return (*analyst, *actions), [TLP(e.tlp) for e in found]
 
 
 def _coa_text(name: str, description: str) -> str:
@@ -195,7 +196,7 @@ def _coa_text(name: str, description: str) -> str:
     return f"{name}: {first}" if first else name
 
 
-def _networks(tx: Tx, ids: Select[tuple[int]], cases: Sequence[ScopedCase],
+def _networks(tx: Tx, ids: Select[Any], cases: Sequence[ScopedCase],
               links: Sequence[EntityLink]) -> tuple[NetworkRow, ...]:
     """Networks two or more included cases belong to, named by their smallest case."""
     by_id = {c.id: c for c in cases}

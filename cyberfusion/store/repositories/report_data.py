@@ -153,13 +153,13 @@ class ReportDataRepo(Repo):
         return exists(query.correlate(CaseRow))
 
     def included_ids(self, scope: Scope, countries: Sequence[str],
-                     orgs: Sequence[Organisation], now: datetime) -> Select[tuple[int]]:
+                     orgs: Sequence[Organisation], now: datetime) -> Select[Any]:
         """SELECT of the ids of the cases in scope that all of `orgs` read in full."""
         return (select(CaseRow.id).join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
                 .where(*self._scope(scope, countries, orgs, now),
                        *(full_clause(org, now) for org in orgs)))
 
-    def included(self, ids: Select[tuple[int]]) -> list[ScopedCase]:
+    def included(self, ids: Select[Any]) -> list[ScopedCase]:
         """The included cases, in id order."""
         query = (select(CaseRow.id, HandlingRow.owner_org_id, CaseRow.title, CaseRow.crime_type,
                         CaseRow.countries, CaseRow.victim_sectors,
@@ -181,7 +181,7 @@ class ReportDataRepo(Repo):
                         not_(everyone)))
         return int(self.session.scalar(query) or 0)
 
-    def entity_links(self, ids: Select[tuple[int]], orgs: Sequence[Organisation],
+    def entity_links(self, ids: Select[Any], orgs: Sequence[Organisation],
                      now: datetime) -> list[EntityLink]:
         """Families and actors linked to included cases; link and entity readable by all."""
         case_end = func.coalesce(R.source_case_id, R.target_case_id)
@@ -197,8 +197,9 @@ class ReportDataRepo(Repo):
                         all_read(R.handling_id, orgs, now),
                         all_read(EntityRow.handling_id, orgs, now))
                  .distinct())
-        return sorted(EntityLink(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5])
-                      for r in self.session.execute(query))
+        found = [EntityLink(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5])
+                 for r in self.session.execute(query)]
+        return sorted(found, key=lambda k: (k.case_id, k.canonical_id, k.name, k.kind))
 
     def edges(self, rel_type: str, ends: Sequence[int], outgoing: bool, other_kind: str,
               orgs: Sequence[Organisation], now: datetime) -> list[KnowledgeEdge]:
@@ -224,7 +225,7 @@ class ReportDataRepo(Repo):
                  for r in self.session.execute(query)]
         return [KnowledgeEdge(*f) for f in sorted(found)]
 
-    def indicators(self, ids: Select[tuple[int]], limit: int,
+    def indicators(self, ids: Select[Any], limit: int,
                    types: Sequence[str] = ()) -> list[ValueCount]:
         """The most frequent observables of included cases (warning-listed values left out)."""
         cases = func.count(func.distinct(OccurrenceRow.case_id))
@@ -239,11 +240,11 @@ class ReportDataRepo(Repo):
             query = query.where(ObservableRow.type.in_(list(types)))
         return [ValueCount(r[0], r[1], r[2] or "", int(r[3])) for r in self.session.execute(query)]
 
-    def placed(self, ids: Select[tuple[int]]) -> list[ValueCount]:
+    def placed(self, ids: Select[Any]) -> list[ValueCount]:
         """Observables whose value may name a country (IBANs, domains, URLs, addresses)."""
         return self.indicators(ids, _PLACED_ROWS, PLACED_TYPES)
 
-    def memberships(self, ids: Select[tuple[int]]) -> list[tuple[str, int]]:
+    def memberships(self, ids: Select[Any]) -> list[tuple[str, int]]:
         """(network, case) for included cases that belong to a live network."""
         query = (select(NetworkMemberRow.cluster_id, NetworkMemberRow.case_id)
                  .where(NetworkMemberRow.case_id.in_(ids))

@@ -121,8 +121,13 @@ class ReportRepo(Repo):
                  .where(ReportDeliveryRow.status == DeliveryStatus.PENDING.value,
                         ReportDeliveryRow.next_at <= now)
                  .order_by(ReportDeliveryRow.next_at, ReportDeliveryRow.report_id,
-                           ReportDeliveryRow.org_id).limit(limit))
+                           ReportDeliveryRow.org_id).limit(limit)
+                 .with_for_update(skip_locked=True))
         return [(int(r), str(o)) for r, o in self.session.execute(query)]
+
+    def claim(self, report_id: int, org_id: str, until: datetime) -> None:
+        """Leave a copy to the sweep that took it until `until` (then it may be retried)."""
+        self._set(report_id, org_id, next_at=until)
 
     def delivered(self, report_id: int, org_id: str, thread_id: int, now: datetime) -> None:
         """Record that a copy went out on `thread_id`."""
