@@ -236,6 +236,7 @@ class Annex:
     country: str
     victims: tuple[CaseLine, ...]
     infrastructure: tuple[Indicator, ...]
+    victim_cases: int = 0
 
 
 @dataclass(frozen=True, slots=True)

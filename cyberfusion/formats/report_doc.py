@@ -61,7 +61,7 @@ def _lists(data: dict[str, Any]) -> dict[str, Any]:
 def _annex(annex: Any) -> dict[str, Any]:
     victims = [{**asdict(c), "first_seen": c.first_seen.isoformat() if c.first_seen else None}
                for c in annex.victims]
-    return {"country": annex.country, "victims": victims,
+    return {"country": annex.country, "victims": victims, "victim_cases": annex.victim_cases,
             "infrastructure": [asdict(i) for i in annex.infrastructure]}
 
 

@@ -230,8 +230,10 @@ def _annexes(readers: Readers, cases: Sequence[ScopedCase],
     countries = sorted({o.country for o in readers.recipients if o.country})
     annexes = []
     for country in countries:
-        victims = tuple(CaseLine(c.id, c.owner_org_id, c.title, c.crime_type, c.first_seen,
-                                 c.victims) for c in cases if country in c.countries)
+        victims = [CaseLine(c.id, c.owner_org_id, c.title, c.crime_type, c.first_seen,
+                            c.victims) for c in cases if country in c.countries]
+        victims.sort(key=lambda c: (-c.victims, c.id))
         infra = tuple(i for i in placed if i.country == country)
-        annexes.append(Annex(country, victims, infra[:INDICATOR_ROWS]))
+        annexes.append(Annex(country, tuple(victims[:INDICATOR_ROWS]), infra[:INDICATOR_ROWS],
+                             len(victims)))
     return tuple(annexes)
