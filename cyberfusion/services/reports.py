@@ -19,7 +19,8 @@ from cyberfusion.domain.reports import (
     ReportFormat,
     ReportSpec,
     ReportStatus,
-    check_spec,
+    normalise_spec,
+    spec_issues,
 )
 from cyberfusion.errors import Conflict, InvalidInput, Issue, NotFound, PermissionDenied
 from cyberfusion.formats import report_doc, report_html, report_pdf, report_stix
@@ -42,9 +43,11 @@ class ReportView:
     deliveries: list[Delivery]
 
 
-def _readers(tx: Tx, principal: Principal, spec: ReportSpec) -> Readers:
-    """The author's organisation and each recipient; located errors for unknown ones."""
-    found, issues = [], []
+def _readers(tx: Tx, principal: Principal, spec: ReportSpec,
+             issues: list[Issue] | None = None) -> Readers:
+    """The author's organisation and each recipient; InvalidInput naming unknown recipients
+    along with any `issues` found before."""
+    found, issues = [], list(issues or [])
     for org_id in spec.recipients:
         org = tx.orgs.get(org_id)
         if org is None:
@@ -52,20 +55,23 @@ def _readers(tx: Tx, principal: Principal, spec: ReportSpec) -> Readers:
         else:
             found.append(org)
     if issues:
-        raise InvalidInput("the report has unknown recipients", issues)
+        raise InvalidInput(f"the report has {len(issues)} problem(s)", issues)
     return Readers(principal.org, tuple(found))
 
 
-def _content(tx: Tx, ctx: Context, principal: Principal, spec: ReportSpec) -> Content:
-    return gather(tx, spec, _readers(tx, principal, spec), ctx.now())
+def _checked(tx: Tx, ctx: Context, principal: Principal, spec: ReportSpec
+             ) -> tuple[ReportSpec, Content]:
+    """The normalised spec and its content now; every problem of the spec located at once."""
+    spec = normalise_spec(spec)
+    readers = _readers(tx, principal, spec, spec_issues(spec, _CRIME_TYPES))
+    return spec, gather(tx, spec, readers, ctx.now())
 
 
 def preview(ctx: Context, principal: Principal, spec: ReportSpec) -> dict[str, Any]:
     """The document a spec would give now (the builder's preview; nothing is stored)."""
     require(principal, Permission.REPORT_WRITE)
-    spec = check_spec(spec, _CRIME_TYPES)
     with ctx.db.read() as tx:
-        return report_doc.document(_content(tx, ctx, principal, spec))
+        return report_doc.document(_checked(tx, ctx, principal, spec)[1])
 
 
 def build(ctx: Context, principal: Principal, spec: ReportSpec,
@@ -96,9 +102,8 @@ def render(doc: dict[str, Any], fmt: ReportFormat, author_org_id: str,
 def create(ctx: Context, principal: Principal, spec: ReportSpec) -> StoredReport:
     """Store a draft (its TLP as built now); a second hub user approves it."""
     require(principal, Permission.REPORT_WRITE)
-    spec = check_spec(spec, _CRIME_TYPES)
     with ctx.db.write() as tx:
-        content = _content(tx, ctx, principal, spec)
+        spec, content = _checked(tx, ctx, principal, spec)
         user_id = principal.user.id if principal.user else None
         report_id = tx.reports.add(spec, content.tlp, principal.org_id, user_id, ctx.now())
         audit.record(tx, ctx, principal, AuditAction.REPORT_CREATE, "report", report_id,
