@@ -26,6 +26,7 @@ from cyberfusion.cli import (
     imports,
     lookup,
     networks,
+    reports,
     retention,
     system,
 )
@@ -120,6 +121,7 @@ _COMMANDS: list[tuple[str, Callable[..., Any] | typer.Typer, str]] = [
     ("disclosure", hits.disclosure_app, _ANALYSE),
     ("network", networks.network_app, _ANALYSE),
     ("entity", entities.entity_app, _ANALYSE),
+    ("report", reports.report_app, _ANALYSE),
     ("sweep", channel.sweep, _RUN),
     ("rota", channel.rota_app, _DATA),
     ("send", channel.send, _CHANNEL),

@@ -67,6 +67,11 @@ def _checked(tx: Tx, ctx: Context, principal: Principal, spec: ReportSpec
     return spec, gather(tx, spec, readers, ctx.now())
 
 
+def check_builder(principal: Principal) -> None:
+    """Refuse the report builder to those who may not write reports (hub analysts do)."""
+    require(principal, Permission.REPORT_WRITE)
+
+
 def preview(ctx: Context, principal: Principal, spec: ReportSpec) -> dict[str, Any]:
     """The document a spec would give now (the builder's preview; nothing is stored)."""
     require(principal, Permission.REPORT_WRITE)

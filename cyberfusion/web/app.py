@@ -32,6 +32,7 @@ from cyberfusion.web.api import (
 from cyberfusion.web.api import hits as hits_api
 from cyberfusion.web.api import lookups as lookups_api
 from cyberfusion.web.api import networks as networks_api
+from cyberfusion.web.api import reports as reports_api
 from cyberfusion.web.middleware import BodyLimit, SecurityHeaders
 from cyberfusion.web.taxii import routes as taxii_routes
 from cyberfusion.web.ui import (
@@ -42,6 +43,7 @@ from cyberfusion.web.ui import (
     import_pages,
     network_pages,
     pages,
+    report_pages,
     settings_pages,
 )
 
@@ -52,7 +54,7 @@ def api_router() -> APIRouter:
     """Everything under /api/v1."""
     router = APIRouter(prefix="/api/v1")
     for module in (system, cases, search, exports, audit, imports, channel, directory,
-                   hits_api, lookups_api, networks_api, entities):
+                   hits_api, lookups_api, networks_api, entities, reports_api):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router
@@ -120,6 +122,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(hit_pages.router)
     app.include_router(network_pages.router)
     app.include_router(entity_pages.router)
+    app.include_router(report_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
