@@ -56,6 +56,7 @@ def trend_png(doc: dict[str, Any]) -> bytes | None:
         step = max(1, len(labels) // 12)
         ax.set_xticks(range(0, len(labels), step), labels[::step], rotation=45, ha="right")
         ax.set_ylabel("cases")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(loc="upper left", fontsize=7, ncols=3)
         return _png(fig)
 
@@ -67,8 +68,9 @@ def country_png(doc: dict[str, Any]) -> bytes | None:
         return None
     with plt.rc_context(_FONT):
         fig, ax = plt.subplots(figsize=(7, 2.6), dpi=110)
-        ax.bar(series[0].x, series[0].y, color="#1f5f8b")
+        ax.bar(series[0].x, series[0].y, color="#1f5f8b", width=min(0.8, 0.1 * len(series[0].x)))
         ax.set_ylabel("cases")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         return _png(fig)
 
 
