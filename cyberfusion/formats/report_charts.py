@@ -68,7 +68,8 @@ def country_png(doc: dict[str, Any]) -> bytes | None:
         return None
     with plt.rc_context(_FONT):
         fig, ax = plt.subplots(figsize=(7, 2.6), dpi=110)
-        ax.bar(series[0].x, series[0].y, color="#1f5f8b", width=min(0.8, 0.1 * len(series[0].x)))
+        ax.bar(series[0].x, series[0].y, color="#1f5f8b",
+               width=min(0.8, 0.1 * len(series[0].x)))
         ax.set_ylabel("cases")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         return _png(fig)
