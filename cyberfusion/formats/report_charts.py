@@ -12,6 +12,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 _FONT: dict[Any, Any] = {"font.family": "DejaVu Sans", "font.size": 8}
 
