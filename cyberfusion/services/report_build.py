@@ -61,15 +61,15 @@ def gather(tx: Tx, spec: ReportSpec, readers: Readers, now: datetime) -> Content
     data = tx.report_data
     countries = sorted({*spec.scope.countries,
                         *data.region_countries(spec.scope.regions)})
-    ids = data.included_ids(spec.scope, countries, readers.everyone, now)
-    cases = data.included(ids)
     withheld = data.withheld(spec.scope, countries, readers.author, readers.recipients, now)
-    if not cases:
-        return Content(spec, TLP.CLEAR, KeyFigures(0, 0, 0, 0, 0, withheld),
-                       empty=empty_reason(0, withheld),
-                       recipient_countries=_recipient_countries(readers))
-    links = data.entity_links(ids, readers.everyone, now)
-    return _assemble(tx, spec, readers, ids, cases, links, withheld, now)
+    with data.included_table(spec.scope, countries, readers.everyone, now) as ids:
+        cases = data.included(ids)
+        if not cases:
+            return Content(spec, TLP.CLEAR, KeyFigures(0, 0, 0, 0, 0, withheld),
+                           empty=empty_reason(0, withheld),
+                           recipient_countries=_recipient_countries(readers))
+        links = data.entity_links(ids, readers.everyone, now)
+        return _assemble(tx, spec, readers, ids, cases, links, withheld, now)
 
 
 def _assemble(tx: Tx, spec: ReportSpec, readers: Readers, ids: Select[Any],

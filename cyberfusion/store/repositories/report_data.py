@@ -1,28 +1,47 @@
 """What a cyber activity report is built from: cases in scope that its author and every
 recipient may read in full, and the entities, indicators and networks around them.
 
-The intersection is one SQL condition: the handling row of every included item satisfies
-`full_clause` of each organisation (author and recipients) at once. Nothing is filtered in
+The intersection is one SQL condition: the handling row of every included case satisfies
+the access decision of each organisation (author and recipients) at once (`full_for_all`,
+the group form of `full_clause`), decided once per report into a temporary table that
+the other reads join. Nothing is filtered in
 Python afterwards; what matched the scope and the author reads but some recipient does not
 is only counted (`withheld`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, not_, or_, select
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    MetaData,
+    Select,
+    Table,
+    and_,
+    exists,
+    func,
+    insert,
+    literal,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from cyberfusion.domain.model import Organisation
 from cyberfusion.domain.reports import Scope
-from cyberfusion.store.access_sql import full_clause
+from cyberfusion.store.access_sql import full_clause, full_for_all, grant_lists, token_lists
 from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.repositories.correlation import live_case
 from cyberfusion.store.tables import (
+    BigId,
     CaseRow,
     EntityRow,
     HandlingRow,
@@ -155,9 +174,28 @@ class ReportDataRepo(Repo):
     def included_ids(self, scope: Scope, countries: Sequence[str],
                      orgs: Sequence[Organisation], now: datetime) -> Select[Any]:
         """SELECT of the ids of the cases in scope that all of `orgs` read in full."""
+        tokens, grants = token_lists(), grant_lists(now)
         return (select(CaseRow.id).join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
+                .outerjoin(tokens, tokens.c.handling_id == HandlingRow.id)
+                .outerjoin(grants, grants.c.handling_id == HandlingRow.id)
                 .where(*self._scope(scope, countries, orgs, now),
-                       *(full_clause(org, now) for org in orgs)))
+                       full_for_all(orgs, now, tokens.c.tokens, grants.c.orgs)))
+
+    @contextmanager
+    def included_table(self, scope: Scope, countries: Sequence[str],
+                       orgs: Sequence[Organisation], now: datetime) -> Iterator[Select[Any]]:
+        """The included case ids decided once into a temporary table, for the many reads of
+        one report; yields a SELECT of them. The table is dropped on the way out."""
+        table = Table(f"report_cases_{uuid.uuid4().hex[:16]}", MetaData(),
+                      Column("id", BigId, primary_key=True), prefixes=["TEMPORARY"])
+        connection = self.session.connection()
+        table.create(connection)
+        try:
+            connection.execute(insert(table).from_select(
+                ["id"], self.included_ids(scope, countries, orgs, now)))
+            yield select(table.c.id)
+        finally:
+            table.drop(connection)
 
     def included(self, ids: Select[Any]) -> list[ScopedCase]:
         """The included cases, in id order."""
@@ -174,9 +212,12 @@ class ReportDataRepo(Repo):
     def withheld(self, scope: Scope, countries: Sequence[str], author: Organisation,
                  recipients: Sequence[Organisation], now: datetime) -> int:
         """How many cases in scope the author reads in full but some recipient does not."""
-        everyone = and_(*(full_clause(org, now) for org in recipients))
+        tokens, grants = token_lists(), grant_lists(now)
+        everyone = full_for_all(recipients, now, tokens.c.tokens, grants.c.orgs)
         query = (select(func.count(CaseRow.id))
                  .join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
+                 .outerjoin(tokens, tokens.c.handling_id == HandlingRow.id)
+                 .outerjoin(grants, grants.c.handling_id == HandlingRow.id)
                  .where(*self._scope(scope, countries, [author], now), full_clause(author, now),
                         not_(everyone)))
         return int(self.session.scalar(query) or 0)
