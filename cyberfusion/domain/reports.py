@@ -23,6 +23,8 @@ MAX_PERIOD_DAYS = 3660
 #: Rows kept in each ranked table and in the indicator annex.
 TOP_ROWS = 10
 INDICATOR_ROWS = 200
+#: Rows of each list in a per-country annex (the counts say how many there are in all).
+ANNEX_ROWS = 50
 _CC = re.compile(r"^[A-Z]{2}$")
 _ORG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
@@ -237,6 +239,7 @@ class Annex:
     victims: tuple[CaseLine, ...]
     infrastructure: tuple[Indicator, ...]
     victim_cases: int = 0
+    infrastructure_values: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,7 @@ def _annex(annex: Any) -> dict[str, Any]:
     victims = [{**asdict(c), "first_seen": c.first_seen.isoformat() if c.first_seen else None}
                for c in annex.victims]
     return {"country": annex.country, "victims": victims, "victim_cases": annex.victim_cases,
+            "infrastructure_values": annex.infrastructure_values,
             "infrastructure": [asdict(i) for i in annex.infrastructure]}
 
 

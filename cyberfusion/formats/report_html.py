@@ -43,7 +43,8 @@ def charts(doc: dict[str, Any]) -> dict[str, str]:
 def body(doc: dict[str, Any], chart_uris: dict[str, str] | None = None) -> Markup:
     """The report's sections as an HTML fragment (every value escaped)."""
     template = _env().get_template("report_body.html")
-    return Markup(template.render(doc=doc, tlp_label=TLP(doc["tlp"]).label,
+    cells = {(t["month"], t["crime_type"]): t["cases"] for t in doc["trend"]}
+    return Markup(template.render(doc=doc, tlp_label=TLP(doc["tlp"]).label, trend_cells=cells,
                                   charts=chart_uris if chart_uris is not None else charts(doc)))
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Select
 from cyberfusion.domain.handling import TLP, strictest_tlp
 from cyberfusion.domain.model import Organisation
 from cyberfusion.domain.reports import (
+    ANNEX_ROWS,
     INDICATOR_ROWS,
     TOP_ROWS,
     Action,
@@ -234,6 +235,6 @@ def _annexes(readers: Readers, cases: Sequence[ScopedCase],
                             c.victims) for c in cases if country in c.countries]
         victims.sort(key=lambda c: (-c.victims, c.id))
         infra = tuple(i for i in placed if i.country == country)
-        annexes.append(Annex(country, tuple(victims[:INDICATOR_ROWS]), infra[:INDICATOR_ROWS],
-                             len(victims)))
+        annexes.append(Annex(country, tuple(victims[:ANNEX_ROWS]), infra[:ANNEX_ROWS],
+                             len(victims), len(infra)))
     return tuple(annexes)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     Subquery,
     and_,
     bindparam,
@@ -139,23 +140,39 @@ def level_expr(org: Organisation, now: Moment) -> ColumnElement[str]:
 # --- the same rules for many organisations at once ------------------------------------------
 
 
-def token_lists() -> Subquery:
-    """Per handling row, its tokens as one string `,kind:token,kind:token,` (one pass over
-    `handling_token`), to join on `handling_id` where many organisations are decided."""
+def token_lists(among: Select[Any] | None = None) -> Subquery:
+    """Per handling row (of `among`, a SELECT of handling ids, or all), its tokens as one
+    string `,kind:token,kind:token,`, to join on `handling_id` where many organisations are
+    decided at once."""
     joined = func.aggregate_strings(HandlingTokenRow.kind.concat(":")
                                     .concat(HandlingTokenRow.token), ",")
-    return (select(HandlingTokenRow.handling_id.label("handling_id"),
+    query = select(HandlingTokenRow.handling_id.label("handling_id"),
                    literal(",").concat(joined).concat(",").label("tokens"))
-            .group_by(HandlingTokenRow.handling_id).subquery("handling_tokens"))
+    if among is not None:
+        query = query.where(HandlingTokenRow.handling_id.in_(among))
+    return query.group_by(HandlingTokenRow.handling_id).subquery("handling_tokens")
 
 
-def grant_lists(now: datetime) -> Subquery:
-    """Per handling row, the organisations with an active grant as `,org,org,`."""
+def grant_lists(now: datetime, among: Select[Any] | None = None) -> Subquery:
+    """Per handling row (of `among`, or all), the organisations with an active grant as
+    `,org,org,`."""
     joined = func.aggregate_strings(GrantRow.org_id, ",")
-    return (select(GrantRow.handling_id.label("handling_id"),
-                   literal(",").concat(joined).concat(",").label("orgs"))
-            .where(GrantRow.revoked_at.is_(None), GrantRow.expires_at > now)
-            .group_by(GrantRow.handling_id).subquery("handling_grants"))
+    query = (select(GrantRow.handling_id.label("handling_id"),
+                    literal(",").concat(joined).concat(",").label("orgs"))
+             .where(GrantRow.revoked_at.is_(None), GrantRow.expires_at > now))
+    if among is not None:
+        query = query.where(GrantRow.handling_id.in_(among))
+    return query.group_by(GrantRow.handling_id).subquery("handling_grants")
+
+
+def readable_by_all(among: Select[Any], orgs: Sequence[Organisation],
+                    now: datetime) -> Select[Any]:
+    """SELECT of the handling ids of `among` on which `decide()` is FULL for every one of
+    `orgs` (one IN subquery for the many relationship and entity rows of a report)."""
+    tokens, grants = token_lists(among), grant_lists(now, among)
+    return (select(H.id).outerjoin(tokens, tokens.c.handling_id == H.id)
+            .outerjoin(grants, grants.c.handling_id == H.id)
+            .where(H.id.in_(among), full_for_all(orgs, now, tokens.c.tokens, grants.c.orgs)))
 
 
 def _listed(column: ColumnElement[str], kind: str, tokens: frozenset[str]

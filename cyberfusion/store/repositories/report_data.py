@@ -37,7 +37,13 @@ from sqlalchemy.orm import aliased
 
 from cyberfusion.domain.model import Organisation
 from cyberfusion.domain.reports import Scope
-from cyberfusion.store.access_sql import full_clause, full_for_all, grant_lists, token_lists
+from cyberfusion.store.access_sql import (
+    full_clause,
+    full_for_all,
+    grant_lists,
+    readable_by_all,
+    token_lists,
+)
 from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.repositories.correlation import live_case
 from cyberfusion.store.tables import (
@@ -109,13 +115,6 @@ class ValueCount:
     cases: int
 
 
-def all_read(handling_id: Any, orgs: Sequence[Organisation], now: datetime) -> ColumnElement[bool]:
-    """EXISTS: the handling row `handling_id` points at gives every one of `orgs` FULL."""
-    query = select(literal(1)).where(HandlingRow.id == handling_id,
-                                     *(full_clause(org, now) for org in orgs))
-    return exists(query.correlate_except(HandlingRow))
-
-
 def _countries_match(codes: Sequence[str]) -> ColumnElement[bool]:
     """The case names one of `codes` among its comma-separated countries."""
     padded = literal(",").concat(CaseRow.countries).concat(",")
@@ -160,15 +159,20 @@ class ReportDataRepo(Repo):
                 now: datetime) -> ColumnElement[bool]:
         """The case is linked, readably for all, to a readable entity of that name or alias."""
         text = name.strip().lower()
+        named = (select(EntityRow.id).where(
+            EntityRow.revoked.is_(False), or_(func.lower(EntityRow.name) == text,
+                                              func.lower(EntityRow.aliases).like(f"%{text}%"))))
+        linked = R.revoked.is_(False), or_(R.source_entity_id.in_(named),
+                                           R.target_entity_id.in_(named))
+        among = select(R.handling_id).where(*linked).union(
+            select(EntityRow.handling_id).where(EntityRow.id.in_(named)))
+        readable = readable_by_all(select(among.subquery().c[0]), orgs, now)
+        ok = select(EntityRow.id).where(EntityRow.id.in_(named),
+                                        EntityRow.handling_id.in_(readable))
         query = (select(literal(1)).select_from(R)
-                 .join(EntityRow, or_(EntityRow.id == R.source_entity_id,
-                                      EntityRow.id == R.target_entity_id))
                  .where(or_(R.source_case_id == CaseRow.id, R.target_case_id == CaseRow.id),
-                        R.revoked.is_(False), EntityRow.revoked.is_(False),
-                        or_(func.lower(EntityRow.name) == text,
-                            func.lower(EntityRow.aliases).like(f"%{text}%")),
-                        all_read(R.handling_id, orgs, now),
-                        all_read(EntityRow.handling_id, orgs, now)))
+                        *linked, R.handling_id.in_(readable),
+                        or_(R.source_entity_id.in_(ok), R.target_entity_id.in_(ok))))
         return exists(query.correlate(CaseRow))
 
     def included_ids(self, scope: Scope, countries: Sequence[str],
@@ -226,6 +230,11 @@ class ReportDataRepo(Repo):
                      now: datetime) -> list[EntityLink]:
         """Families and actors linked to included cases; link and entity readable by all."""
         case_end = func.coalesce(R.source_case_id, R.target_case_id)
+        entity_end = or_(EntityRow.id == R.source_entity_id, EntityRow.id == R.target_entity_id)
+        near = (case_end.in_(ids), R.revoked.is_(False))
+        among = select(R.handling_id).where(*near).union(
+            select(EntityRow.handling_id).join(R, entity_end).where(*near))
+        readable = readable_by_all(select(among.subquery().c[0]), orgs, now)
         eh, rh = aliased(HandlingRow), aliased(HandlingRow)
         query = (select(case_end, func.coalesce(EntityRow.canonical_id, EntityRow.id),
                         EntityRow.kind, EntityRow.name, eh.tlp, rh.tlp)
@@ -234,9 +243,8 @@ class ReportDataRepo(Repo):
                                       EntityRow.id == R.target_entity_id))
                  .join(eh, eh.id == EntityRow.handling_id).join(rh, rh.id == R.handling_id)
                  .where(case_end.in_(ids), R.revoked.is_(False), EntityRow.revoked.is_(False),
-                        EntityRow.kind.in_(ACTOR_KINDS),
-                        all_read(R.handling_id, orgs, now),
-                        all_read(EntityRow.handling_id, orgs, now))
+                        EntityRow.kind.in_(ACTOR_KINDS), R.handling_id.in_(readable),
+                        EntityRow.handling_id.in_(readable))
                  .distinct())
         found = [EntityLink(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5])
                  for r in self.session.execute(query)]
@@ -250,17 +258,25 @@ class ReportDataRepo(Repo):
         here_end, other_end = ((R.source_entity_id, R.target_entity_id) if outgoing
                                else (R.target_entity_id, R.source_entity_id))
         eh, rh = aliased(HandlingRow), aliased(HandlingRow)
-        here_canon = func.coalesce(here_row.canonical_id, here_row.id)
-        query = (select(here_canon, func.coalesce(other.canonical_id, other.id), other.name,
+        group = list(ends)
+        rows = select(EntityRow.id).where(or_(EntityRow.id.in_(group),
+                                              EntityRow.canonical_id.in_(group)))
+        near = (R.type == rel_type, here_end.in_(rows), R.revoked.is_(False))
+        ends_of = [select(R.handling_id).where(*near)]
+        for end in (here_end, other_end):
+            ends_of.append(select(EntityRow.handling_id).join(R, EntityRow.id == end)
+                           .where(*near))
+        among = ends_of[0].union(*ends_of[1:])
+        readable = readable_by_all(select(among.subquery().c[0]), orgs, now)
+        query = (select(func.coalesce(here_row.canonical_id, here_row.id),
+                        func.coalesce(other.canonical_id, other.id), other.name,
                         other.external_id, other.description, eh.tlp, rh.tlp)
                  .select_from(R).join(here_row, here_row.id == here_end)
                  .join(other, other.id == other_end)
                  .join(eh, eh.id == other.handling_id).join(rh, rh.id == R.handling_id)
-                 .where(R.type == rel_type, here_canon.in_(list(ends)), R.revoked.is_(False),
-                        other.revoked.is_(False), other.kind == other_kind,
-                        all_read(R.handling_id, orgs, now),
-                        all_read(other.handling_id, orgs, now),
-                        all_read(here_row.handling_id, orgs, now))
+                 .where(*near, other.revoked.is_(False), other.kind == other_kind,
+                        R.handling_id.in_(readable), other.handling_id.in_(readable),
+                        here_row.handling_id.in_(readable))
                  .distinct())
         found = [(int(r[0]), int(r[1]), r[2], r[3], r[4], max(r[5], r[6], key=_rank))
                  for r in self.session.execute(query)]
