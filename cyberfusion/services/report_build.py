@@ -3,7 +3,8 @@ read in full (`store.repositories.report_data`): figures, trend, families and ac
 their techniques, sectors, countries, networks, actions, indicators and per-country annexes.
 
 Everything here is computed from the included rows only; the one figure about the rest is
-the withheld count, which the store computes in SQL.
+the withheld count: the cases in scope the author reads in full (counted in SQL) less those
+included.
 """
 
 from __future__ import annotations
@@ -62,9 +63,10 @@ def gather(tx: Tx, spec: ReportSpec, readers: Readers, now: datetime) -> Content
     data = tx.report_data
     countries = sorted({*spec.scope.countries,
                         *data.region_countries(spec.scope.regions)})
-    withheld = data.withheld(spec.scope, countries, readers.author, readers.recipients, now)
+    matched = data.matched(spec.scope, countries, readers.author, now)
     with data.included_table(spec.scope, countries, readers.everyone, now) as ids:
         cases = data.included(ids)
+        withheld = matched - len(cases)
         if not cases:
             return Content(spec, TLP.CLEAR, KeyFigures(0, 0, 0, 0, 0, withheld),
                            empty=empty_reason(0, withheld),

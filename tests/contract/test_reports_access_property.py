@@ -1,7 +1,7 @@
 """Report access property suite: on random worlds of cases, families and links, a cyber
 activity report includes exactly the cases (and families, and links) that its author and
 every one of its recipients may read in full by `decide()`, and its withheld count is the
-number of matching cases the author reads in full but some recipient does not.
+number of matching cases the author reads in full that are not included.
 
 Runs CYBERFUSION_REPORT_EXAMPLES worlds (default 30); raise it for a longer run.
 """
@@ -55,6 +55,7 @@ class ReportWorld:
     families: list[Family]
     links: list[Link]
     recipients: list[str]
+    family: str
 
 
 @st.composite
@@ -72,7 +73,8 @@ def report_worlds(draw: st.DrawFn) -> ReportWorld:
                               draw(st.integers(0, len(world.cases) - 1))))
     others = [o.id for o in world.orgs if o.kind is not OrgKind.HUB]
     recipients = draw(st.lists(st.sampled_from(others), min_size=1, max_size=3, unique=True))
-    return ReportWorld(world, families, links, recipients)
+    family = draw(st.sampled_from(["", "", "Family0", "family0"])) if families else ""
+    return ReportWorld(world, families, links, recipients, family)
 
 
 def store(ctx: Context, rw: ReportWorld) -> None:
@@ -113,14 +115,22 @@ def test_a_report_includes_only_what_every_recipient_reads(fresh: Callable[[], C
     author = hub_principal(ctx)
     orgs = {o.id: o for o in rw.world.orgs}
     readers = [orgs["hub"], *(orgs[r] for r in rw.recipients)]
-    spec = ReportSpec("Property", Scope(NOW.date() - timedelta(days=1), NOW.date()),
+    spec = ReportSpec("Property", Scope(NOW.date() - timedelta(days=1), NOW.date(),
+                                        family=rw.family),
                       tuple(rw.recipients), NOW.date())
     doc = reports.preview(ctx, author, spec)
 
     live = [i for i, c in enumerate(rw.world.cases) if not c.revoked]
+    seen = live
+    if rw.family:  # only cases linked to Family0: the link and the family readable by all
+        # (for the report), or by the author (for what matched, and so the withheld count)
+        seen = [i for i in live if any(lk.family == 0 and lk.case == i
+                                       and _readable(rw, lk, [orgs["hub"]]) for lk in rw.links)]
+        live = [i for i in live if any(lk.family == 0 and lk.case == i
+                                       and _readable(rw, lk, readers) for lk in rw.links)]
     every = {i for i in live
              if all(rw.world.access(org, i, NOW) is Access.FULL for org in readers)}
-    by_author = {i for i in live if rw.world.access(orgs["hub"], i, NOW) is Access.FULL}
+    by_author = {i for i in seen if rw.world.access(orgs["hub"], i, NOW) is Access.FULL}
     assert {c["id"] for c in doc["cases"]} == {rw.world.case_ids[i] for i in every}
     assert doc["key_figures"]["withheld"] == len(by_author - every)
     assert doc["key_figures"]["cases"] == len(every)
@@ -134,11 +144,14 @@ def test_a_report_includes_only_what_every_recipient_reads(fresh: Callable[[], C
     check_families(rw, doc, readers, every)
 
 
-def _shown(rw: ReportWorld, link: Link, readers: list[Organisation], every: set[int]) -> bool:
+def _readable(rw: ReportWorld, link: Link, readers: list[Organisation]) -> bool:
     family = rw.families[link.family]
-    return (link.case in every
-            and all(_full(org, link.owner, link.handling) for org in readers)
+    return (all(_full(org, link.owner, link.handling) for org in readers)
             and all(_full(org, family.owner, family.handling) for org in readers))
+
+
+def _shown(rw: ReportWorld, link: Link, readers: list[Organisation], every: set[int]) -> bool:
+    return link.case in every and _readable(rw, link, readers)
 
 
 def check_families(rw: ReportWorld, doc: dict[str, object], readers: list[Organisation],

@@ -6,7 +6,7 @@ the access decision of each organisation (author and recipients) at once (`full_
 the group form of `full_clause`), decided once per report into a temporary table that
 the other reads join. Nothing is filtered in
 Python afterwards; what matched the scope and the author reads but some recipient does not
-is only counted (`withheld`).
+is only counted (`matched` less the included cases: the withheld count).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    not_,
     or_,
     select,
 )
@@ -213,17 +212,14 @@ class ReportDataRepo(Repo):
                            r[6] or r[7].date(), int(r[8] or 0), r[9])
                 for r in self.session.execute(query)]
 
-    def withheld(self, scope: Scope, countries: Sequence[str], author: Organisation,
-                 recipients: Sequence[Organisation], now: datetime) -> int:
-        """How many cases in scope the author reads in full but some recipient does not."""
-        tokens, grants = token_lists(), grant_lists(now)
-        everyone = full_for_all(recipients, now, tokens.c.tokens, grants.c.orgs)
+    def matched(self, scope: Scope, countries: Sequence[str], author: Organisation,
+                now: datetime) -> int:
+        """How many cases in scope the author reads in full (what the report could use if
+        every recipient read what the author reads); the withheld count is this less the
+        included cases."""
         query = (select(func.count(CaseRow.id))
                  .join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
-                 .outerjoin(tokens, tokens.c.handling_id == HandlingRow.id)
-                 .outerjoin(grants, grants.c.handling_id == HandlingRow.id)
-                 .where(*self._scope(scope, countries, [author], now), full_clause(author, now),
-                        not_(everyone)))
+                 .where(*self._scope(scope, countries, [author], now), full_clause(author, now)))
         return int(self.session.scalar(query) or 0)
 
     def entity_links(self, ids: Select[Any], orgs: Sequence[Organisation],
