@@ -210,16 +210,15 @@ def _networks(tx: Tx, ids: Select[Any], cases: Sequence[ScopedCase],
     for link in links:
         if link.kind in _FAMILY_KINDS:
             families[link.case_id].add(link.name)
-    rows = []
-    for case_ids in members.values():
-        if len(case_ids) < 2:
-            continue
-        held = tx.report_data.shared_values(case_ids, _NETWORK_VALUES)
-        rows.append(NetworkRow(
-            f"N{min(case_ids)}", len(case_ids), _union(by_id[c].countries for c in case_ids),
-            tuple(sorted({by_id[c].crime_type for c in case_ids})),
-            _union(families[c] for c in case_ids),
-            tuple(f"{v.type} {v.value}" for v in held)))
+    held: dict[str, list[str]] = defaultdict(list)
+    for cluster, value in tx.report_data.shared_values(ids):
+        if len(held[cluster]) < _NETWORK_VALUES:
+            held[cluster].append(f"{value.type} {value.value}")
+    rows = [NetworkRow(f"N{min(case_ids)}", len(case_ids),
+                       _union(by_id[c].countries for c in case_ids),
+                       tuple(sorted({by_id[c].crime_type for c in case_ids})),
+                       _union(families[c] for c in case_ids), tuple(held[cluster]))
+            for cluster, case_ids in members.items() if len(case_ids) >= 2]
     return tuple(sorted(rows, key=lambda n: (-n.cases, n.ref)))
 
 
@@ -231,12 +230,19 @@ def _annexes(readers: Readers, cases: Sequence[ScopedCase],
              placed: Sequence[Indicator]) -> tuple[Annex, ...]:
     """For each recipient's country: its victims' cases and the infrastructure there."""
     countries = sorted({o.country for o in readers.recipients if o.country})
+    named: dict[str, list[CaseLine]] = {c: [] for c in countries}
+    for c in cases:
+        for country in c.countries:
+            if country in named:
+                named[country].append(CaseLine(c.id, c.owner_org_id, c.title, c.crime_type,
+                                               c.first_seen, c.victims))
+    placed_in: dict[str, list[Indicator]] = defaultdict(list)
+    for indicator in placed:
+        placed_in[indicator.country].append(indicator)
     annexes = []
     for country in countries:
-        victims = [CaseLine(c.id, c.owner_org_id, c.title, c.crime_type, c.first_seen,
-                            c.victims) for c in cases if country in c.countries]
-        victims.sort(key=lambda c: (-c.victims, c.id))
-        infra = tuple(i for i in placed if i.country == country)
-        annexes.append(Annex(country, tuple(victims[:ANNEX_ROWS]), infra[:ANNEX_ROWS],
+        victims = sorted(named[country], key=lambda c: (-c.victims, c.id))
+        infra = placed_in[country]
+        annexes.append(Annex(country, tuple(victims[:ANNEX_ROWS]), tuple(infra[:ANNEX_ROWS]),
                              len(victims), len(infra)))
     return tuple(annexes)

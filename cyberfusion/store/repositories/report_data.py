@@ -281,7 +281,7 @@ class ReportDataRepo(Repo):
     def indicators(self, ids: Select[Any], limit: int,
                    types: Sequence[str] = ()) -> list[ValueCount]:
         """The most frequent observables of included cases (warning-listed values left out)."""
-        cases = func.count(func.distinct(OccurrenceRow.case_id))
+        cases = func.count()  # a value occurs once per case (uq_occurrence_case_observable)
         query = (select(ObservableRow.type, ObservableRow.value, func.min(OccurrenceRow.role),
                         cases)
                  .join(ObservableRow, ObservableRow.id == OccurrenceRow.observable_id)
@@ -304,18 +304,23 @@ class ReportDataRepo(Repo):
                  .order_by(NetworkMemberRow.cluster_id, NetworkMemberRow.case_id))
         return [(str(c), int(i)) for c, i in self.session.execute(query)]
 
-    def shared_values(self, case_ids: Sequence[int], limit: int) -> list[ValueCount]:
-        """Values held by two or more of these (included) cases: what ties a network."""
-        cases = func.count(func.distinct(OccurrenceRow.case_id))
-        query = (select(ObservableRow.type, ObservableRow.value, func.min(OccurrenceRow.role),
-                        cases)
+    def shared_values(self, ids: Select[Any]) -> list[tuple[str, ValueCount]]:
+        """(network, value) for values two or more included cases of one network hold:
+        what ties each network together, most held first."""
+        cases = func.count()
+        query = (select(NetworkMemberRow.cluster_id, ObservableRow.type, ObservableRow.value,
+                        func.min(OccurrenceRow.role), cases)
+                 .select_from(OccurrenceRow)
+                 .join(NetworkMemberRow, NetworkMemberRow.case_id == OccurrenceRow.case_id)
                  .join(ObservableRow, ObservableRow.id == OccurrenceRow.observable_id)
-                 .where(OccurrenceRow.case_id.in_(list(case_ids)),
-                        ObservableRow.warninglists == "")
-                 .group_by(ObservableRow.id, ObservableRow.type, ObservableRow.value)
+                 .where(OccurrenceRow.case_id.in_(ids), ObservableRow.warninglists == "")
+                 .group_by(NetworkMemberRow.cluster_id, ObservableRow.id, ObservableRow.type,
+                           ObservableRow.value)
                  .having(cases >= 2)
-                 .order_by(cases.desc(), ObservableRow.type, ObservableRow.value).limit(limit))
-        return [ValueCount(r[0], r[1], r[2] or "", int(r[3])) for r in self.session.execute(query)]
+                 .order_by(NetworkMemberRow.cluster_id, cases.desc(), ObservableRow.type,
+                           ObservableRow.value))
+        return [(str(r[0]), ValueCount(r[1], r[2], r[3] or "", int(r[4])))
+                for r in self.session.execute(query)]
 
 
 _ORDER = ("clear", "green", "amber", "amber+strict", "red")
