@@ -23,6 +23,8 @@ MAX_PERIOD_DAYS = 3660
 #: Rows kept in each ranked table and in the indicator annex.
 TOP_ROWS = 10
 INDICATOR_ROWS = 200
+#: Networks listed (the key figures count them all).
+NETWORK_ROWS = 25
 #: Rows of each list in a per-country annex (the counts say how many there are in all).
 ANNEX_ROWS = 50
 _CC = re.compile(r"^[A-Z]{2}$")

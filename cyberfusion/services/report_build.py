@@ -22,6 +22,7 @@ from cyberfusion.domain.model import Organisation
 from cyberfusion.domain.reports import (
     ANNEX_ROWS,
     INDICATOR_ROWS,
+    NETWORK_ROWS,
     TOP_ROWS,
     Action,
     Actor,
@@ -87,6 +88,7 @@ def _assemble(tx: Tx, spec: ReportSpec, readers: Readers, ids: Select[Any],
     figures = KeyFigures(len(cases), sum(c.victims for c in cases),
                          len({cc for c in cases for cc in c.countries}),
                          len({c.crime_type for c in cases}), len(networks), withheld)
+    networks = networks[:NETWORK_ROWS]
     tlp = strictest_tlp([*(TLP(c.tlp) for c in cases), *tlps, *action_tlps])
     return Content(
         spec, tlp, figures, _trend(cases), families, actors, _sectors(cases),
