@@ -65,6 +65,8 @@ def build(cli: typer.Context, as_user: AsUser,
           crime_type: Annotated[list[str] | None, typer.Option(
               "--crime-type", show_default=False)] = None,
           family: Annotated[str, typer.Option(help="Only cases linked to this family.")] = "",
+          network: Annotated[str, typer.Option(
+              help="Only the cases of this network (its name in `network list`).")] = "",
           title: Annotated[str, typer.Option(help="Report title.")] = "Cyber activity report",
           assessment: Annotated[str, typer.Option(help="The analyst's assessment.")] = "",
           actions: Annotated[str, typer.Option(help="Recommended actions, one a line.")] = "",
@@ -80,7 +82,7 @@ def build(cli: typer.Context, as_user: AsUser,
     principal = acting_as(ctx, as_user)
     spec = ReportSpec(title, Scope(_day(date_from, "--from"), _day(date_to, "--to"),
                                    tuple(region or ()), tuple(country or ()),
-                                   tuple(crime_type or ()), family),
+                                   tuple(crime_type or ()), family, network),
                       tuple(recipient), _day(as_of, "--as-of", ctx.now().date()),
                       assessment, actions.replace("\\n", "\n"))
     _write(reports.build(ctx, principal, spec, format), output)

@@ -57,7 +57,8 @@ class ReportFormat(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """What a report covers: a period, regions or countries, crime types, maybe a family."""
+    """What a report covers: a period, regions or countries, crime types, maybe a family or
+    one network (as its author names it, `n<case>-<mac>`)."""
 
     date_from: date
     date_to: date
@@ -65,19 +66,22 @@ class Scope:
     countries: tuple[str, ...] = ()
     crime_types: tuple[str, ...] = ()
     family: str = ""
+    network: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The scope as a JSON-ready record (sorted, so equal scopes give equal text)."""
         return {"from": self.date_from.isoformat(), "to": self.date_to.isoformat(),
                 "regions": sorted(self.regions), "countries": sorted(self.countries),
-                "crime_types": sorted(self.crime_types), "family": self.family}
+                "crime_types": sorted(self.crime_types), "family": self.family,
+                "network": self.network}
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Scope:
         """The scope a record written by `to_json` describes."""
         return Scope(date.fromisoformat(data["from"]), date.fromisoformat(data["to"]),
                      tuple(data.get("regions", ())), tuple(data.get("countries", ())),
-                     tuple(data.get("crime_types", ())), str(data.get("family", "")))
+                     tuple(data.get("crime_types", ())), str(data.get("family", "")),
+                     str(data.get("network", "")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +102,7 @@ def normalise_spec(spec: ReportSpec) -> ReportSpec:
     scope = replace(s, regions=tuple(sorted({r.strip().lower() for r in s.regions})),
                     countries=tuple(sorted({c.strip().upper() for c in s.countries})),
                     crime_types=tuple(sorted({c.strip().lower() for c in s.crime_types})),
-                    family=s.family.strip())
+                    family=s.family.strip(), network=s.network.strip())
     return replace(spec, title=spec.title.strip(), scope=scope,
                    recipients=tuple(sorted({r.strip() for r in spec.recipients if r.strip()})),
                    assessment=spec.assessment.strip(), actions=spec.actions.strip())

@@ -66,11 +66,20 @@ def _annex(annex: Any) -> dict[str, Any]:
             "infrastructure": [asdict(i) for i in annex.infrastructure]}
 
 
+#: What a recipient's copy says of a network scope: the author's name for a network holds a
+#: case id the recipient may not read.
+NETWORK_SCOPE = "one network (named in the hub's copy)"
+
+
 def for_recipient(doc: dict[str, Any], org_id: str) -> dict[str, Any]:
-    """One recipient's copy: only the annex of its own country."""
+    """One recipient's copy: only the annex of its own country, and no author-side name of
+    a network scope."""
     country = next((r["country"] for r in doc["recipients"] if r["org_id"] == org_id), "")
     annexes = [a for a in doc["annexes"] if country and a["country"] == country]
-    return {**doc, "annexes": annexes, "audience": org_id}
+    scope = doc["scope"]
+    if scope.get("network"):
+        scope = {**scope, "network": NETWORK_SCOPE}
+    return {**doc, "scope": scope, "annexes": annexes, "audience": org_id}
 
 
 def dumps(doc: dict[str, Any]) -> bytes:

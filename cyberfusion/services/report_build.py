@@ -59,13 +59,15 @@ class Readers:
         return [self.author, *self.recipients]
 
 
-def gather(tx: Tx, spec: ReportSpec, readers: Readers, now: datetime) -> Content:
-    """The report's content as of the transaction's data, for `readers`."""
+def gather(tx: Tx, spec: ReportSpec, readers: Readers, now: datetime,
+           cluster: str | None = None) -> Content:
+    """The report's content as of the transaction's data, for `readers`; `cluster` is the
+    network the scope names, resolved for its author."""
     data = tx.report_data
     countries = sorted({*spec.scope.countries,
                         *data.region_countries(spec.scope.regions)})
-    matched = data.matched(spec.scope, countries, readers.author, now)
-    with data.included_table(spec.scope, countries, readers.everyone, now) as ids:
+    matched = data.matched(spec.scope, countries, readers.author, now, cluster)
+    with data.included_table(spec.scope, countries, readers.everyone, now, cluster) as ids:
         cases = data.included(ids)
         withheld = matched - len(cases)
         if not cases:

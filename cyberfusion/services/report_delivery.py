@@ -20,7 +20,7 @@ from cyberfusion.formats import report_doc, report_pdf
 from cyberfusion.services import audit, auth, channel
 from cyberfusion.services.context import Context
 from cyberfusion.services.report_build import Readers, gather
-from cyberfusion.services.reports import MAX_PAGE, ReportView, hub_report
+from cyberfusion.services.reports import MAX_PAGE, ReportView, hub_report, network_cluster
 from cyberfusion.store.repositories.reports import Delivery, StoredReport
 from cyberfusion.store.tx import Tx
 
@@ -136,7 +136,7 @@ def open_report(ctx: Context, principal: Principal, report_id: int) -> ReportVie
         if report is None:
             raise NotFound(f"no report {report_id}")
         if principal.org.kind is OrgKind.HUB:
-            view = _hub_view(tx, ctx, report)
+            view = _hub_view(tx, ctx, principal, report)
         else:
             copy = tx.reports.delivery(report_id, principal.org_id)
             if copy is None or copy.status is not DeliveryStatus.SENT:
@@ -150,14 +150,17 @@ def open_report(ctx: Context, principal: Principal, report_id: int) -> ReportVie
     return view
 
 
-def _hub_view(tx: Tx, ctx: Context, report: StoredReport) -> ReportView:
+def _hub_view(tx: Tx, ctx: Context, principal: Principal, report: StoredReport
+              ) -> ReportView:
     """Hub staff see a draft as it would be built now, and the frozen document once approved."""
     if report.status is ReportStatus.DRAFT:
         author = tx.orgs.get(report.author_org_id)
         assert author is not None
         readers = Readers(author, tuple(o for r in report.spec.recipients
                                         if (o := tx.orgs.get(r)) is not None))
-        doc = report_doc.document(gather(tx, report.spec, readers, ctx.now()), report.id)
+        cluster = network_cluster(tx, ctx, principal, report.spec)
+        doc = report_doc.document(gather(tx, report.spec, readers, ctx.now(), cluster),
+                                  report.id)
     else:
         doc = report_doc.loads(tx.reports.content(report.id))
     return ReportView(report, doc, tx.reports.deliveries(report.id))

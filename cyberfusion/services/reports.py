@@ -24,7 +24,7 @@ from cyberfusion.domain.reports import (
 )
 from cyberfusion.errors import Conflict, InvalidInput, Issue, NotFound, PermissionDenied
 from cyberfusion.formats import report_doc, report_html, report_pdf, report_stix
-from cyberfusion.services import audit
+from cyberfusion.services import audit, networks
 from cyberfusion.services.context import Context
 from cyberfusion.services.report_build import Readers, gather
 from cyberfusion.store.repositories.reports import Delivery, StoredReport
@@ -59,12 +59,25 @@ def _readers(tx: Tx, principal: Principal, spec: ReportSpec,
     return Readers(principal.org, tuple(found))
 
 
+def network_cluster(tx: Tx, ctx: Context, principal: Principal, spec: ReportSpec
+                    ) -> str | None:
+    """The network the scope names, as hub staff see it; a located error if it is not one."""
+    if not spec.scope.network:
+        return None
+    try:
+        return networks.cluster_of(tx, ctx, principal, spec.scope.network)
+    except NotFound:
+        raise InvalidInput("unknown network", [Issue(
+            "scope.network", f"no network {spec.scope.network!r} you can see")]) from None
+
+
 def _checked(tx: Tx, ctx: Context, principal: Principal, spec: ReportSpec
              ) -> tuple[ReportSpec, Content]:
     """The normalised spec and its content now; every problem of the spec located at once."""
     spec = normalise_spec(spec)
     readers = _readers(tx, principal, spec, spec_issues(spec, _CRIME_TYPES))
-    return spec, gather(tx, spec, readers, ctx.now())
+    cluster = network_cluster(tx, ctx, principal, spec)
+    return spec, gather(tx, spec, readers, ctx.now(), cluster)
 
 
 def check_builder(principal: Principal) -> None:
@@ -132,7 +145,7 @@ def approve(ctx: Context, principal: Principal, report_id: int) -> StoredReport:
         author = tx.orgs.get(report.author_org_id)
         assert author is not None
         content = gather(tx, report.spec, _readers(tx, Principal(author), report.spec),
-                         ctx.now())
+                         ctx.now(), network_cluster(tx, ctx, principal, report.spec))
         doc = report_doc.document(content, report_id)
         tx.reports.approve(report_id, principal.user.id, ctx.now(), content.tlp,
                            report_doc.dumps(doc).decode())

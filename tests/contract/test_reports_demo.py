@@ -24,6 +24,7 @@ from cyberfusion.domain.imports import ImportedEntity
 from cyberfusion.domain.knowledge import EntityKind
 from cyberfusion.domain.model import Principal, Region
 from cyberfusion.domain.reports import ReportFormat, ReportSpec, Scope
+from cyberfusion.errors import InvalidInput
 from cyberfusion.formats import report_charts
 from cyberfusion.services import auth, reports
 from cyberfusion.services.context import Context, build_context
@@ -115,6 +116,27 @@ def test_a_report_for_europe_names_the_planted_ransomware_network(seeded: Contex
     assert doc["actions"][0]["source"] == "analyst"
     assert doc["key_figures"]["cases"] == len(included)
     assert doc["key_figures"]["withheld"] > 0
+
+
+def test_a_report_scoped_to_the_network_or_the_family_holds_only_its_cases(
+        seeded: Context) -> None:
+    from dataclasses import replace
+
+    from cyberfusion.services import networks
+
+    truth = set(json.loads((seeded.settings.data_dir / TRUTH_FILE).read_text())[RANSOMWARE])
+    principal, base = hub(seeded), europe(seeded)
+    items, _ = networks.list_networks(seeded, principal, 0, 50)
+    [ref] = [s.ref for s in items if int(s.ref[1:].split("-")[0]) in truth]
+    for scope in (replace(base.scope, network=ref), replace(base.scope, family="lockbit")):
+        doc = reports.preview(seeded, principal, replace(base, scope=scope))
+        included = {c["id"] for c in doc["cases"]}
+        assert included and included <= truth, scope
+        assert doc["scope"]["network"] == scope.network
+    with pytest.raises(InvalidInput) as bad:
+        reports.preview(seeded, principal, replace(base, scope=replace(base.scope,
+                                                                        network="n1-0000000000")))
+    assert [i.location for i in bad.value.issues] == ["scope.network"]
 
 
 def test_annexes_go_only_to_their_country(seeded: Context) -> None:

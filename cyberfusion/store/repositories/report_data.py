@@ -143,9 +143,14 @@ class ReportDataRepo(Repo):
         return sorted(str(c) for c in self.session.scalars(query) if c)
 
     def _scope(self, scope: Scope, countries: Sequence[str],
-               orgs: Sequence[Organisation], now: datetime) -> list[ColumnElement[bool]]:
-        """The scope's WHERE clauses (places, period, crime types, family) on live cases."""
+               orgs: Sequence[Organisation], now: datetime,
+               cluster: str | None = None) -> list[ColumnElement[bool]]:
+        """The scope's WHERE clauses (places, period, crime types, family, network) on live
+        cases; `cluster` is the network the scope's `network` name resolved to."""
         where = [live_case(), _period(scope)]
+        if scope.network:
+            where.append(CaseRow.id.in_(select(NetworkMemberRow.case_id).where(
+                NetworkMemberRow.cluster_id == (cluster or ""))))
         if scope.regions or scope.countries:
             where.append(_countries_match(countries) if countries else literal(False))
         if scope.crime_types:
@@ -175,18 +180,20 @@ class ReportDataRepo(Repo):
         return exists(query.correlate(CaseRow))
 
     def included_ids(self, scope: Scope, countries: Sequence[str],
-                     orgs: Sequence[Organisation], now: datetime) -> Select[Any]:
+                     orgs: Sequence[Organisation], now: datetime,
+                     cluster: str | None = None) -> Select[Any]:
         """SELECT of the ids of the cases in scope that all of `orgs` read in full."""
         tokens, grants = token_lists(), grant_lists(now)
         return (select(CaseRow.id).join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
                 .outerjoin(tokens, tokens.c.handling_id == HandlingRow.id)
                 .outerjoin(grants, grants.c.handling_id == HandlingRow.id)
-                .where(*self._scope(scope, countries, orgs, now),
+                .where(*self._scope(scope, countries, orgs, now, cluster),
                        full_for_all(orgs, now, tokens.c.tokens, grants.c.orgs)))
 
     @contextmanager
     def included_table(self, scope: Scope, countries: Sequence[str],
-                       orgs: Sequence[Organisation], now: datetime) -> Iterator[Select[Any]]:
+                       orgs: Sequence[Organisation], now: datetime,
+                       cluster: str | None = None) -> Iterator[Select[Any]]:
         """The included case ids decided once into a temporary table, for the many reads of
         one report; yields a SELECT of them. The table is dropped on the way out."""
         table = Table(f"report_cases_{uuid.uuid4().hex[:16]}", MetaData(),
@@ -195,7 +202,7 @@ class ReportDataRepo(Repo):
         table.create(connection)
         try:
             connection.execute(insert(table).from_select(
-                ["id"], self.included_ids(scope, countries, orgs, now)))
+                ["id"], self.included_ids(scope, countries, orgs, now, cluster)))
             yield select(table.c.id)
         finally:
             table.drop(connection)
@@ -213,13 +220,14 @@ class ReportDataRepo(Repo):
                 for r in self.session.execute(query)]
 
     def matched(self, scope: Scope, countries: Sequence[str], author: Organisation,
-                now: datetime) -> int:
+                now: datetime, cluster: str | None = None) -> int:
         """How many cases in scope the author reads in full (what the report could use if
         every recipient read what the author reads); the withheld count is this less the
         included cases."""
         query = (select(func.count(CaseRow.id))
                  .join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
-                 .where(*self._scope(scope, countries, [author], now), full_clause(author, now)))
+                 .where(*self._scope(scope, countries, [author], now, cluster),
+                        full_clause(author, now)))
         return int(self.session.scalar(query) or 0)
 
     def entity_links(self, ids: Select[Any], orgs: Sequence[Organisation],

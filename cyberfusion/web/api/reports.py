@@ -39,6 +39,7 @@ class ScopeIn(BaseModel):
     countries: list[str] = Field(default_factory=list, max_length=250)
     crime_types: list[str] = Field(default_factory=list, max_length=20)
     family: str = Field("", max_length=300)
+    network: str = Field("", max_length=40)
 
 
 class ReportIn(BaseModel):
@@ -55,7 +56,8 @@ class ReportIn(BaseModel):
         """The domain spec (as-of today unless given)."""
         s = self.scope
         return ReportSpec(self.title, Scope(s.date_from, s.date_to, tuple(s.regions),
-                                            tuple(s.countries), tuple(s.crime_types), s.family),
+                                            tuple(s.countries), tuple(s.crime_types), s.family,
+                                            s.network),
                           tuple(self.recipients), self.as_of or today, self.assessment,
                           self.actions)
 

@@ -39,7 +39,7 @@ def _spec(values: dict[str, Any], today: date) -> ReportSpec:
     lines = [c.strip() for c in values["countries"].replace(",", " ").split() if c.strip()]
     scope = Scope(_day(values["date_from"], "from"), _day(values["date_to"], "to"),
                   tuple(values["region"]), tuple(lines), tuple(values["crime_type"]),
-                  values["family"])
+                  values["family"], values["network"])
     return ReportSpec(values["title"], scope, tuple(values["recipient"]), today,
                       values["assessment"], values["actions"])
 
@@ -60,13 +60,15 @@ def builder(request: Request, ctx: CtxDep, principal: UiPrincipal, title: str = 
             date_from: Annotated[str, Query(alias="from")] = "",
             date_to: Annotated[str, Query(alias="to")] = "", region: Many = [],  # noqa: B006
             countries: str = "", crime_type: Many = [], family: str = "",  # noqa: B006
+            network: str = "",
             recipient: Many = [], assessment: str = "", actions: str = "",  # noqa: B006
             ) -> Response:
     """The builder; with a scope and recipients filled in, a preview of every section."""
     reports.check_builder(principal)
     values = {"title": title, "date_from": date_from, "date_to": date_to, "region": region,
               "countries": countries, "crime_type": crime_type, "family": family,
-              "recipient": recipient, "assessment": assessment, "actions": actions}
+              "network": network, "recipient": recipient, "assessment": assessment,
+              "actions": actions}
     doc, body = None, None
     if date_from and date_to and recipient:
         doc = reports.preview(ctx, principal, _spec(values, ctx.now().date()))
@@ -85,12 +87,14 @@ def create(ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChecked,
            date_to: Annotated[str, Form(alias="to")] = "",
            region: FormMany = [], countries: Annotated[str, Form()] = "",  # noqa: B006
            crime_type: FormMany = [], family: Annotated[str, Form()] = "",  # noqa: B006
+           network: Annotated[str, Form()] = "",
            recipient: FormMany = [], assessment: Annotated[str, Form()] = "",  # noqa: B006
            actions: Annotated[str, Form()] = "") -> Response:
     """Store the draft; a second hub user approves it on its page."""
     values = {"title": title, "date_from": date_from, "date_to": date_to, "region": region,
               "countries": countries, "crime_type": crime_type, "family": family,
-              "recipient": recipient, "assessment": assessment, "actions": actions}
+              "network": network, "recipient": recipient, "assessment": assessment,
+              "actions": actions}
     stored = reports.create(ctx, principal, _spec(values, ctx.now().date()))
     return RedirectResponse(f"/reports/{stored.id}", status_code=303)
 

@@ -76,6 +76,8 @@ def test_each_recipient_gets_only_its_own_annex() -> None:
     copy = report_doc.for_recipient(doc, "fr-ncb")
     assert [a["country"] for a in copy["annexes"]] == ["FR"] and copy["audience"] == "fr-ncb"
     assert report_doc.for_recipient(doc, "nobody")["annexes"] == []
+    scoped = {**doc, "scope": {**doc["scope"], "network": "n41-0123456789"}}
+    assert "n41" not in str(report_doc.for_recipient(scoped, "fr-ncb"))
     assert report_doc.loads(report_doc.dumps(doc)) == doc
 
 
