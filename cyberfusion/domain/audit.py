@@ -63,6 +63,12 @@ class AuditAction(StrEnum):
     BULLETIN_APPROVE = "bulletin.approve"
     BULLETIN_PUBLISH = "bulletin.publish"
     BULLETIN_WITHDRAW = "bulletin.withdraw"
+    REPORT_CREATE = "report.create"
+    REPORT_APPROVE = "report.approve"
+    REPORT_SEND = "report.send"
+    REPORT_DELIVER = "report.deliver"
+    REPORT_READ = "report.read"
+    REPORT_EXPORT = "report.export"
 
 
 @dataclass(frozen=True, slots=True)

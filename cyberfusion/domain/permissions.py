@@ -69,6 +69,10 @@ class Permission(StrEnum):
     ORG_MANAGE = "network:org:manage"
     ACCOUNT = "self:account:use"
     TOKEN_MANAGE = "self:token:manage"
+    REPORT_READ = "product:report:read"
+    REPORT_WRITE = "product:report:write"
+    REPORT_APPROVE = "product:report:approve"
+    REPORT_SEND = "product:report:send"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +132,10 @@ RULES: dict[Permission, Rule] = {
     Permission.ORG_MANAGE: Rule(_ADMIN, "admin", _HUB),
     Permission.ACCOUNT: Rule(_ALL, "read"),
     Permission.TOKEN_MANAGE: Rule(_ALL, "read"),
+    Permission.REPORT_READ: Rule(_ALL, "read"),
+    Permission.REPORT_WRITE: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write", _HUB),
+    Permission.REPORT_APPROVE: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write", _HUB),
+    Permission.REPORT_SEND: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write", _HUB),
 }
 
 

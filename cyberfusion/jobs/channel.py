@@ -1,4 +1,5 @@
-"""The channel sweep as a job: escalate what is overdue, then deliver the outbox.
+"""The channel sweep as a job: escalate what is overdue, deliver the outbox, and send the
+copies of approved reports that are due (first tries and retries).
 
 `run_once` is what tests call with a fixed clock and what `cyberfusion sweep` runs; the
 `Sweeper` thread runs it every `sweep_interval_seconds` inside `cyberfusion serve`. Any
@@ -11,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from cyberfusion.jobs.loop import PeriodicWorker
-from cyberfusion.services import escalation, notify
+from cyberfusion.services import escalation, notify, report_delivery
 from cyberfusion.services.context import Context
 
 log = logging.getLogger("cyberfusion.jobs.channel")
@@ -23,10 +24,11 @@ class RunReport:
 
     sweep: escalation.SweepReport
     delivered: int
+    reports: int = 0
 
 
 def run_once(ctx: Context) -> RunReport:
-    """Act on due deadlines, then send due e-mails and webhook calls."""
+    """Act on due deadlines, send due e-mails and webhook calls, then due report copies."""
     report = escalation.sweep(ctx)
     delivered = 0
     while True:
@@ -34,10 +36,12 @@ def run_once(ctx: Context) -> RunReport:
         delivered += sent
         if sent == 0:
             break
-    if report.escalated or report.reminded or delivered:
-        log.info("channel sweep: %d escalated, %d reminded, %d settled, %d delivered",
-                 report.escalated, report.reminded, report.settled, delivered)
-    return RunReport(report, delivered)
+    copies = report_delivery.deliver_due(ctx)
+    if report.escalated or report.reminded or delivered or copies:
+        log.info("channel sweep: %d escalated, %d reminded, %d settled, %d delivered, "
+                 "%d report copies sent", report.escalated, report.reminded, report.settled,
+                 delivered, copies)
+    return RunReport(report, delivered, copies)
 
 
 class Sweeper(PeriodicWorker):

@@ -327,6 +327,13 @@ def _resolve(tx: Tx, ctx: Context, principal: Principal, ref: str
     raise NotFound(f"no network {ref}")
 
 
+def cluster_of(tx: Tx, ctx: Context, principal: Principal, ref: str) -> str:
+    """The network a viewer-side name stands for (a report's scope); NotFound if it is not
+    the viewer's to see."""
+    require(principal, Permission.NETWORK_READ)
+    return _resolve(tx, ctx, principal, ref)[0]
+
+
 def network_detail(ctx: Context, principal: Principal, ref: str) -> Detail:
     """One network as the viewer sees it, with what holds it together and what does not."""
     require(principal, Permission.NETWORK_READ)

@@ -14,11 +14,12 @@ from cyberfusion.store import (
     tables_imports,
     tables_incidents,
     tables_knowledge,
+    tables_reports,
     tables_sources,
 )
 from cyberfusion.store.tables import Base
 
 MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge,
-           tables_bulletins, tables_incidents, tables_sources)
+           tables_bulletins, tables_incidents, tables_sources, tables_reports)
 
 __all__ = ["MODULES", "Base"]

@@ -27,6 +27,8 @@ from cyberfusion.store.repositories.networks import NetworkRepo
 from cyberfusion.store.repositories.observables import ObservableRepo
 from cyberfusion.store.repositories.orgs import OrgRepo
 from cyberfusion.store.repositories.outbox import OutboxRepo
+from cyberfusion.store.repositories.report_data import ReportDataRepo
+from cyberfusion.store.repositories.reports import ReportRepo
 from cyberfusion.store.repositories.sources import SourceRepo
 from cyberfusion.store.repositories.taxii import TaxiiRepo
 from cyberfusion.store.repositories.users import UserRepo
@@ -163,6 +165,16 @@ class Tx:
     def sources(self) -> SourceRepo:
         """TAXII sources, their runs and what pushes delivered."""
         return SourceRepo(self.session)
+
+    @cached_property
+    def reports(self) -> ReportRepo:
+        """Cyber activity reports and their deliveries."""
+        return ReportRepo(self.session)
+
+    @cached_property
+    def report_data(self) -> ReportDataRepo:
+        """What reports are built from, under the intersection of their readers' access."""
+        return ReportDataRepo(self.session)
 
     def flush(self) -> None:
         """Send pending writes so generated ids are known."""

@@ -35,6 +35,7 @@ from cyberfusion.web.api import (
 from cyberfusion.web.api import hits as hits_api
 from cyberfusion.web.api import lookups as lookups_api
 from cyberfusion.web.api import networks as networks_api
+from cyberfusion.web.api import reports as reports_api
 from cyberfusion.web.api import sources as sources_api
 from cyberfusion.web.middleware import BodyLimit, SecurityHeaders
 from cyberfusion.web.taxii import routes as taxii_routes
@@ -48,6 +49,7 @@ from cyberfusion.web.ui import (
     incident_pages,
     network_pages,
     pages,
+    report_pages,
     settings_pages,
     source_pages,
 )
@@ -60,7 +62,7 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     for module in (system, cases, search, exports, audit, imports, channel, directory,
                    hits_api, lookups_api, networks_api, entities, bulletins, incidents,
-                   sources_api):
+                   sources_api, reports_api):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router
@@ -136,6 +138,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(bulletin_pages.public_router)
     app.include_router(bulletin_pages.router)
     app.include_router(incident_pages.router)
+    app.include_router(report_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

@@ -8,7 +8,7 @@ from alembic import op
 from cyberfusion.store.tables import UTCDateTime
 
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
