@@ -12,7 +12,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from cyberfusion.domain.handling import TLP
-from cyberfusion.formats import report_charts
 
 
 @cache
@@ -36,6 +35,9 @@ def charts(doc: dict[str, Any]) -> dict[str, str]:
     """The charts of a document as data URIs (empty when there is nothing to plot)."""
     if doc["empty"]:
         return {"trend": "", "countries": ""}
+    # matplotlib takes about half a second to import: only the commands that draw pay it.
+    from cyberfusion.formats import report_charts
+
     return {"trend": _data_uri(report_charts.trend_png(doc)),
             "countries": _data_uri(report_charts.country_png(doc))}
 
