@@ -52,6 +52,10 @@ class AuditAction(StrEnum):
     ESCALATE = "channel.escalate"
     PRESERVATION_REMIND = "channel.preservation"
     DIRECTORY_UPDATE = "directory.update"
+    AGREEMENT_CREATE = "agreement.create"
+    AGREEMENT_UPDATE = "agreement.update"
+    AGREEMENT_END = "agreement.end"
+    GATEWAY_TRANSFER = "gateway.transfer"
 
 
 @dataclass(frozen=True, slots=True)

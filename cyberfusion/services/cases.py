@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from cyberfusion.domain.access import Access, GovernedItem, decide, decide_version
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.gateway import CASE_FIELDS, Agreement, Direction, case_categories
 from cyberfusion.domain.handling import Handling, check_review_by
 from cyberfusion.domain.model import (
     Case,
@@ -20,7 +21,7 @@ from cyberfusion.domain.model import (
 from cyberfusion.domain.paging import Page
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import Conflict, InvalidHandling, Issue, NotFound, PermissionDenied
-from cyberfusion.services import audit, hits
+from cyberfusion.services import audit, gateway, hits
 from cyberfusion.services.context import Context
 from cyberfusion.services.flags import flags_for, matcher_for
 from cyberfusion.store.tx import Tx
@@ -52,9 +53,12 @@ def create_case(ctx: Context, principal: Principal, draft: CaseDraft) -> Case:
     check_review_by(draft.handling, ctx.now().date())
     with ctx.db.write() as tx:
         check_references(tx, draft.handling)
+        agreement = _admitted(tx, ctx, principal, draft)
         tx.observables.flags = flags_for(matcher_for(ctx), draft.occurrences)
         user_id = principal.user.id if principal.user else None
         case_id = tx.cases.add(principal.org_id, draft, user_id, ctx.now())
+        gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                Direction.INBOUND, "case", {"cases": 1, "case_ids": [case_id]})
         hits.on_cases_landed(tx, ctx, principal.org_id, [case_id], user_id)
         audit.record(tx, ctx, principal, AuditAction.CASE_CREATE, "case", case_id,
                      principal.org_id, {"title": draft.title, "tlp": draft.handling.tlp.value,
@@ -62,6 +66,11 @@ def create_case(ctx: Context, principal: Principal, draft: CaseDraft) -> Case:
         case = tx.cases.get(case_id)
     assert case is not None
     return case
+
+
+def _admitted(tx: Tx, ctx: Context, principal: Principal, draft: CaseDraft) -> Agreement | None:
+    """The partner agreement that lets this case in (None for members), else refused."""
+    return gateway.admit(tx, ctx, principal.org, case_categories(draft), fields=CASE_FIELDS)
 
 
 def grants_of(tx: Tx, case: Case) -> list[DisclosureGrant]:
@@ -113,7 +122,10 @@ def update_case(
         if case.version != expected_version:
             raise Conflict(f"case {case_id} is at version {case.version}, not {expected_version}")
         check_references(tx, draft.handling)
+        agreement = _admitted(tx, ctx, principal, draft)
         tx.observables.flags = flags_for(matcher_for(ctx), draft.occurrences)
+        gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                Direction.INBOUND, "case", {"cases": 1, "case_ids": [case_id]})
         version = tx.cases.update(case_id, draft, principal.user.id if principal.user else None,
                                   ctx.now())
         hits.on_cases_landed(tx, ctx, principal.org_id, [case_id], principal.user.id

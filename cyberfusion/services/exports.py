@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.gateway import CASE_CONTENT, DataCategory, Direction
 from cyberfusion.domain.imports import KeptObject
 from cyberfusion.domain.knowledge import EndKind, Entity, Relationship
 from cyberfusion.domain.model import Case, CaseFilter, Organisation, Principal
@@ -34,7 +35,7 @@ from cyberfusion.formats import base
 from cyberfusion.formats.misp.encode import event_for, merged
 from cyberfusion.formats.misp.feed import feed_files
 from cyberfusion.formats.stix.closure import named_refs
-from cyberfusion.services import audit
+from cyberfusion.services import audit, gateway
 from cyberfusion.services.context import Context
 from cyberfusion.store.tx import Tx
 
@@ -84,20 +85,27 @@ def export_cases(ctx: Context, principal: Principal, filters: CaseFilter, fmt: s
     whole = not narrows(filters) and not after
     now = ctx.now()
     with ctx.db.write() as tx:
+        agreement = gateway.release(tx, ctx, principal.org, CASE_CONTENT)
         ids, total = tx.cases.ids_after(principal.org, now, filters, start, limit + 1)
         ids, more = ids[:limit], len(ids) > limit
         found = [c for at in range(0, len(ids), _CHUNK) for c in tx.cases.many(ids[at:at + _CHUNK])]
         objects = tx.source_objects.of_cases([c.id for c in found], principal.org, now)
+        knows = agreement is None or agreement.permits(DataCategory.THREAT_KNOWLEDGE,
+                                                       Direction.OUTBOUND)
         knowledge = readable_knowledge(tx, principal.org, now,
-                                       None if whole else objects.values())
+                                       None if whole else objects.values()) if knows else []
         members = tx.source_objects.kept_of_cases([c.id for c in found], principal.org, now) \
             if fmt == JSONL else []
         rows, links = readable_rows(tx, principal.org, now,
-                                    None if whole else [c.id for c in found])
+                                    None if whole else [c.id for c in found]) \
+            if knows else ([], [])
         names = {o.id: o.name for o in tx.orgs.all()}
         owners = [k.owner_org_id for k in knowledge] + [e.owner_org_id for e in rows] \
             + [r.owner_org_id for r in links]
         _audit(tx, ctx, principal, fmt, found, total, owners)
+        gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                Direction.OUTBOUND, f"export:{fmt}",
+                                {"cases": len(found), "knowledge": len(owners)})
     context = base.ExportContext(objects, names, principal.org_id, [*members, *knowledge],
                                  rows, links)
     return Export(fmt, found, context, encode_after(ids[-1]) if more else None)

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 from cyberfusion import collector
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.gateway import Direction, OutsideAgreement
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose, parse_tlp, validate_handling
 from cyberfusion.domain.imports import (
     Batch,
@@ -31,7 +32,7 @@ from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.domain.safe_text import control_character
 from cyberfusion.errors import InvalidInput, Issue, NotFound
 from cyberfusion.formats import base
-from cyberfusion.services import audit, hits
+from cyberfusion.services import audit, gateway, hits
 from cyberfusion.services.cases import check_references
 from cyberfusion.services.context import Context
 from cyberfusion.services.flags import matcher_for
@@ -112,6 +113,7 @@ def submit(ctx: Context, principal: Principal, filename: str, stream: BinaryIO,
     require(principal, Permission.IMPORT)
     check_file_name(filename)
     defaults_for(ctx, principal, options)
+    _under_agreement(ctx, principal)
     folder = ctx.settings.data_dir / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}{Path(filename).suffix[:16]}"
@@ -124,6 +126,7 @@ def submit_path(ctx: Context, principal: Principal, path: Path,
     """Record a pending job for a local file, read in place (CLI imports of big files)."""
     require(principal, Permission.IMPORT)
     defaults_for(ctx, principal, options)
+    _under_agreement(ctx, principal)
     if path.is_dir():
         return _record_feed(ctx, principal, path, options)
     digest, size, head = hashlib.sha256(), 0, b""
@@ -134,6 +137,12 @@ def submit_path(ctx: Context, principal: Principal, path: Path,
             size += len(chunk)
     return _record(ctx, principal, path.name, path.resolve(), digest.hexdigest(), size, head,
                    options)
+
+
+def _under_agreement(ctx: Context, principal: Principal) -> None:
+    """A partner imports only under a valid agreement (its batches are checked as they land)."""
+    with ctx.db.read() as tx:
+        gateway.admit(tx, ctx, principal.org, ())
 
 
 def _record_feed(ctx: Context, principal: Principal, folder: Path,
@@ -193,7 +202,7 @@ def run(ctx: Context, job_id: int | None = None, progress: Progress | None = Non
         with collector.relaxed():
             _land_all(ctx, job, progress)
         status, error = "done", ""
-    except InvalidInput as exc:  # the whole input is refused: say where, on the job
+    except (InvalidInput, OutsideAgreement) as exc:  # the input is refused: say where
         refused = [ImportIssue(Severity.ERROR, i.location, i.message) for i in exc.issues]
         where = f" ({refused[0].location}: {refused[0].message})" if refused else ""
         status, error = "failed", f"{exc}{where}"
@@ -218,9 +227,12 @@ def _land_all(ctx: Context, job: ImportJob, progress: Progress | None) -> None:
     with _batches(codec, Path(job.path), job.filename, defaults) as batches:
         for batch in batches:
             with ctx.db.write() as tx:
+                agreement = gateway.admit_batch(tx, ctx, job.owner_org_id, batch, job.filename)
                 lander = Lander(tx, defaults, job.user_id, job.id, ctx.now(), matcher,
                                 job.filename)
                 counts = lander.land(batch)
+                gateway.record_transfer(tx, ctx, None, job.owner_org_id, agreement,
+                                        Direction.INBOUND, f"import:{job.id}", counts.as_dict())
                 hits.on_cases_landed(tx, ctx, job.owner_org_id, counts.case_ids, job.user_id)
                 tx.imports.progress(job.id, batch.bytes_read, counts.as_dict(), batch.issues)
             if progress:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from cyberfusion.store import (
     tables,
     tables_channel,
+    tables_gateway,
     tables_hits,
     tables_imports,
     tables_knowledge,
 )
 from cyberfusion.store.tables import Base
 
-MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge)
+MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge,
+           tables_gateway)
 
 __all__ = ["MODULES", "Base"]

@@ -14,6 +14,7 @@ from cyberfusion.store.repositories.correlation import CorrelationRepo
 from cyberfusion.store.repositories.directory import DirectoryRepo
 from cyberfusion.store.repositories.disclosure import DisclosureRepo
 from cyberfusion.store.repositories.entities import EntityRepo
+from cyberfusion.store.repositories.gateway import AgreementRepo
 from cyberfusion.store.repositories.handlings import HandlingRepo
 from cyberfusion.store.repositories.hits import HitRepo
 from cyberfusion.store.repositories.imports import ImportJobRepo, SourceObjectRepo
@@ -139,6 +140,11 @@ class Tx:
     def taxii(self) -> TaxiiRepo:
         """The pool in TAXII order, filtered by the access decision."""
         return TaxiiRepo(self.session, self.cases)
+
+    @cached_property
+    def agreements(self) -> AgreementRepo:
+        """Gateway agreements with partner organisations."""
+        return AgreementRepo(self.session)
 
     def flush(self) -> None:
         """Send pending writes so generated ids are known."""
