@@ -206,6 +206,8 @@ class CaseFilter:
     tlp: str = ""
     include_revoked: bool = False
     created_since: datetime | None = None
+    #: Only these cases (a MISP feed event's parts); empty: no narrowing by id.
+    case_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

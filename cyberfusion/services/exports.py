@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.gateway import CASE_CONTENT, DataCategory, Direction
@@ -32,8 +31,6 @@ from cyberfusion.domain.paging import MAX_PAGE, decode_after, encode_after
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
-from cyberfusion.formats.misp.encode import event_for, merged
-from cyberfusion.formats.misp.feed import feed_files
 from cyberfusion.formats.stix.closure import named_refs
 from cyberfusion.services import audit, gateway
 from cyberfusion.services.context import Context
@@ -65,7 +62,8 @@ class Export:
 def narrows(filters: CaseFilter) -> bool:
     """True if the filter picks some cases rather than all the caller may read."""
     return bool(filters.text or filters.crime_type or filters.country or filters.owner_org_id
-                or filters.owner_region or filters.tlp or filters.created_since)
+                or filters.owner_region or filters.tlp or filters.created_since
+                or filters.case_ids)
 
 
 #: Cases read per query (one IN list) while gathering an export.
@@ -109,23 +107,6 @@ def export_cases(ctx: Context, principal: Principal, filters: CaseFilter, fmt: s
     context = base.ExportContext(objects, names, principal.org_id, [*members, *knowledge],
                                  rows, links)
     return Export(fmt, found, context, encode_after(ids[-1]) if more else None)
-
-
-def write_misp_feed(ctx: Context, principal: Principal, filters: CaseFilter,
-                    folder: Path) -> int:
-    """Write a MISP feed folder of every readable case matching `filters` (walked page by
-    page, each page audited as a MISP export); the number of events written."""
-    events: list[dict[str, object]] = []
-    after: str | None = ""
-    while after is not None:
-        found = export_cases(ctx, principal, filters, "misp", MAX_EXPORT, after)
-        events += [event_for(case, found.context) for case in found.cases]
-        after = found.next
-    whole = merged(events)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in feed_files(whole):
-        (folder / name).write_bytes(content)
-    return len(whole)
 
 
 def readable_rows(tx: Tx, org: Organisation, now: datetime, case_ids: list[int] | None
