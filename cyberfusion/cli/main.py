@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 
 from cyberfusion import __version__
 from cyberfusion.cli import (
+    agreements,
     admin,
     cases,
     channel,
@@ -43,7 +44,7 @@ HELP = (
 
 #: The order commands are listed in `--help`.
 ORDER = ("init", "serve", "demo", "audit", "retention", "sweep", "org", "user", "token",
-         "rota", "case", "search", "lookup", "hits", "disclosure", "network", "entity", "import",
+         "rota", "agreement", "case", "search", "lookup", "hits", "disclosure", "network", "entity", "import",
          "export", "send", "inbox", "thread", "ack", "duty")
 
 
@@ -111,6 +112,7 @@ _COMMANDS: list[tuple[str, Callable[..., Any] | typer.Typer, str]] = [
     ("org", admin.org_app, _DATA),
     ("user", admin.user_app, _DATA),
     ("token", admin.token_app, _DATA),
+    ("agreement", agreements.agreement_app, _DATA),
     ("case", cases.case_app, _ANALYSE),
     ("search", cases.search_command, _ANALYSE),
     ("import", imports.import_command, _ANALYSE),

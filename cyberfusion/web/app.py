@@ -19,6 +19,7 @@ from cyberfusion.jobs.retention import RetentionWorker
 from cyberfusion.services.context import Context, utcnow
 from cyberfusion.web import problems
 from cyberfusion.web.api import (
+    agreements,
     audit,
     cases,
     channel,
@@ -52,7 +53,7 @@ def api_router() -> APIRouter:
     """Everything under /api/v1."""
     router = APIRouter(prefix="/api/v1")
     for module in (system, cases, search, exports, audit, imports, channel, directory,
-                   hits_api, lookups_api, networks_api, entities):
+                   hits_api, lookups_api, networks_api, entities, agreements):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router

@@ -57,6 +57,14 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("GET", f"{API}/autocomplete"): P.SEARCH,
     ("GET", f"{API}/stats"): P.CASE_READ,
     ("GET", f"{API}/export/cases"): P.EXPORT,
+    ("GET", f"{API}/export/misp-feed/manifest.json"): P.EXPORT,
+    ("GET", f"{API}/export/misp-feed/hashes.csv"): P.EXPORT,
+    ("GET", f"{API}/export/misp-feed/{{name}}"): P.EXPORT,
+    ("GET", f"{API}/agreements"): P.AGREEMENT_READ,
+    ("GET", f"{API}/agreements/{{ident}}"): P.AGREEMENT_READ,
+    ("POST", f"{API}/agreements"): P.AGREEMENT_MANAGE,
+    ("PUT", f"{API}/agreements/{{agreement_id}}"): P.AGREEMENT_MANAGE,
+    ("POST", f"{API}/agreements/{{agreement_id}}/end"): P.AGREEMENT_MANAGE,
     ("POST", f"{API}/lookups"): P.SEARCH,
     ("GET", f"{API}/audit"): P.AUDIT_READ,
     ("GET", f"{API}/audit/use-of-data"): P.AUDIT_READ,
@@ -197,6 +205,8 @@ COMMANDS: dict[str, Permission | None] = {
     "entity list": P.ENTITY_READ, "entity show": P.ENTITY_READ,
     "entity edit": P.ENTITY_EDIT, "entity merge": P.ENTITY_EDIT, "entity link": P.ENTITY_EDIT,
     "entity unlink": P.ENTITY_EDIT,
+    "agreement add": P.AGREEMENT_MANAGE, "agreement list": P.AGREEMENT_READ,
+    "agreement show": P.AGREEMENT_READ, "agreement end": P.AGREEMENT_MANAGE,
 }
 
 
