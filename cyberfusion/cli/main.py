@@ -16,8 +16,8 @@ from typer.core import TyperGroup
 
 from cyberfusion import __version__
 from cyberfusion.cli import (
-    agreements,
     admin,
+    agreements,
     cases,
     channel,
     demo,
@@ -44,8 +44,8 @@ HELP = (
 
 #: The order commands are listed in `--help`.
 ORDER = ("init", "serve", "demo", "audit", "retention", "sweep", "org", "user", "token",
-         "rota", "agreement", "case", "search", "lookup", "hits", "disclosure", "network", "entity", "import",
-         "export", "send", "inbox", "thread", "ack", "duty")
+         "rota", "agreement", "case", "search", "lookup", "hits", "disclosure", "network",
+         "entity", "import", "export", "send", "inbox", "thread", "ack", "duty")
 
 
 class GuardedGroup(TyperGroup):

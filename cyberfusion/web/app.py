@@ -36,6 +36,7 @@ from cyberfusion.web.api import networks as networks_api
 from cyberfusion.web.middleware import BodyLimit, SecurityHeaders
 from cyberfusion.web.taxii import routes as taxii_routes
 from cyberfusion.web.ui import (
+    agreement_pages,
     case_form,
     channel_pages,
     entity_pages,
@@ -121,6 +122,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(hit_pages.router)
     app.include_router(network_pages.router)
     app.include_router(entity_pages.router)
+    app.include_router(agreement_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

@@ -36,6 +36,7 @@ def page(
         "principal": principal,
         "csrf_token": session[1] if session else "",
         "can_audit": bool(principal and allowed(principal, Permission.AUDIT_READ)),
+        "can_agreements": bool(principal and allowed(principal, Permission.AGREEMENT_READ)),
         "version": __version__,
         **values,
     }
