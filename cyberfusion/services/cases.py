@@ -6,7 +6,13 @@ from dataclasses import dataclass
 
 from cyberfusion.domain.access import Access, GovernedItem, decide, decide_version
 from cyberfusion.domain.audit import AuditAction
-from cyberfusion.domain.gateway import CASE_FIELDS, Agreement, Direction, case_categories
+from cyberfusion.domain.gateway import (
+    CASE_CONTENT,
+    CASE_FIELDS,
+    Agreement,
+    Direction,
+    case_categories,
+)
 from cyberfusion.domain.handling import Handling, check_review_by
 from cyberfusion.domain.model import (
     Case,
@@ -91,9 +97,12 @@ def get_case(ctx: Context, principal: Principal, case_id: int) -> Case:
     """The case if `decide()` gives FULL; otherwise NotFound (absent and hidden look alike)."""
     require(principal, Permission.CASE_READ)
     with ctx.db.write() as tx:
+        agreement = gateway.release(tx, ctx, principal.org, CASE_CONTENT)
         case = tx.cases.get(case_id)
         if case is None or access_to(tx, ctx, principal.org, case) is not Access.FULL:
             raise NotFound(f"no case {case_id}")
+        gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                Direction.OUTBOUND, "case", {"cases": 1, "case_ids": [case_id]})
         if case.owner_org_id != principal.org_id:
             audit.record(tx, ctx, principal, AuditAction.CASE_READ, "case", case_id,
                          case.owner_org_id, {"tlp": case.handling.tlp.value})
@@ -106,8 +115,11 @@ def list_cases(
     """A page of the cases the principal may read in full, with the total."""
     require(principal, Permission.CASE_READ)
     limit = max(1, min(limit, MAX_PAGE))
-    with ctx.db.read() as tx:
+    with ctx.db.write() as tx:
+        agreement = gateway.release(tx, ctx, principal.org, CASE_CONTENT)
         items, total = tx.cases.page(principal.org, ctx.now(), filters, max(0, offset), limit)
+        gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                Direction.OUTBOUND, "cases", {"cases": len(items)})
     return CasePage(items, total, offset, limit)
 
 

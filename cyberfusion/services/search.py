@@ -96,6 +96,7 @@ def autocomplete(ctx: Context, principal: Principal, prefix: str, limit: int = 1
         return []
     limit = max(1, min(limit, 50))
     with ctx.db.read() as tx:
+        gateway.release(tx, ctx, principal.org, CASE_CONTENT)
         found = tx.cases.autocomplete(principal.org, ctx.now(), prefix, limit)
     if len(found) < limit and allowed(principal, Permission.ENTITY_READ):
         found += [n for n in entity_names(ctx, principal, prefix, limit) if n not in found]

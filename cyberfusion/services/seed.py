@@ -13,10 +13,10 @@ from cyberfusion.demo.geography import HUB_ID
 from cyberfusion.demo.networks import RANSOMWARE, RANSOMWARE_FAMILY
 from cyberfusion.demo.world import DEMO_PASSWORD, DemoCase, World
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.gateway import AgreementDraft, DataCategory, Direction
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose
 from cyberfusion.domain.imports import Batch, ImportDefaults
 from cyberfusion.domain.knowledge import EntityKind
-from cyberfusion.domain.gateway import AgreementDraft, DataCategory, Direction
 from cyberfusion.domain.model import OrgKind, Role
 from cyberfusion.errors import Conflict
 from cyberfusion.formats.reference import galaxy_entities
@@ -108,7 +108,8 @@ def _load_members(ctx: Context, world: World) -> dict[str, int]:
 def demo_agreement(partner_id: str, today: date) -> AgreementDraft:
     """A demo partner's Gateway agreement: indicators, knowledge and case summaries both
     ways, personal data inbound only, from six months ago for two years."""
-    both = {c: Direction.BOTH for c in DataCategory if c is not DataCategory.PERSONAL_DATA}
+    both: dict[DataCategory, Direction] = {
+        c: Direction.BOTH for c in DataCategory if c is not DataCategory.PERSONAL_DATA}
     return AgreementDraft(
         f"GW-{today.year}-{partner_id.upper()}", partner_id, today - timedelta(days=182),
         today + timedelta(days=548), {**both, DataCategory.PERSONAL_DATA: Direction.INBOUND},

@@ -270,3 +270,26 @@ def test_agreement_commands(world: World) -> None:
     assert ended.exit_code == 0 and "ended" in ended.output
     denied = run(cli_app, [*base, "list", "--as", "fr-cyber.analyst"], env=env)
     assert denied.exit_code != 0
+
+
+def test_partner_reads_of_cases_and_lookups_need_an_agreement(
+        world: World, client: TestClient) -> None:
+    headers = partner(world, "beta-sec")
+    rule = ("no gateway agreement", "beta-sec")
+    refused(client.get(f"{API}/cases", headers=headers), *rule)
+    refused(client.get(f"{API}/cases/1", headers=headers), *rule)
+    refused(client.post(f"{API}/lookups", headers=headers,
+                        json={"values": ["185.220.101.4"]}), *rule)
+    refused(client.get(f"{API}/autocomplete", headers=headers, params={"prefix": "18"}),
+            *rule)
+    login(client, "beta-sec.analyst", next="/cases")
+    page = client.get("/cases")
+    assert page.status_code == 403 and "no gateway agreement" in page.text
+    form = client.get("/cases/new")
+    assert form.status_code == 200
+    sent = client.post("/cases/new", data={
+        "csrf_token": csrf_of(form.text), "title": "Partner case", "crime_type": "phishing",
+        "summary": "Phishing kit", "countries": "FR", "tlp": "amber", "release": "members",
+        "observables": "domain evil-payments.com phishing site"})
+    assert sent.status_code == 403 and "no gateway agreement" in sent.text
+    assert 'value="Partner case"' in sent.text  # the form comes back filled in
