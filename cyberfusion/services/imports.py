@@ -27,7 +27,7 @@ from cyberfusion.domain.imports import (
     Severity,
     handling_for,
 )
-from cyberfusion.domain.model import Principal
+from cyberfusion.domain.model import OrgKind, Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.domain.safe_text import control_character
 from cyberfusion.errors import InvalidInput, Issue, NotFound
@@ -224,6 +224,7 @@ def _land_all(ctx: Context, job: ImportJob, progress: Progress | None) -> None:
     codec = base.CODECS[job.codec]()
     defaults = _stored_defaults(ctx, job)
     matcher = matcher_for(ctx)
+    _check_agreement(ctx, job, codec, defaults)
     with _batches(codec, Path(job.path), job.filename, defaults) as batches:
         for batch in batches:
             with ctx.db.write() as tx:
@@ -237,6 +238,20 @@ def _land_all(ctx: Context, job: ImportJob, progress: Progress | None) -> None:
                 tx.imports.progress(job.id, batch.bytes_read, counts.as_dict(), batch.issues)
             if progress:
                 progress(batch.bytes_read, job.size_bytes)
+
+
+def _check_agreement(ctx: Context, job: ImportJob, codec: base.Codec,
+                     defaults: ImportDefaults) -> None:
+    """A partner's import is read through once before anything lands, so content its
+    agreement does not let in refuses the whole job rather than a part of it."""
+    with ctx.db.read() as tx:
+        owner = tx.orgs.get(job.owner_org_id)
+    if owner is None or owner.kind is not OrgKind.PARTNER:
+        return
+    with _batches(codec, Path(job.path), job.filename, defaults) as batches:
+        for batch in batches:
+            with ctx.db.read() as tx:
+                gateway.admit_batch(tx, ctx, job.owner_org_id, batch, job.filename)
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from worlds import World, case_doc, open_agreement
 
 from cyberfusion.cli.main import app as cli_app
 from cyberfusion.domain.gateway import AgreementDraft, DataCategory, Direction
-from cyberfusion.domain.model import Organisation, OrgKind, Role
+from cyberfusion.domain.model import CaseFilter, Organisation, OrgKind, Role
 from cyberfusion.services import auth, imports, orgs
 
 API = "/api/v1"
@@ -293,3 +293,32 @@ def test_partner_reads_of_cases_and_lookups_need_an_agreement(
         "observables": "domain evil-payments.com phishing site"})
     assert sent.status_code == 403 and "no gateway agreement" in sent.text
     assert 'value="Partner case"' in sent.text  # the form comes back filled in
+
+
+def test_a_partner_import_outside_its_agreement_lands_nothing(
+        world: World, tmp_path: Path, monkeypatch: Any) -> None:
+    from cyberfusion.formats.misp import decode
+    monkeypatch.setattr(decode, "BATCH_BYTES", 1)  # one batch per event
+    partner(world, "beta-sec")
+    with world.ctx.db.write() as tx:
+        tx.agreements.add(AgreementDraft(
+            "GW-BETA-1", "beta-sec", date(2026, 1, 1), date(2026, 12, 31),
+            {DataCategory.CASE_SUMMARIES: Direction.INBOUND}, contact="x"), world.ctx.now())
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    manifest = {}
+    for n, attributes in enumerate([[], [{"type": "ip-dst", "category": "Network activity",
+                                         "value": "203.0.113.7"}]]):
+        uid = f"5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e{n:02d}"
+        event = {"uuid": uid, "info": f"Event {n}", "date": "2026-05-01", "distribution": "3",
+                 "timestamp": "1777777777", "Attribute": attributes}
+        (folder / f"{uid}.json").write_text(json.dumps({"Event": event}))
+        manifest[uid] = {"info": event["info"], "date": "2026-05-01", "timestamp": "1777777777"}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    job = imports.submit_path(world.ctx, world.principals["beta-sec"], folder,
+                              imports.ImportOptions())
+    done = imports.run(world.ctx, job.id)
+    assert done is not None and done.status == "failed" and "GW-BETA-1" in done.error
+    with world.ctx.db.read() as tx:
+        assert tx.cases.ids_after(world.principals["beta-sec"].org, world.ctx.now(),
+                                  CaseFilter(), 0, 10)[0] == []
