@@ -123,15 +123,27 @@ def _readable(ctx: Context, principal: Principal, filters: CaseFilter,
     return found
 
 
+#: Generated event uuid -> case id, per producing organisation: a pure function of the two
+#: (uuid5), so an entry is never wrong, only possibly absent; access is checked after.
+_NAMED: dict[str, dict[str, int]] = {}
+_NAMED_MAX = 1_000_000
+
+
 def _scan(ctx: Context, principal: Principal, uid: str) -> list[int]:
     """The readable case whose generated event has this uuid ([] if none)."""
+    named = _NAMED.setdefault(principal.org_id, {})
+    if uid in named:
+        return [named[uid]]
     after = 0
     while True:
         with ctx.db.read() as tx:
             ids, _ = tx.cases.ids_after(principal.org, ctx.now(), CaseFilter(), after, _SCAN)
-        for case_id in ids:
-            if case_event_uuid(principal.org_id, case_id) == uid:
-                return [case_id]
+        if sum(len(n) for n in _NAMED.values()) + len(ids) > _NAMED_MAX:
+            _NAMED.clear()
+            named = _NAMED.setdefault(principal.org_id, {})
+        named.update((case_event_uuid(principal.org_id, i), i) for i in ids)
+        if uid in named:
+            return [named[uid]]
         if len(ids) < _SCAN:
             return []
         after = ids[-1]
