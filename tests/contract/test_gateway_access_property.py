@@ -52,7 +52,7 @@ def draft_for(partner: str, state: str) -> AgreementDraft | None:
         start, until = TODAY + timedelta(days=1), TODAY + timedelta(days=400)
     categories = dict(EVERY)
     if state == "inbound":
-        categories = {c: Direction.INBOUND for c in EVERY}
+        categories = dict.fromkeys(EVERY, Direction.INBOUND)
     if state == "no-knowledge":
         del categories[DataCategory.THREAT_KNOWLEDGE]
     return AgreementDraft(f"GW-{partner}", partner, start, until, categories, contact="x")
