@@ -115,11 +115,13 @@ def list_cases(
     """A page of the cases the principal may read in full, with the total."""
     require(principal, Permission.CASE_READ)
     limit = max(1, min(limit, MAX_PAGE))
-    with ctx.db.write() as tx:
+    with ctx.db.read() as tx:
         agreement = gateway.release(tx, ctx, principal.org, CASE_CONTENT)
         items, total = tx.cases.page(principal.org, ctx.now(), filters, max(0, offset), limit)
-        gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
-                                Direction.OUTBOUND, "cases", {"cases": len(items)})
+    if agreement is not None:  # a partner's read: audited against its agreement
+        with ctx.db.write() as tx:
+            gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                    Direction.OUTBOUND, "cases", {"cases": len(items)})
     return CasePage(items, total, offset, limit)
 
 
