@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ import requests
 import uvicorn
 
 from cyberfusion.config import Settings
+from cyberfusion.domain.gateway import AgreementDraft, DataCategory, Direction
 from cyberfusion.domain.handling import TLP, Handling
 from cyberfusion.domain.imports import SourceObject
 from cyberfusion.domain.model import Organisation, OrgKind, Region, Role
@@ -53,6 +54,13 @@ def technique(index: int) -> dict[str, Any]:
             "created": stamp, "modified": stamp, "name": f"technique {index}"}
 
 
+def partner_agreement(partner: str, today: date) -> AgreementDraft:
+    """A Gateway agreement letting the partner receive everything but personal data."""
+    both = {c: Direction.BOTH for c in DataCategory if c is not DataCategory.PERSONAL_DATA}
+    return AgreementDraft(f"GW-{partner}", partner, today - timedelta(days=1),
+                          today + timedelta(days=365), both, contact="bench")
+
+
 def world(folder: Path, count: int) -> tuple[Context, dict[str, str]]:
     """A database holding `count` objects of fr-cyber; a token per reader."""
     settings = Settings(database_url=f"sqlite:///{folder / 'bench.db'}", data_dir=folder,
@@ -69,6 +77,7 @@ def world(folder: Path, count: int) -> tuple[Context, dict[str, str]]:
                                               frozenset({"read"})).secret
     review = NOW.date() + timedelta(days=365)
     with ctx.db.write() as tx:
+        tx.agreements.add(partner_agreement("acme", NOW.date()), NOW)
         wide = tx.handlings.add("fr-cyber", Handling(TLP.GREEN, frozenset({"members"}), review))
         shared = tx.handlings.add("fr-cyber", Handling(TLP.GREEN, frozenset({"members"}),
                                                        review, partners=frozenset({"acme"})))

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from hypothesis import strategies as st
+from worlds import open_agreement
 
 from cyberfusion.domain.access import Access, GovernedItem, decide
 from cyberfusion.domain.handling import TLP, Handling, HitPolicy, Purpose
@@ -65,6 +66,8 @@ class WorldSpec:
     orgs: list[Organisation]
     cases: list[CaseSpec]
     grants: list[GrantSpec]
+    #: Partners get an open Gateway agreement when stored (the gateway suite turns it off).
+    agreements: bool = True
     case_ids: list[int] = field(default_factory=list)
     handling_ids: list[int] = field(default_factory=list)
     stored_grants: dict[int, list[DisclosureGrant]] = field(default_factory=dict)
@@ -145,6 +148,8 @@ def store_world(ctx: Context, world: WorldSpec) -> None:
     with ctx.db.write() as tx:
         for org in world.orgs:
             tx.orgs.add(org, now)
+            if org.kind is OrgKind.PARTNER and world.agreements:
+                tx.agreements.add(open_agreement(org.id, f"GW-{org.id}"), now)
         for spec in world.cases:
             occ = tuple(Occurrence(POOL[v].type.value, POOL[v].value, POOL[v].key, "role")
                         for v in spec.values)

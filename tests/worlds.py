@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from cyberfusion.domain.gateway import AgreementDraft, DataCategory, Direction
 from cyberfusion.domain.model import Organisation, OrgKind, Principal, Region, Role
 from cyberfusion.services import auth, orgs
 from cyberfusion.services.context import Context
@@ -46,7 +47,17 @@ def build_world(ctx: Context) -> World:
                                 frozenset({Role.ANALYST, Role.AUDITOR}), PASSWORD)
         with ctx.db.read() as tx:
             principals[org.id] = auth.principal_for(tx, user)
+    with ctx.db.write() as tx:
+        tx.agreements.add(open_agreement("acme-sec", "ACME-2026-01"), ctx.now())
     return World(ctx, principals)
+
+
+def open_agreement(partner: str, reference: str) -> AgreementDraft:
+    """A Gateway agreement letting every category but personal data both ways (2026-2030)."""
+    both = {c: Direction.BOTH for c in DataCategory if c is not DataCategory.PERSONAL_DATA}
+    return AgreementDraft(reference, partner, date(2026, 1, 1), date(2030, 12, 31),
+                          {**both, DataCategory.PERSONAL_DATA: Direction.INBOUND},
+                          "no onward sharing", False, "gateway@acme.example")
 
 
 def case_doc(title: str = "Ransomware on a hospital", **handling: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from cyberfusion.domain.model import CaseFilter
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
-from cyberfusion.services import exports
+from cyberfusion.services import exports, misp_feed
 from cyberfusion.services.context import Context
 
 #: The `--format` that writes a MISP feed folder rather than one file.
@@ -68,7 +68,7 @@ def _feed(ctx: Context, as_user: str, filters: CaseFilter, output: Path | None) 
     """Write a MISP feed folder (`-o FOLDER`) of every readable case the filters pick."""
     if output is None:
         raise InvalidInput("a MISP feed is a folder", [Issue("--output", "name the folder")])
-    written = exports.write_misp_feed(ctx, acting_as(ctx, as_user), filters, output)
+    written = misp_feed.write_folder(ctx, acting_as(ctx, as_user), filters, output)
     line(f"wrote a MISP feed of {written} event(s) to {output}")
 
 

@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 from cyberfusion import __version__
 from cyberfusion.cli import (
     admin,
+    agreements,
     bulletins,
     cases,
     channel,
@@ -48,9 +49,9 @@ HELP = (
 
 #: The order commands are listed in `--help`.
 ORDER = ("init", "serve", "demo", "audit", "retention", "sweep", "org", "user", "token",
-         "rota", "case", "search", "lookup", "hits", "disclosure", "network", "entity",
-         "bulletin", "dashboard", "ransomware", "incident", "import", "export", "source", "send",
-         "inbox", "thread", "ack", "duty")
+         "rota", "agreement", "case", "search", "lookup", "hits", "disclosure", "network",
+         "entity", "bulletin", "dashboard", "ransomware", "incident", "import", "export",
+         "source", "send", "inbox", "thread", "ack", "duty")
 
 
 class GuardedGroup(TyperGroup):
@@ -118,6 +119,7 @@ _COMMANDS: list[tuple[str, Callable[..., Any] | typer.Typer, str]] = [
     ("org", admin.org_app, _DATA),
     ("user", admin.user_app, _DATA),
     ("token", admin.token_app, _DATA),
+    ("agreement", agreements.agreement_app, _DATA),
     ("case", cases.case_app, _ANALYSE),
     ("search", cases.search_command, _ANALYSE),
     ("import", imports.import_command, _ANALYSE),

@@ -69,6 +69,10 @@ class AuditAction(StrEnum):
     REPORT_DELIVER = "report.deliver"
     REPORT_READ = "report.read"
     REPORT_EXPORT = "report.export"
+    AGREEMENT_CREATE = "agreement.create"
+    AGREEMENT_UPDATE = "agreement.update"
+    AGREEMENT_END = "agreement.end"
+    GATEWAY_TRANSFER = "gateway.transfer"
 
 
 @dataclass(frozen=True, slots=True)

@@ -214,6 +214,8 @@ class CaseFilter:
     created_since: datetime | None = None
     #: Only what may be federated: never TLP:RED (pushes to other instances).
     federable: bool = False
+    #: Only these cases (a MISP feed event's parts); empty: no narrowing by id.
+    case_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,8 @@ class Permission(StrEnum):
     USER_MANAGE = "org:user:manage"
     ORG_READ = "network:org:read"
     ORG_MANAGE = "network:org:manage"
+    AGREEMENT_READ = "network:agreement:read"
+    AGREEMENT_MANAGE = "network:agreement:manage"
     ACCOUNT = "self:account:use"
     TOKEN_MANAGE = "self:token:manage"
     REPORT_READ = "product:report:read"
@@ -130,6 +132,8 @@ RULES: dict[Permission, Rule] = {
     Permission.USER_MANAGE: Rule(_ADMIN, "admin"),
     Permission.ORG_READ: Rule(_ALL, "read"),
     Permission.ORG_MANAGE: Rule(_ADMIN, "admin", _HUB),
+    Permission.AGREEMENT_READ: Rule(frozenset({Role.ADMIN, Role.AUDITOR}), "read", _HUB),
+    Permission.AGREEMENT_MANAGE: Rule(_ADMIN, "admin", _HUB),
     Permission.ACCOUNT: Rule(_ALL, "read"),
     Permission.TOKEN_MANAGE: Rule(_ALL, "read"),
     Permission.REPORT_READ: Rule(_ALL, "read"),

@@ -6,6 +6,13 @@ from dataclasses import dataclass
 
 from cyberfusion.domain.access import Access, GovernedItem, decide, decide_version
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.gateway import (
+    CASE_CONTENT,
+    CASE_FIELDS,
+    Agreement,
+    Direction,
+    case_categories,
+)
 from cyberfusion.domain.handling import Handling, check_review_by
 from cyberfusion.domain.model import (
     Case,
@@ -20,7 +27,7 @@ from cyberfusion.domain.model import (
 from cyberfusion.domain.paging import Page
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import Conflict, InvalidHandling, Issue, NotFound, PermissionDenied
-from cyberfusion.services import audit, hits
+from cyberfusion.services import audit, gateway, hits
 from cyberfusion.services.context import Context
 from cyberfusion.services.flags import flags_for, matcher_for
 from cyberfusion.store.tx import Tx
@@ -52,9 +59,12 @@ def create_case(ctx: Context, principal: Principal, draft: CaseDraft) -> Case:
     check_review_by(draft.handling, ctx.now().date())
     with ctx.db.write() as tx:
         check_references(tx, draft.handling)
+        agreement = _admitted(tx, ctx, principal, draft)
         tx.observables.flags = flags_for(matcher_for(ctx), draft.occurrences)
         user_id = principal.user.id if principal.user else None
         case_id = tx.cases.add(principal.org_id, draft, user_id, ctx.now())
+        gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                Direction.INBOUND, "case", {"cases": 1, "case_ids": [case_id]})
         hits.on_cases_landed(tx, ctx, principal.org_id, [case_id], user_id)
         audit.record(tx, ctx, principal, AuditAction.CASE_CREATE, "case", case_id,
                      principal.org_id, {"title": draft.title, "tlp": draft.handling.tlp.value,
@@ -62,6 +72,11 @@ def create_case(ctx: Context, principal: Principal, draft: CaseDraft) -> Case:
         case = tx.cases.get(case_id)
     assert case is not None
     return case
+
+
+def _admitted(tx: Tx, ctx: Context, principal: Principal, draft: CaseDraft) -> Agreement | None:
+    """The partner agreement that lets this case in (None for members), else refused."""
+    return gateway.admit(tx, ctx, principal.org, case_categories(draft), fields=CASE_FIELDS)
 
 
 def grants_of(tx: Tx, case: Case) -> list[DisclosureGrant]:
@@ -82,9 +97,12 @@ def get_case(ctx: Context, principal: Principal, case_id: int) -> Case:
     """The case if `decide()` gives FULL; otherwise NotFound (absent and hidden look alike)."""
     require(principal, Permission.CASE_READ)
     with ctx.db.write() as tx:
+        agreement = gateway.release(tx, ctx, principal.org, CASE_CONTENT)
         case = tx.cases.get(case_id)
         if case is None or access_to(tx, ctx, principal.org, case) is not Access.FULL:
             raise NotFound(f"no case {case_id}")
+        gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                Direction.OUTBOUND, "case", {"cases": 1, "case_ids": [case_id]})
         if case.owner_org_id != principal.org_id:
             audit.record(tx, ctx, principal, AuditAction.CASE_READ, "case", case_id,
                          case.owner_org_id, {"tlp": case.handling.tlp.value})
@@ -98,7 +116,12 @@ def list_cases(
     require(principal, Permission.CASE_READ)
     limit = max(1, min(limit, MAX_PAGE))
     with ctx.db.read() as tx:
+        agreement = gateway.release(tx, ctx, principal.org, CASE_CONTENT)
         items, total = tx.cases.page(principal.org, ctx.now(), filters, max(0, offset), limit)
+    if agreement is not None:  # a partner's read: audited against its agreement
+        with ctx.db.write() as tx:
+            gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                    Direction.OUTBOUND, "cases", {"cases": len(items)})
     return CasePage(items, total, offset, limit)
 
 
@@ -113,7 +136,10 @@ def update_case(
         if case.version != expected_version:
             raise Conflict(f"case {case_id} is at version {case.version}, not {expected_version}")
         check_references(tx, draft.handling)
+        agreement = _admitted(tx, ctx, principal, draft)
         tx.observables.flags = flags_for(matcher_for(ctx), draft.occurrences)
+        gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                Direction.INBOUND, "case", {"cases": 1, "case_ids": [case_id]})
         version = tx.cases.update(case_id, draft, principal.user.id if principal.user else None,
                                   ctx.now())
         hits.on_cases_landed(tx, ctx, principal.org_id, [case_id], principal.user.id

@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.gateway import CASE_CONTENT, DataCategory, Direction
 from cyberfusion.domain.imports import KeptObject
 from cyberfusion.domain.knowledge import EndKind, Entity, Relationship
 from cyberfusion.domain.model import Case, CaseFilter, Organisation, Principal
@@ -31,10 +31,8 @@ from cyberfusion.domain.paging import MAX_PAGE, decode_after, encode_after
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats import base
-from cyberfusion.formats.misp.encode import event_for, merged
-from cyberfusion.formats.misp.feed import feed_files
 from cyberfusion.formats.stix.closure import named_refs
-from cyberfusion.services import audit
+from cyberfusion.services import audit, gateway
 from cyberfusion.services.context import Context
 from cyberfusion.store.tx import Tx
 
@@ -64,7 +62,8 @@ class Export:
 def narrows(filters: CaseFilter) -> bool:
     """True if the filter picks some cases rather than all the caller may read."""
     return bool(filters.text or filters.crime_type or filters.country or filters.owner_org_id
-                or filters.owner_region or filters.tlp or filters.created_since)
+                or filters.owner_region or filters.tlp or filters.created_since
+                or filters.case_ids)
 
 
 #: Cases read per query (one IN list) while gathering an export.
@@ -84,40 +83,30 @@ def export_cases(ctx: Context, principal: Principal, filters: CaseFilter, fmt: s
     whole = not narrows(filters) and not after
     now = ctx.now()
     with ctx.db.write() as tx:
+        agreement = gateway.release(tx, ctx, principal.org, CASE_CONTENT)
         ids, total = tx.cases.ids_after(principal.org, now, filters, start, limit + 1)
         ids, more = ids[:limit], len(ids) > limit
         found = [c for at in range(0, len(ids), _CHUNK) for c in tx.cases.many(ids[at:at + _CHUNK])]
         objects = tx.source_objects.of_cases([c.id for c in found], principal.org, now)
+        knows = agreement is None or agreement.permits(DataCategory.THREAT_KNOWLEDGE,
+                                                       Direction.OUTBOUND)
         knowledge = readable_knowledge(tx, principal.org, now,
-                                       None if whole else objects.values())
+                                       None if whole else objects.values()) if knows else []
         members = tx.source_objects.kept_of_cases([c.id for c in found], principal.org, now) \
             if fmt == JSONL else []
         rows, links = readable_rows(tx, principal.org, now,
-                                    None if whole else [c.id for c in found])
+                                    None if whole else [c.id for c in found]) \
+            if knows else ([], [])
         names = {o.id: o.name for o in tx.orgs.all()}
         owners = [k.owner_org_id for k in knowledge] + [e.owner_org_id for e in rows] \
             + [r.owner_org_id for r in links]
         _audit(tx, ctx, principal, fmt, found, total, owners)
+        gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                Direction.OUTBOUND, f"export:{fmt}",
+                                {"cases": len(found), "knowledge": len(owners)})
     context = base.ExportContext(objects, names, principal.org_id, [*members, *knowledge],
                                  rows, links)
     return Export(fmt, found, context, encode_after(ids[-1]) if more else None)
-
-
-def write_misp_feed(ctx: Context, principal: Principal, filters: CaseFilter,
-                    folder: Path) -> int:
-    """Write a MISP feed folder of every readable case matching `filters` (walked page by
-    page, each page audited as a MISP export); the number of events written."""
-    events: list[dict[str, object]] = []
-    after: str | None = ""
-    while after is not None:
-        found = export_cases(ctx, principal, filters, "misp", MAX_EXPORT, after)
-        events += [event_for(case, found.context) for case in found.cases]
-        after = found.next
-    whole = merged(events)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in feed_files(whole):
-        (folder / name).write_bytes(content)
-    return len(whole)
 
 
 def readable_rows(tx: Tx, org: Organisation, now: datetime, case_ids: list[int] | None

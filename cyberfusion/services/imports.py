@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 from cyberfusion import collector
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.gateway import Direction, OutsideAgreement
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose, parse_tlp, validate_handling
 from cyberfusion.domain.imports import (
     Batch,
@@ -26,12 +27,12 @@ from cyberfusion.domain.imports import (
     Severity,
     handling_for,
 )
-from cyberfusion.domain.model import Principal
+from cyberfusion.domain.model import OrgKind, Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.domain.safe_text import control_character
 from cyberfusion.errors import InvalidInput, Issue, NotFound
 from cyberfusion.formats import base
-from cyberfusion.services import audit, hits
+from cyberfusion.services import audit, gateway, hits
 from cyberfusion.services.cases import check_references
 from cyberfusion.services.context import Context
 from cyberfusion.services.flags import matcher_for
@@ -117,6 +118,7 @@ def submit(ctx: Context, principal: Principal, filename: str, stream: BinaryIO,
     require(principal, Permission.IMPORT)
     check_file_name(filename)
     defaults_for(ctx, principal, options)
+    _under_agreement(ctx, principal)
     folder = ctx.settings.data_dir / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}{Path(filename).suffix[:16]}"
@@ -129,6 +131,7 @@ def submit_path(ctx: Context, principal: Principal, path: Path,
     """Record a pending job for a local file, read in place (CLI imports of big files)."""
     require(principal, Permission.IMPORT)
     defaults_for(ctx, principal, options)
+    _under_agreement(ctx, principal)
     if path.is_dir():
         return _record_feed(ctx, principal, path, options)
     digest, size, head = hashlib.sha256(), 0, b""
@@ -139,6 +142,12 @@ def submit_path(ctx: Context, principal: Principal, path: Path,
             size += len(chunk)
     return _record(ctx, principal, path.name, path.resolve(), digest.hexdigest(), size, head,
                    options)
+
+
+def _under_agreement(ctx: Context, principal: Principal) -> None:
+    """A partner imports only under a valid agreement (its batches are checked as they land)."""
+    with ctx.db.read() as tx:
+        gateway.admit(tx, ctx, principal.org, ())
 
 
 def _record_feed(ctx: Context, principal: Principal, folder: Path,
@@ -198,7 +207,7 @@ def run(ctx: Context, job_id: int | None = None, progress: Progress | None = Non
         with collector.relaxed():
             _land_all(ctx, job, progress)
         status, error = "done", ""
-    except InvalidInput as exc:  # the whole input is refused: say where, on the job
+    except (InvalidInput, OutsideAgreement) as exc:  # the input is refused: say where
         refused = [ImportIssue(Severity.ERROR, i.location, i.message) for i in exc.issues]
         where = f" ({refused[0].location}: {refused[0].message})" if refused else ""
         status, error = "failed", f"{exc}{where}"
@@ -220,16 +229,34 @@ def _land_all(ctx: Context, job: ImportJob, progress: Progress | None) -> None:
     codec = base.CODECS[job.codec]()
     defaults = _stored_defaults(ctx, job)
     matcher = matcher_for(ctx)
+    _check_agreement(ctx, job, codec, defaults)
     with _batches(codec, Path(job.path), job.filename, defaults) as batches:
         for batch in batches:
             with ctx.db.write() as tx:
+                agreement = gateway.admit_batch(tx, ctx, job.owner_org_id, batch, job.filename)
                 lander = Lander(tx, defaults, job.user_id, job.id, ctx.now(), matcher,
                                 job.filename)
                 counts = lander.land(batch)
+                gateway.record_transfer(tx, ctx, None, job.owner_org_id, agreement,
+                                        Direction.INBOUND, f"import:{job.id}", counts.as_dict())
                 hits.on_cases_landed(tx, ctx, job.owner_org_id, counts.case_ids, job.user_id)
                 tx.imports.progress(job.id, batch.bytes_read, counts.as_dict(), batch.issues)
             if progress:
                 progress(batch.bytes_read, job.size_bytes)
+
+
+def _check_agreement(ctx: Context, job: ImportJob, codec: base.Codec,
+                     defaults: ImportDefaults) -> None:
+    """A partner's import is read through once before anything lands, so content its
+    agreement does not let in refuses the whole job rather than a part of it."""
+    with ctx.db.read() as tx:
+        owner = tx.orgs.get(job.owner_org_id)
+    if owner is None or owner.kind is not OrgKind.PARTNER:
+        return
+    with _batches(codec, Path(job.path), job.filename, defaults) as batches:
+        for batch in batches:
+            with ctx.db.read() as tx:
+                gateway.admit_batch(tx, ctx, job.owner_org_id, batch, job.filename)
 
 
 @contextmanager

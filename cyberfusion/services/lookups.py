@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from cyberfusion import collector
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.gateway import CASE_CONTENT, Direction
 from cyberfusion.domain.hits import (
     MAX_LOOKUP_VALUES,
     HitSource,
@@ -24,7 +25,7 @@ from cyberfusion.domain.model import Principal
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue
-from cyberfusion.services import audit, hits
+from cyberfusion.services import audit, gateway, hits
 from cyberfusion.services.context import Context
 
 
@@ -80,8 +81,12 @@ def lookup(ctx: Context, principal: Principal,
         prepared = prepare(items)
         observables = [p.observable for p in prepared if p.observable is not None]
         with ctx.db.write() as tx:
+            agreement = gateway.release(tx, ctx, principal.org, CASE_CONTENT)
             answers = hits.answer_values(tx, ctx, principal, HitSource.LOOKUP, observables,
                                          purpose)
+            gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                    Direction.OUTBOUND, "lookup",
+                                    {"cases": sum(len(a.full) for a in answers)})
             audit.record(tx, ctx, principal, AuditAction.SEARCH, "lookup", "", None,
                          {"source": "lookup", "values": len(prepared),
                           "valid": len(observables), "purpose": purpose})

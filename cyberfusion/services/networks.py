@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cyberfusion.domain.correlation import link_reason
+from cyberfusion.domain.gateway import CASE_CONTENT
 from cyberfusion.domain.handling import TLP, strictest_tlp
 from cyberfusion.domain.hits import HitAction
 from cyberfusion.domain.model import Principal
@@ -44,7 +45,7 @@ from cyberfusion.domain.networks import (
 )
 from cyberfusion.domain.permissions import Permission, allowed, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound
-from cyberfusion.services import hits
+from cyberfusion.services import gateway, hits
 from cyberfusion.services.context import Context
 from cyberfusion.services.disclosure import record
 from cyberfusion.store.repositories.correlation import WeakLink
@@ -339,6 +340,7 @@ def network_detail(ctx: Context, principal: Principal, ref: str) -> Detail:
     require(principal, Permission.NETWORK_READ)
     now = ctx.now()
     with ctx.db.read() as tx:
+        gateway.release(tx, ctx, principal.org, CASE_CONTENT)
         cid, part, owners = _resolve(tx, ctx, principal, ref)
         facts = tx.networks.case_facts(part.full)
         held = tx.networks.member_holdings([*part.full, *part.hit])

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.gateway import CASE_CONTENT, Direction
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.hits import HitSource
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.observables import Observable, guess_type, normalise, refang
 from cyberfusion.domain.permissions import Permission, allowed, require
 from cyberfusion.errors import InvalidInput, Issue
-from cyberfusion.services import audit, hits, knowledge
+from cyberfusion.services import audit, gateway, hits, knowledge
 from cyberfusion.services.context import Context
 
 
@@ -69,8 +70,11 @@ def search_value(
     require(principal, Permission.SEARCH)
     observable = parse_query(value, obs_type)
     with ctx.db.write() as tx:
+        agreement = gateway.release(tx, ctx, principal.org, CASE_CONTENT)
         found = hits.answer_values(tx, ctx, principal, HitSource.SEARCH, [observable],
                                    purpose)[0]
+        gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                Direction.OUTBOUND, "search", {"cases": len(found.full)})
         answer = SearchAnswer(
             observable,
             [FullMatch(m.case_id, m.title, m.owner_org_id, m.role, m.crime_type, TLP(m.tlp))
@@ -92,6 +96,7 @@ def autocomplete(ctx: Context, principal: Principal, prefix: str, limit: int = 1
         return []
     limit = max(1, min(limit, 50))
     with ctx.db.read() as tx:
+        gateway.release(tx, ctx, principal.org, CASE_CONTENT)
         found = tx.cases.autocomplete(principal.org, ctx.now(), prefix, limit)
     if len(found) < limit and allowed(principal, Permission.ENTITY_READ):
         found += [n for n in entity_names(ctx, principal, prefix, limit) if n not in found]

@@ -14,10 +14,11 @@ from cyberfusion.demo.networks import RANSOMWARE, RANSOMWARE_FAMILY
 from cyberfusion.demo.world import DEMO_PASSWORD, DemoCase, World
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.bulletins import BulletinText, SourceKind, SourceRef
+from cyberfusion.domain.gateway import AgreementDraft, DataCategory, Direction
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose
 from cyberfusion.domain.imports import Batch, ImportDefaults
 from cyberfusion.domain.knowledge import EntityKind
-from cyberfusion.domain.model import Role
+from cyberfusion.domain.model import OrgKind, Role
 from cyberfusion.errors import Conflict
 from cyberfusion.formats.reference import galaxy_entities
 from cyberfusion.services import audit, auth, bulletins, knowledge, networks
@@ -93,6 +94,8 @@ def _load_members(ctx: Context, world: World) -> dict[str, int]:
             raise Conflict("the database already holds organisations; seed an empty database")
         for org in world.orgs:
             tx.orgs.add(org, now)
+            if org.kind is OrgKind.PARTNER:
+                tx.agreements.add(demo_agreement(org.id, now.date()), now)
         for demo_user in world.users:
             user = tx.users.add(demo_user.username, demo_user.org_id, demo_user.roles,
                                 password_hash, now, demo_user.display_name)
@@ -102,6 +105,18 @@ def _load_members(ctx: Context, world: World) -> dict[str, int]:
                      {"orgs": len(world.orgs), "users": len(world.users),
                       "cases": len(world.cases)})
     return authors
+
+
+def demo_agreement(partner_id: str, today: date) -> AgreementDraft:
+    """A demo partner's Gateway agreement: indicators, knowledge and case summaries both
+    ways, personal data inbound only, from six months ago for two years."""
+    both: dict[DataCategory, Direction] = {
+        c: Direction.BOTH for c in DataCategory if c is not DataCategory.PERSONAL_DATA}
+    return AgreementDraft(
+        f"GW-{today.year}-{partner_id.upper()}", partner_id, today - timedelta(days=182),
+        today + timedelta(days=548), {**both, DataCategory.PERSONAL_DATA: Direction.INBOUND},
+        "No onward sharing without the owner's written consent.", False,
+        f"gateway@{partner_id}.example")
 
 
 def _add_cases(

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from cyberfusion.domain.audit import AuditAction
+from cyberfusion.domain.gateway import TAXII_CONTENT, Direction
 from cyberfusion.domain.model import CaseFilter, Organisation, Principal, Region
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.domain.taxii import (
@@ -32,7 +33,7 @@ from cyberfusion.errors import NotFound, PermissionDenied
 from cyberfusion.formats.base import ExportContext
 from cyberfusion.formats.stix.encode import gathered, vocabulary
 from cyberfusion.formats.stix.generated import org_identity
-from cyberfusion.services import audit
+from cyberfusion.services import audit, gateway
 from cyberfusion.services.context import Context
 from cyberfusion.store.repositories.taxii import PoolRow
 from cyberfusion.store.tx import Tx
@@ -83,9 +84,13 @@ def objects(ctx: Context, principal: Principal, collection_id: str,
     chosen = collection(ctx, principal, collection_id)
     now = ctx.now()
     with ctx.db.write() as tx:
+        agreement = gateway.release(tx, ctx, principal.org, TAXII_CONTENT)
         names = {o.id: o.name for o in tx.orgs.all()}
         page = _page(tx, principal.org, now, chosen, query, names)
         _audit(tx, ctx, principal, chosen, page)
+        gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                Direction.OUTBOUND, f"taxii:{chosen.alias}",
+                                {"objects": len(page.items)})
     return page
 
 

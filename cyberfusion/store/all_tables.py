@@ -10,6 +10,7 @@ from cyberfusion.store import (
     tables,
     tables_bulletins,
     tables_channel,
+    tables_gateway,
     tables_hits,
     tables_imports,
     tables_incidents,
@@ -20,6 +21,6 @@ from cyberfusion.store import (
 from cyberfusion.store.tables import Base
 
 MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge,
-           tables_bulletins, tables_incidents, tables_sources, tables_reports)
+           tables_bulletins, tables_incidents, tables_sources, tables_reports, tables_gateway)
 
 __all__ = ["MODULES", "Base"]

@@ -16,6 +16,7 @@ from cyberfusion.store.repositories.dashboard import DashboardRepo
 from cyberfusion.store.repositories.directory import DirectoryRepo
 from cyberfusion.store.repositories.disclosure import DisclosureRepo
 from cyberfusion.store.repositories.entities import EntityRepo
+from cyberfusion.store.repositories.gateway import AgreementRepo
 from cyberfusion.store.repositories.handlings import HandlingRepo
 from cyberfusion.store.repositories.hits import HitRepo
 from cyberfusion.store.repositories.imports import ImportJobRepo, SourceObjectRepo
@@ -175,6 +176,11 @@ class Tx:
     def report_data(self) -> ReportDataRepo:
         """What reports are built from, under the intersection of their readers' access."""
         return ReportDataRepo(self.session)
+
+    @cached_property
+    def agreements(self) -> AgreementRepo:
+        """Gateway agreements with partner organisations."""
+        return AgreementRepo(self.session)
 
     def flush(self) -> None:
         """Send pending writes so generated ids are known."""

@@ -20,6 +20,7 @@ from cyberfusion.jobs.sources import SourceWorker
 from cyberfusion.services.context import Context, utcnow
 from cyberfusion.web import problems
 from cyberfusion.web.api import (
+    agreements,
     audit,
     bulletins,
     cases,
@@ -40,6 +41,7 @@ from cyberfusion.web.api import sources as sources_api
 from cyberfusion.web.middleware import BodyLimit, SecurityHeaders
 from cyberfusion.web.taxii import routes as taxii_routes
 from cyberfusion.web.ui import (
+    agreement_pages,
     bulletin_pages,
     case_form,
     channel_pages,
@@ -62,7 +64,7 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     for module in (system, cases, search, exports, audit, imports, channel, directory,
                    hits_api, lookups_api, networks_api, entities, bulletins, incidents,
-                   sources_api, reports_api):
+                   sources_api, reports_api, agreements):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router
@@ -139,6 +141,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(bulletin_pages.router)
     app.include_router(incident_pages.router)
     app.include_router(report_pages.router)
+    app.include_router(agreement_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

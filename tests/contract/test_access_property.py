@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from cyberfusion.domain.access import Access
 from cyberfusion.domain.model import CaseFilter, Organisation, Role
-from cyberfusion.services import auth, exports
+from cyberfusion.services import auth, misp_feed
 from cyberfusion.services.context import Context
 from cyberfusion.store.access_sql import level_expr
 from cyberfusion.store.tables import HandlingRow
@@ -105,7 +105,7 @@ def check_misp_feed(ctx: Context, expect: Expect) -> None:
         assert user is not None
         principal = auth.principal_for(tx, user)
     with tempfile.TemporaryDirectory() as folder:
-        exports.write_misp_feed(ctx, principal, CaseFilter(), Path(folder))
+        misp_feed.write_folder(ctx, principal, CaseFilter(), Path(folder))
         manifest = json.loads((Path(folder) / "manifest.json").read_text())
     titles = [expect.world.cases[i].title for i, cid in enumerate(expect.world.case_ids)
               if cid in expect.full]

@@ -19,10 +19,19 @@ from access_worlds import POOL, client_of, handlings, organisations
 from conftest import NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from worlds import open_agreement
 
 from cyberfusion.domain.access import Access, GovernedItem, decide, decide_version
 from cyberfusion.domain.handling import Handling
-from cyberfusion.domain.model import CaseDraft, CrimeType, Occurrence, Organisation, Principal, Role
+from cyberfusion.domain.model import (
+    CaseDraft,
+    CrimeType,
+    Occurrence,
+    Organisation,
+    OrgKind,
+    Principal,
+    Role,
+)
 from cyberfusion.errors import NotFound
 from cyberfusion.services import audit, auth, cases, hits, networks, search
 from cyberfusion.services.context import Context
@@ -100,6 +109,8 @@ def play(ctx: Context, world: HistoryWorld) -> None:
     with ctx.db.write() as tx:
         for org in world.orgs:
             tx.orgs.add(org, NOW)
+            if org.kind is OrgKind.PARTNER:  # partners read under an open agreement
+                tx.agreements.add(open_agreement(org.id, f"GW-{org.id}"), NOW)
             user = tx.users.add(f"{org.id}.analyst", org.id,
                                 frozenset({Role.ANALYST, Role.AUDITOR}), "unused", NOW)
             world.principals[org.id] = auth.principal_for(tx, user)

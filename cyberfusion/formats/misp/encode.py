@@ -86,9 +86,14 @@ def narrowed_event(event: dict[str, Any], handling: Handling) -> dict[str, Any]:
     return event
 
 
+def case_event_uuid(producer_org_id: str, case_id: int) -> str:
+    """The uuid of the event generated for a case by one producing organisation."""
+    return _uuid("case", producer_org_id, case_id)
+
+
 def generated_event(case: Case, context: ExportContext) -> dict[str, Any]:
     """A MISP event made from a case that came from elsewhere."""
-    uid = _uuid("case", context.producer_org_id, case.id)
+    uid = case_event_uuid(context.producer_org_id, case.id)
     day = case.first_seen or (case.created_at.date() if case.created_at else None)
     owner = case.owner_org_id
     event: dict[str, Any] = {

@@ -27,9 +27,32 @@ def feed_files(events: Iterable[dict[str, Any]]) -> Iterator[tuple[str, bytes]]:
             uid = event["uuid"] = str(uuid.uuid5(_NAMESPACE, f"{event.get('info')}|{number}"))
         manifest[uid] = summary(event)
         hashes += [f"{digest},{uid}\n" for digest in value_hashes(event)]
-        yield f"{uid}.json", _dumps({"Event": event})
+        yield f"{uid}.json", event_file(event)
     yield "manifest.json", _dumps(manifest)
     yield "hashes.csv", "".join(hashes).encode()
+
+
+def event_file(event: dict[str, Any]) -> bytes:
+    """The content of one event's `<uuid>.json`."""
+    return _dumps({"Event": event})
+
+
+def manifest_chunks(events: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """`manifest.json` written as the events come (events carry valid uuids)."""
+    yield b"{"
+    sep = b"\n"
+    for event in events:
+        yield sep + json.dumps(event["uuid"]).encode() + b": " + _dumps(summary(event))
+        sep = b",\n"
+    yield b"\n}\n"
+
+
+def hashes_chunks(events: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """`hashes.csv` written as the events come: one `md5,event uuid` line per value."""
+    for event in events:
+        lines = [f"{digest},{event['uuid']}\n" for digest in value_hashes(event)]
+        if lines:
+            yield "".join(lines).encode()
 
 
 def summary(event: dict[str, Any]) -> dict[str, Any]:

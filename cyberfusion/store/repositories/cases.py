@@ -311,6 +311,8 @@ def _apply_filters(query: Select[CaseRow], f: CaseFilter) -> Select[CaseRow]:
     query = query.where(*scope_clauses(f))
     if f.created_since:
         query = query.where(CaseRow.created_at >= f.created_since)
+    if f.case_ids:
+        query = query.where(CaseRow.id.in_(sorted(set(f.case_ids))))
     return query
 
 

@@ -192,6 +192,14 @@ class SourceObjectRepo(Repo):
                     found.setdefault(case_id, []).append(orjson.loads(body))
         return found
 
+    def case_ids_of_refs(self, refs: Sequence[str]) -> list[int]:
+        """Ids of the cases holding an object of one of these refs (callers filter them by
+        the access decision), in id order."""
+        query = (select(SourceObjectRow.case_id).distinct()
+                 .where(SourceObjectRow.ref.in_(sorted(set(refs))),
+                        SourceObjectRow.case_id.is_not(None)))
+        return sorted(int(i) for i in self.session.scalars(query) if i is not None)
+
     def knowledge(self, org: Organisation, now: datetime,
                   refs: Sequence[str] | None = None) -> list[KeptObject]:
         """Objects kept outside any case that `org` may read in full (only `refs`, if given),

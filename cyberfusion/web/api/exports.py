@@ -4,11 +4,13 @@ one page of a cursor walk at a time (the next page's address in `Link` and `X-Ne
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
+from cyberfusion.domain.model import CaseFilter
 from cyberfusion.domain.permissions import Permission, needs
+from cyberfusion.errors import NotFound
 from cyberfusion.formats import base
-from cyberfusion.services import exports
+from cyberfusion.services import exports, misp_feed
 from cyberfusion.web.api.cases import filters_from
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 from cyberfusion.web.params import PageSize, Token
@@ -31,6 +33,33 @@ def export_cases(
     return StreamingResponse(exporter.export(found.cases, found.context),
                              media_type=exporter.media_type,
                              headers=_headers(request, exporter.extension, found.next))
+
+
+@router.get("/export/misp-feed/manifest.json")
+@needs(Permission.EXPORT)
+def misp_feed_manifest(ctx: CtxDep, principal: PrincipalDep) -> StreamingResponse:
+    """The MISP feed manifest (event uuid -> summary) of every case the caller reads in
+    full, streamed page by page (audited as MISP exports)."""
+    body = misp_feed.manifest(ctx, principal, CaseFilter())
+    return StreamingResponse(body, media_type="application/json")
+
+
+@router.get("/export/misp-feed/hashes.csv")
+@needs(Permission.EXPORT)
+def misp_feed_hashes(ctx: CtxDep, principal: PrincipalDep) -> StreamingResponse:
+    """`md5,event uuid` of each attribute value of the feed, streamed."""
+    body = misp_feed.hashes(ctx, principal, CaseFilter())
+    return StreamingResponse(body, media_type="text/csv")
+
+
+@router.get("/export/misp-feed/{name}")
+@needs(Permission.EXPORT)
+def misp_feed_event(ctx: CtxDep, principal: PrincipalDep, name: str) -> Response:
+    """One event of the feed, `<uuid>.json`, as the feed folder holds it."""
+    uid = name.removesuffix(".json")
+    if uid == name:
+        raise NotFound(f"no feed file {name}")
+    return Response(misp_feed.event(ctx, principal, uid), media_type="application/json")
 
 
 def _headers(request: Request, ext: str, cursor: str | None) -> dict[str, str]:

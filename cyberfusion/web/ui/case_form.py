@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from cyberfusion.domain.gateway import OutsideAgreement
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose
 from cyberfusion.domain.model import CrimeType, Principal
 from cyberfusion.domain.observables import ObservableType, guess_type, normalise, refang
@@ -62,6 +63,8 @@ def _store(request: Request, ctx: Context, principal: Principal, data: FormData)
         case = cases.create_case(ctx, principal, draft)
     except InvalidInput as exc:
         return _form_page(request, principal, form, exc.issues, status=422)
+    except OutsideAgreement as exc:  # a partner's case its agreement does not let in
+        return _form_page(request, principal, form, exc.issues, status=exc.status)
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 

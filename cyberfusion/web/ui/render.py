@@ -37,6 +37,7 @@ def page(
         "csrf_token": session[1] if session else "",
         "can_audit": bool(principal and allowed(principal, Permission.AUDIT_READ)),
         "can_bulletins": bool(principal and allowed(principal, Permission.BULLETIN_READ)),
+        "can_agreements": bool(principal and allowed(principal, Permission.AGREEMENT_READ)),
         "version": __version__,
         **values,
     }

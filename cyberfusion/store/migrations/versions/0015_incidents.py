@@ -9,7 +9,7 @@ from alembic import op
 from cyberfusion.store.tables import UTCDateTime
 
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
