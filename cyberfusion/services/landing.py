@@ -115,9 +115,10 @@ class Lander:
         return self._by_tlp[tlp]
 
     def _handling(self, handling: Handling) -> int:
-        """One handling row per distinct record per job, shared by the objects that carry it."""
+        """One shared handling row per distinct record and owner, reused by every batch and
+        every later import of the same data (so a re-run leaves no unused rows behind)."""
         if handling not in self._handling_ids:
-            self._handling_ids[handling] = self.tx.handlings.add(self.owner, handling)
+            self._handling_ids[handling] = self.tx.handlings.shared(self.owner, handling)
         return self._handling_ids[handling]
 
     def _land_cases(self, cases: list[ImportedCase], counts: LandCounts) -> None:

@@ -153,6 +153,8 @@ class _Batcher:
     def __init__(self) -> None:
         self.batch = Batch()
         self.mark = 0
+        #: The fault that stopped reading a file; every batch from it on carries it.
+        self.fault: ImportIssue | None = None
 
     def add(self, out: Batch) -> None:
         """Add what one event landed as."""
@@ -169,6 +171,7 @@ class _Batcher:
         """Hand out the batch, stamped with the input bytes read so far."""
         batch, self.batch, self.mark = self.batch, Batch(), bytes_read
         batch.bytes_read = bytes_read
+        batch.fault = self.fault
         return batch
 
 
@@ -190,7 +193,9 @@ class _Decoder:
                     yield from self._add(reader.read(item), counter)
         except (ijson.JSONError, UnicodeDecodeError) as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else "empty input"
-            self.error(source, f"byte {counter.count}", f"not valid JSON: {message}")
+            self.error(source, f"byte {counter.count}", f"not valid JSON: {message}; reading "
+                       "stopped here")
+            self.batcher.fault = self.batcher.batch.issues[-1]
         for item in loose.inputs(source):
             out = reader.read(item)
             out.issues.insert(0, ImportIssue(Severity.INFO, f"{source}:{item.loc or '$'}",
