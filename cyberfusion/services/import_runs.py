@@ -131,7 +131,8 @@ def run(ctx: Context, job_id: int | None = None, progress: Progress | None = Non
         mark = job.checkpoint
         where = f"after batch {mark.batches}, byte {mark.bytes}" if mark else "before any batch"
         return _finish(ctx, job, holder, "failed", f"its runner died {job.attempts - 1} times "
-                       f"(lease lapsed) {where}; not tried again", [])
+                       f"(lease lapsed) without landing another batch, {where}; not tried "
+                       "again", [])
     try:
         with Heartbeat(ctx, job.id, holder), collector.relaxed():
             fault = _land_all(ctx, job, holder, progress)

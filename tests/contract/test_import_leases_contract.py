@@ -17,6 +17,7 @@ from cyberfusion.services.context import Context
 from cyberfusion.store.repositories.imports import LeaseLost
 from cyberfusion.store.tables import HandlingRow
 
+
 @pytest.fixture
 def world(ctx: Context) -> World:
     return build_world(ctx)

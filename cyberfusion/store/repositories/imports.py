@@ -187,7 +187,7 @@ class ImportJobRepo(Repo):
             "batches": batches, "bytes": read, "sha256": digest,
             "counts": {name: getattr(row, name) for name in COUNTS},
             "issue_count": row.issue_count, "issue_id": int(last or 0)})
-        row.lease_until = until
+        row.lease_until, row.attempts = until, 1  # runs since the last progress
 
     def set_status(self, job_id: int, expected: str, status: str) -> bool:
         """Move a job from `expected` to `status`; False if it was not in `expected`."""
