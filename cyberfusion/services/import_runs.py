@@ -159,11 +159,13 @@ def _stopped(ctx: Context, job: ImportJob, fault: ImportIssue) -> tuple[str, str
         now = tx.imports.get(job.id)
     assert now is not None
     landed = sum(now.counts[n] for n in ("created", "updated", "unchanged"))
-    status = "partial" if landed else "failed"
-    return status, (f"reading stopped at {fault.location}: {fault.message}; {landed} "
-                    f"landed before it ({now.bytes_done} of {job.size_bytes} bytes read). "
-                    "Fix the file and import it again to continue from the last checkpoint"
-                    ), []
+    if not landed:
+        return "failed", f"reading stopped at {fault.location}: {fault.message}; nothing " \
+            "landed", []
+    return "partial", (f"reading stopped at {fault.location}: {fault.message}; {landed} "
+                       f"landed before it ({now.bytes_done} of {job.size_bytes} bytes read). "
+                       "Fix the file and import it again: it continues from the last "
+                       "checkpoint"), []
 
 
 def _finish(ctx: Context, job: ImportJob, holder: str, status: str, error: str,

@@ -23,6 +23,7 @@ import ijson  # type: ignore[import-untyped]
 from cyberfusion.domain.imports import Batch, ImportDefaults, ImportIssue, Severity
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.base import BATCH_OBJECTS, Codec, register_codec
+from cyberfusion.formats.json_depth import DepthGuard, NestingTooDeep
 from cyberfusion.formats.misp.event import (
     EventInput,
     EventReader,
@@ -50,11 +51,13 @@ class _CountingReader:
         self.stream = stream
         self.count = 0
         self.first = True
+        self.guard = DepthGuard()
 
     def read(self, size: int = -1) -> bytes:
         """Read like the wrapped stream, counting."""
         data = self.stream.read(size)
         self.count += len(data)
+        self.guard.feed(data)
         if self.first and data:
             self.first = False
             data = data.removeprefix(_BOM)
@@ -191,7 +194,7 @@ class _Decoder:
             for loc, value in iter_units(counter):
                 for item in self._dispatch(reader, loose, loc, value):
                     yield from self._add(reader.read(item), counter)
-        except (ijson.JSONError, UnicodeDecodeError) as exc:
+        except (ijson.JSONError, UnicodeDecodeError, NestingTooDeep) as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else "empty input"
             self.error(source, f"byte {counter.count}", f"not valid JSON: {message}; reading "
                        "stopped here")
