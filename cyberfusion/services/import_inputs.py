@@ -52,8 +52,20 @@ class Counted:
         return self._digest.hexdigest()
 
     def seekable(self) -> bool:
-        """Not seekable: the count and digest must follow every byte read."""
-        return False
+        """Seekable back to the start if the wrapped stream is (a CSV is read twice)."""
+        return bool(getattr(self._stream, "seekable", lambda: False)())
+
+    def tell(self) -> int:
+        """Bytes read since the start."""
+        return self.count
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        """Back to the start only: count and digest start again."""
+        if offset != 0 or whence != 0:
+            raise ValueError("an import stream seeks back to its start only")
+        self._stream.seek(0)
+        self.count, self._digest = 0, hashlib.sha256()
+        return 0
 
 
 class _Guarded:
