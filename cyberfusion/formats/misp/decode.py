@@ -33,7 +33,7 @@ from cyberfusion.formats.misp.event import (
 )
 
 #: Flush a batch early once this many input bytes went into it (big events).
-BATCH_BYTES = 32 * 1024 * 1024
+BATCH_BYTES = 8 * 1024 * 1024
 
 _EVENT_KEYS = frozenset({"info", "threat_level_id", "analysis", "date", "Orgc", "EventReport"})
 _SNIFF_KEYS = re.compile(rb'"(Event|response|Attribute|Object|threat_level_id)"\s*:')
