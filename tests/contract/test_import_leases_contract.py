@@ -4,16 +4,19 @@ not, a runner that lost its lease writes nothing, and a job that keeps dying is 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import NOW
 from sqlalchemy import func, select
 from worlds import World, build_world
 
 from cyberfusion.domain.imports import ImportJob
 from cyberfusion.services import imports
 from cyberfusion.services.context import Context
+from cyberfusion.services.import_runs import HOST, Heartbeat
 from cyberfusion.store.repositories.imports import LeaseLost
 from cyberfusion.store.tables import HandlingRow
 
@@ -47,7 +50,7 @@ def test_a_live_lease_is_left_alone_and_a_lapsed_one_is_taken_over(
     ctx.clock = lambda: start + timedelta(seconds=61)
     finished = imports.run(ctx)
     assert finished is not None and finished.id == job.id
-    assert finished.status == "done" and finished.attempts == 2
+    assert finished.status == "done" and finished.lease_holder.startswith(HOST)
     assert finished.counts["created"] == 1 and finished.counts["unchanged"] == 0
     assert finished.lease_until is None
 
@@ -128,3 +131,19 @@ def _bundle() -> bytes:
                     "object_refs": [o["id"] for o in objects]})
     return json.dumps({"type": "bundle", "id": "bundle--00000000-0000-4000-8000-000000000001",
                        "objects": objects}).encode()
+
+
+def test_the_heartbeat_renews_the_lease_while_the_job_runs(world: World,
+                                                           tmp_path: Path) -> None:
+    ctx = world.ctx
+    start = datetime.now(UTC)
+    ctx.clock = lambda: NOW + (datetime.now(UTC) - start)
+    ctx.settings.import_lease_seconds = 0.3
+    job = _text_job(world, tmp_path)
+    taken = _take(ctx, job.id, "elsewhere:7:beat", seconds=0.3)
+    with Heartbeat(ctx, job.id, "elsewhere:7:beat") as beat:
+        time.sleep(0.8)
+    renewed = imports.get_job(ctx, world.principals["fr-cyber"], job.id)
+    assert not beat.lost
+    assert taken.lease_until is not None and renewed.lease_until is not None
+    assert renewed.lease_until > taken.lease_until + timedelta(seconds=0.3)
