@@ -140,6 +140,22 @@ class Settings(BaseSettings):
         default=1, ge=0, le=8,
         description="Background threads that run uploaded imports, each job in one of them; 0: "
         "none, each upload then runs after its response, in the server's thread pool.")
+    import_lease_seconds: float = Field(
+        default=60.0, gt=0,
+        description="Lease of a running import job, renewed every third of it while its "
+        "process lives; a job whose lease lapsed is taken over and resumed from its last "
+        "checkpoint by the next worker or CLI import (default 60).")
+    import_max_attempts: int = Field(
+        default=3, ge=1,
+        description="Runs of one import job before it is failed as one that keeps killing its "
+        "runner (default 3).")
+    import_max_expanded_bytes: int = Field(
+        default=1024 * 1024 * 1024, ge=1024,
+        description="Largest size a gzip or zip upload may expand to, in bytes (default 1 GiB).")
+    import_max_ratio: int = Field(
+        default=200, ge=2,
+        description="Largest expansion ratio of a gzip or zip upload (default 200): more is "
+        "refused as a decompression bomb.")
 
     source_poll_seconds: float = Field(
         default=30.0, ge=0,

@@ -39,7 +39,8 @@ def import_command(
     hit_policy: Annotated[str, typer.Option(help="visible, hit or silent.")] = "hit",
     purpose: Annotated[str, typer.Option(help="Why the data is held.")] = "investigation",
 ) -> None:
-    """Import files; each lands in whole batches and can simply be run again after a crash."""
+    """Import files; each lands in whole batches. Run it again after a crash or a fixed
+    fault: the unfinished job resumes from its last checkpoint. Exits 1 unless all are done."""
     ctx = context_of(cli)
     principal = acting_as(ctx, as_user)
     options = imports.ImportOptions(codec=format, tlp=tlp, release=tuple(release or ["members"]),
@@ -48,6 +49,10 @@ def import_command(
     finished = []
     for path in files:
         job = imports.submit_path(ctx, principal, path, options)
+        if job.attempts or job.checkpoint:
+            mark = job.checkpoint
+            err().print(f"resuming import {job.id} of {path.name}" + (
+                f" after batch {mark.batches} (byte {mark.bytes})" if mark else " from its start"))
         finished.append(_run_with_bar(ctx, job, path.name))
     _report(finished)
     if any(j.status != "done" for j in finished):
@@ -83,4 +88,4 @@ def _report(jobs: list[ImportJob]) -> None:
            for j in jobs])
     for job in jobs:
         if job.error:
-            line(f"job {job.id} failed: {job.error}")
+            line(f"job {job.id} {job.status}: {job.error}")

@@ -110,6 +110,8 @@ class Batch:
     issues: list[ImportIssue] = field(default_factory=list)
     bytes_read: int = 0
     relationships: list[ImportedRelationship] = field(default_factory=list)
+    #: The fault that stopped the reading (truncation, bad bytes): nothing after it was read.
+    fault: ImportIssue | None = None
 
     def __len__(self) -> int:
         return (len(self.cases) + len(self.entities) + len(self.objects)
@@ -203,3 +205,20 @@ class ImportJob:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    lease_holder: str = ""
+    lease_until: datetime | None = None
+    attempts: int = 0
+    checkpoint: Checkpoint | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """How far a job had landed when its last whole batch committed: resuming skips `batches`
+    if the file still starts with the `bytes` whose digest is `sha256`."""
+
+    batches: int
+    bytes: int
+    sha256: str
+    counts: dict[str, int]
+    issue_count: int
+    issue_id: int

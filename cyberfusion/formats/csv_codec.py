@@ -465,6 +465,7 @@ class CsvCodec(Codec):
         rows, header = reader.open(counting)
         plan = reader.plan(header)
         open_cases: dict[str, _Builder] = {}
+        held = 0  # occurrences in the batch: a batch of big cases is handed out sooner
         for index, (line, row) in enumerate(rows if plan is not None else ()):
             assert plan is not None
             key = plan.key(row)
@@ -472,10 +473,11 @@ class CsvCodec(Codec):
             reader.row(plan, line, row, builder)
             if last is not None and last.get(key) == index:
                 batch.cases.append(self._finish(open_cases.pop(key), source, counting, defaults))
-            if len(batch.cases) >= BATCH_OBJECTS:
+                held += len(batch.cases[-1].draft.occurrences)
+            if len(batch.cases) >= BATCH_OBJECTS or held >= BATCH_OBJECTS * 10:
                 batch.bytes_read = counting.count
                 yield batch
-                batch = Batch()
+                batch, held = Batch(), 0
                 reader.issues = batch.issues
         for builder in open_cases.values():
             batch.cases.append(self._finish(builder, source, counting, defaults))

@@ -8,37 +8,32 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cyberfusion import collector
 from cyberfusion.domain.audit import AuditAction
-from cyberfusion.domain.gateway import Direction, OutsideAgreement
 from cyberfusion.domain.handling import TLP, HitPolicy, Purpose, parse_tlp, validate_handling
 from cyberfusion.domain.imports import (
-    Batch,
     ImportDefaults,
     ImportIssue,
     ImportJob,
-    Severity,
     handling_for,
 )
-from cyberfusion.domain.model import OrgKind, Principal
+from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.domain.safe_text import control_character
 from cyberfusion.errors import InvalidInput, Issue, NotFound
 from cyberfusion.formats import base
-from cyberfusion.services import audit, gateway, hits
+from cyberfusion.services import audit, gateway, import_runs
 from cyberfusion.services.cases import check_references
 from cyberfusion.services.context import Context
-from cyberfusion.services.flags import matcher_for
-from cyberfusion.services.landing import LandCounts, Lander
+from cyberfusion.services.import_inputs import head_of, inner_name, kind_of, open_input
+from cyberfusion.services.import_runs import run
+from cyberfusion.services.landing import LandCounts
 
-Progress = Callable[[int, int], None]
 _HEAD = 64 * 1024
 
 
@@ -123,25 +118,51 @@ def submit(ctx: Context, principal: Principal, filename: str, stream: BinaryIO,
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}{Path(filename).suffix[:16]}"
     digest, size, head = _save(stream, path)
+    if kind_of(path) != "plain":
+        head = _head(ctx, path)
     return _record(ctx, principal, filename, path, digest, size, head, options, hold)
 
 
 def submit_path(ctx: Context, principal: Principal, path: Path,
                 options: ImportOptions) -> ImportJob:
-    """Record a pending job for a local file, read in place (CLI imports of big files)."""
+    """Record a pending job for a local file, read in place (CLI imports of big files); an
+    unfinished job of the same file (partial, or left by a dead process) is resumed instead."""
     require(principal, Permission.IMPORT)
     defaults_for(ctx, principal, options)
     _under_agreement(ctx, principal)
     if path.is_dir():
         return _record_feed(ctx, principal, path, options)
-    digest, size, head = hashlib.sha256(), 0, b""
+    digest, size = hashlib.sha256(), 0
     with path.open("rb") as handle:
         while chunk := handle.read(1024 * 1024):
-            head = head or chunk[:_HEAD]
             digest.update(chunk)
             size += len(chunk)
-    return _record(ctx, principal, path.name, path.resolve(), digest.hexdigest(), size, head,
-                   options)
+    earlier = _resumable(ctx, principal, path.resolve(), digest.hexdigest(), size)
+    if earlier is not None:
+        return earlier
+    return _record(ctx, principal, path.name, path.resolve(), digest.hexdigest(), size,
+                   _head(ctx, path), options)
+
+
+def _resumable(ctx: Context, principal: Principal, path: Path, digest: str,
+               size: int) -> ImportJob | None:
+    """The newest unfinished job of this file, made ready to run again (its checkpoint is
+    kept; the run checks the file still starts as it did)."""
+    import_runs.reclaim_dead(ctx)
+    with ctx.db.write() as tx:
+        job = tx.imports.resumable(principal.org_id, str(path), ctx.now())
+        if job is None:
+            return None
+        if job.sha256 != digest:
+            tx.imports.retarget(job.id, digest, size)
+        tx.imports.set_status(job.id, "partial", "pending")
+        resumed = tx.imports.get(job.id)
+    return resumed
+
+
+def _head(ctx: Context, path: Path) -> bytes:
+    """The first expanded bytes of a file (through gzip or zip), to recognise its format."""
+    return head_of(path, ctx.settings.import_max_expanded_bytes, ctx.settings.import_max_ratio)
 
 
 def _under_agreement(ctx: Context, principal: Principal) -> None:
@@ -167,7 +188,7 @@ def _record(ctx: Context, principal: Principal, filename: str, path: Path, diges
             size: int, head: bytes, options: ImportOptions, hold: bool = False) -> ImportJob:
     """Sniff the format and store the pending job with its stated defaults."""
     defaults = defaults_for(ctx, principal, options)
-    codec = codec_for(options.codec, head, filename)
+    codec = codec_for(options.codec, head, inner_name(filename))
     stored = {**asdict(options), "codec": codec.name}
     with ctx.db.write() as tx:
         job = tx.imports.create(owner_org_id=principal.org_id,
@@ -195,96 +216,6 @@ def _save(stream: BinaryIO, path: Path) -> tuple[str, int, bytes]:
     return digest.hexdigest(), size, head
 
 
-def run(ctx: Context, job_id: int | None = None, progress: Progress | None = None
-        ) -> ImportJob | None:
-    """Claim a pending job (this one, or the oldest) and land it; None if none was pending."""
-    with ctx.db.write() as tx:
-        job = tx.imports.claim(job_id, ctx.now())
-    if job is None:
-        return None
-    refused: list[ImportIssue] = []
-    try:
-        with collector.relaxed():
-            _land_all(ctx, job, progress)
-        status, error = "done", ""
-    except (InvalidInput, OutsideAgreement) as exc:  # the input is refused: say where
-        refused = [ImportIssue(Severity.ERROR, i.location, i.message) for i in exc.issues]
-        where = f" ({refused[0].location}: {refused[0].message})" if refused else ""
-        status, error = "failed", f"{exc}{where}"
-    except Exception as exc:  # the job records why it failed; the worker carries on
-        status, error = "failed", f"{type(exc).__name__}: {exc}"
-    with ctx.db.write() as tx:
-        if refused:
-            tx.imports.progress(job.id, 0, {}, refused)
-        tx.imports.finish(job.id, status, ctx.now(), error)
-        audit.record(tx, ctx, None, AuditAction.IMPORT_FINISH, "import", job.id,
-                     job.owner_org_id, {"status": status, "error": error[:500]})
-        finished = tx.imports.get(job.id)
-    return finished
-
-
-def _land_all(ctx: Context, job: ImportJob, progress: Progress | None) -> None:
-    """Decode the kept file and land each batch in its own transaction."""
-    base.load_builtins()
-    codec = base.CODECS[job.codec]()
-    defaults = _stored_defaults(ctx, job)
-    matcher = matcher_for(ctx)
-    _check_agreement(ctx, job, codec, defaults)
-    with _batches(codec, Path(job.path), job.filename, defaults) as batches:
-        for batch in batches:
-            with ctx.db.write() as tx:
-                agreement = gateway.admit_batch(tx, ctx, job.owner_org_id, batch, job.filename)
-                lander = Lander(tx, defaults, job.user_id, job.id, ctx.now(), matcher,
-                                job.filename)
-                counts = lander.land(batch)
-                gateway.record_transfer(tx, ctx, None, job.owner_org_id, agreement,
-                                        Direction.INBOUND, f"import:{job.id}", counts.as_dict())
-                hits.on_cases_landed(tx, ctx, job.owner_org_id, counts.case_ids, job.user_id)
-                tx.imports.progress(job.id, batch.bytes_read, counts.as_dict(), batch.issues)
-            if progress:
-                progress(batch.bytes_read, job.size_bytes)
-
-
-def _check_agreement(ctx: Context, job: ImportJob, codec: base.Codec,
-                     defaults: ImportDefaults) -> None:
-    """A partner's import is read through once before anything lands, so content its
-    agreement does not let in refuses the whole job rather than a part of it."""
-    with ctx.db.read() as tx:
-        owner = tx.orgs.get(job.owner_org_id)
-    if owner is None or owner.kind is not OrgKind.PARTNER:
-        return
-    with _batches(codec, Path(job.path), job.filename, defaults) as batches:
-        for batch in batches:
-            with ctx.db.read() as tx:
-                gateway.admit_batch(tx, ctx, job.owner_org_id, batch, job.filename)
-
-
-@contextmanager
-def _batches(codec: base.Codec, path: Path, name: str,
-             defaults: ImportDefaults) -> Iterator[Iterator[Batch]]:
-    """Decoded batches of a file, or of a MISP feed folder."""
-    if path.is_dir():
-        from cyberfusion.formats.misp.decode import decode_feed_folder
-
-        yield decode_feed_folder(path, defaults)
-        return
-    with path.open("rb") as stream:
-        yield codec.decode(stream, name, defaults)
-
-
-def _stored_defaults(ctx: Context, job: ImportJob) -> ImportDefaults:
-    """The defaults the job was submitted with."""
-    del ctx
-    d = job.defaults
-    return ImportDefaults(
-        importer_org_id=job.owner_org_id, review_by=date.fromisoformat(d["review_by"]),
-        tlp=parse_tlp(d["tlp"]),
-        tlp_floor=parse_tlp(d["tlp_floor"]) if d.get("tlp_floor") else None,
-        release=frozenset(d["release"]),
-        partners=frozenset(d["partners"]), hit_policy=HitPolicy(d["hit_policy"]),
-        purpose=Purpose(d["purpose"]))
-
-
 def run_pending(ctx: Context) -> int:
     """Run every pending job; return how many ran (used by the worker thread and the CLI)."""
     ran = 0
@@ -294,9 +225,9 @@ def run_pending(ctx: Context) -> int:
 
 
 def recover(ctx: Context) -> int:
-    """At start: jobs left running by a dead process go back to pending."""
-    with ctx.db.write() as tx:
-        return tx.imports.reset_running()
+    """At start: jobs whose runner on this host died are taken over at once (others wait
+    for their lease to lapse, as another live process may be running them)."""
+    return import_runs.reclaim_dead(ctx)
 
 
 def get_job(ctx: Context, principal: Principal, job_id: int) -> ImportJob:
@@ -349,9 +280,11 @@ def discard_job(ctx: Context, principal: Principal, job_id: int) -> None:
 def preview_job(ctx: Context, principal: Principal, job_id: int, limit: int = 50) -> Preview:
     """Decode the start of a held job's file to show what it would create."""
     job = get_job(ctx, principal, job_id)
-    with open(job.path, "rb") as stream:
-        return _preview(base.CODECS[job.codec], stream, job.filename,
-                        _stored_defaults(ctx, job), limit)
+    settings = ctx.settings
+    with open_input(Path(job.path), settings.import_max_expanded_bytes,
+                    settings.import_max_ratio) as stream:
+        return _preview(base.CODECS[job.codec], stream, inner_name(job.filename),
+                        import_runs.stored_defaults(job), limit)
 
 
 @dataclass

@@ -6,7 +6,7 @@ nothing that is already there, so no duplicates and no half case can appear.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from cyberfusion.domain.handling import TLP, Handling, review_by_issue
@@ -78,6 +78,10 @@ class Lander:
             counts.created += done.created
             counts.updated += done.updated
             counts.unchanged += done.unchanged
+        if batch.cases and batch.fault is not None:
+            # Built from a read that stopped at a fault: kept without a source version, so
+            # the complete case replaces it once the fixed file is read.
+            batch.cases = [replace(c, modified=None) for c in batch.cases]
         if batch.cases:
             self._case_refs = []
             self._land_cases(self._reviewable(batch, counts), counts)
@@ -115,9 +119,10 @@ class Lander:
         return self._by_tlp[tlp]
 
     def _handling(self, handling: Handling) -> int:
-        """One handling row per distinct record per job, shared by the objects that carry it."""
+        """One shared handling row per distinct record and owner, reused by every batch and
+        every later import of the same data (so a re-run leaves no unused rows behind)."""
         if handling not in self._handling_ids:
-            self._handling_ids[handling] = self.tx.handlings.add(self.owner, handling)
+            self._handling_ids[handling] = self.tx.handlings.shared(self.owner, handling)
         return self._handling_ids[handling]
 
     def _land_cases(self, cases: list[ImportedCase], counts: LandCounts) -> None:

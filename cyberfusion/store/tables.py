@@ -137,6 +137,9 @@ class HandlingRow(Base):
     reliability: Mapped[str | None] = mapped_column(String(1))
     credibility: Mapped[int | None] = mapped_column(Integer)
     personal_data: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: sha256 of owner and rules for records shared by imported objects (never edited in
+    #: place), so a re-import reuses its rows; None for a case's own record.
+    content_key: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class HandlingTokenRow(Base):

@@ -36,6 +36,13 @@ class ImportJobRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Who runs the job (`host:pid:nonce`) and until when; a lapsed lease is taken over.
+    lease_holder: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Runs since the job last landed a batch (a job that keeps killing its runner fails).
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: JSON: batches landed, bytes read and their sha256, counts and issues at that point.
+    checkpoint: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class ImportIssueRow(Base):

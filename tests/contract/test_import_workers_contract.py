@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ from worlds import World, build_world
 from cyberfusion.jobs.imports import ImportWorkers
 from cyberfusion.services import imports
 from cyberfusion.services.context import Context
+from cyberfusion.services.import_runs import HOST
 
 
 @pytest.fixture
@@ -54,11 +58,19 @@ def test_three_workers_run_each_job_once(world: World, tmp_path: Path) -> None:
     assert jobs[0].counts["created"] == 1 and jobs[0].counts["unchanged"] == 0
 
 
+def dead_holder() -> str:
+    """A lease holder on this host whose process has exited (as after kill -9)."""
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return f"{HOST}:{gone.stdout.strip()}:deadbeef"
+
+
 def test_jobs_left_running_are_recovered_once_before_any_worker_starts(
         world: World, tmp_path: Path) -> None:
     ids = _submit(world, tmp_path, 2)
-    with world.ctx.db.write() as tx:
-        tx.imports.claim(ids[0], world.ctx.now())
+    with world.ctx.db.write() as tx:  # a live-looking lease, held by a process now gone
+        tx.imports.claim(ids[0], world.ctx.now(), dead_holder(),
+                         world.ctx.now() + timedelta(hours=1))
     workers = ImportWorkers(world.ctx, 2, interval=0.05)
     workers.start()
     try:

@@ -23,6 +23,7 @@ import ijson  # type: ignore[import-untyped]
 from cyberfusion.domain.imports import Batch, ImportDefaults, ImportIssue, Severity
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.base import BATCH_OBJECTS, Codec, register_codec
+from cyberfusion.formats.json_depth import DepthGuard, NestingTooDeep
 from cyberfusion.formats.misp.event import (
     EventInput,
     EventReader,
@@ -32,7 +33,7 @@ from cyberfusion.formats.misp.event import (
 )
 
 #: Flush a batch early once this many input bytes went into it (big events).
-BATCH_BYTES = 32 * 1024 * 1024
+BATCH_BYTES = 8 * 1024 * 1024
 
 _EVENT_KEYS = frozenset({"info", "threat_level_id", "analysis", "date", "Orgc", "EventReport"})
 _SNIFF_KEYS = re.compile(rb'"(Event|response|Attribute|Object|threat_level_id)"\s*:')
@@ -50,11 +51,13 @@ class _CountingReader:
         self.stream = stream
         self.count = 0
         self.first = True
+        self.guard = DepthGuard()
 
     def read(self, size: int = -1) -> bytes:
         """Read like the wrapped stream, counting."""
         data = self.stream.read(size)
         self.count += len(data)
+        self.guard.feed(data)
         if self.first and data:
             self.first = False
             data = data.removeprefix(_BOM)
@@ -153,6 +156,8 @@ class _Batcher:
     def __init__(self) -> None:
         self.batch = Batch()
         self.mark = 0
+        #: The fault that stopped reading a file; every batch from it on carries it.
+        self.fault: ImportIssue | None = None
 
     def add(self, out: Batch) -> None:
         """Add what one event landed as."""
@@ -169,6 +174,7 @@ class _Batcher:
         """Hand out the batch, stamped with the input bytes read so far."""
         batch, self.batch, self.mark = self.batch, Batch(), bytes_read
         batch.bytes_read = bytes_read
+        batch.fault = self.fault
         return batch
 
 
@@ -188,9 +194,11 @@ class _Decoder:
             for loc, value in iter_units(counter):
                 for item in self._dispatch(reader, loose, loc, value):
                     yield from self._add(reader.read(item), counter)
-        except (ijson.JSONError, UnicodeDecodeError) as exc:
+        except (ijson.JSONError, UnicodeDecodeError, NestingTooDeep) as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else "empty input"
-            self.error(source, f"byte {counter.count}", f"not valid JSON: {message}")
+            self.error(source, f"byte {counter.count}", f"not valid JSON: {message}; reading "
+                       "stopped here")
+            self.batcher.fault = self.batcher.batch.issues[-1]
         for item in loose.inputs(source):
             out = reader.read(item)
             out.issues.insert(0, ImportIssue(Severity.INFO, f"{source}:{item.loc or '$'}",

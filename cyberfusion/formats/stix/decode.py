@@ -132,6 +132,8 @@ class _Decoder:
         self.floor: TLP | None = None
         self.v20 = 0
         self.relationships: dict[str, ImportedRelationship] = {}
+        #: The fault that stopped the reader; every batch from it on carries it.
+        self.fault: ImportIssue | None = None
 
     def run(self, stream: BinaryIO) -> Iterator[Batch]:
         """Stream the objects, then the cases; the last batch carries the summary."""
@@ -144,6 +146,7 @@ class _Decoder:
                     yield self._flush()
             if reader.problem is not None:
                 self.batch.issues.append(reader.problem)
+                self.fault = reader.problem
             if self.v20:
                 self.batch.issues.append(ImportIssue(
                     Severity.INFO, f"{self.source_name}:$", f"{self.v20} STIX 2.0 object(s) "
@@ -172,6 +175,7 @@ class _Decoder:
         """Hand over the current batch with the bytes read so far; start a new one."""
         batch, self.batch = self.batch, Batch()
         batch.bytes_read = self.reader.bytes_read if self.reader else 0
+        batch.fault = self.fault
         return batch
 
     def _where(self, index: int, suffix: str = "") -> str:

@@ -16,6 +16,7 @@ import ijson  # type: ignore[import-untyped]
 import orjson
 
 from cyberfusion.domain.imports import ImportIssue, Severity
+from cyberfusion.formats.json_depth import DepthGuard, NestingTooDeep
 
 _SMALL = 1 << 20  # documents up to 1 MiB are kept whole, to read a lone object
 _BUFFER = 1 << 16
@@ -32,6 +33,7 @@ class _Tee:
         self._pending = first
         self.count = len(first)
         self.head = bytearray(first[:_SMALL])
+        self.guard = DepthGuard()
 
     def read(self, size: int = -1) -> bytes:
         """Read like the wrapped stream, counting and keeping the head."""
@@ -39,9 +41,11 @@ class _Tee:
             return b""
         if self._pending:
             data, self._pending = self._pending, b""
+            self.guard.feed(data)
             return data
         data = self._stream.read(size)
         self.count += len(data)
+        self.guard.feed(data)
         if len(self.head) < _SMALL and data:
             self.head += data[: _SMALL - len(self.head)]
         return data
@@ -93,6 +97,8 @@ class ObjectReader:
                 index += 1
         except ijson.JSONError as exc:
             self._fail(index, _yajl_reason(exc), self._tee.count)
+        except NestingTooDeep as exc:
+            self._fail(index, str(exc), None)
         return index
 
     def _lone_object(self) -> Iterator[tuple[int, Any]]:

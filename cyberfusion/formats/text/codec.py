@@ -9,7 +9,7 @@ the importer's defaults never widen it.
 
 from __future__ import annotations
 
-import hashlib
+import tempfile
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
@@ -28,14 +28,23 @@ from cyberfusion.domain.observables import normalise
 from cyberfusion.errors import InvalidObservable
 from cyberfusion.formats.base import Codec, register_codec
 from cyberfusion.formats.text import patterns as P
-from cyberfusion.formats.text.extract import Extracted, extract
+from cyberfusion.formats.text.extract import Extracted
 from cyberfusion.formats.text.sources import (
-    Document,
+    _BLANKS,
     Extra,
     detect_kind,
+    first_line,
     looks_like_email,
     looks_like_html,
-    read_document,
+)
+from cyberfusion.formats.text.stream import (
+    Raw,
+    TextFault,
+    Windows,
+    decoded,
+    email_parts,
+    html_text,
+    pdf_pages,
 )
 
 #: Largest document read (bytes); longer input is cut and a warning says so.
@@ -105,44 +114,89 @@ class TextCodec(Codec):
     def decode(
         self, stream: BinaryIO, source_name: str, defaults: ImportDefaults
     ) -> Iterator[Batch]:
-        """Yield one batch holding the document's case (or only issues if unreadable)."""
-        data = stream.read(MAX_BYTES + 1)
+        """Yield one batch holding the document's case (or only issues if unreadable); the
+        document is read as a stream, in bounded memory."""
+        raw = Raw(stream, MAX_BYTES)
+        kind = detect_kind(raw.peek(8192), source_name)
+        found = Windows(MAX_OBSERVABLES)
+        try:
+            title, problems = _read(kind, raw, found)
+        except TextFault as exc:
+            fault = _issue(Severity.ERROR, f"{source_name}:byte {exc.offset}",
+                           f"{exc}; the document is not landed")
+            yield Batch(issues=[fault], bytes_read=raw.count, fault=fault)
+            return
+        found.close()
         issues: list[ImportIssue] = []
-        if len(data) > MAX_BYTES:
-            data = data[:MAX_BYTES]
+        if raw.cut:
             issues.append(_issue(Severity.WARNING, source_name,
                                  f"only the first {MAX_BYTES} bytes were read"))
-        document = read_document(data, source_name)
-        unreadable = document.kind == "pdf" and not document.text
+        unreadable = kind == "pdf" and not found.seen_text
         severity = Severity.ERROR if unreadable else Severity.WARNING
-        issues += [_issue(severity, source_name, p) for p in document.problems]
-        if not document.text and not document.extras:
-            yield Batch(issues=issues, bytes_read=len(data))
+        issues += [_issue(severity, source_name, p) for p in problems]
+        if not found.seen_text and not found.kept:
+            yield Batch(issues=issues, bytes_read=raw.count)
             return
-        case = self._case(data, document, source_name, defaults, issues)
-        yield Batch(cases=[case], issues=issues, bytes_read=len(data))
+        case = self._case(raw, kind, title, found, source_name, defaults, issues)
+        yield Batch(cases=[case], issues=issues, bytes_read=raw.count)
 
-    def _case(self, data: bytes, document: Document, source_name: str,
+    def _case(self, raw: Raw, kind: str, title: str, found: Windows, source_name: str,
               defaults: ImportDefaults, issues: list[ImportIssue]) -> ImportedCase:
-        found = extract(document.text)
-        kept = occurrences(document.extras, found)
-        if len(kept) > MAX_OBSERVABLES:
+        kept = list(found.kept.values())
+        if found.more:
             issues.append(_issue(Severity.WARNING, source_name,
-                                 f"{len(kept)} observables found; the first "
+                                 f"more than {MAX_OBSERVABLES} observables found; the first "
                                  f"{MAX_OBSERVABLES} are kept"))
-            kept = kept[:MAX_OBSERVABLES]
         severity = Severity.INFO if kept else Severity.WARNING
         issues.append(_issue(severity, source_name,
-                             f"{document.kind} document: {len(kept)} observables found"))
-        title = _clip(document.title, TITLE_CHARS) or source_name or "untitled document"
+                             f"{kind} document: {len(kept)} observables found"))
+        title = _clip(title, TITLE_CHARS) or source_name or "untitled document"
+        marks = [t for t in (document_tlp(title), found.tlp) if t is not None]
+        tlp = stricter(*marks) if len(marks) == 2 else (marks[0] if marks else None)
         draft = CaseDraft(
-            title=title, crime_type=CrimeType.OTHER,
-            summary=_clip(document.text[: SUMMARY_CHARS * 8], SUMMARY_CHARS),
-            handling=handling_for(defaults, document_tlp(f"{document.title}\n{document.text}")),
-            occurrences=tuple(kept),
+            title=title, crime_type=CrimeType.OTHER, summary=_clip(found.head, SUMMARY_CHARS),
+            handling=handling_for(defaults, tlp), occurrences=tuple(kept),
         )
-        ref = f"text:{hashlib.sha256(data).hexdigest()}"
-        return ImportedCase(ref=ref, modified=None, revoked=False, draft=draft)
+        return ImportedCase(ref=f"text:{raw.digest.hexdigest()}", modified=None,
+                            revoked=False, draft=draft)
+
+
+def _read(kind: str, raw: Raw, found: Windows) -> tuple[str, list[str]]:
+    """Feed the document's text to `found`; return its title and any problems."""
+    if kind == "pdf":
+        return _read_pdf(raw, found)
+    if kind == "email":
+        title, extras, bodies = email_parts(raw.chunks())
+        found.extras(extras)
+        for body in bodies:
+            found.feed(body)
+        return title, []
+    if kind == "html":
+        html_title = ""
+        for piece in html_text(decoded(raw.chunks())):
+            if piece.startswith("\0"):
+                html_title = piece[1:]
+            else:
+                found.feed(_BLANKS.sub("\n\n", piece))
+        return html_title or first_line(found.head), []
+    for piece in decoded(raw.chunks()):
+        found.feed(piece)
+    return first_line(found.head), []
+
+
+def _read_pdf(raw: Raw, found: Windows) -> tuple[str, list[str]]:
+    """A PDF needs seeking: spooled to a temporary file (on disk past 8 MiB), then read
+    page by page."""
+    with tempfile.SpooledTemporaryFile(max_size=8 << 20) as spool:
+        for chunk in raw.chunks():
+            spool.write(chunk)
+        spool.seek(0)
+        title, pages, problems = pdf_pages(spool)  # type: ignore[arg-type]
+        for text in pages:
+            found.feed(text)
+    if not problems and not found.seen_text:
+        problems = ["the PDF has no extractable text (scanned images?)"]
+    return title or first_line(found.head), problems
 
 
 def _issue(severity: Severity, source_name: str, message: str) -> ImportIssue:

@@ -156,7 +156,7 @@ def email_to_document(data: bytes) -> Document:
     """An RFC 822 message: subject as title, body parts as text, header indicators as extras."""
     message = email.message_from_bytes(data, policy=email.policy.default)
     title = " ".join(str(message.get("Subject", "")).split())
-    extras = _header_extras(message)
+    extras = email_extras(message)
     bodies: list[str] = []
     has_plain = any(p.get_content_type() == "text/plain" and not p.is_attachment()
                     for p in message.walk())
@@ -175,7 +175,7 @@ def email_to_document(data: bytes) -> Document:
     return Document("email", title, "\n\n".join(bodies), extras)
 
 
-def _header_extras(message: Message) -> list[Extra]:
+def email_extras(message: Message) -> list[Extra]:
     extras: list[Extra] = []
     for header, role in _SENDERS:
         for value in message.get_all(header, []):

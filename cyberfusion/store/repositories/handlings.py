@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -38,6 +39,14 @@ def handling_values(owner_org_id: str, handling: Handling) -> dict[str, object]:
         "credibility": handling.credibility,
         "personal_data": handling.personal_data,
     }
+
+
+def content_key(owner_org_id: str, handling: Handling) -> str:
+    """sha256 of the owner, the columns and the sorted tokens of a handling record."""
+    values = handling_values(owner_org_id, handling)
+    tokens = sorted((str(r["kind"]), str(r["token"])) for r in token_rows(0, handling))
+    text = repr((sorted((k, str(v)) for k, v in values.items()), tokens))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def to_handling(row: HandlingRow, tokens: Iterable[tuple[str, str]]) -> Handling:
@@ -78,6 +87,21 @@ class HandlingRepo(Repo):
     def add(self, owner_org_id: str, handling: Handling) -> int:
         """Insert a handling record with its tokens; return its id."""
         row = HandlingRow(**handling_values(owner_org_id, handling))
+        self._added(row)
+        rows = token_rows(row.id, handling)
+        if rows:
+            self.session.execute(insert(HandlingTokenRow), rows)
+        return row.id
+
+    def shared(self, owner_org_id: str, handling: Handling) -> int:
+        """The owner's shared record with exactly these rules (made once): imported objects,
+        entities and relationships point to it, so landing the same data again adds none."""
+        key = content_key(owner_org_id, handling)
+        found = self.session.scalar(select(HandlingRow.id).where(HandlingRow.content_key == key)
+                                    .order_by(HandlingRow.id).limit(1))
+        if found is not None:
+            return int(found)
+        row = HandlingRow(**handling_values(owner_org_id, handling), content_key=key)
         self._added(row)
         rows = token_rows(row.id, handling)
         if rows:

@@ -9,9 +9,16 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, String, bindparam, func, insert, select, update
+from sqlalchemy import Select, String, and_, bindparam, delete, func, insert, or_, select, update
 
-from cyberfusion.domain.imports import ImportIssue, ImportJob, KeptObject, Severity, SourceObject
+from cyberfusion.domain.imports import (
+    Checkpoint,
+    ImportIssue,
+    ImportJob,
+    KeptObject,
+    Severity,
+    SourceObject,
+)
 from cyberfusion.domain.model import Organisation
 from cyberfusion.store.access_sql import full_clause
 from cyberfusion.store.bulk import insert_rows, table_of
@@ -33,8 +40,17 @@ def _job(row: ImportJobRow) -> ImportJob:
         size_bytes=row.size_bytes, bytes_done=row.bytes_done, defaults=json.loads(row.defaults),
         counts={name: getattr(row, name) for name in COUNTS}, issue_count=row.issue_count,
         error=row.error, created_at=row.created_at, started_at=row.started_at,
-        finished_at=row.finished_at,
+        finished_at=row.finished_at, lease_holder=row.lease_holder, lease_until=row.lease_until,
+        attempts=row.attempts, checkpoint=_checkpoint(row.checkpoint),
     )
+
+
+def _checkpoint(text: str) -> Checkpoint | None:
+    return Checkpoint(**json.loads(text)) if text else None
+
+
+class LeaseLost(RuntimeError):
+    """Another runner took the job over (this one's lease lapsed): stop without writing."""
 
 
 def owner_ref(owner_org_id: str, ref: str) -> str:
@@ -68,22 +84,88 @@ class ImportJobRepo(Repo):
                  .order_by(ImportJobRow.id.desc()).limit(limit))
         return [_job(r) for r in self.session.scalars(query)]
 
-    def claim(self, job_id: int | None, now: datetime) -> ImportJob | None:
-        """Take a pending job (this one, or the oldest) for running; SKIP LOCKED on PostgreSQL."""
-        query = select(ImportJobRow).where(ImportJobRow.status == "pending")
+    def claim(self, job_id: int | None, now: datetime, holder: str,
+              until: datetime) -> ImportJob | None:
+        """Take a pending job, or a running one whose lease lapsed (this one, or the oldest),
+        under a lease held by `holder`; SKIP LOCKED on PostgreSQL."""
+        lapsed = and_(ImportJobRow.status == "running", or_(
+            ImportJobRow.lease_until.is_(None), ImportJobRow.lease_until < now))
+        query = select(ImportJobRow).where(or_(ImportJobRow.status == "pending", lapsed))
         if job_id is not None:
             query = query.where(ImportJobRow.id == job_id)
         query = query.order_by(ImportJobRow.id).limit(1).with_for_update(skip_locked=True)
         row = self.session.scalar(query)
         if row is None:
             return None
-        row.status, row.started_at = "running", now
+        row.status, row.started_at = "running", row.started_at or now
+        row.lease_holder, row.lease_until, row.attempts = holder, until, row.attempts + 1
         return _job(row)
 
+    def renew(self, job_id: int, holder: str, until: datetime) -> bool:
+        """Extend the lease; False if `holder` no longer holds it."""
+        result = self.session.execute(update(ImportJobRow).where(
+            ImportJobRow.id == job_id, ImportJobRow.status == "running",
+            ImportJobRow.lease_holder == holder).values(lease_until=until))
+        return bool(getattr(result, "rowcount", 0))
+
+    def hold(self, job_id: int, holder: str) -> ImportJobRow:
+        """The job's row, locked, if `holder` still runs it; LeaseLost otherwise."""
+        row = self.session.scalar(select(ImportJobRow).where(ImportJobRow.id == job_id)
+                                  .with_for_update())
+        if row is None or row.status != "running" or row.lease_holder != holder:
+            raise LeaseLost(f"import {job_id} is no longer held by {holder}")
+        return row
+
+    def running(self) -> list[ImportJob]:
+        """Jobs marked running (to find those whose runner died on this host)."""
+        query = select(ImportJobRow).where(ImportJobRow.status == "running")
+        return [_job(r) for r in self.session.scalars(query)]
+
+    def expire(self, job_id: int, holder: str, now: datetime) -> None:
+        """End `holder`'s lease now (its process is known to be dead)."""
+        self.session.execute(update(ImportJobRow).where(
+            ImportJobRow.id == job_id, ImportJobRow.status == "running",
+            ImportJobRow.lease_holder == holder).values(lease_until=now))
+
+    def restart(self, job_id: int, holder: str) -> Checkpoint | None:
+        """Put the job back to its checkpoint (or its start): counts and issues since are
+        dropped, so a resumed job ends with the counts of a clean run."""
+        row = self.hold(job_id, holder)
+        mark = _checkpoint(row.checkpoint)
+        counts = mark.counts if mark else {}
+        for name in COUNTS:
+            setattr(row, name, counts.get(name, 0))
+        row.issue_count = mark.issue_count if mark else 0
+        row.bytes_done = mark.bytes if mark else 0
+        self.session.execute(delete(ImportIssueRow).where(
+            ImportIssueRow.job_id == job_id, ImportIssueRow.id > (mark.issue_id if mark else 0)))
+        return mark
+
+    def forget_checkpoint(self, job_id: int, holder: str) -> None:
+        """The file no longer starts as it did: the job runs again from its start."""
+        self.hold(job_id, holder).checkpoint = ""
+
+    def retarget(self, job_id: int, sha256: str, size_bytes: int) -> None:
+        """The job's file was replaced (fixed) in place: its new digest and size."""
+        self.session.execute(update(ImportJobRow).where(ImportJobRow.id == job_id).values(
+            sha256=sha256, size_bytes=size_bytes))
+
+    def resumable(self, owner_org_id: str, path: str, now: datetime) -> ImportJob | None:
+        """The newest job of this file that did not finish: pending, partial, or running
+        under a lapsed lease."""
+        lapsed = and_(ImportJobRow.status == "running", or_(
+            ImportJobRow.lease_until.is_(None), ImportJobRow.lease_until < now))
+        query = (select(ImportJobRow).where(
+            ImportJobRow.owner_org_id == owner_org_id, ImportJobRow.path == path,
+            or_(ImportJobRow.status.in_(("pending", "partial")), lapsed))
+            .order_by(ImportJobRow.id.desc()).limit(1))
+        row = self.session.scalar(query)
+        return _job(row) if row else None
+
     def progress(self, job_id: int, bytes_done: int, counts: dict[str, int],
-                 issues: Sequence[ImportIssue]) -> None:
-        """Add a landed batch's counts and issues to the job."""
-        row = self.session.get(ImportJobRow, job_id)
+                 issues: Sequence[ImportIssue], holder: str | None = None) -> None:
+        """Add a landed batch's counts and issues to the job (fenced by `holder`'s lease)."""
+        row = self.hold(job_id, holder) if holder else self.session.get(ImportJobRow, job_id)
         assert row is not None
         row.bytes_done = max(row.bytes_done, bytes_done)
         for name in COUNTS:
@@ -95,23 +177,31 @@ class ImportJobRepo(Repo):
             self.session.execute(insert(ImportIssueRow), kept)
         row.issue_count += len(issues)
 
+    def advance(self, job_id: int, holder: str, batches: int, read: int, digest: str,
+                until: datetime) -> None:
+        """Record the checkpoint after a whole batch landed and extend the lease."""
+        row = self.hold(job_id, holder)
+        last = self.session.scalar(select(func.max(ImportIssueRow.id))
+                                   .where(ImportIssueRow.job_id == job_id))
+        row.checkpoint = json.dumps({
+            "batches": batches, "bytes": read, "sha256": digest,
+            "counts": {name: getattr(row, name) for name in COUNTS},
+            "issue_count": row.issue_count, "issue_id": int(last or 0)})
+        row.lease_until, row.attempts = until, 1  # runs since the last progress
+
     def set_status(self, job_id: int, expected: str, status: str) -> bool:
         """Move a job from `expected` to `status`; False if it was not in `expected`."""
         result = self.session.execute(update(ImportJobRow).where(
             ImportJobRow.id == job_id, ImportJobRow.status == expected).values(status=status))
         return bool(getattr(result, "rowcount", 0))
 
-    def finish(self, job_id: int, status: str, now: datetime, error: str = "") -> None:
-        """Mark the job done or failed."""
-        row = self.session.get(ImportJobRow, job_id)
+    def finish(self, job_id: int, status: str, now: datetime, error: str = "",
+               holder: str | None = None) -> None:
+        """Mark the job done, partial or failed (only by the lease holder, if one is named)."""
+        row = self.hold(job_id, holder) if holder else self.session.get(ImportJobRow, job_id)
         assert row is not None
         row.status, row.finished_at, row.error = status, now, error
-
-    def reset_running(self) -> int:
-        """Jobs left running by a dead process go back to pending (landing is idempotent)."""
-        result = self.session.execute(update(ImportJobRow).where(ImportJobRow.status == "running")
-                                      .values(status="pending"))
-        return int(getattr(result, "rowcount", 0) or 0)
+        row.lease_until = None
 
     def issues(self, job_id: int, offset: int, limit: int) -> list[ImportIssue]:
         """A page of the job's issues in the order found."""
