@@ -13,7 +13,7 @@ from cyberfusion.domain.handling import (
     validate_handling,
 )
 from cyberfusion.domain.model import MAX_INTEGER, Case, CaseDraft, CrimeType, Occurrence
-from cyberfusion.domain.observables import normalise
+from cyberfusion.domain.observables import Observable, normalise
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.handling_json import read_choice, read_day, read_handling
 
@@ -129,22 +129,31 @@ def _observables(r: _Reader, items: Any) -> tuple[Occurrence, ...]:
     found: dict[str, Occurrence] = {}
     for i, item in enumerate(items):
         loc = f"observables[{i}]"
-        if not isinstance(item, dict):
-            r.fail(loc, "must be an object {type, value, role}")
+        read = read_observable(r, item, loc)
+        if read is None:
             continue
-        try:
-            obs = normalise(str(item.get("type", "")), str(item.get("value", "")),
-                            location=f"{loc}.value")
-        except InvalidInput as exc:
-            for issue in exc.issues:
-                where = f"{loc}.type" if "unknown observable type" in issue.message else \
-                    issue.location
-                r.fail(where, issue.message)
-            continue
-        role = r.text(item, "role", f"{loc}.", limit=64)
+        obs, role = read
         comment = r.text(item, "comment", f"{loc}.")
         found.setdefault(obs.key, Occurrence(obs.type.value, obs.value, obs.key, role, comment))
     return tuple(found.values())
+
+
+def read_observable(r: _Reader, item: Any, loc: str) -> tuple[Observable, str] | None:
+    """One `{type, value, role}` entry at `loc`: its normalised observable and role, or None
+    with the located issues added to `r` (an unknown type is located at `.type`)."""
+    if not isinstance(item, dict):
+        r.fail(loc, "must be an object {type, value, role}")
+        return None
+    try:
+        obs = normalise(str(item.get("type", "")), str(item.get("value", "")),
+                        location=f"{loc}.value")
+    except InvalidInput as exc:
+        for issue in exc.issues:
+            where = f"{loc}.type" if "unknown observable type" in issue.message else \
+                issue.location
+            r.fail(where, issue.message)
+        return None
+    return obs, r.text(item, "role", f"{loc}.", limit=64)
 
 
 #: The located-issue reader and the handling block of a case, shared by records that carry

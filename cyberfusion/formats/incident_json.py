@@ -16,9 +16,8 @@ from cyberfusion.domain.incidents import (
     draft_issues,
 )
 from cyberfusion.domain.model import CrimeType
-from cyberfusion.domain.observables import normalise
 from cyberfusion.errors import InvalidInput, Issue
-from cyberfusion.formats.case_json import Reader, read_case_handling
+from cyberfusion.formats.case_json import Reader, read_case_handling, read_observable
 
 
 def parse_incident(data: Any, today: date, review_years: int) -> IncidentDraft:
@@ -102,17 +101,9 @@ def _observables(r: Reader, items: Any) -> tuple[IncidentObservable, ...]:
         return ()
     found: dict[str, IncidentObservable] = {}
     for i, item in enumerate(items):
-        loc = f"observables[{i}]"
-        if not isinstance(item, dict):
-            r.fail(loc, "must be an object {type, value, role}")
-            continue
-        try:
-            obs = normalise(str(item.get("type", "")), str(item.get("value", "")),
-                            location=f"{loc}.value")
-        except InvalidInput as exc:
-            r.issues.extend(Issue(f"{loc}.type" if "unknown observable type" in x.message
-                                  else x.location, x.message) for x in exc.issues)
-            continue
-        role = r.text(item, "role", f"{loc}.", limit=64)
-        found.setdefault(obs.key, IncidentObservable(obs.type.value, obs.value, obs.key, role))
+        read = read_observable(r, item, f"observables[{i}]")
+        if read is not None:
+            obs, role = read
+            found.setdefault(obs.key, IncidentObservable(obs.type.value, obs.value, obs.key,
+                                                         role))
     return tuple(found.values())

@@ -143,7 +143,10 @@ def test_dashboard_page_and_api_show_the_same_series(world: World, client: TestC
                      re.S)
 
 
-PUBLIC_PAGES = {"/login", "/bulletins", "/bulletins/feed.atom", "/bulletins/{bulletin_id}"}
+#: Open without a session: the login, the public bulletins, and the reports' stylesheet
+#: (served from the report templates, like /static it holds no data).
+PUBLIC_PAGES = {"/login", "/bulletins", "/bulletins/feed.atom", "/bulletins/{bulletin_id}",
+                "/reports/report.css"}
 
 
 def test_only_the_login_and_bulletin_pages_are_open_without_login(client: TestClient) -> None:

@@ -141,6 +141,7 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("POST", f"{API}/ransomware/identify"): P.RANSOMWARE_IDENTIFY,
     # --- web pages
     ("GET", "/login"): None,
+    ("GET", "/reports/report.css"): None,
     ("POST", "/login"): None,
     ("POST", "/logout"): None,
     ("GET", "/"): P.CASE_READ,

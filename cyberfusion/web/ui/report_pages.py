@@ -44,6 +44,14 @@ def _spec(values: dict[str, Any], today: date) -> ReportSpec:
                       values["assessment"], values["actions"])
 
 
+@router.get("/reports/report.css")
+def report_stylesheet() -> Response:
+    """The reports' one stylesheet, shared with the PDF and standalone HTML (public, like
+    /static: it holds no data)."""
+    return Response(report_html.stylesheet(), media_type="text/css",
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
 @router.get("/reports")
 @needs(Permission.REPORT_READ)
 def reports_page(request: Request, ctx: CtxDep, principal: UiPrincipal) -> Response:
