@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -306,3 +306,34 @@ def infrastructure_country(obs_type: str, value: str) -> str:
     if len(tld) == 2 and tld.isalpha():
         return _CCTLD_ALIASES.get(tld, tld)
     return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One recipient's copy: its state, attempts and the channel thread that carried it."""
+
+    report_id: int
+    org_id: str
+    status: DeliveryStatus
+    attempts: int
+    next_at: datetime
+    last_error: str
+    thread_id: int | None
+    tlp: TLP
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReport:
+    """A report as stored: its spec, status, TLP and who wrote and approved it when."""
+
+    id: int
+    spec: ReportSpec
+    status: ReportStatus
+    tlp: TLP
+    author_org_id: str
+    author_user_id: int | None
+    approver_user_id: int | None
+    created_at: datetime
+    approved_at: datetime | None
+    sent_at: datetime | None

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from cyberfusion.domain.reports import Delivery, StoredReport
 from cyberfusion.presenters.common import iso
 from cyberfusion.services.reports import ReportView
-from cyberfusion.store.repositories.reports import Delivery, StoredReport
 
 
 def report_summary_json(r: StoredReport) -> dict[str, Any]:

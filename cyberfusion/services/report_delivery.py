@@ -14,14 +14,13 @@ from cyberfusion.domain.channel import AttachmentIn, Draft, Priority, RequestTyp
 from cyberfusion.domain.handling import TLP, Handling, Purpose
 from cyberfusion.domain.model import OrgKind, Principal
 from cyberfusion.domain.permissions import Permission, require
-from cyberfusion.domain.reports import DeliveryStatus, ReportStatus
+from cyberfusion.domain.reports import Delivery, DeliveryStatus, ReportStatus, StoredReport
 from cyberfusion.errors import Conflict, NotFound
 from cyberfusion.formats import report_doc, report_pdf
 from cyberfusion.services import audit, auth, channel
 from cyberfusion.services.context import Context
 from cyberfusion.services.report_build import Readers, gather
 from cyberfusion.services.reports import MAX_PAGE, ReportView, hub_report, network_cluster
-from cyberfusion.store.repositories.reports import Delivery, StoredReport
 from cyberfusion.store.tx import Tx
 
 log = logging.getLogger("cyberfusion.services.report_delivery")

@@ -16,9 +16,11 @@ from cyberfusion.domain.model import CrimeType, OrgKind, Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.domain.reports import (
     Content,
+    Delivery,
     ReportFormat,
     ReportSpec,
     ReportStatus,
+    StoredReport,
     normalise_spec,
     spec_issues,
 )
@@ -27,7 +29,6 @@ from cyberfusion.formats import report_doc, report_html, report_pdf, report_stix
 from cyberfusion.services import audit, networks
 from cyberfusion.services.context import Context
 from cyberfusion.services.report_build import Readers, gather
-from cyberfusion.store.repositories.reports import Delivery, StoredReport
 from cyberfusion.store.tx import Tx
 
 _CRIME_TYPES = frozenset(c.value for c in CrimeType)

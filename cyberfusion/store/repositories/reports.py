@@ -4,46 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 
 from cyberfusion.domain.handling import TLP
-from cyberfusion.domain.reports import DeliveryStatus, ReportSpec, ReportStatus, Scope
+from cyberfusion.domain.reports import (
+    Delivery,
+    DeliveryStatus,
+    ReportSpec,
+    ReportStatus,
+    Scope,
+    StoredReport,
+)
 from cyberfusion.store.repositories.base import Repo
 from cyberfusion.store.tables_reports import ReportDeliveryRow, ReportRow
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """One recipient's copy: its state, attempts and the channel thread that carried it."""
-
-    report_id: int
-    org_id: str
-    status: DeliveryStatus
-    attempts: int
-    next_at: datetime
-    last_error: str
-    thread_id: int | None
-    tlp: TLP
-    sent_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class StoredReport:
-    """A report as stored: its spec, status, TLP and who wrote and approved it when."""
-
-    id: int
-    spec: ReportSpec
-    status: ReportStatus
-    tlp: TLP
-    author_org_id: str
-    author_user_id: int | None
-    approver_user_id: int | None
-    created_at: datetime
-    approved_at: datetime | None
-    sent_at: datetime | None
 
 
 class ReportRepo(Repo):
