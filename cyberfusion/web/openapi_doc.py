@@ -111,7 +111,7 @@ def _api_routes(app: FastAPI) -> Iterable[Any]:
     """Every documented API operation's route as mounted (FastAPI resolves included routers'
     prefixes and dependencies into a route context: path_format, methods, dependant)."""
     return (r for r in iter_route_contexts(app.routes) if isinstance(r.original_route, APIRoute)
-            and r.path_format.startswith((API_PREFIX, TAXII_PREFIX)) and r.include_in_schema)
+            and str(r.path_format).startswith((API_PREFIX, TAXII_PREFIX)) and r.include_in_schema)
 
 
 def document_errors(spec: dict[str, Any], app: FastAPI) -> dict[str, Any]:
@@ -144,3 +144,15 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+
+BINARY: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
+TEXT: dict[str, Any] = {"schema": {"type": "string"}}
+
+
+def media_answer(description: str, content: dict[str, dict[str, Any]],
+                 status: int = 200) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for an answer that is not JSON: each media type and its schema (use with
+    `response_class=Response`, so FastAPI adds no application/json of its own)."""
+    return {status: {"description": description, "content": content}}
