@@ -156,3 +156,18 @@ def media_answer(description: str, content: dict[str, dict[str, Any]],
     """`responses=` for an answer that is not JSON: each media type and its schema (use with
     `response_class=Response`, so FastAPI adds no application/json of its own)."""
     return {status: {"description": description, "content": content}}
+
+# Interchange documents are described by their own standards; the document names their outer
+# shape so a client knows what it holds (STIX 2.1 §8, MISP core format §2).
+STIX_BUNDLE: dict[str, Any] = {"schema": {
+    "type": "object", "required": ["type", "id", "objects"], "description": "A STIX 2.1 bundle",
+    "properties": {"type": {"const": "bundle"}, "id": {"type": "string"},
+                   "objects": {"type": "array", "items": {"type": "object"}}}}}
+MISP_EVENT: dict[str, Any] = {"type": "object", "required": ["Event"],
+                              "properties": {"Event": {"type": "object"}}}
+MISP_EVENTS: dict[str, Any] = {"schema": {
+    "description": "One MISP event, or several as `response`",
+    "anyOf": [MISP_EVENT, {"type": "object", "required": ["response"], "properties": {
+        "response": {"type": "array", "items": MISP_EVENT}}}]}}
+NDJSON_LINES: dict[str, Any] = {"schema": {
+    "type": "string", "description": "one JSON object per line (see docs/formats.md)"}}
