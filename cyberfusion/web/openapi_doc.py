@@ -131,7 +131,16 @@ def document_errors(spec: dict[str, Any], app: FastAPI) -> dict[str, Any]:
                 responses[str(status)] = _error_answer(status, media, name)
     for unused in ("HTTPValidationError", "ValidationError"):
         spec["components"]["schemas"].pop(unused, None)
+    _retitle_generics(spec["components"]["schemas"])
     return spec
+
+
+def _retitle_generics(schemas: dict[str, Any]) -> None:
+    """`Page[CaseDoc]` is titled `Page` like every other page; generators name classes by
+    title, so each takes its component name instead (`PageCaseDoc`)."""
+    for name, schema in schemas.items():
+        if name.endswith("_") and "_" in name[:-1]:
+            schema["title"] = name.replace("_", "")
 
 
 def install(app: FastAPI) -> None:

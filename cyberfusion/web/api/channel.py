@@ -115,7 +115,7 @@ class NoteIn(BaseModel):
     note: str = ""
 
 
-class ReasonIn(BaseModel):
+class DeclineIn(BaseModel):
     """Why a request is declined."""
 
     reason: str
@@ -171,7 +171,7 @@ async def answer(ctx: CtxDep, principal: PrincipalDep, request: Request,
 @router.post("/threads/{thread_id}/decline")
 @needs(Permission.CHANNEL_SEND)
 def decline(ctx: CtxDep, principal: PrincipalDep, thread_id: Id,
-            body: ReasonIn) -> ThreadDoc:
+            body: DeclineIn) -> ThreadDoc:
     """Decline a request addressed to the caller's organisation, with the reason."""
     return thread_json(channel_actions.decline(ctx, principal, thread_id, body.reason),
                        principal.org_id)
@@ -235,7 +235,7 @@ def notifications(
     return notifications_json(*inbox.notifications(ctx, principal, after, limit))
 
 
-class ReadIn(BaseModel):
+class InboxReadIn(BaseModel):
     """Mark notifications read up to this id."""
 
     up_to: BodyCursor
@@ -243,7 +243,7 @@ class ReadIn(BaseModel):
 
 @router.post("/inbox/read", status_code=204)
 @needs(Permission.CHANNEL_READ)
-def mark_read(ctx: CtxDep, principal: PrincipalDep, body: ReadIn) -> Response:
+def mark_read(ctx: CtxDep, principal: PrincipalDep, body: InboxReadIn) -> Response:
     """Mark the organisation's notifications read up to an id."""
     inbox.mark_read(ctx, principal, body.up_to)
     return Response(status_code=204)

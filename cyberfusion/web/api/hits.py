@@ -42,7 +42,7 @@ def inbox(ctx: CtxDep, principal: PrincipalDep, unread: bool = False,
             "unread": hits.unread_count(ctx, principal)}
 
 
-class ReadIn(BaseModel):
+class NoticesReadIn(BaseModel):
     """Which notices to mark read (all when absent)."""
 
     ids: list[RowId] | None = None
@@ -50,7 +50,7 @@ class ReadIn(BaseModel):
 
 @router.post("/hits/inbox/read")
 @needs(Permission.HIT_READ)
-def mark_read(ctx: CtxDep, principal: PrincipalDep, body: ReadIn) -> MarkedDoc:
+def mark_read(ctx: CtxDep, principal: PrincipalDep, body: NoticesReadIn) -> MarkedDoc:
     """Mark notices read."""
     return {"marked": hits.mark_read(ctx, principal, body.ids)}
 
@@ -76,7 +76,7 @@ def get_hit(ctx: CtxDep, principal: PrincipalDep, ref: str) -> HitGroupDoc:
             "disclosure": request_json(found) if found else None}
 
 
-class ReasonIn(BaseModel):
+class DisclosureReasonIn(BaseModel):
     """Why: for a request, or for a decline."""
 
     reason: str = Field(max_length=2000)
@@ -92,7 +92,7 @@ class ApproveIn(BaseModel):
 @router.post("/hits/{ref}/disclosure", status_code=201)
 @needs(Permission.DISCLOSURE_REQUEST)
 def request_disclosure(ctx: CtxDep, principal: PrincipalDep, ref: str,
-                       body: ReasonIn) -> DisclosureDoc:
+                       body: DisclosureReasonIn) -> DisclosureDoc:
     """Ask the owner of a HIT to disclose what is behind it."""
     return request_json(disclosure.request_disclosure(ctx, principal, ref, body.reason))
 
@@ -126,6 +126,6 @@ def approve(ctx: CtxDep, principal: PrincipalDep, request_id: str,
 @router.post("/disclosures/{request_id}/decline")
 @needs(Permission.GRANT_MANAGE)
 def decline(ctx: CtxDep, principal: PrincipalDep, request_id: str,
-            body: ReasonIn) -> DisclosureDoc:
+            body: DisclosureReasonIn) -> DisclosureDoc:
     """Refuse a request, saying why."""
     return request_json(disclosure.decline(ctx, principal, request_id, body.reason))

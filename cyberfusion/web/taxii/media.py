@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Request, Response
+from fastapi.responses import JSONResponse
 
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.taxii import MEDIA_TAXII
@@ -80,7 +81,7 @@ def taxii_principal(request: Request, ctx: CtxDep) -> Principal:
 TaxiiPrincipal = Annotated[Principal, Depends(taxii_principal)]
 
 
-class TaxiiMedia(Response):
+class TaxiiMedia(JSONResponse):
     """The media type TAXII answers in, for the OpenAPI document (`response_class=`)."""
 
     media_type = MEDIA_TAXII
