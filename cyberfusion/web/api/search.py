@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
 from cyberfusion.domain.dashboard import DEFAULT_MONTHS, MAX_MONTHS
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.presenters.common import Items
-from cyberfusion.presenters.dashboard import dashboard_json
+from cyberfusion.presenters.dashboard import DashboardDoc, dashboard_json
 from cyberfusion.presenters.search import SearchAnswerDoc, search_answer_json
 from cyberfusion.services import dashboard, search
 from cyberfusion.web.blocking import run_blocking
@@ -50,7 +50,7 @@ def autocomplete(
 @router.get("/stats")
 @needs(Permission.CASE_READ)
 def stats(ctx: CtxDep, principal: PrincipalDep,
-          months: Annotated[int, Query(ge=1, le=MAX_MONTHS)] = DEFAULT_MONTHS) -> dict[str, Any]:
+          months: Annotated[int, Query(ge=1, le=MAX_MONTHS)] = DEFAULT_MONTHS) -> DashboardDoc:
     """Dashboard figures over what the caller may read: counts, monthly series of cases per
     crime type and region and of hits, disclosure and request response times."""
     return dashboard_json(dashboard.dashboard(ctx, principal, months))
