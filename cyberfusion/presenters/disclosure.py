@@ -25,7 +25,7 @@ class DisclosureDoc(TypedDict):
     expires_at: str | None
 
 
-class StepDoc(TypedDict):
+class DisclosureStepDoc(TypedDict):
     """One step of a request's history."""
 
     at: str
@@ -53,7 +53,7 @@ class RequestCaseDoc(TypedDict):
 class DisclosureViewDoc(DisclosureDoc):
     """A request with its history, the value it is about, and the cases the caller may read."""
 
-    steps: list[StepDoc]
+    steps: list[DisclosureStepDoc]
     value: RequestValueDoc
     cases: list[RequestCaseDoc]
 
@@ -70,7 +70,7 @@ def request_json(request: DisclosureRequest) -> DisclosureDoc:
     }
 
 
-def step_json(step: DisclosureStep) -> StepDoc:
+def step_json(step: DisclosureStep) -> DisclosureStepDoc:
     """One step of a request's history."""
     return {"at": step.at.isoformat(), "org": step.org_id, "user_id": step.user_id,
             "action": step.action, "reason": step.reason}

@@ -20,7 +20,7 @@ from cyberfusion.presenters.ransomware import IdentificationDoc, identification_
 from cyberfusion.services.incidents import IncidentPage, IncidentView
 
 
-class StepDoc(TypedDict):
+class ChecklistStepDoc(TypedDict):
     """One checklist step: its text, and who ticked it when."""
 
     position: int
@@ -121,7 +121,7 @@ class IncidentDetailDoc(IncidentDoc):
     assistance_thread: int | None
     hits: list[FullAnswerDoc | HitAnswerDoc]
     identification: VerdictIdentificationDoc
-    checklist: list[StepDoc]
+    checklist: list[ChecklistStepDoc]
     payment_stops: list[PaymentStopDoc]
 
 
@@ -151,7 +151,7 @@ class WalletBoardDoc(TypedDict):
     families: list[FamilyDoc]
 
 
-def step_json(s: ChecklistStep) -> StepDoc:
+def step_json(s: ChecklistStep) -> ChecklistStepDoc:
     """One checklist step: its text, and who ticked it when."""
     return {"position": s.position, "text": s.text, "done": s.done,
             "done_at": iso(s.done_at), "done_by": s.done_by or None,

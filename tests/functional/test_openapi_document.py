@@ -79,6 +79,11 @@ def test_every_operation_is_fully_described(spec: dict[str, Any]) -> None:
     assert {label: f for label, f in faults.items() if f} == {}
 
 
+def test_every_model_has_one_plain_name(spec: dict[str, Any]) -> None:
+    """Two models of one name get module-path names, which generated clients cannot use."""
+    assert [name for name in spec["components"]["schemas"] if "__" in name] == []
+
+
 def test_problem_schema_matches_what_the_server_sends(spec: dict[str, Any]) -> None:
     """The documented Problem has the members problems.py writes, the located ones too."""
     problem = spec["components"]["schemas"]["Problem"]

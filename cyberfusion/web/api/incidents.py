@@ -22,7 +22,7 @@ from cyberfusion.presenters.incidents import (
     IncidentDetailDoc,
     IncidentDoc,
     PaymentStopDoc,
-    StepDoc,
+    ChecklistStepDoc,
     WalletBoardDoc,
     incident_detail_json,
     incident_page_json,
@@ -98,7 +98,7 @@ def get_incident(ctx: CtxDep, principal: PrincipalDep, incident_id: Id) -> Incid
 @router.post("/incidents/{incident_id}/steps/{position}")
 @needs(Permission.INCIDENT_REPORT)
 def tick_step(ctx: CtxDep, principal: PrincipalDep, incident_id: Id,
-              position: Position) -> StepDoc:
+              position: Position) -> ChecklistStepDoc:
     """Tick one checklist step of an own incident (once; who and when are kept)."""
     return step_json(incidents.tick_step(ctx, principal, incident_id, position))
 
