@@ -70,8 +70,9 @@ def _uses(dependant: Dependant, call: Callable[..., Any]) -> bool:
 
 
 def api_error_statuses(route: Any, method: str) -> set[int]:
-    """The error statuses an /api/v1 operation can answer, from what the route is made of."""
-    statuses = {422}
+    """The error statuses an /api/v1 operation can answer, from what the route is made of,
+    plus those its decorator names in `responses=` (e.g. a 404 for an unknown filter)."""
+    statuses = {422} | {int(s) for s in route.responses if str(s).startswith("4")}
     if route.path_format not in UNAUTHENTICATED or _uses(route.dependant, api_principal):
         statuses |= {401, 403}
     if route.path_format in THROTTLED:

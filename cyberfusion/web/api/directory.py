@@ -48,7 +48,7 @@ DIRECTORY_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
             "start": _TEXT, "end": _TEXT}}}}}}}}}
 
 
-@router.get("/duty")
+@router.get("/duty", responses={404: {"description": "No such organisation"}})
 @needs(Permission.DIRECTORY_READ)
 def duty(ctx: CtxDep, principal: PrincipalDep, country: str = "", org: str = "",
          at: datetime | None = None) -> Items[DutyDoc]:

@@ -19,10 +19,10 @@ from cyberfusion.formats.incident_json import parse_incident
 from cyberfusion.formats.ransom_note import note_text
 from cyberfusion.presenters.common import Page
 from cyberfusion.presenters.incidents import (
+    ChecklistStepDoc,
     IncidentDetailDoc,
     IncidentDoc,
     PaymentStopDoc,
-    ChecklistStepDoc,
     WalletBoardDoc,
     incident_detail_json,
     incident_page_json,
