@@ -35,6 +35,9 @@ from cyberfusion.web.deps import CtxDep, PrincipalDep
 from cyberfusion.web.params import Id, Offset, whole_number
 
 router = APIRouter(prefix="/cases")
+REVOKE_BODY: dict[str, Any] = {"requestBody": {"required": False, "content": {
+    "application/json": {"schema": {"type": "object", "properties": {
+        "reason": {"type": "string", "description": "why the case is withdrawn"}}}}}}}
 
 
 def filters_from(
@@ -108,7 +111,7 @@ def _expected_version(if_match: str | None, data: Any) -> int:
     return version
 
 
-@router.post("/{case_id}/revoke", status_code=204)
+@router.post("/{case_id}/revoke", status_code=204, openapi_extra=REVOKE_BODY)
 @needs(Permission.CASE_WRITE)
 async def revoke_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
                       case_id: Id) -> Response:
