@@ -5,13 +5,24 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= data
 
-.PHONY: demo test lint typecheck bench serve clean audit
+TOOLS := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed
+
+.PHONY: demo test lint typecheck bench serve clean audit tools
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+## tools: a separate venv with the OpenAPI client generator (its typer pin clashes with ours)
+$(TOOLS_STAMP): tools/client-requirements.txt
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet -r tools/client-requirements.txt
+	touch $(TOOLS_STAMP)
+
+tools: $(TOOLS_STAMP)
 
 ## demo: create the venv, seed a demo world on SQLite and serve http://127.0.0.1:8470
 demo: $(STAMP)
@@ -27,7 +38,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 ## test: lint, type-check and run every test (PostgreSQL ones when CYBERFUSION_TEST_POSTGRES is set)
-test: lint typecheck
+test: lint typecheck $(TOOLS_STAMP)
 	$(BIN)/pytest -n 2
 
 ## audit: check the pinned dependencies against known vulnerabilities (pip-audit)
@@ -49,4 +60,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_channel.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .hypothesis

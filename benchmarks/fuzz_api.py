@@ -50,12 +50,15 @@ def main() -> int:
         print(f"{operation:60} {status:>4} {count:>6}")
     print(f"\n{report.requests} requests to {len({op for op, _ in report.statuses})} "
           f"operations in {seconds:.1f} s; {len(report.server_errors)} server errors, "
+          f"{len(report.schema_violations)} schema violations, "
           f"{len(report.timeouts)} without an answer in 10 s")
     for line in report.server_errors:
         print("5xx:", line)
+    for line in report.schema_violations:
+        print("schema:", line)
     for line in report.timeouts:
         print("timeout:", line)
-    return 1 if report.server_errors else 0
+    return 1 if report.server_errors or report.schema_violations else 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""schemathesis over the app's own OpenAPI, in-process: the requests that got a server error."""
+"""schemathesis over the app's own OpenAPI, in-process: the requests that got a server error,
+and the answers that break the document (status, media type or body not as described)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,14 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.python.asgi import shutdown_lifespans
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from worlds import PASSWORD, build_world, case_doc
 
 from cyberfusion.domain.model import Role
@@ -27,15 +34,18 @@ from cyberfusion.services.context import Context
 OPENAPI = "/api/v1/openapi.json"
 # The event stream holds its connection open by design (up to `timeout` seconds).
 STREAMING = "/api/v1/events"
+CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 @dataclass
 class Report:
-    """What a run sent (by operation and status), every request answered with a 5xx, and
-    those that got no answer within schemathesis' request timeout (10 s)."""
+    """What a run sent (by operation and status), every request answered with a 5xx, every
+    answer the OpenAPI document does not describe (a schema violation), and the requests
+    that got no answer within schemathesis' request timeout (10 s)."""
 
     statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
     server_errors: list[str] = field(default_factory=list)
+    schema_violations: list[str] = field(default_factory=list)
     timeouts: list[str] = field(default_factory=list)
 
     @property
@@ -109,5 +119,12 @@ def _fuzz_operation(operation: Any, token: str, examples: int, derandomize: bool
             case.validate_response(response, checks=[not_a_server_error])
         except Exception:
             report.server_errors.append(_describe(case, str(response.status_code)))
+            return
+        try:
+            case.validate_response(response, checks=CONFORMANCE)
+        except (Exception, FailureGroup) as exc:  # a FailureGroup is no Exception
+            first = str(exc).strip().splitlines()[:6]
+            report.schema_violations.append(
+                _describe(case, f"{response.status_code}: " + " | ".join(first)[:600]))
 
     run()

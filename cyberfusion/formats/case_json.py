@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, NotRequired
+
+from typing_extensions import TypedDict
 
 from cyberfusion.domain.handling import (
     TLP,
@@ -162,20 +164,73 @@ Reader = _Reader
 read_case_handling = _handling
 
 
-def case_to_json(case: Case, with_observables: bool = True) -> dict[str, Any]:
+class HandlingDoc(TypedDict):
+    """The handling record as JSON: TLP, release, partners, purpose, review date, grading."""
+
+    tlp: str
+    release: list[str]
+    exclude: list[str]
+    partners: list[str]
+    hit_policy: str
+    purpose: str
+    review_by: str
+    grading: str
+    personal_data: bool
+
+
+class VictimsDoc(TypedDict):
+    """How many victims, and in which sectors."""
+
+    count: int
+    sectors: list[str]
+
+
+class ObservableEntryDoc(TypedDict):
+    """An observable as a case holds it, with the warning lists its value is on."""
+
+    type: str
+    value: str
+    role: str
+    comment: str
+    warninglists: list[str]
+
+
+class CaseDoc(TypedDict):
+    """A case as the API returns it; a list leaves out `observables`."""
+
+    id: int
+    owner: str
+    title: str
+    crime_type: str
+    summary: str
+    countries: list[str]
+    first_seen: str | None
+    last_seen: str | None
+    victims: VictimsDoc
+    handling: HandlingDoc
+    version: int
+    revoked: bool
+    revoked_at: str | None
+    created_at: str | None
+    updated_at: str | None
+    observables: NotRequired[list[ObservableEntryDoc]]
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def case_to_json(case: Case, with_observables: bool = True) -> CaseDoc:
     """A case as the API returns it (the caller has already passed `decide()`)."""
-    h = case.handling
-    doc: dict[str, Any] = {
+    doc: CaseDoc = {
         "id": case.id, "owner": case.owner_org_id, "title": case.title,
         "crime_type": case.crime_type.value, "summary": case.summary,
         "countries": list(case.countries),
-        "first_seen": case.first_seen.isoformat() if case.first_seen else None,
-        "last_seen": case.last_seen.isoformat() if case.last_seen else None,
+        "first_seen": _iso(case.first_seen), "last_seen": _iso(case.last_seen),
         "victims": {"count": case.victim_count, "sectors": list(case.victim_sectors)},
-        "handling": handling_to_json(h), "version": case.version, "revoked": case.revoked,
-        "revoked_at": case.revoked_at.isoformat() if case.revoked_at else None,
-        "created_at": case.created_at.isoformat() if case.created_at else None,
-        "updated_at": case.updated_at.isoformat() if case.updated_at else None,
+        "handling": handling_to_json(case.handling), "version": case.version,
+        "revoked": case.revoked, "revoked_at": _iso(case.revoked_at),
+        "created_at": _iso(case.created_at), "updated_at": _iso(case.updated_at),
     }
     if with_observables:
         doc["observables"] = [{"type": o.type, "value": o.value, "role": o.role,
@@ -185,7 +240,7 @@ def case_to_json(case: Case, with_observables: bool = True) -> dict[str, Any]:
     return doc
 
 
-def handling_to_json(h: Handling) -> dict[str, Any]:
+def handling_to_json(h: Handling) -> HandlingDoc:
     """The handling record as JSON."""
     return {"tlp": h.tlp.value, "release": sorted(h.release), "exclude": sorted(h.exclude),
             "partners": sorted(h.partners), "hit_policy": h.hit_policy.value,

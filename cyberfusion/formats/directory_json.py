@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from cyberfusion.domain.duty import (
     Contact,
     Shift,
@@ -102,14 +104,44 @@ def parse_directory(data: Any) -> tuple[list[Contact], list[Shift]]:
     return contacts, shifts
 
 
-def contact_json(c: Contact) -> dict[str, Any]:
+class ContactDoc(TypedDict):
+    """A 24/7 contact as the API shows it."""
+
+    ref: str
+    name: str
+    position: str
+    email: str
+    phone: str
+    languages: list[str]
+    desk: bool
+    username: str | None
+
+
+class ShiftDoc(TypedDict):
+    """One weekly shift of a contact, in the organisation's time zone."""
+
+    contact: str
+    role: str
+    days: list[str]
+    start: str
+    end: str
+
+
+class DirectoryDoc(TypedDict):
+    """The directory document (the same shape `parse_directory` reads)."""
+
+    contacts: list[ContactDoc]
+    shifts: list[ShiftDoc]
+
+
+def contact_json(c: Contact) -> ContactDoc:
     """A contact as the API shows it."""
     return {"ref": c.ref, "name": c.name, "position": c.position, "email": c.email,
             "phone": c.phone, "languages": list(c.languages), "desk": c.desk,
             "username": c.username or None}
 
 
-def directory_json(contacts: Sequence[Contact], shifts: Sequence[Shift]) -> dict[str, Any]:
+def directory_json(contacts: Sequence[Contact], shifts: Sequence[Shift]) -> DirectoryDoc:
     """The directory document (the same shape `parse_directory` reads)."""
     return {"contacts": [contact_json(c) for c in contacts],
             "shifts": [{"contact": s.contact_ref, "role": s.role.value,

@@ -11,10 +11,55 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from cyberfusion.domain.reports import Content
 
 #: Version of the document's shape (readers check it).
 DOC_VERSION = 1
+
+
+class RecipientDoc(TypedDict):
+    """A recipient organisation of a report and its country."""
+
+    org_id: str
+    country: str
+
+
+class CaseRefDoc(TypedDict):
+    """A case a report draws on."""
+
+    owner_org_id: str
+    id: int
+
+
+class ReportDocument(TypedDict):
+    """A report's document: its head typed, each section as its dataclass's fields. `document`
+    returns a plain dict (renderers add and drop keys); the API checks it against this at
+    run time (`response_model`)."""
+
+    version: int
+    report_id: int | None
+    title: str
+    as_of: str
+    scope: dict[str, Any]
+    recipients: list[RecipientDoc]
+    audience: str
+    tlp: str
+    assessment: str
+    empty: str
+    key_figures: dict[str, Any]
+    trend: list[dict[str, Any]]
+    families: list[dict[str, Any]]
+    actors: list[dict[str, Any]]
+    sectors: list[dict[str, Any]]
+    victim_countries: list[dict[str, Any]]
+    infrastructure_countries: list[dict[str, Any]]
+    networks: list[dict[str, Any]]
+    actions: list[dict[str, Any]]
+    indicators: list[dict[str, Any]]
+    annexes: list[dict[str, Any]]
+    cases: list[CaseRefDoc]
 
 
 def document(content: Content, report_id: int | None = None) -> dict[str, Any]:

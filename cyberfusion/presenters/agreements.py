@@ -3,12 +3,37 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+
+from typing_extensions import TypedDict
 
 from cyberfusion.domain.gateway import Agreement
 
 
-def agreement_json(agreement: Agreement, today: date) -> dict[str, Any]:
+class OnwardSharingDoc(TypedDict):
+    """Whether the partner may share onward, and on which terms."""
+
+    allowed: bool
+    terms: str
+
+
+class AgreementDoc(TypedDict):
+    """An agreement with its state on a day (valid, not yet valid, expired, ended)."""
+
+    id: int
+    reference: str
+    partner: str
+    valid_from: str
+    valid_until: str
+    state: str
+    categories: dict[str, str]
+    onward_sharing: OnwardSharingDoc
+    contact: str
+    created_at: str | None
+    ended_at: str | None
+    ended_reason: str
+
+
+def agreement_json(agreement: Agreement, today: date) -> AgreementDoc:
     """An agreement with its state on `today` (valid, not yet valid, expired, ended)."""
     return {
         "id": agreement.id, "reference": agreement.reference,

@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from cyberfusion.domain.audit import AuditEvent
 
 
-def event_json(event: AuditEvent) -> dict[str, Any]:
+class AuditEventDoc(TypedDict):
+    """An audit event with its place in the hash chain."""
+
+    seq: int
+    at: str
+    action: str
+    actor_user_id: int | None
+    actor_org_id: str | None
+    item_type: str
+    item_id: str
+    owner_org_id: str | None
+    detail: dict[str, Any]
+    hash: str
+
+
+def event_json(event: AuditEvent) -> AuditEventDoc:
     """An audit event with its place in the hash chain."""
     return {"seq": event.seq, "at": event.at.isoformat(), "action": event.action,
             "actor_user_id": event.actor_user_id, "actor_org_id": event.actor_org_id,

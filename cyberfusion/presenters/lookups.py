@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing_extensions import TypedDict
 
-from cyberfusion.presenters.search import hit_line_json, match_json
+from cyberfusion.presenters.search import HitLineDoc, MatchDoc, hit_line_json, match_json
 from cyberfusion.services.lookups import LookupAnswer
 
 
-def lookup_answer_json(item: LookupAnswer) -> dict[str, Any]:
+class LookupAnswerDoc(TypedDict):
+    """One value's answer; a match, no match and an invalid value have exactly these keys."""
+
+    input: str
+    type: str | None
+    value: str | None
+    error: str | None
+    cases: list[MatchDoc]
+    hits: list[HitLineDoc]
+    warninglists: list[str]
+
+
+class LookupsDoc(TypedDict):
+    """A batch lookup's answers, one per value given, in order."""
+
+    count: int
+    answers: list[LookupAnswerDoc]
+
+
+def lookup_answer_json(item: LookupAnswer) -> LookupAnswerDoc:
     """One value's answer: a match, no match and an invalid value have exactly these keys."""
     found = item.answer
     obs = found.observable if found else None

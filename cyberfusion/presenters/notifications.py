@@ -4,19 +4,39 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+
+from typing_extensions import TypedDict
 
 from cyberfusion.domain.channel import Notification
 
 
-def notification_json(n: Notification) -> dict[str, Any]:
+class NotificationDoc(TypedDict):
+    """One in-app notification."""
+
+    id: int
+    kind: str
+    priority: str
+    title: str
+    thread_id: int | None
+    created_at: str
+    read: bool
+
+
+class NotificationsDoc(TypedDict):
+    """The inbox: notifications newest first, and how many are unread."""
+
+    items: list[NotificationDoc]
+    unread: int
+
+
+def notification_json(n: Notification) -> NotificationDoc:
     """One notification (a thread number only where the organisation is a party)."""
     return {"id": n.id, "kind": n.kind, "priority": n.priority, "title": n.title,
             "thread_id": n.thread_id, "created_at": n.created_at.isoformat(),
             "read": n.read_at is not None}
 
 
-def notifications_json(items: Sequence[Notification], unread: int) -> dict[str, Any]:
+def notifications_json(items: Sequence[Notification], unread: int) -> NotificationsDoc:
     """The inbox: notifications newest first, and how many are unread."""
     return {"items": [notification_json(n) for n in items], "unread": unread}
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing_extensions import TypedDict
 
 from cyberfusion.domain.observables import Observable
 
 
-def observable_json(obs: Observable) -> dict[str, Any]:
+class ObservableDoc(TypedDict):
+    """A normalised value and its type."""
+
+    type: str
+    value: str
+
+
+def observable_json(obs: Observable) -> ObservableDoc:
     """A normalised value as the answers that name it show it."""
     return {"type": obs.type.value, "value": obs.value}

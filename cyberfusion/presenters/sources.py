@@ -4,12 +4,59 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from cyberfusion.domain.sources import Source, SourceRun
 from cyberfusion.presenters.common import iso
 from cyberfusion.services.sources import SourceView
 
 
-def source_json(source: Source) -> dict[str, Any]:
+class BookmarkDoc(TypedDict):
+    """How far a pull has landed."""
+
+    added_after: str | None
+    resuming: bool
+
+
+class SourceDoc(TypedDict):
+    """A source resource: where, how, when, and how far its pull has landed."""
+
+    id: int
+    name: str
+    direction: str
+    api_root: str
+    collection: str
+    auth: str
+    secret_env: str | None
+    interval_seconds: int
+    peer_org: str | None
+    defaults: dict[str, Any]
+    bookmark: BookmarkDoc
+    next_run_at: str | None
+    created_at: str
+
+
+class SourceRunDoc(TypedDict):
+    """One run: trigger, status, counts and errors."""
+
+    id: int
+    source_id: int
+    direction: str
+    trigger: str
+    status: str
+    counts: dict[str, int]
+    errors: list[str]
+    started_at: str
+    finished_at: str | None
+
+
+class SourceViewDoc(SourceDoc):
+    """A source with its newest runs."""
+
+    runs: list[SourceRunDoc]
+
+
+def source_json(source: Source) -> SourceDoc:
     """A source resource: where, how, when, and how far its pull has landed."""
     return {"id": source.id, "name": source.name, "direction": source.direction.value,
             "api_root": source.api_root, "collection": source.collection_id,
@@ -22,7 +69,7 @@ def source_json(source: Source) -> dict[str, Any]:
             "next_run_at": iso(source.next_run_at), "created_at": source.created_at.isoformat()}
 
 
-def run_json(run: SourceRun) -> dict[str, Any]:
+def run_json(run: SourceRun) -> SourceRunDoc:
     """One run: trigger, status, counts and errors."""
     return {"id": run.id, "source_id": run.source_id, "direction": run.direction.value,
             "trigger": run.trigger, "status": run.status, "counts": run.counts,
@@ -30,6 +77,6 @@ def run_json(run: SourceRun) -> dict[str, Any]:
             "finished_at": iso(run.finished_at)}
 
 
-def view_json(view: SourceView) -> dict[str, Any]:
+def view_json(view: SourceView) -> SourceViewDoc:
     """A source with its newest runs."""
     return {**source_json(view.source), "runs": [run_json(r) for r in view.runs]}

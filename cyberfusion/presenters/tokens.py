@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing_extensions import TypedDict
 
 from cyberfusion.domain.model import StoredToken
 from cyberfusion.presenters.common import iso
 from cyberfusion.services.auth import IssuedToken
 
 
-def token_json(token: StoredToken) -> dict[str, Any]:
+class TokenDoc(TypedDict):
+    """Token metadata (never the secret)."""
+
+    id: int
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: str
+    expires_at: str
+    revoked: bool
+    last_used_at: str | None
+
+
+class IssuedTokenDoc(TokenDoc):
+    """A new token with its secret (shown in this answer only)."""
+
+    secret: str
+
+
+def token_json(token: StoredToken) -> TokenDoc:
     """Token metadata (never the secret)."""
     return {"id": token.id, "name": token.name, "prefix": token.prefix,
             "scopes": sorted(token.scopes), "created_at": token.created_at.isoformat(),
@@ -17,6 +36,6 @@ def token_json(token: StoredToken) -> dict[str, Any]:
             "revoked": token.revoked_at is not None, "last_used_at": iso(token.last_used_at)}
 
 
-def issued_token_json(issued: IssuedToken) -> dict[str, Any]:
+def issued_token_json(issued: IssuedToken) -> IssuedTokenDoc:
     """A new token with its secret (shown in this answer only)."""
     return {**token_json(issued.token), "secret": issued.secret}

@@ -18,7 +18,7 @@ from cyberfusion.jobs.networks import NetworkWorker
 from cyberfusion.jobs.retention import RetentionWorker
 from cyberfusion.jobs.sources import SourceWorker
 from cyberfusion.services.context import Context, utcnow
-from cyberfusion.web import problems
+from cyberfusion.web import openapi_doc, problems
 from cyberfusion.web.api import (
     agreements,
     audit,
@@ -145,4 +145,5 @@ def create_app(ctx: Context) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    openapi_doc.install(app)
     return app

@@ -5,7 +5,7 @@ The public reads them without credentials on the pages and the Atom feed
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -20,7 +20,8 @@ from cyberfusion.domain.bulletins import (
     SourceRef,
 )
 from cyberfusion.domain.permissions import Permission, needs
-from cyberfusion.presenters.bulletins import bulletin_json, bulletin_page_json
+from cyberfusion.presenters.bulletins import BulletinDoc, bulletin_json, bulletin_page_json
+from cyberfusion.presenters.common import Page
 from cyberfusion.services import bulletins
 from cyberfusion.web.deps import CtxDep, PrincipalDep
 from cyberfusion.web.params import Id, Offset, RowId
@@ -60,21 +61,21 @@ class WithdrawIn(BaseModel):
 @needs(Permission.BULLETIN_READ)
 def list_bulletins(ctx: CtxDep, principal: PrincipalDep, status: BulletinStatus | None = None,
                    offset: Offset = 0,
-                   limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+                   limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[BulletinDoc]:
     """Bulletins in every state (or one), newest first."""
     return bulletin_page_json(bulletins.list_bulletins(ctx, principal, status, offset, limit))
 
 
 @router.post("", status_code=201)
 @needs(Permission.BULLETIN_WRITE)
-def create_bulletin(ctx: CtxDep, principal: PrincipalDep, body: BulletinIn) -> dict[str, Any]:
+def create_bulletin(ctx: CtxDep, principal: PrincipalDep, body: BulletinIn) -> BulletinDoc:
     """Save a draft (422 with the field for personal data or a source that is not CLEAR)."""
     return bulletin_json(bulletins.create_bulletin(ctx, principal, body.text()))
 
 
 @router.get("/{bulletin_id}")
 @needs(Permission.BULLETIN_READ)
-def get_bulletin(ctx: CtxDep, principal: PrincipalDep, bulletin_id: Id) -> dict[str, Any]:
+def get_bulletin(ctx: CtxDep, principal: PrincipalDep, bulletin_id: Id) -> BulletinDoc:
     """One bulletin in any state."""
     return bulletin_json(bulletins.get_bulletin(ctx, principal, bulletin_id))
 
@@ -82,21 +83,21 @@ def get_bulletin(ctx: CtxDep, principal: PrincipalDep, bulletin_id: Id) -> dict[
 @router.put("/{bulletin_id}")
 @needs(Permission.BULLETIN_WRITE)
 def update_bulletin(ctx: CtxDep, principal: PrincipalDep, bulletin_id: Id,
-                    body: BulletinIn) -> dict[str, Any]:
+                    body: BulletinIn) -> BulletinDoc:
     """Change an unpublished bulletin; it is a draft again and needs approval."""
     return bulletin_json(bulletins.update_bulletin(ctx, principal, bulletin_id, body.text()))
 
 
 @router.post("/{bulletin_id}/approve")
 @needs(Permission.BULLETIN_APPROVE)
-def approve_bulletin(ctx: CtxDep, principal: PrincipalDep, bulletin_id: Id) -> dict[str, Any]:
+def approve_bulletin(ctx: CtxDep, principal: PrincipalDep, bulletin_id: Id) -> BulletinDoc:
     """A second hub user (not the author) approves a draft."""
     return bulletin_json(bulletins.approve_bulletin(ctx, principal, bulletin_id))
 
 
 @router.post("/{bulletin_id}/publish")
 @needs(Permission.BULLETIN_APPROVE)
-def publish_bulletin(ctx: CtxDep, principal: PrincipalDep, bulletin_id: Id) -> dict[str, Any]:
+def publish_bulletin(ctx: CtxDep, principal: PrincipalDep, bulletin_id: Id) -> BulletinDoc:
     """A hub user other than the author publishes an approved bulletin."""
     return bulletin_json(bulletins.publish_bulletin(ctx, principal, bulletin_id))
 
@@ -104,6 +105,6 @@ def publish_bulletin(ctx: CtxDep, principal: PrincipalDep, bulletin_id: Id) -> d
 @router.post("/{bulletin_id}/withdraw")
 @needs(Permission.BULLETIN_APPROVE)
 def withdraw_bulletin(ctx: CtxDep, principal: PrincipalDep, bulletin_id: Id,
-                      body: WithdrawIn) -> dict[str, Any]:
+                      body: WithdrawIn) -> BulletinDoc:
     """Take a published bulletin off the public page and feed."""
     return bulletin_json(bulletins.withdraw_bulletin(ctx, principal, bulletin_id, body.reason))

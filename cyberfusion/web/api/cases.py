@@ -13,6 +13,12 @@ from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.presenters.cases import (
+    AccessLine,
+    CaseDoc,
+    CaseVersions,
+    GrantDoc,
+    ReviewConfirmed,
+    ReviewLine,
     access_json,
     case_json,
     case_page_json,
@@ -20,6 +26,7 @@ from cyberfusion.presenters.cases import (
     reviews_json,
     versions_json,
 )
+from cyberfusion.presenters.common import Items, Page
 from cyberfusion.services import cases, grants, retention
 from cyberfusion.web.api.body import read_json
 from cyberfusion.web.api.schemas import CASE_BODY
@@ -28,6 +35,9 @@ from cyberfusion.web.deps import CtxDep, PrincipalDep
 from cyberfusion.web.params import Id, Offset, whole_number
 
 router = APIRouter(prefix="/cases")
+REVOKE_BODY: dict[str, Any] = {"requestBody": {"required": False, "content": {
+    "application/json": {"schema": {"type": "object", "properties": {
+        "reason": {"type": "string", "description": "why the case is withdrawn"}}}}}}}
 
 
 def filters_from(
@@ -52,7 +62,7 @@ def list_cases(
     include_revoked: bool = False,
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> dict[str, Any]:
+) -> Page[CaseDoc]:
     """Cases the caller may read, newest first; `total` counts only those."""
     f = filters_from(q, crime_type, country, owner, tlp, include_revoked)
     page = cases.list_cases(ctx, principal, f, offset, limit)
@@ -62,7 +72,7 @@ def list_cases(
 @router.post("", status_code=201, openapi_extra=CASE_BODY)
 @needs(Permission.CASE_WRITE)
 async def create_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
-                      response: Response) -> dict[str, Any]:
+                      response: Response) -> CaseDoc:
     """Submit a case; every problem in the document is reported with its JSON path."""
     draft = parse_case(await read_json(request), ctx.now().date(), ctx.settings.review_years)
     case = await run_blocking(cases.create_case, ctx, principal, draft)
@@ -72,7 +82,7 @@ async def create_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 @router.get("/{case_id}")
 @needs(Permission.CASE_READ)
-def get_case(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> dict[str, Any]:
+def get_case(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> CaseDoc:
     """One case, if the caller may read it in full (404 otherwise)."""
     return case_json(cases.get_case(ctx, principal, case_id))
 
@@ -82,7 +92,7 @@ def get_case(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> dict[str, Any
 async def update_case(
     ctx: CtxDep, principal: PrincipalDep, request: Request, case_id: Id,
     if_match: Annotated[str | None, Header()] = None,
-) -> dict[str, Any]:
+) -> CaseDoc:
     """Replace an own case with a new version; `If-Match` or body `version` must be current."""
     data = await read_json(request)
     version = _expected_version(if_match, data)
@@ -101,7 +111,7 @@ def _expected_version(if_match: str | None, data: Any) -> int:
     return version
 
 
-@router.post("/{case_id}/revoke", status_code=204)
+@router.post("/{case_id}/revoke", status_code=204, openapi_extra=REVOKE_BODY)
 @needs(Permission.CASE_WRITE)
 async def revoke_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
                       case_id: Id) -> Response:
@@ -114,7 +124,7 @@ async def revoke_case(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 @router.get("/{case_id}/versions")
 @needs(Permission.CASE_READ)
-def case_versions(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> dict[str, Any]:
+def case_versions(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> CaseVersions:
     """Earlier versions of a readable case that the caller may read under their own handling
     and the current one, and how many others are withheld."""
     return versions_json(cases.case_history(ctx, principal, case_id))
@@ -122,7 +132,7 @@ def case_versions(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> dict[str
 
 @router.get("/{case_id}/access")
 @needs(Permission.CASE_READ)
-def case_access(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> dict[str, Any]:
+def case_access(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> Items[AccessLine]:
     """Who can see this: every organisation `decide()` admits, with FULL or HIT."""
     return access_json(cases.who_can_see(ctx, principal, case_id))
 
@@ -137,7 +147,7 @@ class GrantIn(BaseModel):
 
 @router.get("/{case_id}/grants")
 @needs(Permission.CASE_READ)
-def list_grants(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> dict[str, Any]:
+def list_grants(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> Items[GrantDoc]:
     """Disclosure grants on an own case."""
     return {"items": [grant_json(g) for g in grants.list_grants(ctx, principal, case_id)]}
 
@@ -145,7 +155,7 @@ def list_grants(ctx: CtxDep, principal: PrincipalDep, case_id: Id) -> dict[str, 
 @router.post("/{case_id}/grants", status_code=201)
 @needs(Permission.GRANT_MANAGE)
 def create_grant(ctx: CtxDep, principal: PrincipalDep, case_id: Id,
-                 body: GrantIn) -> dict[str, Any]:
+                 body: GrantIn) -> GrantDoc:
     """Open an own case to one organisation until the grant expires or is revoked."""
     return grant_json(grants.grant_case(ctx, principal, case_id, body.org_id, body.reason,
                                         body.days))
@@ -168,7 +178,7 @@ class ReviewIn(BaseModel):
 @router.post("/{case_id}/review")
 @needs(Permission.RETENTION_CONFIRM)
 def confirm_review(ctx: CtxDep, principal: PrincipalDep, case_id: Id,
-                   body: ReviewIn) -> dict[str, Any]:
+                   body: ReviewIn) -> ReviewConfirmed:
     """Confirm an own case is still needed until `review_by` (default: the full term)."""
     return {"review_by": retention.confirm_review(ctx, principal, case_id,
                                                   body.review_by).isoformat()}
@@ -180,6 +190,6 @@ reviews_router = APIRouter()
 @reviews_router.get("/reviews")
 @needs(Permission.RETENTION_READ)
 def reviews_due(ctx: CtxDep, principal: PrincipalDep,
-                within_days: Annotated[int, Query(ge=0, le=3650)] = 30) -> dict[str, Any]:
+                within_days: Annotated[int, Query(ge=0, le=3650)] = 30) -> Items[ReviewLine]:
     """Own cases whose review date is near or past: confirm them or they will be deleted."""
     return reviews_json(retention.reviews_due(ctx, principal, within_days))

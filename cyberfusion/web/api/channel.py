@@ -25,14 +25,22 @@ from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.domain.safe_text import media_type_problem
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.channel_json import parse_attachments, parse_draft, parse_handling
-from cyberfusion.presenters.channel import thread_json, thread_page_json, thread_view_json
-from cyberfusion.presenters.notifications import event_text, notifications_json
+from cyberfusion.presenters.channel import (
+    ThreadDoc,
+    ThreadViewDoc,
+    thread_json,
+    thread_page_json,
+    thread_view_json,
+)
+from cyberfusion.presenters.common import Page
+from cyberfusion.presenters.notifications import NotificationsDoc, event_text, notifications_json
 from cyberfusion.services import channel, channel_actions, inbox
 from cyberfusion.services.context import Context
 from cyberfusion.web.api.body import read_json
 from cyberfusion.web.api.schemas import values
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.openapi_doc import BINARY, TEXT, media_answer
 from cyberfusion.web.params import (
     BodyCursor,
     Cursor,
@@ -67,7 +75,7 @@ def list_threads(
     priority: str = "", type: str = "",
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=channel.MAX_PAGE)] = 50,
-) -> dict[str, Any]:
+) -> Page[ThreadDoc]:
     """Threads the caller's organisation sent or is addressed by; fetching delivers them."""
     if box not in BOXES:
         raise InvalidInput("unknown box", [Issue("query.box", "in, out or all")])
@@ -79,7 +87,7 @@ def list_threads(
 @router.post("/threads", status_code=201, openapi_extra=DRAFT_BODY)
 @needs(Permission.CHANNEL_SEND)
 async def send(ctx: CtxDep, principal: PrincipalDep, request: Request,
-               response: Response) -> dict[str, Any]:
+               response: Response) -> ThreadDoc:
     """Send a message or typed request (Art. 29 fields are required for preservation)."""
     draft = parse_draft(await read_json(request), ctx.now().date(), ctx.settings.review_years)
     thread = await run_blocking(channel.send, ctx, principal, draft)
@@ -89,9 +97,16 @@ async def send(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 @router.get("/threads/{thread_id}")
 @needs(Permission.CHANNEL_READ)
-def get_thread(ctx: CtxDep, principal: PrincipalDep, thread_id: Id) -> dict[str, Any]:
+def get_thread(ctx: CtxDep, principal: PrincipalDep, thread_id: Id) -> ThreadViewDoc:
     """One thread the caller takes part in (404 otherwise), with every message."""
     return thread_view_json(channel.get_thread(ctx, principal, thread_id), principal.org_id)
+
+REPLY_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {"type": "object", "properties": {
+        "body": {"type": "string"},
+        "handling": {"type": "object"},
+        "attachments": DRAFT_BODY["requestBody"]["content"]["application/json"]["schema"][
+            "properties"]["attachments"]}}}}}}
 
 
 class NoteIn(BaseModel):
@@ -100,7 +115,7 @@ class NoteIn(BaseModel):
     note: str = ""
 
 
-class ReasonIn(BaseModel):
+class DeclineIn(BaseModel):
     """Why a request is declined."""
 
     reason: str
@@ -115,14 +130,14 @@ class ExtendIn(BaseModel):
 @router.post("/threads/{thread_id}/ack")
 @needs(Permission.CHANNEL_SEND)
 def acknowledge(ctx: CtxDep, principal: PrincipalDep, thread_id: Id,
-                body: NoteIn | None = None) -> dict[str, Any]:
+                body: NoteIn | None = None) -> ThreadDoc:
     """Acknowledge a request addressed to the caller's organisation (stops escalation)."""
     thread = channel_actions.acknowledge(ctx, principal, thread_id, body.note if body else "")
     return thread_json(thread, principal.org_id)
 
 
 async def _reply(ctx: Context, principal: Principal, request: Request, thread_id: int,
-                 answer: bool) -> dict[str, Any]:
+                 answer: bool) -> ThreadDoc:
     data = await read_json(request)
     if not isinstance(data, dict):
         raise InvalidInput("a reply is a JSON object", [Issue("$", "expected an object")])
@@ -137,18 +152,18 @@ async def _reply(ctx: Context, principal: Principal, request: Request, thread_id
     return thread_json(thread, principal.org_id)
 
 
-@router.post("/threads/{thread_id}/messages", status_code=201)
+@router.post("/threads/{thread_id}/messages", status_code=201, openapi_extra=REPLY_BODY)
 @needs(Permission.CHANNEL_SEND)
 async def reply(ctx: CtxDep, principal: PrincipalDep, request: Request,
-                thread_id: Id) -> dict[str, Any]:
+                thread_id: Id) -> ThreadDoc:
     """Add a message to a thread (from an addressee it also acknowledges)."""
     return await _reply(ctx, principal, request, thread_id, answer=False)
 
 
-@router.post("/threads/{thread_id}/answer", status_code=201)
+@router.post("/threads/{thread_id}/answer", status_code=201, openapi_extra=REPLY_BODY)
 @needs(Permission.CHANNEL_SEND)
 async def answer(ctx: CtxDep, principal: PrincipalDep, request: Request,
-                 thread_id: Id) -> dict[str, Any]:
+                 thread_id: Id) -> ThreadDoc:
     """Answer a request addressed to the caller's organisation."""
     return await _reply(ctx, principal, request, thread_id, answer=True)
 
@@ -156,7 +171,7 @@ async def answer(ctx: CtxDep, principal: PrincipalDep, request: Request,
 @router.post("/threads/{thread_id}/decline")
 @needs(Permission.CHANNEL_SEND)
 def decline(ctx: CtxDep, principal: PrincipalDep, thread_id: Id,
-            body: ReasonIn) -> dict[str, Any]:
+            body: DeclineIn) -> ThreadDoc:
     """Decline a request addressed to the caller's organisation, with the reason."""
     return thread_json(channel_actions.decline(ctx, principal, thread_id, body.reason),
                        principal.org_id)
@@ -165,7 +180,7 @@ def decline(ctx: CtxDep, principal: PrincipalDep, thread_id: Id,
 @router.post("/threads/{thread_id}/close")
 @needs(Permission.CHANNEL_SEND)
 def close(ctx: CtxDep, principal: PrincipalDep, thread_id: Id,
-          body: NoteIn | None = None) -> dict[str, Any]:
+          body: NoteIn | None = None) -> ThreadDoc:
     """Close a request the caller's organisation sent."""
     return thread_json(channel_actions.close(ctx, principal, thread_id,
                                              body.note if body else ""), principal.org_id)
@@ -174,7 +189,7 @@ def close(ctx: CtxDep, principal: PrincipalDep, thread_id: Id,
 @router.post("/threads/{thread_id}/extend")
 @needs(Permission.CHANNEL_SEND)
 def extend(ctx: CtxDep, principal: PrincipalDep, thread_id: Id,
-           body: ExtendIn) -> dict[str, Any]:
+           body: ExtendIn) -> ThreadDoc:
     """Extend the preservation period of an acknowledged Art. 29 request."""
     return thread_json(channel_actions.extend_preservation(ctx, principal, thread_id,
                                                            body.days), principal.org_id)
@@ -201,7 +216,9 @@ def content_disposition(filename: str) -> str:
             f"filename*=UTF-8''{quote(filename, safe='')}")
 
 
-@router.get("/attachments/{attachment_id}")
+@router.get("/attachments/{attachment_id}", response_class=Response,
+            responses=media_answer("The attachment's bytes, always as a download",
+                                   {"application/octet-stream": BINARY}))
 @needs(Permission.CHANNEL_READ)
 def download(ctx: CtxDep, principal: PrincipalDep, attachment_id: Id) -> Response:
     """Download an attachment of a thread the caller takes part in."""
@@ -213,12 +230,12 @@ def download(ctx: CtxDep, principal: PrincipalDep, attachment_id: Id) -> Respons
 def notifications(
     ctx: CtxDep, principal: PrincipalDep, after: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> dict[str, Any]:
+) -> NotificationsDoc:
     """In-app notifications of the caller's organisation, newest first, and the unread count."""
     return notifications_json(*inbox.notifications(ctx, principal, after, limit))
 
 
-class ReadIn(BaseModel):
+class InboxReadIn(BaseModel):
     """Mark notifications read up to this id."""
 
     up_to: BodyCursor
@@ -226,13 +243,16 @@ class ReadIn(BaseModel):
 
 @router.post("/inbox/read", status_code=204)
 @needs(Permission.CHANNEL_READ)
-def mark_read(ctx: CtxDep, principal: PrincipalDep, body: ReadIn) -> Response:
+def mark_read(ctx: CtxDep, principal: PrincipalDep, body: InboxReadIn) -> Response:
     """Mark the organisation's notifications read up to an id."""
     inbox.mark_read(ctx, principal, body.up_to)
     return Response(status_code=204)
 
 
-@router.get("/events")
+@router.get("/events", response_class=StreamingResponse,
+            responses=media_answer("Server-sent events, one `notification` event (a "
+                                   "NotificationDoc as data) per new notification",
+                                   {"text/event-stream": TEXT}))
 @needs(Permission.CHANNEL_READ)
 async def events(
     ctx: CtxDep, principal: PrincipalDep, request: Request,

@@ -10,8 +10,23 @@ from pydantic import BaseModel
 
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.formats.directory_json import parse_directory
-from cyberfusion.presenters.directory import duty_board_json, org_directory_json
-from cyberfusion.presenters.webhooks import new_webhook_json, webhook_json
+from cyberfusion.presenters.common import Items
+from cyberfusion.presenters.directory import (
+    DutyDoc,
+    OrgDirectoryDoc,
+    PartnerAccessDoc,
+    PrefsDoc,
+    duty_board_json,
+    org_directory_json,
+    partner_access_json,
+    prefs_json,
+)
+from cyberfusion.presenters.webhooks import (
+    NewWebhookDoc,
+    WebhookDoc,
+    new_webhook_json,
+    webhook_json,
+)
 from cyberfusion.services import directory
 from cyberfusion.web.api.body import read_json
 from cyberfusion.web.blocking import run_blocking
@@ -19,28 +34,40 @@ from cyberfusion.web.deps import CtxDep, PrincipalDep
 from cyberfusion.web.params import Id
 
 router = APIRouter()
+_TEXT: dict[str, Any] = {"type": "string"}
+# The directory exchange document (formats.directory_json reads it and locates its errors).
+DIRECTORY_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {"type": "object", "required": ["contacts"], "properties": {
+        "contacts": {"type": "array", "items": {"type": "object", "required": ["ref", "name"],
+                                                "properties": {
+            "ref": _TEXT, "name": _TEXT, "position": _TEXT, "email": _TEXT, "phone": _TEXT,
+            "languages": {"type": "array", "items": _TEXT}, "desk": {"type": "boolean"},
+            "username": _TEXT}}},
+        "shifts": {"type": "array", "items": {"type": "object", "properties": {
+            "contact": _TEXT, "role": _TEXT, "days": {"type": "array", "items": _TEXT},
+            "start": _TEXT, "end": _TEXT}}}}}}}}}
 
 
-@router.get("/duty")
+@router.get("/duty", responses={404: {"description": "No such organisation"}})
 @needs(Permission.DIRECTORY_READ)
 def duty(ctx: CtxDep, principal: PrincipalDep, country: str = "", org: str = "",
-         at: datetime | None = None) -> dict[str, Any]:
+         at: datetime | None = None) -> Items[DutyDoc]:
     """Who is on duty now (or `at`) in a country (`country=FR`), one organisation, or all."""
     return duty_board_json(directory.duty_board(ctx, principal, country, org, at))
 
 
 @router.get("/directory/{org_id}")
 @needs(Permission.DIRECTORY_READ)
-def get_directory(ctx: CtxDep, principal: PrincipalDep, org_id: str) -> dict[str, Any]:
+def get_directory(ctx: CtxDep, principal: PrincipalDep, org_id: str) -> OrgDirectoryDoc:
     """An organisation's 24/7 contacts and weekly rota (times in its time zone)."""
     org, contacts, shifts = directory.get_directory(ctx, principal, org_id)
     return org_directory_json(org, contacts, shifts)
 
 
-@router.put("/directory/{org_id}")
+@router.put("/directory/{org_id}", openapi_extra=DIRECTORY_BODY)
 @needs(Permission.DIRECTORY_MANAGE)
 async def put_directory(ctx: CtxDep, principal: PrincipalDep, request: Request,
-                        org_id: str) -> dict[str, Any]:
+                        org_id: str) -> OrgDirectoryDoc:
     """Replace your organisation's contacts and rota (organisation admins)."""
     contacts, shifts = parse_directory(await read_json(request))
     await run_blocking(directory.load_directory, ctx, principal, org_id, contacts, shifts)
@@ -56,10 +83,10 @@ class PartnerAccessIn(BaseModel):
 @router.put("/directory/{org_id}/partner-access")
 @needs(Permission.DIRECTORY_MANAGE)
 def put_partner_access(ctx: CtxDep, principal: PrincipalDep, org_id: str,
-                       body: PartnerAccessIn) -> dict[str, Any]:
+                       body: PartnerAccessIn) -> PartnerAccessDoc:
     """Open (true) or close (false) your organisation's contacts to partners (admins)."""
     org = directory.set_partner_access(ctx, principal, org_id, body.open)
-    return {"org_id": org.id, "open_to_partners": org.contacts_open_to_partners}
+    return partner_access_json(org)
 
 
 class PrefsIn(BaseModel):
@@ -72,14 +99,14 @@ class PrefsIn(BaseModel):
 
 @router.get("/notification-preferences")
 @needs(Permission.SETTINGS_READ)
-def get_prefs(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
+def get_prefs(ctx: CtxDep, principal: PrincipalDep) -> PrefsDoc:
     """Your organisation's notification channels per priority (the inbox is always on)."""
-    return {p: sorted(c) for p, c in directory.get_prefs(ctx, principal).items()}
+    return prefs_json(directory.get_prefs(ctx, principal))
 
 
 @router.put("/notification-preferences")
 @needs(Permission.SETTINGS_MANAGE)
-def put_prefs(ctx: CtxDep, principal: PrincipalDep, body: PrefsIn) -> dict[str, Any]:
+def put_prefs(ctx: CtxDep, principal: PrincipalDep, body: PrefsIn) -> PrefsDoc:
     """Choose e-mail and/or webhook per priority (organisation admins)."""
     directory.set_prefs(ctx, principal, body.model_dump())
     return get_prefs(ctx, principal)
@@ -93,14 +120,14 @@ class WebhookIn(BaseModel):
 
 @router.get("/webhooks")
 @needs(Permission.WEBHOOK_MANAGE)
-def list_webhooks(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
+def list_webhooks(ctx: CtxDep, principal: PrincipalDep) -> Items[WebhookDoc]:
     """Your organisation's webhooks (organisation admins)."""
     return {"items": [webhook_json(h) for h in directory.list_webhooks(ctx, principal)]}
 
 
 @router.post("/webhooks", status_code=201)
 @needs(Permission.WEBHOOK_MANAGE)
-def add_webhook(ctx: CtxDep, principal: PrincipalDep, body: WebhookIn) -> dict[str, Any]:
+def add_webhook(ctx: CtxDep, principal: PrincipalDep, body: WebhookIn) -> NewWebhookDoc:
     """Register a webhook; the HMAC-SHA256 secret is in this response only."""
     hook, secret = directory.add_webhook(ctx, principal, body.url)
     return new_webhook_json(hook, secret)

@@ -3,7 +3,7 @@ graph; owner analysts edit, merge and link them to cases."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
@@ -11,7 +11,14 @@ from pydantic import BaseModel, Field
 from cyberfusion.domain.knowledge import EntityFilter, EntityKind, RelationshipType
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
+from cyberfusion.presenters.common import Page
 from cyberfusion.presenters.entities import (
+    EntityDetailDoc,
+    EntityDoc,
+    EntityGraphDoc,
+    LinkedCaseDoc,
+    RelationshipDoc,
+    RelationshipsDoc,
     entity_detail_json,
     entity_json,
     entity_page_json,
@@ -49,7 +56,7 @@ def entity_filter(q: str = "", kind: str = "", country: str = "",
 @needs(Permission.ENTITY_READ)
 def list_entities(ctx: CtxDep, principal: PrincipalDep, q: str = "", kind: str = "",
                   country: str = "", sector: str = "", offset: Offset = 0,
-                  limit: Limit = 50) -> dict[str, Any]:
+                  limit: Limit = 50) -> Page[EntityDoc]:
     """Entities the caller may read, by name or alias (`q`), kind, country or sector."""
     flt = entity_filter(q, kind, country, sector)
     return entity_page_json(knowledge.list_entities(ctx, principal, flt, offset, limit))
@@ -58,7 +65,7 @@ def list_entities(ctx: CtxDep, principal: PrincipalDep, q: str = "", kind: str =
 @router.get("/{entity_id}")
 @needs(Permission.ENTITY_READ)
 def get_entity(ctx: CtxDep, principal: PrincipalDep, entity_id: Id,
-               case_offset: Offset = 0, case_limit: Limit = 50) -> dict[str, Any]:
+               case_offset: Offset = 0, case_limit: Limit = 50) -> EntityDetailDoc:
     """One entity as the caller may read it, with a page of its readable linked cases."""
     detail = knowledge.entity_detail(ctx, principal, entity_id, case_offset, case_limit)
     return entity_detail_json(detail, case_offset, case_limit)
@@ -67,7 +74,7 @@ def get_entity(ctx: CtxDep, principal: PrincipalDep, entity_id: Id,
 @router.get("/{entity_id}/relationships")
 @needs(Permission.ENTITY_READ)
 def entity_relationships(ctx: CtxDep, principal: PrincipalDep,
-                         entity_id: Id) -> dict[str, Any]:
+                         entity_id: Id) -> RelationshipsDoc:
     """The entity's readable relationships to other entities and cases."""
     detail = knowledge.entity_detail(ctx, principal, entity_id, 0, 1)
     return relationships_json(detail.relationships, detail.withheld)
@@ -76,7 +83,7 @@ def entity_relationships(ctx: CtxDep, principal: PrincipalDep,
 @router.get("/{entity_id}/cases")
 @needs(Permission.ENTITY_READ)
 def entity_cases(ctx: CtxDep, principal: PrincipalDep, entity_id: Id, offset: Offset = 0,
-                 limit: Limit = 50) -> dict[str, Any]:
+                 limit: Limit = 50) -> Page[LinkedCaseDoc]:
     """Cases linked to the entity that the caller may read, newest first."""
     detail = knowledge.entity_detail(ctx, principal, entity_id, offset, limit)
     return linked_cases_json(detail, offset, limit)
@@ -86,7 +93,7 @@ def entity_cases(ctx: CtxDep, principal: PrincipalDep, entity_id: Id, offset: Of
 @needs(Permission.ENTITY_READ)
 def entity_graph(ctx: CtxDep, principal: PrincipalDep, entity_id: Id,
                  hops: Annotated[int, Query(ge=1, le=2)] = 1,
-                 cap: Annotated[int, Query(ge=1, le=200)] = 60) -> dict[str, Any]:
+                 cap: Annotated[int, Query(ge=1, le=200)] = 60) -> EntityGraphDoc:
     """The readable neighbourhood of the entity (one or two hops, capped)."""
     return graph_json(knowledge.entity_graph(ctx, principal, entity_id, hops, cap))
 
@@ -101,7 +108,7 @@ class EditIn(BaseModel):
 @router.patch("/{entity_id}")
 @needs(Permission.ENTITY_EDIT)
 def edit_entity(ctx: CtxDep, principal: PrincipalDep, entity_id: Id,
-                body: EditIn) -> dict[str, Any]:
+                body: EditIn) -> EntityDoc:
     """Correct an entity's aliases or description (analysts of its owner)."""
     return entity_json(knowledge.edit_entity(ctx, principal, entity_id, body.aliases,
                                              body.description))
@@ -116,7 +123,7 @@ class MergeIn(BaseModel):
 @router.post("/{entity_id}/merge")
 @needs(Permission.ENTITY_EDIT)
 def merge_entity(ctx: CtxDep, principal: PrincipalDep, entity_id: Id,
-                 body: MergeIn) -> dict[str, Any]:
+                 body: MergeIn) -> EntityDoc:
     """Merge another entity into this one; both names are kept as aliases."""
     return entity_json(knowledge.merge_entities(ctx, principal, entity_id, body.other_id))
 
@@ -131,7 +138,7 @@ class LinkIn(BaseModel):
 @router.post("/{entity_id}/cases", status_code=201)
 @needs(Permission.ENTITY_EDIT)
 def link_case(ctx: CtxDep, principal: PrincipalDep, entity_id: Id,
-              body: LinkIn) -> dict[str, Any]:
+              body: LinkIn) -> RelationshipDoc:
     """Link a case to the entity as `related-to`, `targets`, … (analysts of its readers)."""
     return relationship_json(knowledge.link_case(ctx, principal, entity_id, body.case_id,
                                                  body.type.value))

@@ -13,12 +13,27 @@ from cyberfusion.formats import base
 from cyberfusion.services import exports, misp_feed
 from cyberfusion.web.api.cases import filters_from
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.openapi_doc import (
+    MISP_EVENTS,
+    NDJSON_LINES,
+    STIX_BUNDLE,
+    TEXT,
+    media_answer,
+)
 from cyberfusion.web.params import PageSize, Token
 
 router = APIRouter()
+EXPORT_CONTENT = {"application/x-ndjson": NDJSON_LINES,
+                  "application/stix+json;version=2.1": STIX_BUNDLE,
+                  "application/json": MISP_EVENTS, "text/csv": TEXT}
+MANIFEST: dict[str, object] = {"schema": {
+    "type": "object", "description": "event uuid -> the event's summary (MISP feed manifest)",
+    "additionalProperties": {"type": "object"}}}
 
 
-@router.get("/export/cases")
+@router.get("/export/cases", response_class=StreamingResponse,
+            responses=media_answer("The page of cases in the asked `format` (jsonl, stix21, "
+                                   "misp, csv); `Link` names the next page", EXPORT_CONTENT))
 @needs(Permission.EXPORT)
 def export_cases(
     request: Request, ctx: CtxDep, principal: PrincipalDep, format: str = "jsonl",
@@ -35,7 +50,8 @@ def export_cases(
                              headers=_headers(request, exporter.extension, found.next))
 
 
-@router.get("/export/misp-feed/manifest.json")
+@router.get("/export/misp-feed/manifest.json", response_class=StreamingResponse,
+            responses=media_answer("The feed's manifest", {"application/json": MANIFEST}))
 @needs(Permission.EXPORT)
 def misp_feed_manifest(ctx: CtxDep, principal: PrincipalDep) -> StreamingResponse:
     """The MISP feed manifest (event uuid -> summary) of every case the caller reads in
@@ -44,7 +60,8 @@ def misp_feed_manifest(ctx: CtxDep, principal: PrincipalDep) -> StreamingRespons
     return StreamingResponse(body, media_type="application/json")
 
 
-@router.get("/export/misp-feed/hashes.csv")
+@router.get("/export/misp-feed/hashes.csv", response_class=StreamingResponse,
+            responses=media_answer("`md5,uuid` lines", {"text/csv": TEXT}))
 @needs(Permission.EXPORT)
 def misp_feed_hashes(ctx: CtxDep, principal: PrincipalDep) -> StreamingResponse:
     """`md5,event uuid` of each attribute value of the feed, streamed."""
@@ -52,7 +69,8 @@ def misp_feed_hashes(ctx: CtxDep, principal: PrincipalDep) -> StreamingResponse:
     return StreamingResponse(body, media_type="text/csv")
 
 
-@router.get("/export/misp-feed/{name}")
+@router.get("/export/misp-feed/{name}", response_class=Response,
+            responses=media_answer("One MISP event", {"application/json": MISP_EVENTS}))
 @needs(Permission.EXPORT)
 def misp_feed_event(ctx: CtxDep, principal: PrincipalDep, name: str) -> Response:
     """One event of the feed, `<uuid>.json`, as the feed folder holds it."""

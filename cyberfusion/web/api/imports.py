@@ -10,7 +10,15 @@ from starlette.datastructures import UploadFile
 
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue
-from cyberfusion.presenters.imports import issue_json, job_json, preview_json
+from cyberfusion.presenters.common import Items
+from cyberfusion.presenters.imports import (
+    ImportIssueDoc,
+    JobDoc,
+    PreviewDoc,
+    issue_json,
+    job_json,
+    preview_json,
+)
 from cyberfusion.services import imports
 from cyberfusion.services.context import Context
 from cyberfusion.web.blocking import run_blocking
@@ -20,6 +28,18 @@ from cyberfusion.web.params import Id, Offset
 router = APIRouter(prefix="/imports")
 OPTION_NAMES = ("codec", "tlp", "tlp_floor", "release", "partners", "hit_policy", "purpose",
                 "filename")
+_OPTIONS = {name: {"type": "string"} for name in OPTION_NAMES}
+# The file as a multipart `file` field or as the raw body; options as form fields or query.
+UPLOAD: dict[str, Any] = {
+    "requestBody": {"required": True, "content": {
+        "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
+                                           "properties": {"file": {"type": "string",
+                                                                   "format": "binary"},
+                                                          **_OPTIONS}}},
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+    "parameters": [{"name": name, "in": "query", "required": False, "schema": schema}
+                   for name, schema in _OPTIONS.items()],
+}
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -60,10 +80,10 @@ def start_job(request: Request, background: BackgroundTasks, ctx: Context, job_i
         background.add_task(imports.run, ctx, job_id)
 
 
-@router.post("", status_code=202)
+@router.post("", status_code=202, openapi_extra=UPLOAD)
 @needs(Permission.IMPORT)
 async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request, response: Response,
-                 background: BackgroundTasks) -> dict[str, Any]:
+                 background: BackgroundTasks) -> JobDoc:
     """Upload a file (STIX, MISP, CSV, text …) to import; answers with the pending job."""
     try:
         name, stream, options = await _upload(request)
@@ -75,9 +95,9 @@ async def submit(ctx: CtxDep, principal: PrincipalDep, request: Request, respons
     return job_json(job)
 
 
-@router.post("/preview")
+@router.post("/preview", openapi_extra=UPLOAD)
 @needs(Permission.IMPORT)
-async def preview(ctx: CtxDep, principal: PrincipalDep, request: Request) -> dict[str, Any]:
+async def preview(ctx: CtxDep, principal: PrincipalDep, request: Request) -> PreviewDoc:
     """What the upload would create and under which handling; nothing is written."""
     try:
         name, stream, options = await _upload(request)
@@ -90,14 +110,14 @@ async def preview(ctx: CtxDep, principal: PrincipalDep, request: Request) -> dic
 @router.get("")
 @needs(Permission.IMPORT_READ)
 def list_jobs(ctx: CtxDep, principal: PrincipalDep,
-              limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+              limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Items[JobDoc]:
     """The organisation's imports, newest first."""
     return {"items": [job_json(j) for j in imports.list_jobs(ctx, principal, limit)]}
 
 
 @router.get("/{job_id}")
 @needs(Permission.IMPORT_READ)
-def get_job(ctx: CtxDep, principal: PrincipalDep, job_id: Id) -> dict[str, Any]:
+def get_job(ctx: CtxDep, principal: PrincipalDep, job_id: Id) -> JobDoc:
     """One import: status, counts and progress."""
     return job_json(imports.get_job(ctx, principal, job_id))
 
@@ -106,7 +126,7 @@ def get_job(ctx: CtxDep, principal: PrincipalDep, job_id: Id) -> dict[str, Any]:
 @needs(Permission.IMPORT_READ)
 def job_issues(ctx: CtxDep, principal: PrincipalDep, job_id: Id,
                offset: Offset = 0,
-               limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict[str, Any]:
+               limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> Items[ImportIssueDoc]:
     """The located issues found while importing."""
     return {"items": [issue_json(i) for i in imports.job_issues(ctx, principal, job_id, offset,
                                                                  limit)]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -17,14 +17,20 @@ from cyberfusion.domain.ransomware import MAX_NOTE_CHARS, Clues
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.incident_json import parse_incident
 from cyberfusion.formats.ransom_note import note_text
+from cyberfusion.presenters.common import Page
 from cyberfusion.presenters.incidents import (
+    ChecklistStepDoc,
+    IncidentDetailDoc,
+    IncidentDoc,
+    PaymentStopDoc,
+    WalletBoardDoc,
     incident_detail_json,
     incident_page_json,
     payment_stop_json,
     step_json,
     wallet_board_json,
 )
-from cyberfusion.presenters.ransomware import identification_json
+from cyberfusion.presenters.ransomware import IdentificationDoc, identification_json
 from cyberfusion.services import incidents, ransomware
 from cyberfusion.web.api.body import read_json
 from cyberfusion.web.api.schemas import INCIDENT_BODY
@@ -55,7 +61,7 @@ def incident_filter(incident_type: str = "", country: str = "", wallet: str = ""
 @router.post("/incidents", status_code=201, openapi_extra=INCIDENT_BODY)
 @needs(Permission.INCIDENT_REPORT)
 async def report_incident(ctx: CtxDep, principal: PrincipalDep, request: Request,
-                          response: Response) -> dict[str, Any]:
+                          response: Response) -> IncidentDetailDoc:
     """Report an attack under way: its values are matched at once and urgent help asked."""
     draft = parse_incident(await read_json(request), ctx.now().date(),
                            ctx.settings.review_years)
@@ -68,7 +74,7 @@ async def report_incident(ctx: CtxDep, principal: PrincipalDep, request: Request
 @needs(Permission.INCIDENT_READ)
 def list_incidents(ctx: CtxDep, principal: PrincipalDep, type: str = "", country: str = "",
                    wallet: str = "", family: str = "", offset: Offset = 0,
-                   limit: Limit = 50) -> dict[str, Any]:
+                   limit: Limit = 50) -> Page[IncidentDoc]:
     """Incidents the caller may read, newest first, by type, country, wallet or family."""
     flt = incident_filter(type, country, wallet, family)
     return incident_page_json(incidents.list_incidents(ctx, principal, flt, offset, limit))
@@ -76,7 +82,7 @@ def list_incidents(ctx: CtxDep, principal: PrincipalDep, type: str = "", country
 
 @router.get("/incidents/wallets")
 @needs(Permission.INCIDENT_READ)
-def wallets(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
+def wallets(ctx: CtxDep, principal: PrincipalDep) -> WalletBoardDoc:
     """Wallets and families across the incidents the caller may read, with countries."""
     board = incidents.wallet_board(ctx, principal)
     return wallet_board_json(board.wallets, board.families)
@@ -84,7 +90,7 @@ def wallets(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
 
 @router.get("/incidents/{incident_id}")
 @needs(Permission.INCIDENT_READ)
-def get_incident(ctx: CtxDep, principal: PrincipalDep, incident_id: Id) -> dict[str, Any]:
+def get_incident(ctx: CtxDep, principal: PrincipalDep, incident_id: Id) -> IncidentDetailDoc:
     """One incident with its checklist, family candidates and (for its reporter) hits."""
     return incident_detail_json(incidents.get_incident(ctx, principal, incident_id))
 
@@ -92,7 +98,7 @@ def get_incident(ctx: CtxDep, principal: PrincipalDep, incident_id: Id) -> dict[
 @router.post("/incidents/{incident_id}/steps/{position}")
 @needs(Permission.INCIDENT_REPORT)
 def tick_step(ctx: CtxDep, principal: PrincipalDep, incident_id: Id,
-              position: Position) -> dict[str, Any]:
+              position: Position) -> ChecklistStepDoc:
     """Tick one checklist step of an own incident (once; who and when are kept)."""
     return step_json(incidents.tick_step(ctx, principal, incident_id, position))
 
@@ -110,7 +116,7 @@ class PaymentStopBody(BaseModel):
 @router.post("/incidents/{incident_id}/payment-stops", status_code=201)
 @needs(Permission.INCIDENT_REPORT)
 def payment_stop(ctx: CtxDep, principal: PrincipalDep, incident_id: Id,
-                 body: PaymentStopBody) -> dict[str, Any]:
+                 body: PaymentStopBody) -> PaymentStopDoc:
     """Ask a partner or a country to freeze the wallet or a transfer by a deadline."""
     deadline = body.deadline if body.deadline.tzinfo else body.deadline.replace(tzinfo=UTC)
     return payment_stop_json(incidents.request_payment_stop(
@@ -131,7 +137,7 @@ class IdentifyBody(BaseModel):
 
 @router.post("/ransomware/identify")
 @needs(Permission.RANSOMWARE_IDENTIFY)
-def identify(ctx: CtxDep, principal: PrincipalDep, body: IdentifyBody) -> dict[str, Any]:
+def identify(ctx: CtxDep, principal: PrincipalDep, body: IdentifyBody) -> IdentificationDoc:
     """Candidate families, best first, each with its evidence and score."""
     text = body.note
     if body.note_base64:

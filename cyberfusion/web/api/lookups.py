@@ -14,7 +14,7 @@ from cyberfusion.domain.model import Principal
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.errors import InvalidInput, Issue, MalformedDocument
-from cyberfusion.presenters.lookups import lookup_answer_json
+from cyberfusion.presenters.lookups import LookupsDoc, lookup_answer_json
 from cyberfusion.services import lookups
 from cyberfusion.services.context import Context
 from cyberfusion.web.blocking import run_blocking
@@ -33,6 +33,13 @@ LOOKUP_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
         "purpose": {"type": "string"}}}},
     "text/plain": {"schema": {"type": "string",
                               "description": "one value per line, or type,value"}}}}}
+
+# Up to a million answers: documented, never validated on the way out (orjson writes them).
+LOOKUP_ANSWERS: dict[int | str, dict[str, Any]] = {200: {
+    "model": LookupsDoc,
+    "description": "One answer per value; with `Accept: application/x-ndjson`, one "
+                   "LookupAnswerDoc per line instead",
+    "content": {NDJSON: {"schema": {"$ref": "#/components/schemas/LookupAnswerDoc"}}}}}
 
 
 def _default_type(name: object) -> ObservableType | None:
@@ -76,7 +83,7 @@ def _ndjson(answers: Sequence[lookups.LookupAnswer]) -> Iterator[bytes]:
         yield b"".join(orjson.dumps(lookup_answer_json(a)) + b"\n" for a in chunk)
 
 
-@router.post("/lookups", openapi_extra=LOOKUP_BODY)
+@router.post("/lookups", openapi_extra=LOOKUP_BODY, responses=LOOKUP_ANSWERS)
 @needs(Permission.SEARCH)
 async def lookup(ctx: CtxDep, principal: PrincipalDep, request: Request) -> Response:
     """Check many values at once; NDJSON out when asked with `Accept: application/x-ndjson`."""

@@ -9,7 +9,12 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from cyberfusion.domain.permissions import Permission, needs
+from cyberfusion.presenters.common import Page
 from cyberfusion.presenters.networks import (
+    NetworkDetailDoc,
+    NetworkStatusDoc,
+    NetworkSummaryDoc,
+    RecomputeDoc,
     detail_json,
     network_page_json,
     report_json,
@@ -17,16 +22,22 @@ from cyberfusion.presenters.networks import (
 )
 from cyberfusion.services import network_exports, networks
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.openapi_doc import STIX_BUNDLE, TEXT, media_answer
 from cyberfusion.web.params import Offset
 
 router = APIRouter(prefix="/networks")
+GRAPH: dict[str, Any] = {"schema": {
+    "type": "object", "required": ["elements"],
+    "properties": {"elements": {"type": "array", "description": "Cytoscape.js elements",
+                                "items": {"type": "object", "required": ["data"],
+                                          "properties": {"data": {"type": "object"}}}}}}}
 
 
 @router.get("")
 @needs(Permission.NETWORK_READ)
 def list_networks(ctx: CtxDep, principal: PrincipalDep,
                   offset: Offset = 0,
-                  limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+                  limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Page[NetworkSummaryDoc]:
     """Networks with a case the caller reads, largest first; `total` counts only those."""
     items, total = networks.list_networks(ctx, principal, offset, limit)
     return network_page_json(items, total, offset, limit)
@@ -34,7 +45,7 @@ def list_networks(ctx: CtxDep, principal: PrincipalDep,
 
 @router.get("/status")
 @needs(Permission.NETWORK_READ)
-def network_status(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
+def network_status(ctx: CtxDep, principal: PrincipalDep) -> NetworkStatusDoc:
     """When networks were last computed, with which settings (run figures: hub only)."""
     return status_json(*networks.status(ctx, principal))
 
@@ -49,7 +60,7 @@ class RecomputeIn(BaseModel):
 
 @router.post("/recompute")
 @needs(Permission.NETWORK_MANAGE)
-def recompute(ctx: CtxDep, principal: PrincipalDep, body: RecomputeIn) -> dict[str, Any]:
+def recompute(ctx: CtxDep, principal: PrincipalDep, body: RecomputeIn) -> RecomputeDoc:
     """Recompute now (hub administrators)."""
     full = body.full
     if body.max_cases is not None or body.resolution is not None:
@@ -63,12 +74,13 @@ def recompute(ctx: CtxDep, principal: PrincipalDep, body: RecomputeIn) -> dict[s
 
 @router.get("/{ref}")
 @needs(Permission.NETWORK_READ)
-def get_network(ctx: CtxDep, principal: PrincipalDep, ref: str) -> dict[str, Any]:
+def get_network(ctx: CtxDep, principal: PrincipalDep, ref: str) -> NetworkDetailDoc:
     """One network as the caller may see it."""
     return detail_json(networks.network_detail(ctx, principal, ref))
 
 
-@router.get("/{ref}/graph")
+@router.get("/{ref}/graph", response_class=Response,
+            responses=media_answer("Cytoscape elements", {"application/json": GRAPH}))
 @needs(Permission.NETWORK_READ)
 def network_graph(ctx: CtxDep, principal: PrincipalDep, ref: str) -> Response:
     """Cytoscape elements: readable cases, shared values, one node for HIT cases."""
@@ -76,7 +88,9 @@ def network_graph(ctx: CtxDep, principal: PrincipalDep, ref: str) -> Response:
                     media_type="application/json")
 
 
-@router.get("/{ref}/export")
+@router.get("/{ref}/export", response_class=Response, responses=media_answer(
+    "A STIX 2.1 bundle, or GraphML", {"application/stix+json;version=2.1": STIX_BUNDLE,
+                                     "application/graphml+xml": TEXT}))
 @needs(Permission.EXPORT)
 def export_network(ctx: CtxDep, principal: PrincipalDep, ref: str,
                    format: Literal["stix21", "graphml"] = "stix21") -> Response:

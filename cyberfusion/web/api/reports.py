@@ -11,14 +11,20 @@ from pydantic import BaseModel, Field
 
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.domain.reports import MAX_RECIPIENTS, ReportFormat, ReportSpec, Scope
+from cyberfusion.formats.report_doc import ReportDocument
+from cyberfusion.presenters.common import Items
 from cyberfusion.presenters.reports import (
-    delivery_json,
+    DeliveriesDoc,
+    ReportSummaryDoc,
+    ReportViewDoc,
+    deliveries_json,
     report_list_json,
     report_summary_json,
     report_view_json,
 )
 from cyberfusion.services import report_delivery, reports
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.openapi_doc import BINARY, STIX_BUNDLE, TEXT, media_answer
 from cyberfusion.web.params import Id, Offset
 
 router = APIRouter(prefix="/reports")
@@ -65,12 +71,12 @@ class ReportIn(BaseModel):
 @router.get("")
 @needs(Permission.REPORT_READ)
 def list_reports(ctx: CtxDep, principal: PrincipalDep, offset: Offset = 0,
-                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Items[ReportSummaryDoc]:
     """Hub staff: every report. Others: the reports sent to their organisation."""
     return report_list_json(report_delivery.list_reports(ctx, principal, offset, limit))
 
 
-@router.post("/preview")
+@router.post("/preview", response_model=ReportDocument)
 @needs(Permission.REPORT_WRITE)
 def preview(ctx: CtxDep, principal: PrincipalDep, body: ReportIn) -> dict[str, Any]:
     """The document the report would be now: sections, and how much is withheld."""
@@ -79,19 +85,23 @@ def preview(ctx: CtxDep, principal: PrincipalDep, body: ReportIn) -> dict[str, A
 
 @router.post("", status_code=201)
 @needs(Permission.REPORT_WRITE)
-def create(ctx: CtxDep, principal: PrincipalDep, body: ReportIn) -> dict[str, Any]:
+def create(ctx: CtxDep, principal: PrincipalDep, body: ReportIn) -> ReportSummaryDoc:
     """Store a draft; a second hub user approves it."""
     return report_summary_json(reports.create(ctx, principal, body.spec(ctx.now().date())))
 
 
 @router.get("/{report_id}")
 @needs(Permission.REPORT_READ)
-def show(ctx: CtxDep, principal: PrincipalDep, report_id: Id) -> dict[str, Any]:
+def show(ctx: CtxDep, principal: PrincipalDep, report_id: Id) -> ReportViewDoc:
     """One report with its document (the caller's copy); the opening is audited."""
     return report_view_json(report_delivery.open_report(ctx, principal, report_id))
 
 
-@router.get("/{report_id}/file")
+@router.get("/{report_id}/file", response_class=Response, responses=media_answer(
+    "The report in the asked format", {
+        "application/pdf": BINARY, "text/html": TEXT,
+        "application/stix+json;version=2.1": STIX_BUNDLE,
+        "application/json": {"schema": {"$ref": "#/components/schemas/ReportDocument"}}}))
 @needs(Permission.REPORT_READ)
 def download(ctx: CtxDep, principal: PrincipalDep, report_id: Id,
              format: ReportFormat = ReportFormat.PDF) -> Response:
@@ -105,14 +115,13 @@ def download(ctx: CtxDep, principal: PrincipalDep, report_id: Id,
 
 @router.post("/{report_id}/approve")
 @needs(Permission.REPORT_APPROVE)
-def approve(ctx: CtxDep, principal: PrincipalDep, report_id: Id) -> dict[str, Any]:
+def approve(ctx: CtxDep, principal: PrincipalDep, report_id: Id) -> ReportSummaryDoc:
     """Approve a draft (a hub user other than its author); its document is frozen."""
     return report_summary_json(reports.approve(ctx, principal, report_id))
 
 
 @router.post("/{report_id}/send")
 @needs(Permission.REPORT_SEND)
-def send(ctx: CtxDep, principal: PrincipalDep, report_id: Id) -> dict[str, Any]:
+def send(ctx: CtxDep, principal: PrincipalDep, report_id: Id) -> DeliveriesDoc:
     """Send an approved report: one signed channel message with the PDF per recipient."""
-    return {"deliveries": [delivery_json(d)
-                           for d in report_delivery.send(ctx, principal, report_id)]}
+    return deliveries_json(report_delivery.send(ctx, principal, report_id))

@@ -34,7 +34,7 @@ CASE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["title"],
     "properties": {
-        "title": {"type": "string", "maxLength": 300},
+        "title": {"type": "string", "minLength": 1, "maxLength": 300},
         "crime_type": {"type": "string"},
         "summary": {"type": "string"},
         "countries": {"type": "array", "items": {"type": "string"}},

@@ -8,7 +8,15 @@ from fastapi import APIRouter, BackgroundTasks, Request, Response
 
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.domain.sources import draft_from_json
-from cyberfusion.presenters.sources import run_json, source_json, view_json
+from cyberfusion.presenters.common import Items
+from cyberfusion.presenters.sources import (
+    SourceDoc,
+    SourceRunDoc,
+    SourceViewDoc,
+    run_json,
+    source_json,
+    view_json,
+)
 from cyberfusion.services import imports, sources
 from cyberfusion.services.context import Context
 from cyberfusion.web.api.body import read_json
@@ -32,17 +40,27 @@ def _options(defaults: dict[str, Any]) -> imports.ImportOptions:
         tlp_floor=str(defaults.get("tlp_floor", "")))
 
 
+_TEXT: dict[str, Any] = {"type": "string"}
+# A source as `draft_from_json` reads it (credentials only by the environment variable's name).
+SOURCE_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {"type": "object", "required": ["name", "api_root"],
+                                    "properties": {
+        "name": _TEXT, "direction": {"enum": ["pull", "push"]}, "api_root": _TEXT,
+        "collection": _TEXT, "auth": _TEXT, "secret_env": _TEXT,
+        "interval_seconds": {"type": "integer"}, "peer_org": _TEXT,
+        "defaults": {"type": "object", "additionalProperties": _TEXT}}}}}}}
+
 @router.get("")
 @needs(Permission.SOURCE_READ)
-def list_sources(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
+def list_sources(ctx: CtxDep, principal: PrincipalDep) -> Items[SourceViewDoc]:
     """Your organisation's sources, each with its five newest runs."""
     return {"items": [view_json(v) for v in sources.listing(ctx, principal)]}
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, openapi_extra=SOURCE_BODY)
 @needs(Permission.SOURCE_MANAGE)
 async def add_source(ctx: CtxDep, principal: PrincipalDep, request: Request,
-                     response: Response) -> dict[str, Any]:
+                     response: Response) -> SourceDoc:
     """Configure a source; credentials are named by an environment variable, never sent."""
     draft = draft_from_json(await read_json(request))
     source = await run_blocking(sources.add, ctx, principal, draft, _options(draft.defaults))
@@ -52,7 +70,7 @@ async def add_source(ctx: CtxDep, principal: PrincipalDep, request: Request,
 
 @router.get("/{name}")
 @needs(Permission.SOURCE_READ)
-def get_source(ctx: CtxDep, principal: PrincipalDep, name: str) -> dict[str, Any]:
+def get_source(ctx: CtxDep, principal: PrincipalDep, name: str) -> SourceDoc:
     """One source."""
     return source_json(sources.get(ctx, principal, name))
 
@@ -67,7 +85,7 @@ def remove_source(ctx: CtxDep, principal: PrincipalDep, name: str) -> Response:
 
 @router.get("/{name}/runs")
 @needs(Permission.SOURCE_READ)
-def source_runs(ctx: CtxDep, principal: PrincipalDep, name: str) -> dict[str, Any]:
+def source_runs(ctx: CtxDep, principal: PrincipalDep, name: str) -> Items[SourceRunDoc]:
     """The newest runs of one source, with counts and errors."""
     return {"items": [run_json(r) for r in sources.runs(ctx, principal, name)]}
 
@@ -84,7 +102,7 @@ def start_runs(request: Request, background: BackgroundTasks, ctx: Context) -> N
 @router.post("/{name}/run", status_code=202)
 @needs(Permission.SOURCE_RUN)
 def run_source(ctx: CtxDep, principal: PrincipalDep, name: str, request: Request,
-               background: BackgroundTasks) -> dict[str, Any]:
+               background: BackgroundTasks) -> SourceDoc:
     """Run a source (pull or push, as configured) now; its run appears under /runs."""
     source = sources.queue(ctx, principal, name)
     start_runs(request, background, ctx)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
 
 from cyberfusion import __version__
 from cyberfusion.domain.model import Organisation, OrgKind, Region, Role
 from cyberfusion.domain.permissions import Permission, needs
-from cyberfusion.presenters.orgs import me_json, org_json, user_json
-from cyberfusion.presenters.tokens import issued_token_json, token_json
+from cyberfusion.presenters.common import Items
+from cyberfusion.presenters.orgs import MeDoc, OrgDoc, UserDoc, me_json, org_json, user_json
+from cyberfusion.presenters.tokens import IssuedTokenDoc, TokenDoc, issued_token_json, token_json
 from cyberfusion.services import auth, orgs
 from cyberfusion.web.deps import CtxDep, PrincipalDep, client_address
 from cyberfusion.web.params import Id
@@ -59,35 +59,43 @@ class LoginIn(BaseModel):
     days: int = 30
 
 
+class HealthDoc(TypedDict):
+    """The server is up: its version and database dialect."""
+
+    status: str
+    version: str
+    database: str
+
+
 @router.get("/health")
-def health(ctx: CtxDep) -> dict[str, str]:
+def health(ctx: CtxDep) -> HealthDoc:
     """Liveness and which database is in use."""
     return {"status": "ok", "version": __version__, "database": ctx.db.engine.dialect.name}
 
 
 @router.get("/me")
-def me(principal: PrincipalDep) -> dict[str, Any]:
+def me(principal: PrincipalDep) -> MeDoc:
     """The caller: user, organisation and token scopes."""
     return me_json(principal)
 
 
 @router.get("/organisations")
 @needs(Permission.ORG_READ)
-def list_organisations(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
+def list_organisations(ctx: CtxDep, principal: PrincipalDep) -> Items[OrgDoc]:
     """The member directory."""
     return {"items": [org_json(o) for o in orgs.list_orgs(ctx, principal)]}
 
 
 @router.get("/organisations/{org_id}")
 @needs(Permission.ORG_READ)
-def get_organisation(ctx: CtxDep, principal: PrincipalDep, org_id: str) -> dict[str, Any]:
+def get_organisation(ctx: CtxDep, principal: PrincipalDep, org_id: str) -> OrgDoc:
     """One organisation."""
     return org_json(orgs.get_org(ctx, org_id, principal))
 
 
 @router.post("/organisations", status_code=201)
 @needs(Permission.ORG_MANAGE)
-def create_organisation(ctx: CtxDep, principal: PrincipalDep, body: OrgIn) -> dict[str, Any]:
+def create_organisation(ctx: CtxDep, principal: PrincipalDep, body: OrgIn) -> OrgDoc:
     """Add an organisation (hub administrators)."""
     org = Organisation(id=body.id, name=body.name, kind=body.kind, country=body.country,
                        region=body.region, parent_id=body.parent_id, timezone=body.timezone)
@@ -96,14 +104,14 @@ def create_organisation(ctx: CtxDep, principal: PrincipalDep, body: OrgIn) -> di
 
 @router.get("/users")
 @needs(Permission.USER_READ)
-def list_users(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
+def list_users(ctx: CtxDep, principal: PrincipalDep) -> Items[UserDoc]:
     """Users of the caller's organisation."""
     return {"items": [user_json(u) for u in orgs.list_users(ctx, principal)]}
 
 
 @router.post("/users", status_code=201)
 @needs(Permission.USER_MANAGE)
-def create_user(ctx: CtxDep, principal: PrincipalDep, body: UserIn) -> dict[str, Any]:
+def create_user(ctx: CtxDep, principal: PrincipalDep, body: UserIn) -> UserDoc:
     """Add a user to the caller's organisation (organisation administrators)."""
     user = orgs.create_user(ctx, principal, body.username, principal.org_id,
                             frozenset(body.roles), body.password, body.display_name)
@@ -112,14 +120,14 @@ def create_user(ctx: CtxDep, principal: PrincipalDep, body: UserIn) -> dict[str,
 
 @router.get("/tokens")
 @needs(Permission.TOKEN_MANAGE)
-def list_tokens(ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
+def list_tokens(ctx: CtxDep, principal: PrincipalDep) -> Items[TokenDoc]:
     """The caller's API tokens."""
     return {"items": [token_json(t) for t in auth.list_tokens(ctx, principal)]}
 
 
 @router.post("/tokens", status_code=201)
 @needs(Permission.TOKEN_MANAGE)
-def create_token(ctx: CtxDep, principal: PrincipalDep, body: TokenIn) -> dict[str, Any]:
+def create_token(ctx: CtxDep, principal: PrincipalDep, body: TokenIn) -> IssuedTokenDoc:
     """A new token; the secret is in this response only."""
     return issued_token_json(auth.issue_token(ctx, principal, body.name,
                                               frozenset(body.scopes), body.days))
@@ -134,7 +142,7 @@ def revoke_token(ctx: CtxDep, principal: PrincipalDep, token_id: Id) -> Response
 
 
 @router.post("/auth/token", status_code=201)
-def login_for_token(ctx: CtxDep, request: Request, body: LoginIn) -> dict[str, Any]:
+def login_for_token(ctx: CtxDep, request: Request, body: LoginIn) -> IssuedTokenDoc:
     """Exchange username, password (and TOTP) for a token; throttled like the login page."""
     user = auth.login(ctx, body.username, body.password, body.totp, client_address(request))
     principal = auth.principal_of(ctx, user)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Request, Response
+from fastapi.responses import JSONResponse
 
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.taxii import MEDIA_TAXII
@@ -79,7 +81,20 @@ def taxii_principal(request: Request, ctx: CtxDep) -> Principal:
 TaxiiPrincipal = Annotated[Principal, Depends(taxii_principal)]
 
 
-def taxii_response(body: dict[str, Any], status: int = 200,
+class TaxiiMedia(JSONResponse):
+    """The media type TAXII answers in, for the OpenAPI document (`response_class=`)."""
+
+    media_type = MEDIA_TAXII
+
+
+def taxii_doc(model: Any, status: int = 200) -> dict[str, Any]:
+    """Route arguments documenting a TAXII answer's model (never validated: it is built by
+    a presenter mypy checks, and pages can be large)."""
+    return {"response_class": TaxiiMedia, "response_model": None, "status_code": status,
+            "responses": {status: {"model": model}}}
+
+
+def taxii_response(body: Mapping[str, object], status: int = 200,
                    headers: dict[str, str] | None = None) -> Response:
     """A TAXII resource as `application/taxii+json;version=2.1`."""
     return Response(orjson.dumps(body), status_code=status, media_type=MEDIA_TAXII,
