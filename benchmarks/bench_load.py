@@ -61,6 +61,8 @@ class Result:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     written: list[int] = field(default_factory=list)
+    #: (scheduled second, kind, latency ms) of every answered request, for --timeline
+    samples: list[tuple[float, str, float]] = field(default_factory=list)
     seconds: float = 0.0
     offered: float = 0.0
 
@@ -227,7 +229,9 @@ async def drive(base: str, seeded: Seeded, rate: float, seconds: float, limit: i
         except httpx.HTTPError as exc:
             result.errors[kind].append(type(exc).__name__)
             return
-        result.latencies[kind].append((loop.time() - start - at) * 1000)
+        took = (loop.time() - start - at) * 1000
+        result.latencies[kind].append(took)
+        result.samples.append((at, kind, took))
         if status >= 400:
             result.errors[kind].append(str(status))
         if created is not None:
@@ -288,6 +292,17 @@ def print_table(backend: str, result: Result) -> None:
     print(f"  goals met: {'yes' if meets(result) else 'NO'}")
 
 
+def print_timeline(result: Result) -> None:
+    """Per second of the run: requests sent and their worst latency (finds stalls)."""
+    worst: dict[int, float] = defaultdict(float)
+    sent: dict[int, int] = defaultdict(int)
+    for at, _, took in result.samples:
+        worst[int(at)] = max(worst[int(at)], took)
+        sent[int(at)] += 1
+    print("  second: sent/worst ms  " + "  ".join(
+        f"{s}:{sent[s]}/{worst[s]:.0f}" for s in sorted(worst)))
+
+
 @contextmanager
 def backend_db(name: str, pg_url: str | None) -> Iterator[tuple[str, Path]]:
     """(database URL, data folder) of a fresh database for one backend."""
@@ -329,12 +344,17 @@ def run_backend(name: str, args: argparse.Namespace, pg_url: str | None) -> list
         rates = sweep_rates(args) if args.sweep else [args.rate]
         results = []
         with server(url, data, {"CYBERFUSION_IMPORT_WORKERS": "0"}) as base:
-            asyncio.run(drive(base, seeded, 10, 3, 30))  # warm-up, not reported
+            # Warm-up, not reported: the start-up work of `serve` (ransomware index, first
+            # network and retention runs) and the first statements of each kind.
+            asyncio.run(drive(base, seeded, 20, 8, 400))
             for rate in rates:
                 result = asyncio.run(drive(base, seeded, rate, args.seconds, args.max_requests))
                 results.append(result)
                 print_table(name, result)
-                if args.sweep and not meets(result):
+                if args.timeline:
+                    print_timeline(result)
+                # tails are noisy on a shared machine: stop after two misses in a row
+                if args.sweep and len(results) > 1 and not any(map(meets, results[-2:])):
                     break
         return results
 
@@ -359,8 +379,11 @@ def main() -> int:
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--sweep", action="store_true", help="raise the rate to saturation")
     parser.add_argument("--sweep-step", type=float, default=25.0)
+    parser.add_argument("--timeline", action="store_true",
+                        help="print each second's worst latency")
     parser.add_argument("--sweep-max", type=float, default=400.0)
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     print(f"load average before: {os.getloadavg()}, cpus: {os.cpu_count()}")
     backends = ["sqlite"] + ([] if args.sqlite_only or not args.postgres else ["postgresql"])
     failed = False
