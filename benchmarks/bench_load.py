@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -287,6 +287,9 @@ def print_table(backend: str, result: Result) -> None:
         print(f"  {kind:<10} {len(lat):>6} {len(lat) / result.seconds:>7.1f} "
               f"{pct(lat, .5):>6.1f}ms {pct(lat, .95):>6.1f}ms {pct(lat, .99):>6.1f}ms "
               f"{max(lat, default=float('nan')):>6.1f}ms {len(result.errors[kind]):>6}  {goal}")
+    failures = {k: dict(Counter(v).most_common(3)) for k, v in result.errors.items() if v}
+    if failures:
+        print(f"  errors: {failures}")
     if result.errors.get("write_readback"):
         print(f"  writes NOT read back: {len(result.errors['write_readback'])}")
     print(f"  goals met: {'yes' if meets(result) else 'NO'}")
