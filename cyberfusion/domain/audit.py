@@ -30,6 +30,7 @@ class AuditAction(StrEnum):
     CASE_READ = "case.read"
     CASE_REVIEW = "case.review"
     CASE_PURGE = "case.purge"
+    RETENTION_SWEEP = "retention.sweep"
     ENTITY_READ = "entity.read"
     ENTITY_EDIT = "entity.edit"
     ENTITY_LINK = "entity.link"

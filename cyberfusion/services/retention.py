@@ -49,8 +49,22 @@ def reviews_due(ctx: Context, principal: Principal, within_days: int = 30,
         return tx.cases.due_for_review(principal.org_id, until, limit)
 
 
+def sweep_once_per(ctx: Context, period: timedelta) -> int | None:
+    """The sweep of a worker: run unless any process ran one within `period` (a tenth of
+    it is slack for timers), so several `serve` processes on one database sweep once per
+    period between them; None when it was not due. Each run is an audit event."""
+    with ctx.db.write() as tx:
+        last = tx.audit.last_at_locked(AuditAction.RETENTION_SWEEP.value)
+        if last is not None and ctx.now() - last < period * 0.9:
+            return None
+        audit.record(tx, ctx, None, AuditAction.RETENTION_SWEEP, "retention", "", None,
+                     {"period_hours": round(period.total_seconds() / 3600, 3)})
+    return purge_expired(ctx)
+
+
 def purge_expired(ctx: Context) -> int:
-    """Delete every case past its review date by more than the grace period; return how many."""
+    """Delete every case past its review date by more than the grace period; return how many
+    (batches are claimed with SKIP LOCKED, so concurrent sweeps never take one case twice)."""
     cutoff = ctx.now().date() - timedelta(days=ctx.settings.retention_grace_days)
     purged = 0
     while True:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -79,6 +80,14 @@ class AuditRepo(Repo):
             query = query.where(AuditRow.seq < before)
         rows = self.session.scalars(query.order_by(AuditRow.seq.desc()).limit(limit))
         return [_event(r) for r in rows]
+
+    def last_at_locked(self, action: str) -> datetime | None:
+        """When `action` was last recorded, read under the head lock: a caller that then
+        appends holds the lock until commit, so two processes never both see "not yet"."""
+        self._locked_head()
+        self.session.flush()
+        return self.session.scalar(select(AuditRow.at).where(AuditRow.action == action)
+                                   .order_by(AuditRow.seq.desc()).limit(1))
 
     def ensure_head(self) -> None:
         """Create the head row of an empty chain (at init)."""

@@ -170,7 +170,8 @@ class CaseRepo(Repo):
     def past_review(self, before: date, limit: int) -> list[Case]:
         """Cases of any owner whose review date is before `before` (retention sweep)."""
         query = (select(CaseRow).join(HandlingRow, HandlingRow.id == CaseRow.handling_id)
-                 .where(HandlingRow.review_by < before).order_by(CaseRow.id).limit(limit))
+                 .where(HandlingRow.review_by < before).order_by(CaseRow.id).limit(limit)
+                 .with_for_update(of=CaseRow, skip_locked=True))
         return self._cases(list(self.session.scalars(query)), with_occurrences=False)
 
     def delete(self, case_id: int) -> None:

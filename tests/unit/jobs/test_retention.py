@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from cyberfusion.config import Settings
 from cyberfusion.jobs.retention import RetentionWorker
-from cyberfusion.services.context import build_context
+from cyberfusion.services.context import Context, build_context
 from cyberfusion.web.app import background_workers
 
 
@@ -29,3 +29,20 @@ def test_a_context_with_its_own_clock_gets_no_retention_worker(tmp_path: Path) -
     ctx.clock = lambda: datetime.now(UTC)  # equal to the real clock, yet not `utcnow`
     assert not any(isinstance(w, RetentionWorker) for w in background_workers(FastAPI(), ctx))
     ctx.db.dispose()
+
+
+def test_the_worker_sweeps_once_per_period_between_processes(sqlite_ctx: Context) -> None:
+    from datetime import timedelta
+
+    from cyberfusion.jobs.retention import sweep_if_due
+
+    start = sqlite_ctx.now()
+    day = timedelta(hours=24)
+    assert sweep_if_due(sqlite_ctx, day) == 0  # first: runs (nothing to delete)
+    sqlite_ctx.clock = lambda: start + timedelta(hours=3)  # another process, 3 h later
+    assert sweep_if_due(sqlite_ctx, day) is None
+    sqlite_ctx.clock = lambda: start + day
+    assert sweep_if_due(sqlite_ctx, day) == 0
+    with sqlite_ctx.db.read() as tx:
+        runs = [e for e, _ in tx.audit.walk() if e.action == "retention.sweep"]
+    assert [r.at for r in runs] == [start, start + day]
