@@ -39,9 +39,9 @@ MAGIC = b"CFWLIDX\x01"
 _ALIGN = 8
 
 
-def key_hash(key: bytes) -> int:
+def key_hash(key: bytes, _blake2b: Any = hashlib.blake2b, _int: Any = int.from_bytes) -> int:
     """64-bit hash of a key; any deterministic function works (hits are verified)."""
-    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
+    return int(_int(_blake2b(key, digest_size=8).digest(), "little"))
 
 
 @dataclass
@@ -141,16 +141,20 @@ def _int_array(code: str, values: Sequence[int]) -> bytes:
 def _table_sections(prefix: str, table: Mapping[str, int], mask_no: dict[int, int],
                     hasher: Callable[[bytes], int]) -> dict[str, tuple[str, bytes]]:
     """The four arrays of one hashed table: hashes, mask numbers, key offsets, key bytes."""
-    rows = sorted((hasher(raw), raw, mask_no[mask]) for raw, mask in
-                  ((key.encode("utf-8", "surrogatepass"), mask) for key, mask in table.items()))
+    raws = [key.encode("utf-8", "surrogatepass") for key in table]
+    ids = [mask_no[mask] for mask in table.values()]
+    hashes = list(map(hasher, raws))
+    order = sorted(range(len(raws)), key=hashes.__getitem__)
     offsets = [0]
-    for _, raw, _ in rows:
-        offsets.append(offsets[-1] + len(raw))
-    code = "I" if offsets[-1] < 1 << 32 else "Q"
-    return {f"{prefix}_hash": ("Q", _int_array("Q", [r[0] for r in rows])),
-            f"{prefix}_mask": ("I", _int_array("I", [r[2] for r in rows])),
-            f"{prefix}_off": (code, _int_array(code, offsets)),
-            f"{prefix}_blob": ("B", b"".join(r[1] for r in rows))}
+    total = 0
+    for i in order:
+        total += len(raws[i])
+        offsets.append(total)
+    code = "I" if total < 1 << 32 else "Q"
+    return {f"{prefix}_hash": ("Q", array("Q", [hashes[i] for i in order]).tobytes()),
+            f"{prefix}_mask": ("I", array("I", [ids[i] for i in order]).tobytes()),
+            f"{prefix}_off": (code, array(code, offsets).tobytes()),
+            f"{prefix}_blob": ("B", b"".join([raws[i] for i in order]))}
 
 
 def write_index(parts: IndexParts, path: Path, tag: str,
