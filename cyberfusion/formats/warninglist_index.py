@@ -5,10 +5,11 @@ objects in every process. This module writes the same tables once into one file 
 it read-only, so the pages are shared between processes and only those a lookup touches
 become resident:
 
-- exact and suffix tables: keys sorted by a 64-bit BLAKE2b hash of their UTF-8 bytes, with
-  a parallel array of mask numbers and the keys themselves (offsets into one blob). A probe
-  binary-searches the hash, then compares the stored key bytes, so a hash collision can
-  never flag a value: it only costs one more comparison.
+- exact and suffix tables: keys sorted by a 64-bit hash of their UTF-8 bytes (CRC-32 and
+  Adler-32, two C calls), with a parallel array of mask numbers and the keys themselves
+  (offsets into one blob), and a table of where each top-16-bit prefix starts. A probe
+  binary-searches the hash inside its prefix's range, then compares the stored key bytes,
+  so a hash collision can never flag a value: it only costs one more comparison.
 - IPv4 ranges as sorted 64-bit starts with their mask numbers; IPv6 ranges, substring and
   regex entries, names and the distinct masks (a few hundred) in the JSON header.
 
@@ -20,11 +21,11 @@ rebuilt when missing, stale or damaged.
 
 from __future__ import annotations
 
-import hashlib
 import mmap
 import os
 import sys
 import tempfile
+import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
@@ -34,14 +35,17 @@ from typing import Any
 
 import orjson
 
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"CFWLIDX\x01"
 _ALIGN = 8
 
 
-def key_hash(key: bytes, _blake2b: Any = hashlib.blake2b, _int: Any = int.from_bytes) -> int:
+_PREFIX = 48  # a hash's top 16 bits pick its bucket
+
+
+def key_hash(key: bytes, _crc: Any = zlib.crc32, _adler: Any = zlib.adler32) -> int:
     """64-bit hash of a key; any deterministic function works (hits are verified)."""
-    return int(_int(_blake2b(key, digest_size=8).digest(), "little"))
+    return int(_crc(key) << 32 | _adler(key))
 
 
 @dataclass
@@ -76,10 +80,11 @@ class MaskView(Sequence[int]):
 class HashedTable:
     """A read-only str -> mask table over mapped arrays: sorted hashes, verified keys."""
 
-    def __init__(self, hashes: Sequence[int], ids: Sequence[int], offsets: Sequence[int],
-                 blob: memoryview, masks: list[int], hasher: Callable[[bytes], int]) -> None:
-        self.hashes, self.ids, self.offsets, self.blob = hashes, ids, offsets, blob
-        self.masks, self.hasher, self.size = masks, hasher, len(hashes)
+    def __init__(self, hashes: Sequence[int], buckets: Sequence[int], ids: Sequence[int],
+                 offsets: Sequence[int], blob: memoryview, masks: list[int],
+                 hasher: Callable[[bytes], int]) -> None:
+        self.hashes, self.buckets, self.ids, self.offsets = hashes, buckets, ids, offsets
+        self.blob, self.masks, self.hasher, self.size = blob, masks, hasher, len(hashes)
 
     def __len__(self) -> int:
         return self.size
@@ -89,7 +94,8 @@ class HashedTable:
         raw = key.encode("utf-8", "surrogatepass")
         wanted = self.hasher(raw)
         hashes, offsets = self.hashes, self.offsets
-        i = bisect_left(hashes, wanted)
+        bucket = wanted >> _PREFIX
+        i = bisect_left(hashes, wanted, self.buckets[bucket], self.buckets[bucket + 1])
         while i < self.size and hashes[i] == wanted:
             if self.blob[offsets[i]: offsets[i + 1]] == raw:
                 return self.masks[self.ids[i]]
@@ -151,7 +157,10 @@ def _table_sections(prefix: str, table: Mapping[str, int], mask_no: dict[int, in
         total += len(raws[i])
         offsets.append(total)
     code = "I" if total < 1 << 32 else "Q"
-    return {f"{prefix}_hash": ("Q", array("Q", [hashes[i] for i in order]).tobytes()),
+    ordered = array("Q", [hashes[i] for i in order])
+    buckets = [bisect_left(ordered, b << _PREFIX) for b in range(1 << (64 - _PREFIX))]
+    return {f"{prefix}_hash": ("Q", ordered.tobytes()),
+            f"{prefix}_bucket": ("Q", array("Q", [*buckets, len(ordered)]).tobytes()),
             f"{prefix}_mask": ("I", array("I", [ids[i] for i in order]).tobytes()),
             f"{prefix}_off": (code, array(code, offsets).tobytes()),
             f"{prefix}_blob": ("B", b"".join([raws[i] for i in order]))}
@@ -235,8 +244,9 @@ def _parse(view: memoryview, tag: str, hasher: Callable[[bytes], int]) -> IndexP
     masks = [int(m, 16) for m in header["masks"]]
 
     def table(prefix: str) -> HashedTable:
-        return HashedTable(arrays[f"{prefix}_hash"], arrays[f"{prefix}_mask"],
-                           arrays[f"{prefix}_off"], arrays[f"{prefix}_blob"], masks, hasher)
+        return HashedTable(arrays[f"{prefix}_hash"], arrays[f"{prefix}_bucket"],
+                           arrays[f"{prefix}_mask"], arrays[f"{prefix}_off"],
+                           arrays[f"{prefix}_blob"], masks, hasher)
 
     v6_starts, v6_ids = header["v6"]
     return IndexParts(
