@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_cases.py
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_warninglists.py
+	$(BIN)/python benchmarks/bench_startup.py --smoke
 	$(BIN)/python benchmarks/bench_stix_decode.py
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/misp_stix_coverage.py

@@ -17,8 +17,10 @@ MISP attribute types of ours (`ip-src` for ipv4, `domain`/`hostname` for domain 
 composite `domain|ip` counts for addresses only, so the disposable e-mail list (whose one
 non-e-mail attribute it is) flags e-mail addresses, not every domain containing its text.
 Matching is case-insensitive: our canonical hostnames, e-mail addresses and digests are
-lower-case. Loading takes ~3 s and ~300 MB (see benchmarks/bench_warninglists.py), fast
-enough that no cache file is kept.
+lower-case. Building the indexes from the JSON lists takes ~3 s and ~300 MB, so `load()`
+keeps them in a prebuilt, memory-mapped index file (formats/warninglist_index.py) built
+once per pymispwarninglists version; loading that takes milliseconds and little memory
+(see benchmarks/bench_warninglists.py). `WarningLists(documents)` still builds in memory.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import importlib.util
 import ipaddress
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -37,6 +39,13 @@ import orjson
 import phonenumbers
 
 from cyberfusion.domain.observables import ObservableType
+from cyberfusion.formats.warninglist_index import (
+    IndexParts,
+    index_folder,
+    read_index,
+    source_tag,
+    write_index,
+)
 
 T = ObservableType
 
@@ -108,8 +117,8 @@ def flag_names(matches: Iterable[str]) -> str:
 class _Ranges:
     """Elementary address ranges (sorted starts) with the mask of lists covering each."""
 
-    starts: list[int] = field(default_factory=list)
-    masks: list[int] = field(default_factory=list)
+    starts: Sequence[int] = field(default_factory=list)
+    masks: Sequence[int] = field(default_factory=list)
 
     def at(self, address: int) -> int:
         """Mask of the lists whose networks contain `address`."""
@@ -126,15 +135,17 @@ class _Ranges:
         return mask
 
 
-def _sweep(intervals: list[tuple[int, int, int]], canon: dict[int, int]) -> _Ranges:
-    """Elementary ranges from (first, last, list number) triples by a sweep over the bounds."""
+def _sweep(intervals: list[tuple[int, int, int]],
+           canon: dict[int, int]) -> tuple[list[int], list[int]]:
+    """Elementary ranges (starts, masks) from (first, last, list number) triples by a sweep."""
     events: list[tuple[int, int, int]] = []
     for first, last, bit in intervals:
         events.append((first, 1, bit))
         events.append((last + 1, -1, bit))
     events.sort()
     counts: dict[int, int] = {}
-    ranges = _Ranges()
+    starts: list[int] = []
+    masks: list[int] = []
     mask, i = 0, 0
     while i < len(events):
         pos = events[i][0]
@@ -143,11 +154,11 @@ def _sweep(intervals: list[tuple[int, int, int]], canon: dict[int, int]) -> _Ran
             counts[bit] = counts.get(bit, 0) + delta
             mask = mask | (1 << bit) if counts[bit] else mask & ~(1 << bit)
             i += 1
-        if ranges.masks and ranges.masks[-1] == mask:
+        if masks and masks[-1] == mask:
             continue
-        ranges.starts.append(pos)
-        ranges.masks.append(canon.setdefault(mask, mask))
-    return ranges
+        starts.append(pos)
+        masks.append(canon.setdefault(mask, mask))
+    return starts, masks
 
 
 class _Substrings:
@@ -238,8 +249,8 @@ class _Builder:
         self.canon: dict[int, int] = {}
         self.v4: list[tuple[int, int, int]] = []
         self.v6: list[tuple[int, int, int]] = []
-        self.substrings: list[tuple[str, int]] = []
-        self.regexes: list[tuple[re.Pattern[str], int]] = []
+        self.substrings: list[tuple[str, int]] = []  # (entry, list number)
+        self.regexes: list[tuple[str, int]] = []  # (entry, list number), compilable ones
 
     def _mark(self, table: dict[str, int], key: str, bit: int) -> None:
         """Set list `bit` for `key`, sharing equal masks between keys to save memory."""
@@ -275,13 +286,10 @@ class _Builder:
             self._mark(self.suffix, entry.lower().lstrip(".").rstrip("."), bit)
 
     def _add_substring(self, entries: list[str], bit: int) -> None:
-        self.substrings.extend((entry.lower(), 1 << bit) for entry in entries)
+        self.substrings.extend((entry.lower(), bit) for entry in entries)
 
     def _add_regex(self, entries: list[str], bit: int) -> None:
-        for entry in entries:
-            pattern = _compile(entry)
-            if pattern is not None:
-                self.regexes.append((pattern, 1 << bit))
+        self.regexes.extend((entry, bit) for entry in entries if _compile(entry) is not None)
 
     def _add_cidr(self, entries: list[str], bit: int) -> None:
         for entry in entries:
@@ -293,16 +301,25 @@ class _Builder:
             first, last = int(net.network_address), int(net.broadcast_address)
             (self.v4 if net.version == 4 else self.v6).append((first, last, bit))
 
-    def type_masks(self) -> dict[ObservableType, int]:
-        """For each observable type, the mask of the lists that apply to it."""
-        masks: dict[ObservableType, int] = {}
-        for obs_type, attrs in _ATTRIBUTES.items():
-            mask = 0
-            for bit, listed in enumerate(self.attributes):
-                if listed & attrs:
-                    mask |= 1 << bit
-            masks[obs_type] = mask
-        return masks
+    def parts(self) -> IndexParts:
+        """The finished tables, as stored in the index file."""
+        return IndexParts(
+            names=self.names, attributes=[sorted(a) for a in self.attributes],
+            exact=self.exact, suffix=self.suffix, v4=_sweep(self.v4, self.canon),
+            v6=_sweep(self.v6, self.canon), shaped=dict(self.shaped),
+            exact_lists=self.exact_lists, substrings=self.substrings, regexes=self.regexes)
+
+
+def _type_masks(attributes: list[list[str]]) -> dict[ObservableType, int]:
+    """For each observable type, the mask of the lists that apply to it."""
+    masks: dict[ObservableType, int] = {}
+    for obs_type, attrs in _ATTRIBUTES.items():
+        mask = 0
+        for bit, listed in enumerate(attributes):
+            if attrs.intersection(listed):
+                mask |= 1 << bit
+        masks[obs_type] = mask
+    return masks
 
 
 def _iter_documents(root: Path) -> Iterator[dict[str, Any]]:
@@ -329,29 +346,63 @@ class WarningLists:
         builder = _Builder()
         for data in documents:
             builder.add(data)
-        self.names: tuple[str, ...] = tuple(builder.names)
-        self._exact = builder.exact
-        self._suffix = builder.suffix
-        self._v4 = _sweep(builder.v4, builder.canon)
-        self._v6 = _sweep(builder.v6, builder.canon)
+        self._setup(builder.parts())
+
+    def _setup(self, parts: IndexParts) -> None:
+        """Keep the tables and plan, per observable type, which of them to check."""
+        self.names: tuple[str, ...] = tuple(parts.names)
+        self._exact = parts.exact
+        self._suffix = parts.suffix
+        self._v4 = _Ranges(*parts.v4)
+        self._v6 = _Ranges(*parts.v6)
+        substrings = [(e, 1 << bit) for e, bit in parts.substrings]
+        regexes = [(p, 1 << bit) for e, bit in parts.regexes if (p := _compile(e)) is not None]
         screens: dict[int, _Substrings] = {}
         self._plans: dict[ObservableType, _Plan] = {}
-        for otype, allowed in builder.type_masks().items():
+        for otype, allowed in _type_masks(parts.attributes).items():
             shape = _SHAPES.get(otype)
-            subs = [(e, m) for e, m in builder.substrings
+            subs = [(e, m) for e, m in substrings
                     if m & allowed and (shape is None or shape.fullmatch(e))]
             key = _mask_of(m for _, m in subs)
             screen = screens.setdefault(key, _Substrings(subs)) if subs else None
-            regexes = [(p, m) for p, m in builder.regexes if m & allowed]
             needed = _NEEDS.get(otype)
-            exact_lists = builder.shaped[needed] if needed else builder.exact_lists
-            exact = bool(allowed & exact_lists)
-            self._plans[otype] = _Plan(allowed, exact, screen, regexes)
+            exact_lists = parts.shaped[needed] if needed else parts.exact_lists
+            self._plans[otype] = _Plan(allowed, bool(allowed & exact_lists), screen,
+                                       [(p, m) for p, m in regexes if m & allowed])
 
     @classmethod
-    def load(cls) -> WarningLists:
-        """The lists bundled with pymispwarninglists, loaded once per process."""
-        return _default()
+    def from_parts(cls, parts: IndexParts) -> WarningLists:
+        """A matcher over tables already built (e.g. mapped from the index file)."""
+        lists = cls.__new__(cls)
+        lists._setup(parts)
+        return lists
+
+    @classmethod
+    def load(cls, data_dir: Path | None = None) -> WarningLists:
+        """The lists bundled with pymispwarninglists, from the index file, once per process.
+
+        The index is kept in `<data_dir>/cache` (else a private temp folder, see
+        `index_folder`) and built there when missing or stale.
+        """
+        return _default(index_folder(data_dir))
+
+    @classmethod
+    def from_index(cls, folder: Path) -> WarningLists:
+        """The bundled lists mapped from the index in `folder`, built first if needed."""
+        tag = source_tag()
+        path = folder / f"warninglists-{tag}.idx"
+        parts = read_index(path, tag)
+        if parts is None:
+            for old in folder.glob("warninglists-*.idx"):
+                if old != path:
+                    old.unlink(missing_ok=True)  # other versions; a mapped file stays readable
+            builder = _Builder()
+            for data in _iter_documents(lists_dir()):
+                builder.add(data)
+            built = builder.parts()
+            write_index(built, path, tag)
+            parts = read_index(path, tag) or built  # the lists built in memory at worst
+        return cls.from_parts(parts)
 
     @classmethod
     def from_dir(cls, root: Path) -> WarningLists:
@@ -478,5 +529,5 @@ def _ipv4_int(text: str) -> int | None:
 
 
 @cache
-def _default() -> WarningLists:
-    return WarningLists.from_dir(lists_dir())
+def _default(folder: Path) -> WarningLists:
+    return WarningLists.from_index(folder)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 from typing import Protocol
 
 from cyberfusion.domain.model import Occurrence
@@ -19,17 +20,17 @@ class WarningMatcher(Protocol):
 
 
 @cache
-def default_matcher() -> WarningMatcher:
-    """All lists of pymispwarninglists, loaded once per process."""
+def default_matcher(data_dir: Path | None = None) -> WarningMatcher:
+    """All lists of pymispwarninglists, mapped from the index in `<data_dir>/cache`, once."""
     from cyberfusion.formats.warninglists import WarningLists
 
-    matcher: WarningMatcher = WarningLists.load()
+    matcher: WarningMatcher = WarningLists.load(data_dir)
     return matcher
 
 
 def matcher_for(ctx: Context) -> WarningMatcher | None:
     """The context's matcher, or None when warning lists are switched off in settings."""
-    return default_matcher() if ctx.settings.warninglists else None
+    return default_matcher(ctx.settings.data_dir) if ctx.settings.warninglists else None
 
 
 def flags_for(matcher: WarningMatcher | None, values: Iterable[Occurrence]) -> dict[str, str]:
