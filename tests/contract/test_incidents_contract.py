@@ -194,7 +194,7 @@ def test_identification_uses_only_the_pool_the_reader_may_read(world: World) -> 
     with ctx.db.write() as tx:
         hid = tx.handlings.add("de-cyber", de_only)
         entity = ImportedEntity("malware--00000000-0000-4000-8000-00000000d00e",
-                                EntityKind.RANSOMWARE, "DarkMoon", ("MoonLock",),
+                                EntityKind.RANSOMWARE, "DarkMoon", aliases=("MoonLock",),
                                 source="member", is_family=True)
         _, [entity_id] = tx.entities.upsert_many("de-cyber", [(entity, hid)])
         tx.entities.merge([entity_id])

@@ -64,7 +64,7 @@ def store(ctx: Context, world: WorldSpec, families: list[Family], links: list[Li
         for i, fam in enumerate(families):
             hid = tx.handlings.add(fam.owner, fam.handling)
             entity = ImportedEntity(f"malware--{i:08d}-0000-4000-8000-000000000000",
-                                    EntityKind.RANSOMWARE, f"Family{i}", (f"Alias{i}",),
+                                    EntityKind.RANSOMWARE, f"Family{i}", aliases=(f"Alias{i}",),
                                     source="member", is_family=True)
             _, touched = tx.entities.upsert_many(fam.owner, [(entity, hid)])
             tx.entities.merge(touched)
