@@ -32,6 +32,10 @@ class Readable(Protocol):
         ...
 
 
+#: How much a line-by-line reader takes from the stream at a time.
+_LINE_CHUNK = 1024 * 1024
+
+
 class Counted:
     """A read-only stream that counts and hashes what was read (the resume checkpoint)."""
 
@@ -46,6 +50,16 @@ class Counted:
         self.count += len(data)
         self._digest.update(data)
         return data
+
+    def __iter__(self) -> Iterator[bytes]:
+        """Lines, as a binary file gives them (JSON lines are read this way)."""
+        rest = b""
+        while chunk := self.read(_LINE_CHUNK):
+            lines = (rest + chunk).split(b"\n")
+            rest = lines.pop()
+            yield from (line + b"\n" for line in lines)
+        if rest:
+            yield rest
 
     def hexdigest(self) -> str:
         """sha256 of every byte read so far."""
