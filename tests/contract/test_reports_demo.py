@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -179,6 +180,8 @@ def test_stix_and_json_are_byte_identical_and_the_bundle_validates(seeded: Conte
     assert len(report["object_refs"]) > len(json.loads(first[ReportFormat.JSON])["cases"])
 
 
+@pytest.mark.skipif(shutil.which("pdftoppm") is None,
+                    reason="pdftoppm (Debian's poppler-utils) is not installed; CI installs it")
 def test_the_pdf_has_pages_and_a_chart_with_plotted_data(seeded: Context,
                                                          tmp_path: Path) -> None:
     principal, spec = hub(seeded), europe(seeded)
