@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
@@ -14,7 +15,20 @@ from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, allowed
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def _environment() -> jinja2.Environment:
+    """The page environment, with `_()` for every text a person reads (catalogues follow)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+TEMPLATES = Jinja2Templates(env=_environment())
 TLP_NOTES = {
     "clear": "may be shared without restriction",
     "green": "for the community; not for public channels",
