@@ -16,7 +16,6 @@ from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, allowed
 
 
-
 def _environment() -> jinja2.Environment:
     """The page environment, with `_()` for every text a person reads (catalogues follow)."""
     env = jinja2.Environment(
