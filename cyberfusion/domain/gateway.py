@@ -51,6 +51,7 @@ class Direction(StrEnum):
 #: Export also carries threat knowledge, but only when that is permitted (else left out).
 CASE_CONTENT = frozenset({DataCategory.CASE_SUMMARIES, DataCategory.TECHNICAL_INDICATORS})
 TAXII_CONTENT = CASE_CONTENT | {DataCategory.THREAT_KNOWLEDGE}
+KNOWLEDGE_CONTENT = frozenset({DataCategory.THREAT_KNOWLEDGE})
 MAX_REFERENCE = 64
 MAX_TERMS = 4000
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./_-]{0,63}$")

@@ -153,6 +153,16 @@ def record_transfer(tx: Tx, ctx: Context, principal: Principal | None, org_id: s
                           "path": path, **counts})
 
 
+def record_read(ctx: Context, principal: Principal, agreement: Agreement | None, path: str,
+                counts: dict[str, Any]) -> None:
+    """Audit a partner's read made in a read transaction, in a short write of its own."""
+    if agreement is None:
+        return
+    with ctx.db.write() as tx:
+        record_transfer(tx, ctx, principal, principal.org_id, agreement, Direction.OUTBOUND,
+                        path, counts)
+
+
 def _covering(tx: Tx, ctx: Context, org: Organisation, way: Direction,
               categories: Iterable[DataCategory], where: str,
               fields: Mapping[DataCategory, str] | None = None) -> Agreement | None:

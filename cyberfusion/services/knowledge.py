@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 from cyberfusion.domain.access import Access, GovernedItem, decide
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.entity_merge import fold, span
+from cyberfusion.domain.gateway import KNOWLEDGE_CONTENT, Direction
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.knowledge import (
     End,
@@ -35,7 +36,7 @@ from cyberfusion.domain.model import Principal
 from cyberfusion.domain.paging import Page
 from cyberfusion.domain.permissions import Permission, allowed, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound, PermissionDenied
-from cyberfusion.services import audit
+from cyberfusion.services import audit, gateway
 from cyberfusion.services.cases import access_to
 from cyberfusion.services.context import Context
 from cyberfusion.store.repositories.imports import owner_ref
@@ -56,7 +57,9 @@ def list_entities(ctx: Context, principal: Principal, flt: EntityFilter, offset:
     require(principal, Permission.ENTITY_READ)
     offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
     with ctx.db.read() as tx:
+        agreement = gateway.release(tx, ctx, principal.org, KNOWLEDGE_CONTENT)
         groups, total = tx.knowledge.page(principal.org, ctx.now(), flt, offset, limit)
+    gateway.record_read(ctx, principal, agreement, "entities", {"entities": len(groups)})
     return EntityPage([fold(rows) for rows in groups], total, offset, limit)
 
 
@@ -67,8 +70,10 @@ def find_entities(ctx: Context, principal: Principal, text: str,
     if not text.strip():
         return []
     with ctx.db.read() as tx:
+        agreement = gateway.release(tx, ctx, principal.org, KNOWLEDGE_CONTENT)
         groups, _ = tx.knowledge.page(principal.org, ctx.now(), EntityFilter(text=text), 0,
                                       max(1, min(limit, MAX_PAGE)))
+    gateway.record_read(ctx, principal, agreement, "entity-names", {"entities": len(groups)})
     return [fold(rows) for rows in groups]
 
 
@@ -89,6 +94,7 @@ def entity_detail(ctx: Context, principal: Principal, entity_id: int, case_offse
     require(principal, Permission.ENTITY_READ)
     org, now = principal.org, ctx.now()
     with ctx.db.write() as tx:
+        agreement = gateway.release(tx, ctx, principal.org, KNOWLEDGE_CONTENT)
         rows = _group(tx, ctx, principal, entity_id)
         ids = [r.id for r in rows]
         links = tx.knowledge.links(org, now, ids)
@@ -102,6 +108,9 @@ def entity_detail(ctx: Context, principal: Principal, entity_id: int, case_offse
         if foreign:
             audit.record(tx, ctx, principal, AuditAction.ENTITY_READ, "entity", entity_id,
                          foreign[0], {"rows": len(rows)})
+        gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
+                                Direction.OUTBOUND, "entity",
+                                {"entity": entity_id, "relationships": len(links)})
     countries, sectors, days = summary.countries, summary.sectors, summary.seen
     own = next((r for r in rows if r.owner_org_id == principal.org_id), None)
     _targets(links, countries, sectors)
@@ -165,6 +174,7 @@ def entity_graph(ctx: Context, principal: Principal, entity_id: int, hops: int =
     org, now = principal.org, ctx.now()
     cap = max(2, min(cap, 500))
     with ctx.db.read() as tx:
+        agreement = gateway.release(tx, ctx, principal.org, KNOWLEDGE_CONTENT)
         start = _group(tx, ctx, principal, entity_id)
         graph = _Graph(cap)
         frontier = {start[0].canonical_id: start}
@@ -188,6 +198,8 @@ def entity_graph(ctx: Context, principal: Principal, entity_id: int, hops: int =
             key = f"case:{case.case_id}"
             if graph.node(GraphNode(key, case.title, "case")):
                 graph.edges.append(GraphEdge(graph.key_of(start), key, "related-to"))
+    gateway.record_read(ctx, principal, agreement, "entity-graph",
+                        {"entity": entity_id, "nodes": len(graph.nodes)})
     return EntityGraph(tuple(graph.nodes.values()), tuple(dict.fromkeys(graph.edges)),
                        graph.truncated)
 
@@ -231,12 +243,15 @@ def case_entities(ctx: Context, principal: Principal, case_id: int) -> list[Enti
     """The entities linked to a case the reader may read, by readable relationships."""
     require(principal, Permission.ENTITY_READ)
     with ctx.db.read() as tx:
+        agreement = gateway.release(tx, ctx, principal.org, KNOWLEDGE_CONTENT)
         case = tx.cases.get(case_id)
         if case is None or access_to(tx, ctx, principal.org, case) is not Access.FULL:
             raise NotFound(f"no case {case_id}")
         canonical = tx.knowledge.of_case(principal.org, ctx.now(), case_id)
         groups = tx.knowledge.groups(principal.org, ctx.now(), canonical)
     found = [fold(groups[c]) for c in canonical if c in groups]
+    gateway.record_read(ctx, principal, agreement, "case-entities",
+                        {"case": case_id, "entities": len(found)})
     return sorted(found, key=lambda s: (s.kind.value, s.name.casefold(), s.id))
 
 

@@ -306,10 +306,12 @@ def list_networks(ctx: Context, principal: Principal, offset: int = 0,
     """The networks the viewer may see, largest first, and how many there are."""
     require(principal, Permission.NETWORK_READ)
     with ctx.db.read() as tx:
+        agreement = gateway.release(tx, ctx, principal.org, CASE_CONTENT)
         found = _parts(tx, ctx, principal, None)
         found.sort(key=lambda item: (-len(item[1].full), -len(item[1].hit), item[1].anchor))
         page = found[max(0, offset): max(0, offset) + max(1, min(limit, 500))]
         facts = tx.networks.case_facts([c for _, p, _ in page for c in p.full])
+    gateway.record_read(ctx, principal, agreement, "networks", {"networks": len(page)})
     return [_summary(ctx, cid, part, facts, owners) for cid, part, owners in page], len(found)
 
 
@@ -340,7 +342,7 @@ def network_detail(ctx: Context, principal: Principal, ref: str) -> Detail:
     require(principal, Permission.NETWORK_READ)
     now = ctx.now()
     with ctx.db.read() as tx:
-        gateway.release(tx, ctx, principal.org, CASE_CONTENT)
+        agreement = gateway.release(tx, ctx, principal.org, CASE_CONTENT)
         cid, part, owners = _resolve(tx, ctx, principal, ref)
         facts = tx.networks.case_facts(part.full)
         held = tx.networks.member_holdings([*part.full, *part.hit])
@@ -348,6 +350,8 @@ def network_detail(ctx: Context, principal: Principal, ref: str) -> Detail:
                   if i in set(part.values)}
         weak = tx.correlation.weak_links(part.full, principal.org, now, 100)
         quiet = _quiet(tx, part.full)
+    gateway.record_read(ctx, principal, agreement, "network",
+                        {"network": ref, "cases": len(part.full)})
     readable = set(part.full)
     shared = _shared(part, held, values, readable)
     pairs = pair_values([h for h in held if h[0] in readable], part.full)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cyberfusion.domain.audit import AuditAction
-from cyberfusion.domain.gateway import CASE_CONTENT, Direction
+from cyberfusion.domain.gateway import CASE_CONTENT, DataCategory, Direction
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.hits import HitSource
 from cyberfusion.domain.model import Principal
@@ -96,9 +96,12 @@ def autocomplete(ctx: Context, principal: Principal, prefix: str, limit: int = 1
         return []
     limit = max(1, min(limit, 50))
     with ctx.db.read() as tx:
-        gateway.release(tx, ctx, principal.org, CASE_CONTENT)
+        agreement = gateway.release(tx, ctx, principal.org, CASE_CONTENT)
         found = tx.cases.autocomplete(principal.org, ctx.now(), prefix, limit)
-    if len(found) < limit and allowed(principal, Permission.ENTITY_READ):
+    gateway.record_read(ctx, principal, agreement, "autocomplete", {"values": len(found)})
+    knows = agreement is None or agreement.permits(DataCategory.THREAT_KNOWLEDGE,
+                                                   Direction.OUTBOUND)
+    if len(found) < limit and knows and allowed(principal, Permission.ENTITY_READ):
         found += [n for n in entity_names(ctx, principal, prefix, limit) if n not in found]
     return found[:limit]
 

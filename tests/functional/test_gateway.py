@@ -322,3 +322,26 @@ def test_a_partner_import_outside_its_agreement_lands_nothing(
     with world.ctx.db.read() as tx:
         assert tx.cases.ids_after(world.principals["beta-sec"].org, world.ctx.now(),
                                   CaseFilter(), 0, 10)[0] == []
+
+
+def test_partner_knowledge_and_network_reads_need_an_agreement_and_are_audited(
+        world: World, client: TestClient) -> None:
+    headers = partner(world, "beta-sec")
+    rule = ("no gateway agreement", "beta-sec")
+    for path in ("/entities", "/networks"):
+        refused(client.get(f"{API}{path}", headers=headers), *rule)
+    with world.ctx.db.write() as tx:
+        draft = open_agreement("beta-sec", "GW-BETA-2")
+        cases_only = {k: v for k, v in draft.categories.items()
+                      if k is not DataCategory.THREAT_KNOWLEDGE}
+        tx.agreements.add(AgreementDraft(draft.reference, "beta-sec", draft.valid_from,
+                                         draft.valid_until, cases_only, contact="x"),
+                          world.ctx.now())
+    refused(client.get(f"{API}/entities", headers=headers), "threat_knowledge")
+    assert client.get(f"{API}/networks", headers=headers).status_code == 200
+    assert client.get(f"{API}/autocomplete", headers=headers,
+                      params={"prefix": "ev"}).status_code == 200
+    trail = client.get(f"{API}/audit", headers=headers).json()["items"]
+    paths = {e["detail"]["path"] for e in trail if e["action"] == "gateway.transfer"
+             and e["detail"]["agreement"] == "GW-BETA-2"}
+    assert {"networks", "autocomplete"} <= paths
