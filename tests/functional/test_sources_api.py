@@ -71,3 +71,38 @@ def test_the_sources_page_lists_runs_and_runs_now(world: World, client: TestClie
                           follow_redirects=True)
     assert ran.status_code == 200 and "No runs yet." not in ran.text
     assert ">done<" in ran.text
+
+
+def test_administrators_add_and_remove_sources_on_the_page(
+        world: World, client: TestClient) -> None:
+    admin(world, "fr-cyber")
+    login(client, "fr-cyber.admin", next="/sources")
+    shown = client.get("/sources")
+    assert 'id="new-source"' in shown.text
+    fields = {"csrf_token": csrf_of(shown.text), "name": "partner-feed", "direction": "pull",
+              "api_root": "https://taxii.example.org/api1/", "collection": "c9",
+              "auth": "bearer", "secret_env": "PARTNER_TOKEN", "interval_seconds": "3600",
+              "tlp": "green", "release": "members"}
+    bad = client.post("/sources", data={**fields, "api_root": "file:///etc/passwd",
+                                        "interval_seconds": "soon"})
+    assert bad.status_code == 422
+    assert 'data-location="api_root"' in bad.text and 'data-location="interval_seconds"' in bad.text
+    assert 'value="partner-feed"' in bad.text  # the form comes back filled in
+    made = client.post("/sources", data=fields, follow_redirects=True)
+    assert made.status_code == 200 and "https://taxii.example.org/api1/collections/c9/" in made.text
+    listed = client.get("/api/v1/sources", headers=bearer(world, "fr-cyber")).json()["items"]
+    assert [(s["name"], s["interval_seconds"], s["defaults"]["tlp"]) for s in listed] == \
+        [("partner-feed", 3600, "green")]
+    gone = client.post("/sources/partner-feed/remove",
+                       data={"csrf_token": csrf_of(made.text)}, follow_redirects=True)
+    assert gone.status_code == 200 and "No sources yet." in gone.text
+
+
+def test_analysts_see_no_source_form(world: World, client: TestClient) -> None:
+    login(client, "fr-cyber.analyst", next="/sources")
+    shown = client.get("/sources")
+    assert shown.status_code == 200 and 'id="new-source"' not in shown.text
+    refused = client.post("/sources", data={
+        "csrf_token": csrf_of(shown.text), "name": "x", "direction": "pull",
+        "api_root": "https://taxii.example.org/api1/", "collection": "c", "auth": "none"})
+    assert refused.status_code == 403

@@ -26,7 +26,7 @@ from cyberfusion.web.deps import CtxDep, PrincipalDep
 router = APIRouter(prefix="/sources")
 
 
-def _options(defaults: dict[str, Any]) -> imports.ImportOptions:
+def options_of(defaults: dict[str, Any]) -> imports.ImportOptions:
     """The handling options of what arrives without ours."""
     def many(name: str, fallback: tuple[str, ...]) -> tuple[str, ...]:
         value = defaults.get(name)
@@ -63,7 +63,7 @@ async def add_source(ctx: CtxDep, principal: PrincipalDep, request: Request,
                      response: Response) -> SourceDoc:
     """Configure a source; credentials are named by an environment variable, never sent."""
     draft = draft_from_json(await read_json(request))
-    source = await run_blocking(sources.add, ctx, principal, draft, _options(draft.defaults))
+    source = await run_blocking(sources.add, ctx, principal, draft, options_of(draft.defaults))
     response.headers["Location"] = f"/api/v1/sources/{source.name}"
     return source_json(source)
 
