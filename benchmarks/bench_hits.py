@@ -21,8 +21,10 @@ Run: .venv/bin/python benchmarks/bench_hits.py [--occurrences 10000000] [--looku
    request at a time on a keep-alive connection, alternating held and unheld values;
    p50 / p99 / max latency.
 
-4. Floor: normalisation alone of the same kind of batch, which every batch lookup does
-   before it touches the database.
+4. Floors: normalisation alone of the same kind of batch, which every batch lookup does
+   before it touches the database; and normalising plus probing a bare indexed table of the
+   pool's keys with the same batches (issue 17's floor), with each service lookup's ratio
+   to it from the same run.
 
 The store's SQLite settings apply (page cache, background checkpoints). Batch lookups run
 with the memory map at 2 GB (`sqlite_mmap_mb`, off by default) and again without it;
@@ -263,6 +265,63 @@ def bench_floor(sample: dict[str, list[tuple[str, str]]], count: int) -> tuple[s
             f"{wall:.2f} s", f"{cpu:.2f} s", f"{count / wall:,.0f}", "no database work")
 
 
+def bare_table(path: Path, folder: Path) -> Path:
+    """A SQLite file with one indexed table holding every observable key of the pool."""
+    bare = folder / "bare.db"
+    bare.unlink(missing_ok=True)
+    conn = sqlite3.connect(bare)
+    conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                       "CREATE TABLE bare (key TEXT PRIMARY KEY) WITHOUT ROWID;")
+    conn.execute("ATTACH DATABASE ? AS pool", (str(path),))
+    conn.execute("INSERT INTO bare SELECT key FROM pool.observable ORDER BY key")
+    conn.commit()
+    conn.execute("DETACH DATABASE pool")
+    conn.close()
+    return bare
+
+
+def bench_probe_floor(sample: dict[str, list[tuple[str, str]]], count: int, bare: Path,
+                      held_every: int) -> tuple[tuple[str, ...], float]:
+    """The issue's floor: normalise the batch, then probe a bare indexed table of the pool's
+    keys with the same values (500 keys a statement), nothing recorded; median of 3."""
+    conn = sqlite3.connect(bare)
+    conn.execute("PRAGMA cache_size=-500000")
+    runs = []
+    for seed in range(3):
+        batch = lookup_items(random.Random(held_every * 10 + seed), sample, count, held_every)
+
+        def probe() -> int:
+            keys = [p.observable.key for p in lookups.prepare(batch)  # noqa: B023
+                    if p.observable is not None]
+            found = 0
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                found += len(conn.execute(f"SELECT key FROM bare WHERE key IN ({marks})",
+                                          chunk).fetchall())
+            return found
+
+        with collector.paused():
+            found, wall, cpu = timed(probe)
+        runs.append((wall, cpu, found))
+    conn.close()
+    wall, cpu, found = sorted(runs)[1]
+    return ((f"floor: normalise + probe a bare indexed table, {100 // held_every}% held",
+             f"{count:,}", f"{wall:.2f} s", f"{cpu:.2f} s", f"{count / wall:,.0f}",
+             f"{found:,} found"), count / wall)
+
+
+def ratio_rows(rows: list[tuple[str, ...]], floors: dict[int, float]) -> list[tuple[str, ...]]:
+    """Each service batch lookup (mmap on) as a fraction of its floor from the same run."""
+    out = []
+    for held_every, floor in floors.items():
+        name = f"batch, service, {100 // held_every}% held, median of 3"
+        ours = next(float(r[4].replace(",", "")) for r in rows if r[0] == name)
+        out.append((f"ratio to the floor, {100 // held_every}% held (goal >= 0.5)", "", "",
+                    "", f"{ours / floor:.2f}x", f"{ours:,.0f} / {floor:,.0f} values/s"))
+    return out
+
+
 def _serve(path: str, port: int) -> None:
     """The API under uvicorn in its own process, as `cyberfusion serve` runs it."""
     import uvicorn
@@ -375,6 +434,12 @@ def main() -> int:
         rows += bench_batch(plain, who, sample, args.lookup, (10, 100), ", mmap off", False)
         plain.db.dispose()
         rows.append(bench_floor(sample, args.lookup))
+        bare = bare_table(path, Path(tmp))
+        floors = {}
+        for held_every in (10, 100):
+            row, floors[held_every] = bench_probe_floor(sample, args.lookup, bare, held_every)
+            rows.append(row)
+        rows += ratio_rows(rows, floors)
     print(f"\n{'measure':56} {'values':>9} {'wall':>12} {'CPU':>12} {'values/s':>12}  note")
     for name, count, wall, cpu, rate, note in rows:
         print(f"{name:56} {count:>9} {wall:>12} {cpu:>12} {rate:>12}  {note}")
