@@ -343,7 +343,7 @@ def _free_port() -> int:
 
 
 def bench_single(ctx: Context, who: Principal, sample: dict[str, list[tuple[str, str]]],
-                 requests: int, path: Path) -> list[tuple[str, ...]]:
+                 requests: int, path: Path, lookup: int) -> list[tuple[str, ...]]:
     """GET /api/v1/search over HTTP against a server process, one request at a time."""
     import httpx
 
@@ -366,6 +366,7 @@ def bench_single(ctx: Context, who: Principal, sample: dict[str, list[tuple[str,
                 assert response.status_code == 200, response.text[:300]
                 if n >= 100:  # warm-up done
                     latencies.append(elapsed * 1000)
+            batch = http_batch(client, sample, lookup)
     finally:
         server.terminate()
         server.join()
@@ -374,7 +375,68 @@ def bench_single(ctx: Context, who: Principal, sample: dict[str, list[tuple[str,
     p99 = latencies[int(len(latencies) * 0.99) - 1]
     return [("single, GET /api/v1/search over HTTP", f"{requests:,}", f"p50 {p50:.2f} ms",
              f"p99 {p99:.2f} ms", f"max {latencies[-1]:.1f} ms",
-             "uvicorn process, keep-alive client, half held")]
+             "uvicorn process, keep-alive client, half held"), batch]
+
+
+def http_batch(client: Any, sample: dict[str, list[tuple[str, str]]],
+               count: int) -> tuple[str, ...]:
+    """POST /api/v1/lookups of the service run's 10 % held batches to the server process,
+    bodies encoded beforehand (the client's work is not the server's); median of 3."""
+    import orjson
+
+    runs = []
+    for seed in range(3):
+        items = lookup_items(random.Random(100 + seed), sample, count, 10)
+        body = orjson.dumps({"values": [{"type": t.value if t else None, "value": v}
+                                        for t, v in items]})
+        started = time.perf_counter()
+        response = client.post("/api/v1/lookups", content=body, timeout=600,
+                               headers={"Content-Type": "application/json"})
+        runs.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.text[:300]
+    wall = sorted(runs)[1]
+    return ("batch, HTTP API over loopback, 10% held, median of 3", f"{count:,}",
+            f"{wall:.2f} s", "(server)", f"{count / wall:,.0f}", "uvicorn process")
+
+
+def cli_batch(path: Path, sample: dict[str, list[tuple[str, str]]],
+              count: int) -> tuple[str, ...]:
+    """`cyberfusion lookup FILE --json` as a process (start-up, reading the file, printing
+    NDJSON to /dev/null) on the HTTP run's batches; median of 3."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CYBERFUSION_DATABASE_URL": f"sqlite:///{path}",
+           "CYBERFUSION_WARNINGLISTS": "0", "CYBERFUSION_IMPORT_WORKERS": "0",
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    runs = []
+    for seed in range(3):
+        items = lookup_items(random.Random(100 + seed), sample, count, 10)
+        values = path.parent / f"lookup-{seed}.txt"
+        values.write_text("".join(f"{t.value if t else ''},{v}\n" for t, v in items))
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "cyberfusion", "--data-dir", str(path.parent),
+                        "lookup", str(values), "--as", "fr-cyber.bench", "--json"],
+                       env=env, check=True, stdout=subprocess.DEVNULL)
+        runs.append(time.perf_counter() - started)
+    wall = sorted(runs)[1]
+    return ("batch, CLI process `lookup --json`, 10% held, median of 3", f"{count:,}",
+            f"{wall:.2f} s", "(process)", f"{count / wall:,.0f}", "start-up included")
+
+
+def http_ratio(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """How much slower the HTTP batch lookup is than the CLI, and than the bare service."""
+    def rate(name: str) -> float:
+        return next(float(r[4].replace(",", "")) for r in rows if r[0] == name)
+
+    service = rate("batch, service, 10% held, median of 3")
+    cli = rate("batch, CLI process `lookup --json`, 10% held, median of 3")
+    http = rate("batch, HTTP API over loopback, 10% held, median of 3")
+    return [("HTTP batch time over the CLI's, 10% held (goal <= 1.5)", "", "", "",
+             f"{cli / http:.2f}x", f"{http:,.0f} / {cli:,.0f} values/s"),
+            ("HTTP batch time over the bare service's, 10% held", "", "", "",
+             f"{service / http:.2f}x", f"{http:,.0f} / {service:,.0f} values/s")]
 
 
 def _wait_until_up(client: Any) -> None:
@@ -427,7 +489,7 @@ def main() -> int:
         ctx.clock = lambda: datetime.now(UTC)
         who = principal(ctx, "fr-cyber")
         rows = bench_batch(ctx, who, sample, args.lookup)
-        rows += bench_single(ctx, who, sample, args.requests, path)
+        rows += bench_single(ctx, who, sample, args.requests, path, args.lookup)
         ctx.db.dispose()
         plain = build_context(settings.model_copy(update={"sqlite_mmap_mb": 0}), True)
         plain.clock = ctx.clock
@@ -440,6 +502,8 @@ def main() -> int:
             row, floors[held_every] = bench_probe_floor(sample, args.lookup, bare, held_every)
             rows.append(row)
         rows += ratio_rows(rows, floors)
+        rows.append(cli_batch(path, sample, args.lookup))
+        rows += http_ratio(rows)
     print(f"\n{'measure':56} {'values':>9} {'wall':>12} {'CPU':>12} {'values/s':>12}  note")
     for name, count, wall, cpu, rate, note in rows:
         print(f"{name:56} {count:>9} {wall:>12} {cpu:>12} {rate:>12}  {note}")
