@@ -10,31 +10,40 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from cyberfusion import __version__
+from cyberfusion import __version__, i18n
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, allowed
 
 
 def _environment() -> jinja2.Environment:
-    """The page environment, with `_()` for every text a person reads (catalogues follow)."""
+    """The page environment: `_()` in the language of the request, CLDR dates and numbers."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    i18n.install(env)
     return env
 
 
 TEMPLATES = Jinja2Templates(env=_environment())
 TLP_NOTES = {
-    "clear": "may be shared without restriction",
-    "green": "for the community; not for public channels",
-    "amber": "for the recipient organisations and their clients on a need-to-know basis",
-    "amber+strict": "for the recipient organisations only",
-    "red": "for the named recipients only",
+    "clear": i18n.mark("may be shared without restriction"),
+    "green": i18n.mark("for the community; not for public channels"),
+    "amber": i18n.mark(
+        "for the recipient organisations and their clients on a need-to-know basis"),
+    "amber+strict": i18n.mark("for the recipient organisations only"),
+    "red": i18n.mark("for the named recipients only"),
 }
+LANGUAGE_COOKIE = "lang"
+
+
+def language_of(request: Request) -> str:
+    """The language chosen with the switcher, else the browser's `Accept-Language`, else
+    English."""
+    return i18n.choose(request.cookies.get(LANGUAGE_COOKIE),
+                       request.headers.get("accept-language"))
 
 
 def page(
@@ -43,7 +52,11 @@ def page(
 ) -> Response:
     """Render `template` with the banner for `tlp` and the session's CSRF token."""
     session = getattr(request.state, "session", None)
+    language = language_of(request)
     context = {
+        "lang": language,
+        "dir": i18n.direction(language),
+        "languages": i18n.NAMES,
         "tlp": tlp,
         "tlp_notes": TLP_NOTES,
         "principal": principal,
@@ -54,4 +67,7 @@ def page(
         "version": __version__,
         **values,
     }
-    return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
+    with i18n.using(language):
+        response = TEMPLATES.TemplateResponse(request, template, context, status_code=status)
+    response.headers["Content-Language"] = language
+    return response
