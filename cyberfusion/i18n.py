@@ -113,6 +113,13 @@ def day(value: date | datetime | None) -> str:
     return dates.format_date(value, "medium", locale=_locale())
 
 
+def local_time(value: datetime | None) -> str:
+    """A weekday and clock time as they are where `value` was taken (a rota's own zone)."""
+    if value is None:
+        return ""
+    return dates.format_datetime(value, "EEE HH:mm", tzinfo=value.tzinfo, locale=_locale())
+
+
 def number(value: int | float | None) -> str:
     """A count or figure with the current language's grouping and decimal signs."""
     if value is None:
@@ -126,8 +133,8 @@ def mark(message: str) -> str:
 
 
 def install(env: Environment) -> None:
-    """Give `env` `_()`/`ngettext()` in the current language and the `when`, `day` and
-    `number` filters."""
+    """Give `env` `_()`/`ngettext()` in the current language and the `when`, `day`,
+    `local_time` and `number` filters."""
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, newstyle=True)
-    env.filters.update(when=when, day=day, number=number)
+    env.filters.update(when=when, day=day, number=number, local_time=local_time)
