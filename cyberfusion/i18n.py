@@ -134,7 +134,9 @@ def mark(message: str) -> str:
 
 def install(env: Environment) -> None:
     """Give `env` `_()`/`ngettext()` in the current language and the `when`, `day`,
-    `local_time` and `number` filters."""
+    `local_time` and `number` filters, and `tr` for a message held in a variable (marked with
+    `mark()` where it is written)."""
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, newstyle=True)
-    env.filters.update(when=when, day=day, number=number, local_time=local_time)
+    env.filters.update(when=when, day=day, number=number, local_time=local_time,
+                       tr=gettext)

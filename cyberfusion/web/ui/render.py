@@ -36,6 +36,18 @@ TLP_NOTES = {
     "amber+strict": i18n.mark("for the recipient organisations only"),
     "red": i18n.mark("for the named recipients only"),
 }
+# Error page titles and the login form's refusals, as the errors and auth service say them;
+# the error page and the login form translate them through these msgids.
+PAGE_MESSAGES = (
+    i18n.mark("Audit chain broken"), i18n.mark("Authentication failed"), i18n.mark("Conflict"),
+    i18n.mark("Internal error"), i18n.mark("Invalid handling"), i18n.mark("Invalid input"),
+    i18n.mark("Invalid observable"), i18n.mark("Malformed document"),
+    i18n.mark("Not acceptable"), i18n.mark("Not found"), i18n.mark("Payload too large"),
+    i18n.mark("Permission denied"), i18n.mark("Too many requests"),
+    i18n.mark("Unsupported media type"),
+    i18n.mark("wrong username, password or one-time code"),
+    i18n.mark("the form expired or did not come from this site; reload it"),
+)
 LANGUAGE_COOKIE = "lang"
 
 
