@@ -149,3 +149,24 @@ def test_arabic_layout_is_mirrored_and_indicators_keep_their_order(
         assert order["xs"] == sorted(order["xs"]), "the IP reads left to right"
         assert order["bdi"] < order["sentence"], "the Arabic words come first, on the right"
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_a_signed_in_choice_follows_the_person_to_another_browser(
+        live_server: tuple[str, int]) -> None:
+    base, _ = live_server
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        first = browser.new_context(extra_http_headers={"Accept-Language": "fr"}).new_page()
+        first.goto(f"{base}/login")
+        log_in(first, base, "de-cyber.analyst", "/")
+        assert first.locator("html").get_attribute("lang") == "fr"
+        first.click("nav.languages a[hreflang=es]")
+        first.wait_for_url(f"{base}/")
+        assert first.locator("html").get_attribute("lang") == "es"
+        other = browser.new_context(extra_http_headers={"Accept-Language": "ar"}).new_page()
+        other.goto(f"{base}/login")
+        assert other.locator("html").get_attribute("lang") == "ar"
+        log_in(other, base, "de-cyber.analyst", "/")
+        assert other.locator("html").get_attribute("lang") == "es"
+        assert other.locator("header nav a[href='/cases']").inner_text() == "Casos"
+        browser.close()

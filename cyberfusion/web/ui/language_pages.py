@@ -1,5 +1,6 @@
-"""The language switcher: a plain link per language that remembers the choice in a cookie
-(for the login page as for every signed-in page) and goes back to where the person was."""
+"""The language switcher: a plain link per language that remembers the choice in a cookie (for
+the login page) and, for a signed-in person, in their account; then goes back to where the
+person was."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from cyberfusion import i18n
-from cyberfusion.web.deps import secure_cookie
+from cyberfusion.services import orgs
+from cyberfusion.web.deps import secure_cookie, session_principal
 from cyberfusion.web.ui.render import LANGUAGE_COOKIE
 
 router = APIRouter(include_in_schema=False)
@@ -20,7 +22,11 @@ def choose_language(request: Request, language: str, next: str = "/") -> Respons
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303)
     if language in i18n.LANGUAGES:
+        ctx = request.app.state.ctx
+        found = session_principal(request, ctx)
+        if found is not None and found[0].user is not None:
+            orgs.set_language(ctx, found[0], language)
         response.set_cookie(LANGUAGE_COOKIE, language, max_age=YEAR, httponly=True,
                             samesite="lax",
-                            secure=secure_cookie(request, request.app.state.ctx.settings))
+                            secure=secure_cookie(request, ctx.settings))
     return response

@@ -51,10 +51,14 @@ PAGE_MESSAGES = (
 LANGUAGE_COOKIE = "lang"
 
 
-def language_of(request: Request) -> str:
-    """The language chosen with the switcher, else the browser's `Accept-Language`, else
-    English."""
-    return i18n.choose(request.cookies.get(LANGUAGE_COOKIE),
+def language_of(request: Request, principal: Principal | None = None) -> str:
+    """The signed-in person's language, else the one chosen with the switcher on this browser,
+    else the browser's `Accept-Language`, else English."""
+    if principal is None:
+        session = getattr(request.state, "session", None)
+        principal = session[0] if session else None
+    chosen = principal.user.language if principal and principal.user else ""
+    return i18n.choose(chosen or request.cookies.get(LANGUAGE_COOKIE),
                        request.headers.get("accept-language"))
 
 
@@ -64,7 +68,7 @@ def page(
 ) -> Response:
     """Render `template` with the banner for `tlp` and the session's CSRF token."""
     session = getattr(request.state, "session", None)
-    language = language_of(request)
+    language = language_of(request, principal)
     context = {
         "lang": language,
         "dir": i18n.direction(language),
