@@ -14,6 +14,7 @@ from cyberfusion import __version__, i18n
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, allowed
+from cyberfusion.web.ui.terms import term
 
 
 def _environment() -> jinja2.Environment:
@@ -24,6 +25,7 @@ def _environment() -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     i18n.install(env)
+    env.filters["term"] = term
     return env
 
 
