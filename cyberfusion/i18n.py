@@ -90,11 +90,13 @@ def _locale() -> Locale:
     return Locale.parse(current())
 
 
-def when(value: datetime | None) -> str:
+def when(value: datetime | str | None) -> str:
     """A moment in UTC in the current language, with the year and the zone (e.g. 3 déc. 2026,
-    09:44 UTC)."""
-    if value is None:
+    09:44 UTC); ISO text as presenters give it is read first."""
+    if not value:
         return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     moment = value if value.tzinfo else value.replace(tzinfo=UTC)
     locale = _locale()
     pattern = str(locale.datetime_formats["medium"])
