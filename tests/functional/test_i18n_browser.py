@@ -23,7 +23,10 @@ from cyberfusion.web.app import create_app
 pytestmark = pytest.mark.browser
 IP = "185.220.101.4"
 PAGES = ["/", "/cases", "/cases/{case}", f"/search?value={IP}", "/hits", "/networks",
-         "/imports", "/inbox", "/duty", "/entities", "/incidents", "/reports"]
+         "/imports", "/inbox", "/duty", "/entities", "/incidents", "/reports", "/cases/new",
+         "/compose", "/organisations", "/settings/notifications", "/sources", "/incidents/new",
+         "/incidents/wallets", "/bulletins", "/hits?tab=sent", "/hits?tab=disclosures",
+         "/cases/999999"]
 # Visible text that is the reader's data or a code, not interface text.
 VISIBLE_TEXT = """() => {
   const out = [];

@@ -34,6 +34,39 @@ TERMS = {
     "Assistance during an incident": mark("Assistance during an incident"),
     "Payment stop (freeze a wallet or a transfer)":
         mark("Payment stop (freeze a wallet or a transfer)"),
+    # The fields of each request type (domain.channel.REQUEST_FIELDS), as compose shows them.
+    "What do you need to know": mark("What do you need to know"),
+    "Your case or file reference": mark("Your case or file reference"),
+    "(a) Authority seeking the preservation": mark("(a) Authority seeking the preservation"),
+    "(b) Offence under investigation": mark("(b) Offence under investigation"),
+    "(b) Brief summary of the facts": mark("(b) Brief summary of the facts"),
+    "(c) Stored computer data to be preserved": mark("(c) Stored computer data to be preserved"),
+    "(c) Relationship of the data to the offence":
+        mark("(c) Relationship of the data to the offence"),
+    "(d) Custodian of the data or location of the system":
+        mark("(d) Custodian of the data or location of the system"),
+    "(e) Why preservation is necessary": mark("(e) Why preservation is necessary"),
+    "(f) The mutual-assistance request that will follow":
+        mark("(f) The mutual-assistance request that will follow"),
+    "Authority seeking the disclosure": mark("Authority seeking the disclosure"),
+    "Offence under investigation": mark("Offence under investigation"),
+    "Communication whose path is sought (time, addresses, provider)":
+        mark("Communication whose path is sought (time, addresses, provider)"),
+    "Related preservation request (thread number)":
+        mark("Related preservation request (thread number)"),
+    "Hit reference or case number": mark("Hit reference or case number"),
+    "Why your investigation needs the data": mark("Why your investigation needs the data"),
+    "What is happening (victim, sector, since when)":
+        mark("What is happening (victim, sector, since when)"),
+    "What help is needed": mark("What help is needed"),
+    "Wallet address, or the transfer to stop (account, bank, reference)":
+        mark("Wallet address, or the transfer to stop (account, bank, reference)"),
+    "Amount and currency": mark("Amount and currency"),
+    "Freeze needed by (UTC, e.g. 2026-05-20T18:00Z)":
+        mark("Freeze needed by (UTC, e.g. 2026-05-20T18:00Z)"),
+    "The offence and why the funds are linked to it":
+        mark("The offence and why the funds are linked to it"),
+    "Incident number": mark("Incident number"),
 }
 
 
