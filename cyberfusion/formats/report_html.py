@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from cyberfusion import i18n
 from cyberfusion.domain.handling import TLP
+from cyberfusion.terms import term
 
 
 @cache
@@ -21,6 +22,7 @@ def _env() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       extensions=["jinja2.ext.i18n"])
     i18n.install(env)
+    env.filters["term"] = term
     return env
 
 

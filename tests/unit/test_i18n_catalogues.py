@@ -92,11 +92,11 @@ def test_arabic_dates_have_the_year_and_numbers_group_per_locale() -> None:
 def test_every_coded_value_pages_show_has_a_term() -> None:
     from cyberfusion.domain import channel, handling, hits
     from cyberfusion.domain.model import CrimeType
-    from cyberfusion.web.ui.terms import TERMS
+    from cyberfusion.terms import TERMS
 
     codes = [*CrimeType, *channel.Priority, *channel.PartyStatus, *channel.MessageKind,
              *handling.HitPolicy, *handling.Purpose, *hits.HitSource, *hits.DisclosureStatus]
     labels = [t.label for t in channel.RequestType] + [
         spec.label for specs in channel.REQUEST_FIELDS.values() for spec in specs]
     missing = [c for c in [str(c.value) for c in codes] + labels if c not in TERMS]
-    assert not missing, f"add to cyberfusion/web/ui/terms.py: {missing}"
+    assert not missing, f"add to cyberfusion/terms.py: {missing}"

@@ -1,5 +1,6 @@
-"""The words pages show for coded values (crime types, priorities, statuses, request types):
-one marked literal per value, translated by the `term` filter; unknown values show as they are."""
+"""The words pages and reports show for coded values (crime types, priorities, statuses,
+request types and fields): one marked literal per value, translated by the `term` filter;
+unknown values show as they are."""
 
 from __future__ import annotations
 
