@@ -163,8 +163,9 @@ def test_a_signed_in_choice_follows_the_person_to_another_browser(
         first.goto(f"{base}/login")
         log_in(first, base, "de-cyber.analyst", "/")
         assert first.locator("html").get_attribute("lang") == "fr"
+        first.goto(f"{base}/search?value={IP}")
         first.click("nav.languages a[hreflang=es]")
-        first.wait_for_url(f"{base}/")
+        first.wait_for_url(f"{base}/search?value={IP}")
         assert first.locator("html").get_attribute("lang") == "es"
         other = browser.new_context(extra_http_headers={"Accept-Language": "ar"}).new_page()
         other.goto(f"{base}/login")
