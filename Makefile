@@ -8,7 +8,7 @@ DATA ?= data
 TOOLS := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed
 
-.PHONY: demo test lint typecheck bench serve clean audit tools
+.PHONY: demo test lint typecheck bench serve clean audit tools catalogues
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ typecheck: $(STAMP)
 ## test: lint, type-check and run every test (PostgreSQL ones when CYBERFUSION_TEST_POSTGRES is set)
 test: lint typecheck $(TOOLS_STAMP)
 	$(BIN)/pytest -n 2
+
+## catalogues: after wrapping new text in _(), add its msgids to the ar/en/fr/es .po files (keeps
+## translations, drops stale msgids); the .po files are read at startup, nothing is compiled
+catalogues: $(STAMP)
+	$(BIN)/python -m cyberfusion.i18n_catalogue update
 
 ## audit: check the pinned dependencies against known vulnerabilities (pip-audit)
 audit: $(STAMP)

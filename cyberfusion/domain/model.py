@@ -96,6 +96,7 @@ class User:
     display_name: str = ""
     active: bool = True
     totp_enabled: bool = False
+    language: str = ""  # the pages' language the person chose; "" = the browser's
 
     def has(self, *roles: Role) -> bool:
         """True if the user holds any of `roles`."""

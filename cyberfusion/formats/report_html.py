@@ -11,13 +11,19 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from cyberfusion import i18n
 from cyberfusion.domain.handling import TLP
+from cyberfusion.terms import term
 
 
 @cache
 def _env() -> Environment:
-    return Environment(loader=PackageLoader("cyberfusion.formats", "report_templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True))
+    env = Environment(loader=PackageLoader("cyberfusion.formats", "report_templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      extensions=["jinja2.ext.i18n"])
+    i18n.install(env)
+    env.filters["term"] = term
+    return env
 
 
 @cache
@@ -42,16 +48,22 @@ def charts(doc: dict[str, Any]) -> dict[str, str]:
             "countries": _data_uri(report_charts.country_png(doc))}
 
 
-def body(doc: dict[str, Any], chart_uris: dict[str, str] | None = None) -> Markup:
-    """The report's sections as an HTML fragment (every value escaped)."""
+def body(doc: dict[str, Any], chart_uris: dict[str, str] | None = None,
+         language: str | None = None) -> Markup:
+    """The report's sections as an HTML fragment (every value escaped), in `language` (else the
+    language of the page being rendered)."""
     template = _env().get_template("report_body.html")
     cells = {(t["month"], t["crime_type"]): t["cases"] for t in doc["trend"]}
-    return Markup(template.render(doc=doc, tlp_label=TLP(doc["tlp"]).label, trend_cells=cells,
-                                  charts=chart_uris if chart_uris is not None else charts(doc)))
+    with i18n.using(language or i18n.current()):
+        return Markup(template.render(
+            doc=doc, tlp_label=TLP(doc["tlp"]).label, trend_cells=cells,
+            charts=chart_uris if chart_uris is not None else charts(doc)))
 
 
-def page(doc: dict[str, Any]) -> str:
-    """A standalone HTML page of the report, styled for screen and print."""
+def page(doc: dict[str, Any], language: str = i18n.DEFAULT) -> str:
+    """A standalone HTML page of the report in `language`, styled for screen and print."""
     template = _env().get_template("report_page.html")
-    return template.render(doc=doc, tlp_label=TLP(doc["tlp"]).label, css=Markup(stylesheet()),
-                           body=body(doc))
+    with i18n.using(language):
+        return template.render(doc=doc, tlp_label=TLP(doc["tlp"]).label,
+                               css=Markup(stylesheet()), body=body(doc, language=language),
+                               lang=language, dir=i18n.direction(language))

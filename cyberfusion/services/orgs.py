@@ -8,6 +8,7 @@ from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.model import Organisation, OrgKind, Principal, Role, User
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import Conflict, InvalidInput, Issue, NotFound, PermissionDenied
+from cyberfusion.i18n import LANGUAGES
 from cyberfusion.services import audit
 from cyberfusion.services.auth import hash_password
 from cyberfusion.services.context import Context
@@ -96,6 +97,16 @@ def create_user(
         audit.record(tx, ctx, principal, AuditAction.USER_CREATE, "user", user.id, org_id,
                      {"username": username, "roles": sorted(r.value for r in roles)})
     return user
+
+
+def set_language(ctx: Context, principal: Principal, language: str) -> None:
+    """Remember the language a person chose for the pages (ar, en, fr or es)."""
+    if language not in LANGUAGES:
+        raise InvalidInput("unknown language", [Issue("language", "one of ar, en, fr, es")])
+    if principal.user is None:
+        raise PermissionDenied("only a signed-in person has a language preference")
+    with ctx.db.write() as tx:
+        tx.users.set_language(principal.user.id, language)
 
 
 def list_users(ctx: Context, principal: Principal | None, org_id: str = "") -> list[User]:

@@ -90,6 +90,7 @@ class UserRow(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
 
 class TokenRow(Base):

@@ -49,6 +49,7 @@ from cyberfusion.web.ui import (
     hit_pages,
     import_pages,
     incident_pages,
+    language_pages,
     network_pages,
     pages,
     report_pages,
@@ -130,6 +131,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(taxii_routes.router)
     app.include_router(case_form.router)
     app.include_router(pages.router)
+    app.include_router(language_pages.router)
     app.include_router(import_pages.router)
     app.include_router(source_pages.router)
     app.include_router(channel_pages.router)

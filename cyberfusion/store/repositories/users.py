@@ -31,6 +31,7 @@ def to_user(row: UserRow) -> User:
         display_name=row.display_name,
         active=row.active,
         totp_enabled=bool(row.totp_secret),
+        language=row.language or "",
     )
 
 
@@ -94,6 +95,10 @@ class UserRepo(Repo):
     def set_active(self, user_id: int, active: bool) -> None:
         """Enable or disable the account."""
         self._by_id(user_id).active = active
+
+    def set_language(self, user_id: int, language: str) -> None:
+        """Remember the language the person reads the pages in."""
+        self._by_id(user_id).language = language
 
     def _row(self, username: str) -> UserRow | None:
         return self.session.scalar(select(UserRow).where(UserRow.username == username))

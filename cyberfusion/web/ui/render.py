@@ -10,31 +10,58 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from cyberfusion import __version__
+from cyberfusion import __version__, i18n
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, allowed
+from cyberfusion.terms import term
 
 
 def _environment() -> jinja2.Environment:
-    """The page environment, with `_()` for every text a person reads (catalogues follow)."""
+    """The page environment: `_()` in the language of the request, CLDR dates and numbers."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    i18n.install(env)
+    env.filters["term"] = term
     return env
 
 
 TEMPLATES = Jinja2Templates(env=_environment())
 TLP_NOTES = {
-    "clear": "may be shared without restriction",
-    "green": "for the community; not for public channels",
-    "amber": "for the recipient organisations and their clients on a need-to-know basis",
-    "amber+strict": "for the recipient organisations only",
-    "red": "for the named recipients only",
+    "clear": i18n.mark("may be shared without restriction"),
+    "green": i18n.mark("for the community; not for public channels"),
+    "amber": i18n.mark(
+        "for the recipient organisations and their clients on a need-to-know basis"),
+    "amber+strict": i18n.mark("for the recipient organisations only"),
+    "red": i18n.mark("for the named recipients only"),
 }
+# Error page titles and the login form's refusals, as the errors and auth service say them;
+# the error page and the login form translate them through these msgids.
+PAGE_MESSAGES = (
+    i18n.mark("Audit chain broken"), i18n.mark("Authentication failed"), i18n.mark("Conflict"),
+    i18n.mark("Internal error"), i18n.mark("Invalid handling"), i18n.mark("Invalid input"),
+    i18n.mark("Invalid observable"), i18n.mark("Malformed document"),
+    i18n.mark("Not acceptable"), i18n.mark("Not found"), i18n.mark("Payload too large"),
+    i18n.mark("Permission denied"), i18n.mark("Too many requests"),
+    i18n.mark("Unsupported media type"),
+    i18n.mark("wrong username, password or one-time code"),
+    i18n.mark("the form expired or did not come from this site; reload it"),
+)
+LANGUAGE_COOKIE = "lang"
+
+
+def language_of(request: Request, principal: Principal | None = None) -> str:
+    """The signed-in person's language, else the one chosen with the switcher on this browser,
+    else the browser's `Accept-Language`, else English."""
+    if principal is None:
+        session = getattr(request.state, "session", None)
+        principal = session[0] if session else None
+    chosen = principal.user.language if principal and principal.user else ""
+    return i18n.choose(chosen or request.cookies.get(LANGUAGE_COOKIE),
+                       request.headers.get("accept-language"))
 
 
 def page(
@@ -43,7 +70,11 @@ def page(
 ) -> Response:
     """Render `template` with the banner for `tlp` and the session's CSRF token."""
     session = getattr(request.state, "session", None)
+    language = language_of(request, principal)
     context = {
+        "lang": language,
+        "dir": i18n.direction(language),
+        "languages": i18n.NAMES,
         "tlp": tlp,
         "tlp_notes": TLP_NOTES,
         "principal": principal,
@@ -54,4 +85,7 @@ def page(
         "version": __version__,
         **values,
     }
-    return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
+    with i18n.using(language):
+        response = TEMPLATES.TemplateResponse(request, template, context, status_code=status)
+    response.headers["Content-Language"] = language
+    return response

@@ -20,7 +20,7 @@ from cyberfusion.web.api.reports import MEDIA, SUFFIX
 from cyberfusion.web.deps import CtxDep
 from cyberfusion.web.params import Id
 from cyberfusion.web.ui.pages import CsrfChecked, UiPrincipal
-from cyberfusion.web.ui.render import page
+from cyberfusion.web.ui.render import language_of, page
 
 router = APIRouter(include_in_schema=False)
 Many = Annotated[list[str], Query()]
@@ -80,7 +80,7 @@ def builder(request: Request, ctx: CtxDep, principal: UiPrincipal, title: str = 
     doc, body = None, None
     if date_from and date_to and recipient:
         doc = reports.preview(ctx, principal, _spec(values, ctx.now().date()))
-        body = report_html.body(doc)
+        body = report_html.body(doc, language=language_of(request))
     members = [o for o in orgs.list_orgs(ctx, principal) if o.id != principal.org_id]
     return page(request, "reports/new.html", TLP(doc["tlp"]) if doc else TLP.CLEAR,
                 principal, values=values, doc=doc, body=body, members=members,
@@ -115,7 +115,8 @@ def viewer(request: Request, ctx: CtxDep, principal: UiPrincipal, report_id: Id)
     report = view.report
     mine = principal.user is not None and principal.user.id == report.author_user_id
     return page(request, "reports/report.html", TLP(view.doc["tlp"]), principal, view=view,
-                body=report_html.body(view.doc), formats=list(ReportFormat),
+                body=report_html.body(view.doc, language=language_of(request)),
+                formats=list(ReportFormat),
                 can_approve=report.status is ReportStatus.DRAFT and not mine
                 and allowed(principal, Permission.REPORT_APPROVE),
                 own_draft=report.status is ReportStatus.DRAFT and mine,

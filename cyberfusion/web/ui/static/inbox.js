@@ -42,7 +42,10 @@
     if (!list || !window.EventSource) { return; }
     var source = new EventSource(list.getAttribute("data-events"));
     source.addEventListener("open", function () {
-      if (status) { status.textContent = "Live: new requests appear here as they arrive."; }
+      if (status) {
+        status.textContent = status.getAttribute("data-live-status") ||
+          "Live: new requests appear here as they arrive.";
+      }
     });
     source.addEventListener("notification", function (event) {
       var note = JSON.parse(event.data);
