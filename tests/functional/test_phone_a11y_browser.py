@@ -106,7 +106,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     case = _case_in_country_of(world, recipient, json.loads((data / TRUTH_FILE).read_text()))
     common = ["/", "/inbox", f"/threads/{thread}", "/duty", "/cases", "/cases/new",
               "/search?q=185.220", "/hits", "/networks", "/imports", "/reports",
-              "/settings/notifications"]
+              "/settings/notifications", "/compose", "/entities", "/organisations",
+              "/sources"]
     with serving(create_app(ctx)) as base:
         yield Site(base, reporter, recipient,
                    reporter_pages=["/incidents", f"/incidents/{incident}", "/incidents/new"],
@@ -185,12 +186,44 @@ def test_the_collapsed_menu_reaches_the_inbox_and_log_out(browser: Browser, site
     log_out = page.get_by_role("button", name="Log out")
     assert not inbox.is_visible() and not log_out.is_visible()
     page.click("header summary")
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / "phone-menu-open.png"))
     inbox.click()
     page.wait_for_url(f"{site.base}/inbox")
     assert page.locator("header nav a[aria-current=page]").get_attribute("href") == "/inbox"
     page.click("header summary")
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(lambda url: "/login" in url or url.rstrip("/") == site.base)
+    page.context.close()
+
+
+def test_the_menu_is_a_row_on_a_wide_screen(browser: Browser, site: Site) -> None:
+    page = _logged_in(browser, site, site.recipient, DESKTOP)
+    page.goto(f"{site.base}/duty")
+    assert not page.locator("header summary").is_visible()
+    assert page.locator("header nav a[href='/inbox']").is_visible()
+    assert page.get_by_role("button", name="Log out").is_visible()
+    current = page.locator("header nav a[aria-current=page]")
+    assert current.count() == 1 and current.get_attribute("href") == "/duty"
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / "desktop-duty.png"))
+    page.context.close()
+
+
+def test_the_keyboard_skips_to_the_content_with_a_visible_focus(browser: Browser,
+                                                                 site: Site) -> None:
+    page = _logged_in(browser, site, site.recipient, PHONE)
+    page.goto(f"{site.base}/inbox")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.get_attribute("href") == "#main" and skip.is_visible()
+    assert skip.evaluate("e => getComputedStyle(e).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    assert focused.evaluate("e => e.closest('main') !== null")
+    assert focused.evaluate("e => getComputedStyle(e).outlineStyle") != "none"
     page.context.close()
 
 
@@ -202,6 +235,8 @@ def _axe_source() -> str:
     pytest.skip(f"no axe-core at {AXE}: run `make axe` (needs npm)")
 
 
+# Beyond every serious or critical finding, the lesser ones issue #16 names fail too.
+NAMED = {"region", "landmark-unique", "landmark-one-main", "empty-table-header", "bypass"}
 _RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations.map((v) => ({id: v.id, impact: v.impact,
@@ -217,8 +252,7 @@ def test_axe_finds_no_serious_or_critical_violation(browser: Browser, site: Site
     for path, page in _each_page(browser, site, viewport):
         page.evaluate(source)  # evaluated through the DevTools protocol: the page's CSP allows it
         found = page.evaluate(_RUN_AXE)
-        print("AXE", path, [(v["id"], v["impact"], v["nodes"]) for v in found])
-        bad = [v for v in found if v["impact"] in ("serious", "critical")]
+        bad = [v for v in found if v["impact"] in ("serious", "critical") or v["id"] in NAMED]
         if bad:
             serious[path] = bad
     assert serious == {}, serious
