@@ -40,7 +40,8 @@ MENU = ("/cases", "/search", "/hits", "/networks", "/entities", "/incidents", "/
         "/imports", "/sources", "/inbox", "/duty", "/organisations", "/settings/notifications",
         "/hub/bulletins", "/agreements", "/audit", "/bulletins", "/login")
 MENU_ALIASES = {"/threads": "/inbox", "/compose": "/inbox", "/observable": "/search",
-                "/disclosures": "/hits", "/ransomware": "/incidents", "/settings": "/settings/notifications"}
+                "/disclosures": "/hits", "/ransomware": "/incidents",
+                "/settings": "/settings/notifications"}
 
 
 def menu_entry(path: str) -> str:
