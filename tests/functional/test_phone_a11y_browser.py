@@ -51,6 +51,7 @@ class Site:
     reporter_pages: list[str]
     recipient_pages: list[str]
     public_pages: list[str]
+    hub_pages: dict[str, list[str]]
 
 
 def _analyst(world: World, org_id: str) -> str:
@@ -112,7 +113,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         yield Site(base, reporter, recipient,
                    reporter_pages=["/incidents", f"/incidents/{incident}", "/incidents/new"],
                    recipient_pages=[*common, f"/cases/{case}", f"/networks/{network}"],
-                   public_pages=["/login", "/bulletins", "/bulletins/1"])
+                   public_pages=["/login", "/bulletins", "/bulletins/1"],
+                   hub_pages={"hub.analyst": ["/hub/bulletins", "/ransomware",
+                                              "/incidents/wallets", "/entities/1"],
+                              "hub.auditor": ["/audit"], "hub.admin": ["/agreements"]})
     ctx.db.dispose()
 
 
@@ -141,7 +145,8 @@ def _logged_in(browser: Browser, site: Site, username: str | None,
 def _visits(site: Site) -> list[tuple[str | None, str]]:
     return ([(site.recipient, p) for p in site.recipient_pages]
             + [(site.reporter, p) for p in site.reporter_pages]
-            + [(None, p) for p in site.public_pages])
+            + [(None, p) for p in site.public_pages]
+            + [(user, p) for user, paths in site.hub_pages.items() for p in paths])
 
 
 def _each_page(browser: Browser, site: Site,
@@ -194,6 +199,19 @@ def test_the_collapsed_menu_reaches_the_inbox_and_log_out(browser: Browser, site
     page.click("header summary")
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(lambda url: "/login" in url or url.rstrip("/") == site.base)
+    page.context.close()
+
+
+def test_a_duty_officer_acknowledges_a_request_on_a_phone(browser: Browser, site: Site) -> None:
+    page = _logged_in(browser, site, site.recipient, PHONE)
+    page.goto(f"{site.base}/inbox")
+    page.locator("#threads a", has_text="Ransomware at a university hospital").click()
+    button = page.locator("#acknowledge")
+    box = button.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    button.click()
+    page.wait_for_selector("#parties tr[data-status=acknowledged]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.context.close()
 
 
