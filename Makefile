@@ -8,7 +8,11 @@ DATA ?= data
 TOOLS := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed
 
-.PHONY: demo test lint typecheck bench serve clean audit tools catalogues
+# axe-core (npm) for the accessibility test; installed under .tools, never saved anywhere else.
+AXE_VERSION := 4.14.1
+AXE_STAMP := .tools/.axe-core-$(AXE_VERSION)
+
+.PHONY: demo test lint typecheck bench serve clean audit tools axe catalogues
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +28,13 @@ $(TOOLS_STAMP): tools/client-requirements.txt
 
 tools: $(TOOLS_STAMP)
 
+## axe: axe-core from npm, which tests/functional/test_phone_a11y_browser.py runs in Chromium
+$(AXE_STAMP):
+	npm install --no-save --no-audit --no-fund --prefix .tools axe-core@$(AXE_VERSION)
+	touch $(AXE_STAMP)
+
+axe: $(AXE_STAMP)
+
 ## demo: create the venv, seed a demo world on SQLite and serve http://127.0.0.1:8470
 demo: $(STAMP)
 	$(BIN)/cyberfusion --data-dir $(DATA) demo
@@ -38,7 +49,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 ## test: lint, type-check and run every test (PostgreSQL ones when CYBERFUSION_TEST_POSTGRES is set)
-test: lint typecheck $(TOOLS_STAMP)
+test: lint typecheck $(TOOLS_STAMP) $(AXE_STAMP)
 	$(BIN)/pytest -n 2
 
 ## catalogues: after wrapping new text in _(), add its msgids to the ar/en/fr/es .po files (keeps
@@ -66,4 +77,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_channel.py
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis

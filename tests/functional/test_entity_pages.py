@@ -34,7 +34,8 @@ def test_the_list_filters_by_kind_and_text(client: TestClient, world: World,
                                            lockbit: int) -> None:
     login(client, "de-cyber.analyst")
     html = client.get("/entities", params={"q": "lockbit black"}).text
-    assert f'href="/entities/{lockbit}"' in html and 'href="/entities">Entities</a>' in html
+    assert f'href="/entities/{lockbit}"' in html
+    assert 'href="/entities" aria-current="page">Entities</a>' in html
     only = client.get("/entities", params={"kind": "intrusion-set"}).text
     assert "Bitwise Spider" in only and f'data-entity="{lockbit}"' not in only
     assert client.get("/entities", params={"kind": "dragon"}).status_code == 422

@@ -63,6 +63,24 @@ def language_of(request: Request, principal: Principal | None = None) -> str:
     return i18n.choose(chosen or request.cookies.get(LANGUAGE_COOKIE),
                        request.headers.get("accept-language"))
 
+MENU = ("/cases", "/search", "/hits", "/networks", "/entities", "/incidents", "/reports",
+        "/imports", "/sources", "/inbox", "/duty", "/organisations", "/settings/notifications",
+        "/hub/bulletins", "/agreements", "/audit", "/bulletins", "/login")
+MENU_ALIASES = {"/threads": "/inbox", "/compose": "/inbox", "/observable": "/search",
+                "/disclosures": "/hits", "/ransomware": "/incidents",
+                "/settings": "/settings/notifications"}
+
+
+def menu_entry(path: str) -> str:
+    """The main-menu link a page belongs to, so the menu marks it `aria-current="page"`."""
+    if path == "/":
+        return "/"
+    for prefix, entry in MENU_ALIASES.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            path = entry
+    matches = [m for m in MENU if path == m or path.startswith(m + "/")]
+    return max(matches, key=len, default="")
+
 
 def page(
     request: Request, template: str, tlp: TLP, principal: Principal | None,
@@ -83,6 +101,7 @@ def page(
         "can_bulletins": bool(principal and allowed(principal, Permission.BULLETIN_READ)),
         "can_agreements": bool(principal and allowed(principal, Permission.AGREEMENT_READ)),
         "version": __version__,
+        "nav_current": menu_entry(request.url.path),
         **values,
     }
     with i18n.using(language):

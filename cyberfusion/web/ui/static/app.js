@@ -29,3 +29,46 @@
     document.querySelectorAll("input[data-autocomplete]").forEach(attach);
   });
 })();
+
+// On a phone a table shows one card per row (app.css); each cell gets its column's heading
+// as `data-label` so the card says what each value is.
+(function () {
+  "use strict";
+  function headings(table) {
+    var names = [];
+    table.querySelectorAll("thead tr:first-child > th").forEach(function (th) {
+      for (var i = 0; i < (th.colSpan || 1); i += 1) { names.push(th.textContent.trim()); }
+    });
+    return names;
+  }
+  function label(table) {
+    var names = headings(table);
+    if (!names.length) { return; }
+    table.querySelectorAll("tbody > tr").forEach(function (row) {
+      var column = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        var name = names[column];
+        if (name && cell.colSpan === 1 && !cell.hasAttribute("data-label")) {
+          cell.setAttribute("data-label", name);
+        }
+        column += cell.colSpan || 1;
+      });
+    });
+  }
+  function labelAll() { document.querySelectorAll("table.grid").forEach(label); }
+  // The menu shows as a row on wide screens through ::details-content; where a browser lacks
+  // that selector, open the <details> on wide screens instead.
+  function openMenuOnWideScreens() {
+    var menu = document.querySelector("details.menu");
+    var supported = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
+    if (menu && !supported && window.matchMedia("(min-width: 901px)").matches) {
+      menu.open = true;
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    labelAll();
+    openMenuOnWideScreens();
+    // Rows added live (the inbox) get their labels too.
+    new MutationObserver(labelAll).observe(document.body, { childList: true, subtree: true });
+  });
+})();
