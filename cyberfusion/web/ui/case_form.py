@@ -14,7 +14,7 @@ from cyberfusion.domain.handling import TLP, HitPolicy, Purpose
 from cyberfusion.domain.model import CrimeType, Principal
 from cyberfusion.domain.observables import ObservableType, guess_type, normalise, refang
 from cyberfusion.domain.permissions import Permission, needs, require
-from cyberfusion.errors import InvalidInput, InvalidObservable
+from cyberfusion.errors import InvalidInput, InvalidObservable, Issue
 from cyberfusion.formats.case_json import parse_case
 from cyberfusion.services import cases
 from cyberfusion.services.context import Context
@@ -31,12 +31,26 @@ BLANK = {"title": "", "crime_type": "other", "countries": "", "first_seen": "", 
          "purpose": "investigation", "grading": "", "personal_data": False}
 
 
-def _form_page(request: Request, principal: Any, form: dict[str, Any],
-               issues: list[Any], status: int = 200) -> Response:
+def form_page(request: Request, principal: Any, form: dict[str, Any],
+              issues: list[Issue], status: int = 200, **extra: Any) -> Response:
+    """The case form (new, or an edit when `extra` names its `case`), issues located by line."""
     return page(request, "case_new.html", TLP(form.get("tlp") or "amber")
                 if form.get("tlp") in {t.value for t in TLP} else TLP.AMBER, principal,
-                status=status, form=form, issues=issues, crime_types=list(CrimeType),
-                tlps=list(TLP), policies=list(HitPolicy), purposes=list(Purpose))
+                status=status, form=form, issues=[by_line(i) for i in issues],
+                crime_types=list(CrimeType), tlps=list(TLP), policies=list(HitPolicy),
+                purposes=list(Purpose), **extra)
+
+
+_OBSERVABLE_PATH = re.compile(r"^observables\[(\d+)\](?:\.(\w+))?")
+
+
+def by_line(issue: Issue) -> Issue:
+    """An issue on `observables[5].value` said as the form's reader counts: `line 6 (value)`."""
+    found = _OBSERVABLE_PATH.match(issue.location)
+    if found is None:
+        return issue
+    field = f" ({found.group(2)})" if found.group(2) else ""
+    return Issue(f"observables, line {int(found.group(1)) + 1}{field}", issue.message)
 
 
 @router.get("/cases/new")
@@ -44,7 +58,7 @@ def _form_page(request: Request, principal: Any, form: dict[str, Any],
 def new_case(request: Request, principal: UiPrincipal) -> Response:
     """An empty submission form (only for those who may file a case)."""
     require(principal, Permission.CASE_WRITE)
-    return _form_page(request, principal, dict(BLANK), [])
+    return form_page(request, principal, dict(BLANK), [])
 
 
 @router.post("/cases/new")
@@ -62,10 +76,10 @@ def _store(request: Request, ctx: Context, principal: Principal, data: FormData)
         draft = parse_case(document(form), ctx.now().date(), ctx.settings.review_years)
         case = cases.create_case(ctx, principal, draft)
     except InvalidInput as exc:
-        return _form_page(request, principal, form, exc.issues, status=422)
+        return form_page(request, principal, form, exc.issues, status=422)
     except OutsideAgreement as exc:  # a partner's case its agreement does not let in
-        return _form_page(request, principal, form, exc.issues, status=exc.status)
-    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+        return form_page(request, principal, form, exc.issues, status=exc.status)
+    return RedirectResponse(f"/cases/{case.id}?stored=1", status_code=303)
 
 
 def _list(text: str) -> list[str]:
@@ -79,11 +93,13 @@ def document(form: dict[str, Any]) -> dict[str, Any]:
         "title": form["title"], "crime_type": form["crime_type"], "summary": form["summary"],
         "countries": [c.upper() for c in _list(form["countries"])],
         "first_seen": form["first_seen"] or None, "last_seen": form["last_seen"] or None,
-        "victims": {"count": -1 if count is None else count},
+        "victims": {"count": -1 if count is None else count,
+                    "sectors": _list(str(form.get("victim_sectors") or ""))},
         "handling": {"tlp": form["tlp"], "release": _list(form["release"]),
                      "exclude": _list(form["exclude"]), "partners": _list(form["partners"]),
                      "hit_policy": form["hit_policy"], "purpose": form["purpose"],
-                     "grading": form["grading"], "personal_data": bool(form["personal_data"])},
+                     "grading": form["grading"], "personal_data": bool(form["personal_data"]),
+                     **({"review_by": form["review_by"]} if form.get("review_by") else {})},
         "observables": [observable_line(line) for line in form["observables"].splitlines()
                         if line.strip()],
     }

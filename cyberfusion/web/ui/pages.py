@@ -175,22 +175,6 @@ def case_list(
     )
 
 
-@router.get("/cases/{case_id}")
-@needs(Permission.CASE_READ)
-def case_page(request: Request, ctx: CtxDep, principal: UiPrincipal, case_id: Id) -> Response:
-    """One case with its TLP banner and the 'who can see this' panel."""
-    case = cases.get_case(ctx, principal, case_id)
-    audience = cases.who_can_see(ctx, principal, case_id)
-    history = cases.case_history(ctx, principal, case_id)
-    owner = next((o for o, _ in audience if o.id == case.owner_org_id), None)
-    linked = (knowledge.case_entities(ctx, principal, case_id)
-              if allowed(principal, Permission.ENTITY_READ) else None)
-    tlp = strictest_tlp([case.handling.tlp, *(v.handling.tlp for v in history.versions),
-                         *(e.tlp for e in linked or ())])
-    return page(request, "case.html", tlp, principal, case=case, h=case.handling,
-                audience=audience, owner=owner, history=history, entities=linked)
-
-
 @router.get("/search")
 @needs(Permission.SEARCH)
 def search_page(request: Request, ctx: CtxDep, principal: UiPrincipal, value: str = "",
