@@ -49,7 +49,8 @@ def test_owner_corrects_a_case_and_gets_a_new_version(client: TestClient, world:
     saved = client.post(f"/cases/{case_id}/edit", data=form, follow_redirects=False)
     assert saved.status_code == 303, saved.text
     case = cases.get_case(world.ctx, world.principals["fr-cyber"], case_id)
-    assert (case.version, case.crime_type.value, case.countries) == (2, "online_fraud", ("FR", "BE"))
+    assert (case.version, case.crime_type.value) == (2, "online_fraud")
+    assert case.countries == ("FR", "BE")
     assert case.first_seen is not None and case.first_seen.isoformat() == "2026-04-02"
     assert case.victim_sectors == ("health",)  # what the form does not show is kept
     assert len(case.occurrences) == 3

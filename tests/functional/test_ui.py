@@ -128,7 +128,7 @@ def test_case_form_shows_located_problems_and_keeps_input(client: TestClient) ->
             "observables": "iban DE89370400440532013001 mule account"}
     response = client.post("/cases/new", data=form)
     assert response.status_code == 422
-    assert "observables[0].value" in response.text and "mod 97" in response.text
+    assert "observables, line 1 (value)" in response.text and "mod 97" in response.text
     assert "DE89370400440532013001" in response.text
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from cyberfusion.domain.dashboard import DEFAULT_MONTHS, MAX_MONTHS
 from cyberfusion.domain.handling import TLP, strictest_tlp
-from cyberfusion.domain.model import CrimeType, Principal
+from cyberfusion.domain.model import CrimeType, Principal, Role, User
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.domain.permissions import Permission, allowed, needs
 from cyberfusion.errors import (
@@ -101,7 +101,7 @@ def login(
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
     session = auth.start_session(ctx, user)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(_landing(user, _safe_next(next)), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.cookie, httponly=True, samesite="lax",
                         secure=secure_cookie(request, ctx.settings),
                         max_age=ctx.settings.session_hours * 3600)
@@ -123,6 +123,13 @@ def logout(request: Request, ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChe
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
+
+
+def _landing(user: User, target: str) -> str:
+    """Where a login goes: the asked page, else a duty officer's inbox (requests wait there)."""
+    if target == "/" and Role.DUTY_OFFICER in user.roles:
+        return "/inbox"
+    return target
 
 
 def _safe_next(target: str) -> str:

@@ -14,6 +14,7 @@ from cyberfusion import __version__
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, allowed
+from cyberfusion.services import hits, inbox
 
 
 def _environment() -> jinja2.Environment:
@@ -37,6 +38,20 @@ TLP_NOTES = {
 }
 
 
+def nav_counts(request: Request, principal: Principal | None) -> dict[str, int]:
+    """Unread hit notices and inbox notifications for the header (0 where not allowed): the
+    same counts the hit inbox and the inbox show, addressed to the organisation (or user)."""
+    ctx = getattr(request.app.state, "ctx", None)
+    if principal is None or ctx is None:
+        return {"unread_hits": 0, "unread_inbox": 0}
+    return {
+        "unread_hits": hits.unread_count(ctx, principal)
+        if allowed(principal, Permission.HIT_READ) else 0,
+        "unread_inbox": inbox.notifications(ctx, principal, 0, 1)[1]
+        if allowed(principal, Permission.CHANNEL_READ) else 0,
+    }
+
+
 def page(
     request: Request, template: str, tlp: TLP, principal: Principal | None,
     status: int = 200, **values: Any,
@@ -52,6 +67,7 @@ def page(
         "can_bulletins": bool(principal and allowed(principal, Permission.BULLETIN_READ)),
         "can_agreements": bool(principal and allowed(principal, Permission.AGREEMENT_READ)),
         "version": __version__,
+        **nav_counts(request, principal),
         **values,
     }
     return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
