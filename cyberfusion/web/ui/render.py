@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from cyberfusion import __version__
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, allowed
-from cyberfusion.services import hits, inbox
+from cyberfusion.services import hits, inbox, orgs
 
 
 def _environment() -> jinja2.Environment:
@@ -52,6 +53,19 @@ def nav_counts(request: Request, principal: Principal | None) -> dict[str, int]:
     }
 
 
+def org_namer(request: Request) -> Callable[[str], str]:
+    """`org_name(id)` for templates: an organisation's name (the directory is not secret to
+    members), read once per page on first use; the id itself for an unknown one."""
+    names: dict[str, str] = {}
+
+    def name(org_id: str) -> str:
+        ctx = getattr(request.app.state, "ctx", None)
+        if not names and ctx is not None:
+            names.update((o.id, o.name) for o in orgs.list_orgs(ctx))
+        return names.get(org_id, org_id)
+    return name
+
+
 def page(
     request: Request, template: str, tlp: TLP, principal: Principal | None,
     status: int = 200, **values: Any,
@@ -68,6 +82,7 @@ def page(
         "can_agreements": bool(principal and allowed(principal, Permission.AGREEMENT_READ)),
         "version": __version__,
         **nav_counts(request, principal),
+        "org_name": org_namer(request),
         **values,
     }
     return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
