@@ -21,7 +21,7 @@ from cyberfusion.services.context import Context
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep
 from cyberfusion.web.params import Id
-from cyberfusion.web.ui.case_form import BLANK, document, form_page
+from cyberfusion.web.ui.case_form import BLANK, document, form_page, previewed, read_form
 from cyberfusion.web.ui.pages import CsrfChecked, UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
 
@@ -102,8 +102,10 @@ def _save(request: Request, ctx: Context, principal: Principal, case_id: int,
     case = own_case(ctx, principal, case_id)
     kept = {"victim_sectors": ", ".join(case.victim_sectors),
             "review_by": case.handling.review_by.isoformat()}
-    form = {**BLANK, **kept, **{k: str(v) for k, v in data.items()}}
-    form["personal_data"] = data.get("personal_data") == "1"
+    form = read_form(data, {**BLANK, **kept})
+    if data.get("preview"):
+        return previewed(request, ctx, principal, form, case=case,
+                         version=form.get("version") or case.version)
     version = str(form.get("version", ""))
     try:
         draft = parse_case(document(form), ctx.now().date(), ctx.settings.review_years)
