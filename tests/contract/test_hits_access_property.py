@@ -207,6 +207,12 @@ def check_pages(client: TestClient, view: View) -> None:
     for html in pages:
         for title in view.hidden_titles:
             assert title not in html
+    for html in pages[4:]:  # a network's name is a value one of its readable cases holds
+        name = re.search(r'<h1 data-network="[^"]+"><bdi>([^<]*)</bdi>', html)
+        readable = {int(c) for c in re.findall(r'<tr data-case="(\d+)">', html)}
+        assert name is not None and readable <= view.full
+        held = {POOL[v].value[:23] for c in readable for v in view.values[c]}
+        assert name.group(1).startswith("n") or any(v in name.group(1) for v in held)
 
 
 def check_case_pages(client: TestClient, h: dict[str, str], view: View) -> None:
