@@ -180,3 +180,16 @@ def test_submission_says_stored_and_what_it_matched(client: TestClient, world: W
     assert 'data-held-by="br-cyber">BR Cybercrime Unit' in page
     assert "Brazilian case" not in page
     assert "Stored." not in client.get(response.headers["location"].split("?")[0]).text
+
+
+def test_case_page_names_organisations_not_codes(client: TestClient, world: World) -> None:
+    case_id = make_case(world, "fr-cyber", "Named handling", release=["org:de-cyber",
+                        "region:europe"], exclude=["org:fr-ncb"], partners=["acme-sec"])
+    login(client, "fr-cyber.analyst")
+    html = client.get(f"/cases/{case_id}").text
+    assert '<span data-token="org:de-cyber">DE Cybercrime Unit</span>' in html
+    assert '<span data-token="region:europe">Europe</span>' in html
+    assert '<span data-token="org:fr-ncb">NCB Paris</span>' in html
+    assert '<span data-token="acme-sec">Acme Security</span>' in html
+    rows = client.get("/cases").text
+    assert 'data-owner="fr-cyber">FR Cybercrime Unit<' in rows
