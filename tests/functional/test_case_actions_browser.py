@@ -78,3 +78,19 @@ def test_review_an_import_and_drop_a_false_positive(live: tuple[str, World, int]
                                               case_id).occurrences}
     assert values == {"185.220.101.4"}
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_who_will_see_follows_the_pickers_live(live: tuple[str, World, int]) -> None:
+    base, _, _ = live
+    errors: list[str] = []
+    with chromium_page(errors) as page:
+        page.goto(f"{base}/login?next=/cases/new")
+        log_in(page, base, "fr-cyber.analyst", "/cases/new")
+        page.wait_for_selector("#audience li[data-org=de-cyber][data-access=full]")
+        page.select_option("select[name=tlp]", "red")
+        page.select_option("select[name=release]", ["org:br-cyber"])
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#audience li[data-access=full]')]"
+            ".map(i => i.dataset.org).sort().join(' ') === 'br-cyber fr-cyber'")
+        assert page.locator("#audience li[data-org=de-ncb][data-access=full]").count() == 0
+    assert not [e for e in errors if "Content Security Policy" in e], errors

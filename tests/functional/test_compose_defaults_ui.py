@@ -29,3 +29,5 @@ def test_thread_dates_carry_the_year(client: TestClient, world: World) -> None:
     html = client.get(f"/threads/{thread.id}").text
     assert re.search(r"ack by \d{4}-\d{2}-\d{2} \d{2}:\d{2}", html), html
     assert not re.search(r"(ack by|delivered) \d{2}-\d{2} ", html)
+    steps = re.findall(r'<span data-contacts="(\d)">\(contacts ([^)]+)\)</span>', html)
+    assert ("1", "its duty officer") in steps
