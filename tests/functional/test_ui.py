@@ -75,7 +75,7 @@ def test_search_page_shows_hits_without_content(client: TestClient, world: World
     make_case(world, "fr-cyber", "Secret French case", release=["country:FR"])
     login(client, "br-cyber.analyst")
     html = client.get("/search", params={"value": "185.220.101[.]4"}).text
-    assert "A match is held by <strong>fr-cyber</strong>" in html
+    assert "A match is held by <strong>FR Cybercrime Unit</strong>" in html
     assert "Secret French case" not in html
     bad = client.get("/search", params={"value": "bc1qnotavalidaddress", "type": "btc_wallet"})
     assert bad.status_code == 200 and 'class="error"' in bad.text
