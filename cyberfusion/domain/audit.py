@@ -44,6 +44,7 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     IMPORT_SUBMIT = "import.submit"
     IMPORT_FINISH = "import.finish"
+    IMPORT_LAND = "import.land"
     OBJECT_DELETE = "object.delete"
     SOURCE_ADD = "source.add"
     SOURCE_REMOVE = "source.remove"

@@ -137,6 +137,16 @@ class ImportDefaults:
     personal_data: bool = False
 
 
+def without_values(batch: Batch, keys: frozenset[str]) -> Batch:
+    """The batch with the observables keyed `keys` left out of its cases (values the analyst
+    dropped as false positives at the review step); the rest of each case lands as read."""
+    if not keys:
+        return batch
+    batch.cases = [replace(c, draft=replace(c.draft, occurrences=tuple(
+        o for o in c.draft.occurrences if o.key not in keys))) for c in batch.cases]
+    return batch
+
+
 _TLP_ORDER = [TLP.CLEAR, TLP.GREEN, TLP.AMBER, TLP.AMBER_STRICT, TLP.RED]
 
 

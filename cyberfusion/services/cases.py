@@ -214,3 +214,18 @@ def who_can_see(ctx: Context, principal: Principal, case_id: int) -> list[tuple[
     now = ctx.now()
     answers = [(org, decide(org, _governed(case), now, grants)) for org in orgs]
     return [(org, access) for org, access in answers if access is not Access.NONE]
+
+
+def would_see(ctx: Context, principal: Principal, handling: Handling
+              ) -> list[tuple[Organisation, Access]]:
+    """Who would read (FULL) or learn of a match (HIT) on a case of the principal's with this
+    handling, were it stored now: `decide()` on each organisation, no grants (a new case has
+    none). The form's live "who will see this" preview; it reads only the directory."""
+    require(principal, Permission.CASE_WRITE)
+    with ctx.db.read() as tx:
+        check_references(tx, handling)
+        orgs = tx.orgs.all()
+    item = GovernedItem(0, principal.org_id, handling)
+    now = ctx.now()
+    answers = [(org, decide(org, item, now, [])) for org in orgs]
+    return [(org, access) for org, access in answers if access is not Access.NONE]

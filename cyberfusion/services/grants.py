@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from cyberfusion.domain.access import exclude_tokens
+from cyberfusion.domain.access import Access, GovernedItem, decide, exclude_tokens
 from cyberfusion.domain.audit import AuditAction
-from cyberfusion.domain.model import DisclosureGrant, Principal
+from cyberfusion.domain.model import Case, DisclosureGrant, Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import Conflict, InvalidInput, Issue, NotFound, PermissionDenied
 from cyberfusion.services import audit
@@ -71,3 +71,19 @@ def revoke_grant(ctx: Context, principal: Principal, case_id: int, grant_id: int
         tx.handlings.revoke_grant(grant_id, ctx.now())
         audit.record(tx, ctx, principal, AuditAction.GRANT_REVOKE, "case", case_id,
                      principal.org_id, {"grant": grant_id, "to": grants[grant_id].org_id})
+
+
+def reading_grant(ctx: Context, principal: Principal, case: Case) -> DisclosureGrant | None:
+    """The grant the principal reads `case` under, or None when its handling alone admits it
+    (or the principal owns it): what a granted reader is told, with the grant's end."""
+    if case.owner_org_id == principal.org_id:
+        return None
+    now = ctx.now()
+    item = GovernedItem(case.handling_id, case.owner_org_id, case.handling)
+    if decide(principal.org, item, now, []) is Access.FULL:
+        return None
+    with ctx.db.read() as tx:
+        mine = [g for g in grants_of(tx, case) if g.org_id == principal.org_id and g.active(now)]
+    if not mine or decide(principal.org, item, now, mine) is not Access.FULL:
+        return None
+    return max(mine, key=lambda g: g.expires_at)

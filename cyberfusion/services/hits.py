@@ -264,6 +264,16 @@ def outgoing(ctx: Context, principal: Principal, before: datetime | None = None,
         return _views(tx, ctx, principal.org, hits, False, collapse=True)
 
 
+def from_case(ctx: Context, principal: Principal, case_id: int, limit: int = 500
+              ) -> list[HitView]:
+    """What an own case's submission matched, as the submitter may see it today: readable
+    cases in full, others folded to one line per owner and value (no count of hidden cases)."""
+    require(principal, Permission.HIT_READ)
+    with ctx.db.read() as tx:
+        found = tx.hits.from_case(principal.org_id, case_id, min(limit, 500))
+        return _views(tx, ctx, principal.org, found, False, collapse=True)
+
+
 def incoming(ctx: Context, principal: Principal, before: datetime | None = None,
              limit: int = 100) -> list[HitView]:
     """Every match on the organisation's own cases, whatever the answer was."""
@@ -296,6 +306,6 @@ def _may_see(hit: Hit, org_id: str) -> bool:
                                                             Access.HIT.value)
 
 
-__all__ = ["HitView", "InboxItem", "NoticeKind", "answer_now", "answer_values", "hit_group",
-           "inbox", "incoming", "index_new", "mark_read", "new_id", "on_cases_landed",
-           "outgoing", "unread_count"]
+__all__ = ["HitView", "InboxItem", "NoticeKind", "answer_now", "answer_values", "from_case",
+           "hit_group", "inbox", "incoming", "index_new", "mark_read", "new_id",
+           "on_cases_landed", "outgoing", "unread_count"]

@@ -29,7 +29,14 @@ from cyberfusion import collector
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.gateway import Direction, OutsideAgreement
 from cyberfusion.domain.handling import HitPolicy, Purpose, parse_tlp
-from cyberfusion.domain.imports import Batch, ImportDefaults, ImportIssue, ImportJob, Severity
+from cyberfusion.domain.imports import (
+    Batch,
+    ImportDefaults,
+    ImportIssue,
+    ImportJob,
+    Severity,
+    without_values,
+)
 from cyberfusion.domain.model import OrgKind
 from cyberfusion.errors import InvalidInput
 from cyberfusion.formats import base
@@ -197,7 +204,8 @@ def _land_all(ctx: Context, job: ImportJob, holder: str,
     _check_agreement(ctx, job, codec, defaults)
     skip = _resume_point(ctx, job, holder)
     fault: ImportIssue | None = None
-    with _batches(ctx, codec, Path(job.path), job.filename, defaults) as (batches, counted):
+    with _batches(ctx, codec, Path(job.path), job.filename, defaults,
+                  dropped_values(job)) as (batches, counted):
         for index, batch in enumerate(batches, 1):
             if index <= skip:
                 continue
@@ -222,6 +230,9 @@ def _land_one(ctx: Context, tx: Tx, job: ImportJob, holder: str, batch: Batch,
     gateway.record_transfer(tx, ctx, None, job.owner_org_id, agreement, Direction.INBOUND,
                             f"import:{job.id}", counts.as_dict())
     tx.imports.progress(job.id, batch.bytes_read, counts.as_dict(), batch.issues, holder)
+    if counts.case_ids:  # which cases this job made or changed: the job page links them
+        audit.record(tx, ctx, None, AuditAction.IMPORT_LAND, "import", job.id,
+                     job.owner_org_id, {"cases": sorted(set(counts.case_ids))})
 
 
 def _check_agreement(ctx: Context, job: ImportJob, codec: base.Codec,
@@ -259,18 +270,26 @@ def _resume_point(ctx: Context, job: ImportJob, holder: str) -> int:
 
 
 @contextmanager
-def _batches(ctx: Context, codec: base.Codec, path: Path, name: str, defaults: ImportDefaults
+def _batches(ctx: Context, codec: base.Codec, path: Path, name: str, defaults: ImportDefaults,
+             dropped: frozenset[str] = frozenset(),
              ) -> Iterator[tuple[Iterator[Batch], Counted | None]]:
-    """Decoded batches of a file (expanded if compressed, counted), or of a MISP feed folder."""
+    """Decoded batches of a file (expanded if compressed, counted), or of a MISP feed folder,
+    without the values dropped at the review step."""
     if path.is_dir():
         from cyberfusion.formats.misp.decode import decode_feed_folder
 
-        yield decode_feed_folder(path, defaults), None
+        yield (without_values(b, dropped) for b in decode_feed_folder(path, defaults)), None
         return
     settings = ctx.settings
     with open_input(path, settings.import_max_expanded_bytes, settings.import_max_ratio) as raw:
         counted = Counted(raw)
-        yield codec.decode(cast(BinaryIO, counted), inner_name(name), defaults), counted
+        yield (without_values(b, dropped) for b in codec.decode(
+            cast(BinaryIO, counted), inner_name(name), defaults)), counted
+
+
+def dropped_values(job: ImportJob) -> frozenset[str]:
+    """Keys of the values the submitter dropped at the review step (none kept out by default)."""
+    return frozenset(str(k) for k in job.defaults.get("dropped", ()))
 
 
 def stored_defaults(job: ImportJob) -> ImportDefaults:

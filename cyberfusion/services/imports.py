@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
@@ -22,13 +22,13 @@ from cyberfusion.domain.imports import (
     ImportJob,
     handling_for,
 )
-from cyberfusion.domain.model import Principal
+from cyberfusion.domain.model import CaseFilter, Occurrence, Principal
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.domain.safe_text import control_character
 from cyberfusion.errors import InvalidInput, Issue, NotFound
 from cyberfusion.formats import base
-from cyberfusion.services import audit, gateway, import_runs
-from cyberfusion.services.cases import check_references
+from cyberfusion.services import audit, cases, gateway, import_runs
+from cyberfusion.services.cases import CasePage, check_references
 from cyberfusion.services.context import Context
 from cyberfusion.services.import_inputs import head_of, inner_name, kind_of, open_input
 from cyberfusion.services.import_runs import run
@@ -255,13 +255,17 @@ def job_issues(ctx: Context, principal: Principal, job_id: int, offset: int = 0,
         return tx.imports.issues(job_id, max(0, offset), min(limit, 1000))
 
 
-def release_job(ctx: Context, principal: Principal, job_id: int) -> ImportJob:
-    """The submitter confirms a held job after its preview: it becomes pending."""
+def release_job(ctx: Context, principal: Principal, job_id: int,
+                dropped: frozenset[str] = frozenset()) -> ImportJob:
+    """The submitter confirms a held job after its preview: it becomes pending, to land
+    without the values (keys) it dropped as false positives."""
     require(principal, Permission.IMPORT)
     get_job(ctx, principal, job_id)
     with ctx.db.write() as tx:
         if not tx.imports.set_status(job_id, "held", "pending"):
             raise InvalidInput("not waiting for confirmation", [Issue("job", "already started")])
+        if dropped:
+            tx.imports.set_dropped(job_id, sorted(dropped))
         job = tx.imports.get(job_id)
     assert job is not None
     return job
@@ -287,6 +291,30 @@ def preview_job(ctx: Context, principal: Principal, job_id: int, limit: int = 50
                         import_runs.stored_defaults(job), limit)
 
 
+def landed_cases(ctx: Context, principal: Principal, job_id: int, limit: int = 200
+                 ) -> CasePage:
+    """The cases an own import created or changed that the principal reads now (the access
+    decision in SQL, as every case list): the finished job page links them."""
+    job = get_job(ctx, principal, job_id)
+    with ctx.db.read() as tx:
+        events = tx.audit.of_item(job.owner_org_id, AuditAction.IMPORT_LAND.value, "import",
+                                  str(job.id))
+    ids = tuple(sorted({int(c) for e in events for c in e.detail.get("cases", ())}))
+    if not ids:
+        return CasePage([], 0, 0, limit)
+    return cases.list_cases(ctx, principal, CaseFilter(case_ids=ids), 0, limit)
+
+
+@dataclass(frozen=True)
+class PreviewValue:
+    """One distinct value the preview extracted, and in how many of its cases."""
+
+    type: str
+    value: str
+    key: str
+    cases: int
+
+
 @dataclass
 class Preview:
     """What an upload would create, and under which handling, before anything is written."""
@@ -298,6 +326,12 @@ class Preview:
     observables: int = 0
     issues: list[ImportIssue] = field(default_factory=list)
     truncated: bool = False
+    #: Distinct values of the previewed cases by key, for the review step (at most MAX_VALUES).
+    values: dict[str, PreviewValue] = field(default_factory=dict)
+
+
+#: Most distinct values a preview lists for review.
+MAX_VALUES = 2000
 
 
 def preview(ctx: Context, principal: Principal, filename: str, stream: BinaryIO,
@@ -325,12 +359,24 @@ def _preview(codec: type[base.Codec], stream: BinaryIO, filename: str, defaults:
             result.cases.append({"title": case.draft.title, "ref": case.ref,
                                  "observables": len(case.draft.occurrences),
                                  "handling": case.draft.handling})
+            _count_values(result, case.draft.occurrences)
         if len(result.cases) >= limit or result.objects >= 20_000:
             result.truncated = True
             break
     return result
 
 
-__all__ = ["ImportOptions", "LandCounts", "Preview", "discard_job", "get_job", "job_issues",
-           "list_jobs", "preview", "preview_job", "recover", "release_job", "run", "run_pending",
-           "submit", "submit_path"]
+def _count_values(result: Preview, occurrences: Sequence[Occurrence]) -> None:
+    """Add a previewed case's distinct values to the review list (up to MAX_VALUES)."""
+    for key in dict.fromkeys(o.key for o in occurrences):
+        seen = result.values.get(key)
+        if seen is not None:
+            result.values[key] = replace(seen, cases=seen.cases + 1)
+        elif len(result.values) < MAX_VALUES:
+            o = next(o for o in occurrences if o.key == key)
+            result.values[key] = PreviewValue(o.type, o.value, key, 1)
+
+
+__all__ = ["ImportOptions", "LandCounts", "Preview", "PreviewValue", "discard_job", "get_job",
+           "job_issues", "landed_cases", "list_jobs", "preview", "preview_job", "recover",
+           "release_job", "run", "run_pending", "submit", "submit_path"]

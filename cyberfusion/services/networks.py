@@ -209,6 +209,8 @@ class Summary:
     last_seen: date | None
     owners: tuple[str, ...]
     tlp: TLP = TLP.CLEAR
+    #: What a person calls it: the value most of its readable cases share, and where.
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,16 +291,36 @@ def _parts(tx: Tx, ctx: Context, principal: Principal, cluster_id: str | None
 
 
 def _summary(ctx: Context, cid: str, part: Part, facts: dict[int, CaseFacts],
-             owners: dict[int, str]) -> Summary:
+             owners: dict[int, str], held: Sequence[tuple[int, int, str, str, str]] = ()
+             ) -> Summary:
     rows = [facts[c] for c in part.full if c in facts]
     firsts = [f.first_seen for f in rows if f.first_seen]
     lasts = [f.last_seen for f in rows if f.last_seen]
-    return Summary(ref_of(ctx, cid, part), len(part.full), len(part.hit),
-                   tuple(sorted({c for f in rows for c in f.countries})),
+    countries = tuple(sorted({c for f in rows for c in f.countries}))
+    return Summary(ref_of(ctx, cid, part), len(part.full), len(part.hit), countries,
                    tuple(sorted({f.crime_type for f in rows})),
                    min(firsts) if firsts else None, max(lasts) if lasts else None,
                    tuple(sorted({owners[c] for c in part.hit})),
-                   strictest_tlp(TLP(f.tlp) for f in rows))
+                   strictest_tlp(TLP(f.tlp) for f in rows), _name(part, held, countries))
+
+
+def _name(part: Part, held: Sequence[tuple[int, int, str, str, str]],
+          countries: tuple[str, ...]) -> str:
+    """`btc wallet bc1qar0s… · FR, DE`: the linking value most readable cases hold (from
+    `held`, the readable cases' values), then the countries; empty when none links."""
+    readable, linking = set(part.full), set(part.values)
+    counts: Counter[int] = Counter()
+    names: dict[int, tuple[str, str]] = {}
+    for case_id, value_id, obs_type, value, _ in held:
+        if case_id in readable and value_id in linking:
+            counts[value_id] += 1
+            names[value_id] = (obs_type, value)
+    if not counts:
+        return ""
+    obs_type, value = names[min(counts, key=lambda v: (-counts[v], names[v]))]
+    short = value if len(value) <= 24 else value[:23] + "\u2026"
+    where = ", ".join(countries[:4]) + ("\u2026" if len(countries) > 4 else "")
+    return f"{obs_type.replace('_', ' ')} {short}" + (f" · {where}" if where else "")
 
 
 def list_networks(ctx: Context, principal: Principal, offset: int = 0,
@@ -310,9 +332,12 @@ def list_networks(ctx: Context, principal: Principal, offset: int = 0,
         found = _parts(tx, ctx, principal, None)
         found.sort(key=lambda item: (-len(item[1].full), -len(item[1].hit), item[1].anchor))
         page = found[max(0, offset): max(0, offset) + max(1, min(limit, 500))]
-        facts = tx.networks.case_facts([c for _, p, _ in page for c in p.full])
+        readable = [c for _, p, _ in page for c in p.full]
+        facts = tx.networks.case_facts(readable)
+        held = tx.networks.case_values(readable)
     gateway.record_read(ctx, principal, agreement, "networks", {"networks": len(page)})
-    return [_summary(ctx, cid, part, facts, owners) for cid, part, owners in page], len(found)
+    return [_summary(ctx, cid, part, facts, owners, held)
+            for cid, part, owners in page], len(found)
 
 
 def _resolve(tx: Tx, ctx: Context, principal: Principal, ref: str
@@ -346,8 +371,8 @@ def network_detail(ctx: Context, principal: Principal, ref: str) -> Detail:
         cid, part, owners = _resolve(tx, ctx, principal, ref)
         facts = tx.networks.case_facts(part.full)
         held = tx.networks.member_holdings([*part.full, *part.hit])
-        values = {i: (t, v) for _, i, t, v, _ in tx.networks.case_values(part.full)
-                  if i in set(part.values)}
+        rows = tx.networks.case_values(part.full)
+        values = {i: (t, v) for _, i, t, v, _ in rows if i in set(part.values)}
         weak = tx.correlation.weak_links(part.full, principal.org, now, 100)
         quiet = _quiet(tx, part.full)
     gateway.record_read(ctx, principal, agreement, "network",
@@ -358,7 +383,7 @@ def network_detail(ctx: Context, principal: Principal, ref: str) -> Detail:
     names = {i: v for i, (_, v) in values.items()}
     cut = [Bridge(a, b, tuple(sorted(names.get(v, "") for v in pairs[(a, b)])))
            for a, b in bridges(pairs)]
-    return Detail(_summary(ctx, cid, part, facts, owners), [facts[c] for c in part.full],
+    return Detail(_summary(ctx, cid, part, facts, owners, rows), [facts[c] for c in part.full],
                   shared, cut, [w for w in weak if w.other_case_id not in readable
                                 or w.case_id < w.other_case_id],
                   quiet, tuple(sorted({owners[c] for c in part.hit})),

@@ -44,6 +44,7 @@ from cyberfusion.web.ui import (
     agreement_pages,
     bulletin_pages,
     case_form,
+    case_pages,
     channel_pages,
     entity_pages,
     hit_pages,
@@ -130,6 +131,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(api_router())
     app.include_router(taxii_routes.router)
     app.include_router(case_form.router)
+    app.include_router(case_pages.router)
     app.include_router(pages.router)
     app.include_router(language_pages.router)
     app.include_router(import_pages.router)

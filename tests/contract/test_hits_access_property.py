@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cyberfusion.domain.access import Access
+from cyberfusion.domain.access import Access, GovernedItem, decide
 from cyberfusion.domain.model import Organisation, Role
 from cyberfusion.services import auth, hits, networks
 from cyberfusion.services.context import Context
@@ -137,6 +137,7 @@ def test_hits_lookups_and_networks_leak_nothing(fresh: Callable[[], Context],
     check_hit_lists(client, headers, view)
     check_networks(ctx, client, headers, view)
     check_pages(client, view)
+    check_case_pages(client, headers, view)
 
 
 def check_lookup(client: TestClient, h: dict[str, str], view: View) -> None:
@@ -206,3 +207,37 @@ def check_pages(client: TestClient, view: View) -> None:
     for html in pages:
         for title in view.hidden_titles:
             assert title not in html
+    for html in pages[4:]:  # a network's name is a value one of its readable cases holds
+        name = re.search(r'<h1 data-network="[^"]+"><bdi>([^<]*)</bdi>', html)
+        readable = {int(c) for c in re.findall(r'<tr data-case="(\d+)">', html)}
+        assert name is not None and readable <= view.full
+        held = {POOL[v].value[:23] for c in readable for v in view.values[c]}
+        assert name.group(1).startswith("n") or any(v in name.group(1) for v in held)
+
+
+def check_case_pages(client: TestClient, h: dict[str, str], view: View) -> None:
+    """What a submission matched names only readable cases and owners of HIT cases; the
+    header's unread count is the inbox's; a case says it is read under a grant exactly when
+    its handling alone would not admit the viewer."""
+    world = view.world
+    hit_owners = {world.cases[world.case_ids.index(c)].owner for c in view.hit}
+    own = [c for i, c in enumerate(world.case_ids)
+           if world.cases[i].owner == view.viewer.id and not world.cases[i].revoked]
+    for case_id in own[:3]:
+        html = client.get(f"/cases/{case_id}", params={"stored": 1}).text
+        feedback = html.split('id="submission-feedback"')[1].split("</section>")[0]
+        assert {int(c) for c in re.findall(r'href="/cases/(\d+)"', feedback)} <= view.full
+        assert set(re.findall(r'data-held-by="([^"]+)"', feedback)) <= hit_owners
+        for title in view.hidden_titles:
+            assert title not in html
+    others = [i for i, c in enumerate(world.case_ids) if c in view.full
+              and world.cases[i].owner != view.viewer.id]
+    for i in others[:3]:
+        spec = world.cases[i]
+        alone = decide(view.viewer, GovernedItem(world.handling_ids[i], spec.owner,
+                                                 spec.handling), NOW, [])
+        html = client.get(f"/cases/{world.case_ids[i]}").text
+        assert ("data-grant-until=" in html) == (alone is not Access.FULL)
+    unread = client.get("/api/v1/hits/inbox", params={"unread": "true"}, headers=h).json()
+    shown = re.search(r'data-unread="hits">(\d+)<', client.get("/cases").text)
+    assert (int(shown.group(1)) if shown else 0) == len(unread["items"])

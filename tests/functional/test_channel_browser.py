@@ -52,7 +52,9 @@ def test_compose_an_urgent_request_and_the_recipient_acknowledges(live_server: s
         sender.click("nav >> text=Inbox")
         sender.click("text=Compose")
         sender.click("nav.tabs >> text=Information request")
-        sender.select_option("select[name=to]", "de-cyber")
+        sender.fill("input[data-filter-list=to-options]", "de cyber")
+        assert sender.locator("#to-options li:visible").count() == 1
+        sender.check("input[name=to][value=de-cyber]")
         sender.select_option("select[name=priority]", "urgent")
         sender.fill("input[name=subject]", "Who rents 185.220.101.4?")
         sender.fill("textarea[name=field_question]", "Subscriber of the server on 12 May")

@@ -75,7 +75,7 @@ def test_search_page_shows_hits_without_content(client: TestClient, world: World
     make_case(world, "fr-cyber", "Secret French case", release=["country:FR"])
     login(client, "br-cyber.analyst")
     html = client.get("/search", params={"value": "185.220.101[.]4"}).text
-    assert "A match is held by <strong>fr-cyber</strong>" in html
+    assert "A match is held by <strong>FR Cybercrime Unit</strong>" in html
     assert "Secret French case" not in html
     bad = client.get("/search", params={"value": "bc1qnotavalidaddress", "type": "btc_wallet"})
     assert bad.status_code == 200 and 'class="error"' in bad.text
@@ -128,7 +128,7 @@ def test_case_form_shows_located_problems_and_keeps_input(client: TestClient) ->
             "observables": "iban DE89370400440532013001 mule account"}
     response = client.post("/cases/new", data=form)
     assert response.status_code == 422
-    assert "observables[0].value" in response.text and "mod 97" in response.text
+    assert "observables, line 1 (value)" in response.text and "mod 97" in response.text
     assert "DE89370400440532013001" in response.text
 
 

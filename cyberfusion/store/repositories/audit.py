@@ -81,6 +81,14 @@ class AuditRepo(Repo):
         rows = self.session.scalars(query.order_by(AuditRow.seq.desc()).limit(limit))
         return [_event(r) for r in rows]
 
+    def of_item(self, owner_org_id: str, action: str, item_type: str, item_id: str
+                ) -> list[AuditEvent]:
+        """Events `action` on one item of the owner's, oldest first (an import's landings)."""
+        query = select(AuditRow).where(
+            AuditRow.owner_org_id == owner_org_id, AuditRow.action == action,
+            AuditRow.item_type == item_type, AuditRow.item_id == item_id)
+        return [_event(r) for r in self.session.scalars(query.order_by(AuditRow.seq))]
+
     def last_at_locked(self, action: str) -> datetime | None:
         """When `action` was last recorded, read under the head lock: a caller that then
         appends holds the lock until commit, so two processes never both see "not yet"."""

@@ -327,6 +327,15 @@ class HitRepo(DialectRepo):
                  .where(*mine).order_by(HitRow.at.desc(), HitRow.id))
         return [_hit(row) for row in self.session.execute(query)]
 
+    def from_case(self, org_id: str, case_id: int, limit: int) -> list[Hit]:
+        """FULL and HIT answers the organisation's own case got when it was submitted or
+        changed (its submission hits), newest first."""
+        query = (select(*_HIT_COLUMNS).join(ObservableRow, ObservableRow.id == HitRow.observable_id)
+                 .where(HitRow.searcher_org_id == org_id, HitRow.source_case_id == case_id,
+                        HitRow.answer.in_([_FULL, _HIT]))
+                 .order_by(HitRow.at.desc(), HitRow.id).limit(limit))
+        return [_hit(row) for row in self.session.execute(query)]
+
     def incoming(self, org_id: str, before: datetime | None, limit: int) -> list[Hit]:
         """Every recorded match on the organisation's own cases, newest first."""
         query = (select(*_HIT_COLUMNS).join(ObservableRow, ObservableRow.id == HitRow.observable_id)

@@ -189,6 +189,12 @@ class ImportJobRepo(Repo):
             "issue_count": row.issue_count, "issue_id": int(last or 0)})
         row.lease_until, row.attempts = until, 1  # runs since the last progress
 
+    def set_dropped(self, job_id: int, keys: Sequence[str]) -> None:
+        """Record the values a held job is to land without (its defaults gain `dropped`)."""
+        row = self.session.get(ImportJobRow, job_id)
+        assert row is not None
+        row.defaults = json.dumps({**json.loads(row.defaults), "dropped": sorted(keys)})
+
     def set_status(self, job_id: int, expected: str, status: str) -> bool:
         """Move a job from `expected` to `status`; False if it was not in `expected`."""
         result = self.session.execute(update(ImportJobRow).where(

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from cyberfusion.domain.access import Access
 from cyberfusion.domain.gateway import OutsideAgreement
-from cyberfusion.domain.handling import TLP, HitPolicy, Purpose
-from cyberfusion.domain.model import CrimeType, Principal
+from cyberfusion.domain.handling import TLP, Handling, HitPolicy, Purpose
+from cyberfusion.domain.model import CrimeType, Organisation, Principal
 from cyberfusion.domain.observables import ObservableType, guess_type, normalise, refang
 from cyberfusion.domain.permissions import Permission, needs, require
-from cyberfusion.errors import InvalidInput, InvalidObservable
+from cyberfusion.errors import InvalidInput, InvalidObservable, Issue
 from cyberfusion.formats.case_json import parse_case
-from cyberfusion.services import cases
+from cyberfusion.services import cases, orgs
 from cyberfusion.services.context import Context
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep
 from cyberfusion.web.params import whole_number
+from cyberfusion.web.ui.audience import choices, picked, tokens
 from cyberfusion.web.ui.pages import UiPrincipal, check_csrf
 from cyberfusion.web.ui.render import page
 
@@ -31,12 +33,48 @@ BLANK = {"title": "", "crime_type": "other", "countries": "", "first_seen": "", 
          "purpose": "investigation", "grading": "", "personal_data": False}
 
 
-def _form_page(request: Request, principal: Any, form: dict[str, Any],
-               issues: list[Any], status: int = 200) -> Response:
+def form_page(request: Request, principal: Any, form: dict[str, Any],
+              issues: list[Issue], status: int = 200, **extra: Any) -> Response:
+    """The case form (new, or an edit when `extra` names its `case`), issues located by line,
+    with the pickers' options and what each has chosen."""
+    directory = orgs.list_orgs(request.app.state.ctx)
     return page(request, "case_new.html", TLP(form.get("tlp") or "amber")
                 if form.get("tlp") in {t.value for t in TLP} else TLP.AMBER, principal,
-                status=status, form=form, issues=issues, crime_types=list(CrimeType),
-                tlps=list(TLP), policies=list(HitPolicy), purposes=list(Purpose))
+                status=status, form=form, issues=[by_line(i) for i in issues],
+                crime_types=list(CrimeType), tlps=list(TLP), policies=list(HitPolicy),
+                purposes=list(Purpose), pickers=choices(directory),
+                chosen={n: tokens(form.get(n, "")) for n in ("release", "exclude", "partners")},
+                **extra)
+
+
+def read_form(data: FormData, start: dict[str, Any]) -> dict[str, Any]:
+    """The posted case form over `start`: pickers' several values joined, the box a flag."""
+    form = {**start, **{k: str(v) for k, v in data.items()}, **picked(data)}
+    form["personal_data"] = data.get("personal_data") == "1"
+    return form
+
+
+def previewed(request: Request, ctx: Context, principal: Principal, form: dict[str, Any],
+              **extra: Any) -> Response:
+    """The form again with the 'who will see this' list for its handling (the no-script
+    preview button), or with what is wrong in the handling."""
+    try:
+        found = audience(ctx, principal, form)
+    except InvalidInput as exc:
+        return form_page(request, principal, form, exc.issues, 422, **extra)
+    return form_page(request, principal, form, [], audience=found, **extra)
+
+
+_OBSERVABLE_PATH = re.compile(r"^observables\[(\d+)\](?:\.(\w+))?")
+
+
+def by_line(issue: Issue) -> Issue:
+    """An issue on `observables[5].value` said as the form's reader counts: `line 6 (value)`."""
+    found = _OBSERVABLE_PATH.match(issue.location)
+    if found is None:
+        return issue
+    field = f" ({found.group(2)})" if found.group(2) else ""
+    return Issue(f"observables, line {int(found.group(1)) + 1}{field}", issue.message)
 
 
 @router.get("/cases/new")
@@ -44,7 +82,7 @@ def _form_page(request: Request, principal: Any, form: dict[str, Any],
 def new_case(request: Request, principal: UiPrincipal) -> Response:
     """An empty submission form (only for those who may file a case)."""
     require(principal, Permission.CASE_WRITE)
-    return _form_page(request, principal, dict(BLANK), [])
+    return form_page(request, principal, dict(BLANK), [])
 
 
 @router.post("/cases/new")
@@ -55,17 +93,18 @@ async def submit_case(request: Request, ctx: CtxDep, principal: UiPrincipal) -> 
 
 
 def _store(request: Request, ctx: Context, principal: Principal, data: FormData) -> Response:
-    form = {**BLANK, **{k: str(v) for k, v in data.items()}}
-    form["personal_data"] = data.get("personal_data") == "1"
+    form = read_form(data, BLANK)
     check_csrf(request, ctx, str(data.get("csrf_token", "")))
+    if data.get("preview"):
+        return previewed(request, ctx, principal, form)
     try:
         draft = parse_case(document(form), ctx.now().date(), ctx.settings.review_years)
         case = cases.create_case(ctx, principal, draft)
     except InvalidInput as exc:
-        return _form_page(request, principal, form, exc.issues, status=422)
+        return form_page(request, principal, form, exc.issues, status=422)
     except OutsideAgreement as exc:  # a partner's case its agreement does not let in
-        return _form_page(request, principal, form, exc.issues, status=exc.status)
-    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+        return form_page(request, principal, form, exc.issues, status=exc.status)
+    return RedirectResponse(f"/cases/{case.id}?stored=1", status_code=303)
 
 
 def _list(text: str) -> list[str]:
@@ -79,11 +118,13 @@ def document(form: dict[str, Any]) -> dict[str, Any]:
         "title": form["title"], "crime_type": form["crime_type"], "summary": form["summary"],
         "countries": [c.upper() for c in _list(form["countries"])],
         "first_seen": form["first_seen"] or None, "last_seen": form["last_seen"] or None,
-        "victims": {"count": -1 if count is None else count},
+        "victims": {"count": -1 if count is None else count,
+                    "sectors": _list(str(form.get("victim_sectors") or ""))},
         "handling": {"tlp": form["tlp"], "release": _list(form["release"]),
                      "exclude": _list(form["exclude"]), "partners": _list(form["partners"]),
                      "hit_policy": form["hit_policy"], "purpose": form["purpose"],
-                     "grading": form["grading"], "personal_data": bool(form["personal_data"])},
+                     "grading": form["grading"], "personal_data": bool(form["personal_data"]),
+                     **({"review_by": form["review_by"]} if form.get("review_by") else {})},
         "observables": [observable_line(line) for line in form["observables"].splitlines()
                         if line.strip()],
     }
@@ -144,3 +185,40 @@ def _valid(kind: ObservableType, raw: str) -> bool:
     except InvalidObservable:
         return False
     return True
+
+
+def handling_of(ctx: Context, form: dict[str, Any]) -> Handling:
+    """The handling the form states (InvalidInput, located, if it is not valid)."""
+    doc = document({**form, "title": "preview", "observables": ""})
+    return parse_case(doc, ctx.now().date(), ctx.settings.review_years).handling
+
+
+def audience(ctx: Context, principal: Principal, form: dict[str, Any]
+             ) -> list[tuple[Organisation, Access]]:
+    """Who would see a case with the form's handling (FULL first, then HIT, by name)."""
+    found = cases.would_see(ctx, principal, handling_of(ctx, form))
+    return sorted(found, key=lambda p: (p[1] is not Access.FULL, p[0].name))
+
+
+@router.get("/cases/audience")
+@needs(Permission.CASE_WRITE)
+def audience_preview(
+    ctx: CtxDep, principal: UiPrincipal, tlp: str = "amber", hit_policy: str = "hit",
+    release: Annotated[list[str] | None, Query()] = None,
+    exclude: Annotated[list[str] | None, Query()] = None,
+    partners: Annotated[list[str] | None, Query()] = None, personal_data: str = "",
+) -> JSONResponse:
+    """The live preview: organisations that would read the case, and those that would only
+    learn of a match, under `decide()` (JSON for the form's script; the form works without)."""
+    require(principal, Permission.CASE_WRITE)
+    form = {"tlp": tlp, "hit_policy": hit_policy, "purpose": "investigation", "grading": "",
+            "release": ", ".join(release or ()), "exclude": ", ".join(exclude or ()),
+            "partners": ", ".join(partners or ()), "personal_data": personal_data == "1",
+            "crime_type": "other", "summary": "", "countries": "", "first_seen": "",
+            "last_seen": "", "victim_count": 0}
+    try:
+        found = audience(ctx, principal, form)
+    except InvalidInput as exc:
+        return JSONResponse({"items": [], "issues": [i.as_dict() for i in exc.issues]}, 422)
+    return JSONResponse({"items": [{"org": o.id, "name": o.name, "access": a.value}
+                                   for o, a in found], "issues": []})

@@ -82,9 +82,10 @@ def _compose(request: Request, ctx: CtxDep, principal: UiPrincipal, form: dict[s
 
 
 def _blank(kind: str, to: str) -> dict[str, Any]:
+    urgent = kind == RequestType.PRESERVATION.value  # data may be deleted any hour
     return {"type": kind if kind in {k.value for k in RequestType} else "message", "to": [to],
-            "priority": "routine", "subject": "", "body": "", "tlp": "amber",
-            "purpose": "investigation", "preservation_days": "", "fields": {}}
+            "priority": "urgent" if urgent else "routine", "subject": "", "body": "",
+            "tlp": "amber", "purpose": "investigation", "preservation_days": "", "fields": {}}
 
 
 @router.get("/compose")

@@ -11,8 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.hits import DISCLOSURE_DAYS, MAX_DISCLOSURE_DAYS
-from cyberfusion.domain.permissions import Permission, needs
-from cyberfusion.services import disclosure, hits
+from cyberfusion.domain.model import Principal
+from cyberfusion.domain.permissions import Permission, allowed, needs
+from cyberfusion.services import disclosure, hits, orgs
+from cyberfusion.services.context import Context
 from cyberfusion.web.deps import CtxDep
 from cyberfusion.web.ui.pages import CsrfChecked, UiPrincipal
 from cyberfusion.web.ui.render import page
@@ -30,7 +32,9 @@ def hits_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
     values: dict[str, Any] = {"tab": tab, "tabs": TABS,
                               "unread": hits.unread_count(ctx, principal)}
     if tab == "inbox":
-        values["notices"] = hits.inbox(ctx, principal, limit=200)
+        notices = hits.inbox(ctx, principal, limit=200)
+        values["notices"] = collapse(notices)
+        values["requests"] = _requests(ctx, principal, notices)
     elif tab == "sent":
         values["views"] = hits.outgoing(ctx, principal, limit=200)
     elif tab == "received":
@@ -38,7 +42,35 @@ def hits_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
     else:
         values["to_decide"] = disclosure.list_requests(ctx, principal, "owner")
         values["made"] = disclosure.list_requests(ctx, principal, "requester")
+    values["names"] = {o.id: o.name for o in orgs.list_orgs(ctx)}
     return page(request, "hits/list.html", TLP.AMBER, principal, **values)
+
+
+def _same(item: hits.InboxItem) -> tuple[object, ...]:
+    """What makes two notices say the same thing to their reader."""
+    hit = item.hit
+    return (item.kind, item.request_id, item.read, hit and (
+        hit.source, hit.searcher_org_id, hit.owner_org_id, hit.obs_type, hit.value, hit.case_id))
+
+
+def collapse(notices: list[hits.InboxItem]) -> list[tuple[hits.InboxItem, int]]:
+    """Notices that say the same thing as one line each: (the newest, how many), in the
+    order of their newest."""
+    lines: dict[tuple[object, ...], tuple[hits.InboxItem, int]] = {}
+    for item in notices:
+        first, times = lines.get(_same(item), (item, 0))
+        lines[_same(item)] = (first, times + 1)
+    return list(lines.values())
+
+
+def _requests(ctx: Context, principal: Principal, notices: list[hits.InboxItem]
+              ) -> dict[str, disclosure.RequestView]:
+    """The disclosure requests the inbox's notices are about, as the viewer may see them
+    (who, which value, the cases it reads), for the Who, Value and Case columns."""
+    if not allowed(principal, Permission.DISCLOSURE_READ):
+        return {}
+    ids = dict.fromkeys(n.request_id for n in notices if n.request_id and n.hit is None)
+    return {r: disclosure.get_request(ctx, principal, r) for r in ids if r}
 
 
 @router.post("/hits/read")
@@ -59,7 +91,8 @@ def hit_page(request: Request, ctx: CtxDep, principal: UiPrincipal, ref: str) ->
     can_request = mine and views[0].answer == "hit" and (found is None
                                                          or found.status.value != "requested")
     return page(request, "hits/hit.html", TLP.AMBER, principal, ref=ref, views=views,
-                first=views[0], request_=found, can_request=can_request)
+                first=views[0], request_=found, can_request=can_request,
+                names={o.id: o.name for o in orgs.list_orgs(ctx)})
 
 
 @router.post("/hits/{ref}/disclosure")

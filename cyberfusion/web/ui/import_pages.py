@@ -62,18 +62,27 @@ def job_page(request: Request, ctx: CtxDep, principal: UiPrincipal, job_id: Id) 
     job = imports.get_job(ctx, principal, job_id)
     preview = imports.preview_job(ctx, principal, job_id) if job.status == "held" else None
     issues = imports.job_issues(ctx, principal, job_id, 0, 500)
+    landed = (imports.landed_cases(ctx, principal, job_id)
+              if job.status in ("done", "partial") else None)
     levels = [c["handling"].tlp for c in preview.cases] if preview else []
+    levels += [c.handling.tlp for c in landed.items] if landed else []
     return page(request, "imports/job.html", strictest_tlp(levels, TLP.AMBER), principal, job=job,
                 preview=preview, issues=preview.issues if preview else issues,
-                refresh=job.status in ("pending", "running"))
+                refresh=job.status in ("pending", "running"), landed=landed)
 
 
 @router.post("/imports/{job_id}/start")
 @needs(Permission.IMPORT)
 def start(request: Request, background: BackgroundTasks, ctx: CtxDep, principal: UiPrincipal,
-          _csrf: CsrfChecked, job_id: Id) -> Response:
-    """Confirm a held import: the worker (or a pool thread, after this response) runs it."""
-    imports.release_job(ctx, principal, job_id)
+          _csrf: CsrfChecked, job_id: Id, reviewed: Annotated[str, Form()] = "",
+          keep: Annotated[list[str] | None, Form()] = None) -> Response:
+    """Confirm a held import: the worker (or a pool thread, after this response) runs it,
+    without the listed values the analyst unticked at the review step."""
+    dropped: frozenset[str] = frozenset()
+    if reviewed:
+        listed = imports.preview_job(ctx, principal, job_id).values
+        dropped = frozenset(listed) - frozenset(keep or ())
+    imports.release_job(ctx, principal, job_id, dropped)
     start_job(request, background, ctx, job_id)
     return RedirectResponse(f"/imports/{job_id}", status_code=303)
 

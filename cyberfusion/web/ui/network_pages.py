@@ -22,6 +22,8 @@ from cyberfusion.web.ui.render import page
 router = APIRouter(include_in_schema=False)
 PAGE = 50
 WIDTH, ROW = 760, 18
+#: Weak links shown per page of a network page.
+WEAK_PAGE = 20
 
 
 @router.get("/networks")
@@ -76,12 +78,19 @@ def timeline(cases: list[CaseFacts]) -> tuple[list[Bar], date | None, date | Non
 
 @router.get("/networks/{ref}")
 @needs(Permission.NETWORK_READ)
-def network_page(request: Request, ctx: CtxDep, principal: UiPrincipal, ref: str) -> Response:
-    """One network: readable cases, what holds it together, graph, timeline, exports."""
+def network_page(request: Request, ctx: CtxDep, principal: UiPrincipal, ref: str,
+                 weak: Offset = 0) -> Response:
+    """One network: readable cases, what holds it together, graph, timeline, exports; the
+    weak links a page at a time."""
     detail = networks.network_detail(ctx, principal, ref)
     if detail.summary.ref != ref:
         return RedirectResponse(f"/networks/{detail.summary.ref}", status_code=303)
     bars, low, high = timeline(detail.cases)
+    shown = detail.weak[weak: weak + WEAK_PAGE]
+    more = weak + WEAK_PAGE < len(detail.weak)
     return page(request, "networks/network.html", detail.summary.tlp, principal, d=detail,
                 s=detail.summary, bars=bars, low=low, high=high, width=WIDTH, row=ROW,
-                height=max(ROW, len(bars) * ROW))
+                height=max(ROW, len(bars) * ROW), weak=shown, weak_offset=weak,
+                weak_prev=f"/networks/{ref}?weak={max(0, weak - WEAK_PAGE)}#weak-links"
+                if weak > 0 else "",
+                weak_next=f"/networks/{ref}?weak={weak + WEAK_PAGE}#weak-links" if more else "")

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from cyberfusion.domain.dashboard import DEFAULT_MONTHS, MAX_MONTHS
 from cyberfusion.domain.handling import TLP, strictest_tlp
-from cyberfusion.domain.model import CrimeType, Principal
+from cyberfusion.domain.model import CrimeType, Principal, Role, User
 from cyberfusion.domain.observables import ObservableType
 from cyberfusion.domain.permissions import Permission, allowed, needs
 from cyberfusion.errors import (
@@ -101,7 +101,7 @@ def login(
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
     session = auth.start_session(ctx, user)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(_landing(user, _safe_next(next)), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.cookie, httponly=True, samesite="lax",
                         secure=secure_cookie(request, ctx.settings),
                         max_age=ctx.settings.session_hours * 3600)
@@ -123,6 +123,13 @@ def logout(request: Request, ctx: CtxDep, principal: UiPrincipal, _csrf: CsrfChe
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
+
+
+def _landing(user: User, target: str) -> str:
+    """Where a login goes: the asked page, else a duty officer's inbox (requests wait there)."""
+    if target == "/" and Role.DUTY_OFFICER in user.roles:
+        return "/inbox"
+    return target
 
 
 def _safe_next(target: str) -> str:
@@ -173,22 +180,6 @@ def case_list(
         prev_url="/cases?" + urlencode({**base, "offset": max(0, offset - 50)}),
         next_url="/cases?" + urlencode({**base, "offset": offset + 50}),
     )
-
-
-@router.get("/cases/{case_id}")
-@needs(Permission.CASE_READ)
-def case_page(request: Request, ctx: CtxDep, principal: UiPrincipal, case_id: Id) -> Response:
-    """One case with its TLP banner and the 'who can see this' panel."""
-    case = cases.get_case(ctx, principal, case_id)
-    audience = cases.who_can_see(ctx, principal, case_id)
-    history = cases.case_history(ctx, principal, case_id)
-    owner = next((o for o, _ in audience if o.id == case.owner_org_id), None)
-    linked = (knowledge.case_entities(ctx, principal, case_id)
-              if allowed(principal, Permission.ENTITY_READ) else None)
-    tlp = strictest_tlp([case.handling.tlp, *(v.handling.tlp for v in history.versions),
-                         *(e.tlp for e in linked or ())])
-    return page(request, "case.html", tlp, principal, case=case, h=case.handling,
-                audience=audience, owner=owner, history=history, entities=linked)
 
 
 @router.get("/search")

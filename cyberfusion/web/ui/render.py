@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, allowed
 from cyberfusion.terms import term
+from cyberfusion.services import hits, inbox, orgs
 
 
 def _environment() -> jinja2.Environment:
@@ -82,6 +84,33 @@ def menu_entry(path: str) -> str:
     return max(matches, key=len, default="")
 
 
+def nav_counts(request: Request, principal: Principal | None) -> dict[str, int]:
+    """Unread hit notices and inbox notifications for the header (0 where not allowed): the
+    same counts the hit inbox and the inbox show, addressed to the organisation (or user)."""
+    ctx = getattr(request.app.state, "ctx", None)
+    if principal is None or ctx is None:
+        return {"unread_hits": 0, "unread_inbox": 0}
+    return {
+        "unread_hits": hits.unread_count(ctx, principal)
+        if allowed(principal, Permission.HIT_READ) else 0,
+        "unread_inbox": inbox.notifications(ctx, principal, 0, 1)[1]
+        if allowed(principal, Permission.CHANNEL_READ) else 0,
+    }
+
+
+def org_namer(request: Request) -> Callable[[str], str]:
+    """`org_name(id)` for templates: an organisation's name (the directory is not secret to
+    members), read once per page on first use; the id itself for an unknown one."""
+    names: dict[str, str] = {}
+
+    def name(org_id: str) -> str:
+        ctx = getattr(request.app.state, "ctx", None)
+        if not names and ctx is not None:
+            names.update((o.id, o.name) for o in orgs.list_orgs(ctx))
+        return names.get(org_id, org_id)
+    return name
+
+
 def page(
     request: Request, template: str, tlp: TLP, principal: Principal | None,
     status: int = 200, **values: Any,
@@ -102,6 +131,8 @@ def page(
         "can_agreements": bool(principal and allowed(principal, Permission.AGREEMENT_READ)),
         "version": __version__,
         "nav_current": menu_entry(request.url.path),
+        **nav_counts(request, principal),
+        "org_name": org_namer(request),
         **values,
     }
     with i18n.using(language):

@@ -25,7 +25,22 @@
       }, 200);
     });
   }
+  // A search box over a list of tick boxes (the To field): shows the entries that match.
+  function filter(input) {
+    var list = document.getElementById(input.getAttribute("data-filter-list"));
+    if (!list) { return; }
+    input.hidden = false;
+    input.addEventListener("input", function () {
+      var words = input.value.trim().toLowerCase().split(/\s+/);
+      list.querySelectorAll("li[data-search]").forEach(function (li) {
+        var text = li.getAttribute("data-search");
+        var checked = li.querySelector("input:checked");
+        li.hidden = !checked && !words.every(function (w) { return text.indexOf(w) >= 0; });
+      });
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-filter-list]").forEach(filter);
     document.querySelectorAll("input[data-autocomplete]").forEach(attach);
   });
 })();

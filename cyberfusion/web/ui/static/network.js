@@ -11,6 +11,11 @@
       "width": 12, "height": 12, "font-size": 8, "color": "#5b6472" } },
     { selector: "node[kind = 'more']", style: { "shape": "diamond", "background-color": "#8a8f98",
       "width": 22, "height": 22 } },
+    { selector: "node.wallet", style: { "background-color": "#e8a33d" } },
+    { selector: "node.hash", style: { "background-color": "#7b4fa6" } },
+    { selector: "node.infra", style: { "background-color": "#1d8a7a" } },
+    { selector: "node.account", style: { "background-color": "#c0392b" } },
+    { selector: "node.other", style: { "background-color": "#9aa3ad" } },
     { selector: "edge", style: { "width": 1, "line-color": "#b8c0cc", "curve-style": "haystack" } },
     { selector: "node.hover, node:selected", style: { "label": "data(label)", "font-size": 10,
       "color": "#1c2330", "z-index": 10, "text-background-color": "#ffffff",
@@ -24,9 +29,22 @@
     if (d.kind === "value" && d.label.length > 18) { return d.label.slice(0, 17) + "\u2026"; }
     return d.label;
   }
+  // The legend's kinds of shared value, by observable type.
+  var KINDS = {
+    wallet: ["btc_wallet", "eth_wallet", "xmr_wallet"],
+    hash: ["md5", "sha1", "sha256", "sha512", "ssdeep", "ja3"],
+    infra: ["ipv4", "ipv6", "cidr", "domain", "url", "asn"],
+    account: ["email", "iban", "phone", "username"]
+  };
+  function kindOf(type) {
+    var found = "other";
+    Object.keys(KINDS).forEach(function (k) { if (KINDS[k].indexOf(type) >= 0) { found = k; } });
+    return found;
+  }
   function draw(box, data) {
     data.elements.forEach(function (el) {
       if (!el.data.source) { el.data.short = shortLabel(el.data); }
+      if (el.data.kind === "value") { el.classes = kindOf(el.data.type); }
     });
     var cy = window.cytoscape({ container: box, elements: data.elements, style: STYLE,
       layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 20000,
