@@ -15,8 +15,8 @@ from cyberfusion import __version__, i18n
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, allowed
-from cyberfusion.terms import term
 from cyberfusion.services import hits, inbox, orgs
+from cyberfusion.terms import term
 
 
 def _environment() -> jinja2.Environment:
