@@ -41,6 +41,7 @@ from cyberfusion.web.api import sources as sources_api
 from cyberfusion.web.middleware import BodyLimit, SecurityHeaders
 from cyberfusion.web.taxii import routes as taxii_routes
 from cyberfusion.web.ui import (
+    account_pages,
     agreement_pages,
     bulletin_pages,
     case_form,
@@ -134,6 +135,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(source_pages.router)
     app.include_router(channel_pages.router)
     app.include_router(settings_pages.router)
+    app.include_router(account_pages.router)
     app.include_router(hit_pages.router)
     app.include_router(network_pages.router)
     app.include_router(entity_pages.router)
