@@ -11,10 +11,14 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from cyberfusion.cli.admin import AsUser
 from cyberfusion.cli.output import err, line, table
 from cyberfusion.cli.state import acting_as, context_of
-from cyberfusion.domain.imports import ImportJob
+from cyberfusion.domain.imports import ImportJob, Severity
+from cyberfusion.domain.model import Principal
 from cyberfusion.domain.permissions import Permission, needs
 from cyberfusion.services import imports
 from cyberfusion.services.context import Context
+
+#: Warnings and errors of a job printed after the table.
+WARNINGS_SHOWN = 5
 
 
 @needs(Permission.IMPORT)
@@ -55,6 +59,7 @@ def import_command(
                 f" after batch {mark.batches} (byte {mark.bytes})" if mark else " from its start"))
         finished.append(_run_with_bar(ctx, job, path.name))
     _report(finished)
+    _warnings(ctx, principal, finished)
     if any(j.status != "done" for j in finished):
         raise typer.Exit(1)
 
@@ -71,6 +76,16 @@ def _run_with_bar(ctx: Context, job: ImportJob, name: str) -> ImportJob:
         finished = imports.run(ctx, job.id, moved)
         bar.update(task, completed=job.size_bytes)
     return finished or job
+
+
+def _warnings(ctx: Context, principal: Principal, jobs: list[ImportJob]) -> None:
+    """The first warnings and errors of each job's report (the whole report is on the
+    job's page and at /api/v1/imports/{id}/issues)."""
+    for job in jobs:
+        shown = [i for i in imports.job_issues(ctx, principal, job.id, 0, 200)
+                 if i.severity is not Severity.INFO][:WARNINGS_SHOWN]
+        for issue in shown:
+            line(f"job {job.id} {issue.severity.value} at {issue.location}: {issue.message}")
 
 
 def _bar() -> Progress:

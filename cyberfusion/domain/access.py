@@ -22,7 +22,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from cyberfusion.domain.handling import Handling, HitPolicy
+from cyberfusion.domain.handling import TLP, Handling, HitPolicy
 from cyberfusion.domain.model import DisclosureGrant, Organisation, Principal
 
 
@@ -120,6 +120,14 @@ def decide_version(
         return Access.NONE
     then = GovernedItem(0, current.owner_org_id, earlier)
     return Access.FULL if decide(who, then, now) is Access.FULL else Access.NONE
+
+
+def shown_publicly(handling: Handling, now: datetime) -> bool:
+    """Whether an item may be shown to anyone, signed in or not (a published bulletin's
+    source): TLP:CLEAR, no personal data, not past review and no exclusion. The SQL form
+    is `store.access_sql.public_clause`."""
+    return (handling.tlp is TLP.CLEAR and not handling.personal_data
+            and now.date() <= handling.review_by and not handling.exclude)
 
 
 def _blocked(org: Organisation, handling: Handling, now: datetime) -> bool:

@@ -28,7 +28,8 @@ def record(
     owner_org_id: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event in the caller's transaction (so it lands with the change)."""
+    """Append one event in the caller's transaction (so it lands with the change; it is
+    chained just before that transaction commits)."""
     event = AuditEvent(
         action=action.value,
         at=ctx.now(),

@@ -24,7 +24,7 @@ from cyberfusion.errors import (
     NotFound,
     TooManyRequests,
 )
-from cyberfusion.services import audit
+from cyberfusion.services import audit, second_factor
 from cyberfusion.services.context import Context
 from cyberfusion.store.tx import Tx
 
@@ -98,7 +98,8 @@ def login(ctx: Context, username: str, password: str, totp: str, address: str) -
     """
     with ctx.db.write() as tx:
         creds = tx.users.credentials(username)
-        code_ok = bool(creds and creds.totp_secret and _totp_ok(ctx, creds.totp_secret, totp))
+        code_ok = bool(creds and creds.totp_secret
+                       and second_factor.code_ok(creds.totp_secret, totp, ctx.now()))
         _throttle(ctx, tx, username, address, code_ok)
         ok = _password_ok(ctx, creds.password_hash if creds else None, password)
         if creds and creds.totp_secret:
@@ -139,12 +140,6 @@ def _throttle(ctx: Context, tx: Tx, username: str, address: str, code_ok: bool) 
     if refusal is not None:
         raise TooManyRequests(refusal.reason + "; wait and try again",
                               retry_after=refusal.retry_after)
-
-
-def _totp_ok(ctx: Context, secret: str, code: str) -> bool:
-    """Whether `code` is the user's current one-time code (one step either side)."""
-    return bool(code.strip()) and pyotp.TOTP(secret).verify(code.strip(), for_time=ctx.now(),
-                                                            valid_window=1)
 
 
 def _dummy_hash(hasher: PasswordHasher) -> str:

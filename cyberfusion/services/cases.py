@@ -57,10 +57,11 @@ def create_case(ctx: Context, principal: Principal, draft: CaseDraft) -> Case:
     """Store a new case owned by the principal's organisation (review date after today)."""
     require(principal, Permission.CASE_WRITE)
     check_review_by(draft.handling, ctx.now().date())
+    flags = flags_for(matcher_for(ctx), draft.occurrences)  # before the transaction opens
     with ctx.db.write() as tx:
         check_references(tx, draft.handling)
         agreement = _admitted(tx, ctx, principal, draft)
-        tx.observables.flags = flags_for(matcher_for(ctx), draft.occurrences)
+        tx.observables.flags = flags
         user_id = principal.user.id if principal.user else None
         case_id = tx.cases.add(principal.org_id, draft, user_id, ctx.now())
         gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
@@ -131,13 +132,14 @@ def update_case(
     """Store a new version of an own case; Conflict if someone else changed it first."""
     require(principal, Permission.CASE_WRITE)
     check_review_by(draft.handling, ctx.now().date())
+    flags = flags_for(matcher_for(ctx), draft.occurrences)  # before the transaction opens
     with ctx.db.write() as tx:
         case = _own_case(tx, ctx, principal, case_id)
         if case.version != expected_version:
             raise Conflict(f"case {case_id} is at version {case.version}, not {expected_version}")
         check_references(tx, draft.handling)
         agreement = _admitted(tx, ctx, principal, draft)
-        tx.observables.flags = flags_for(matcher_for(ctx), draft.occurrences)
+        tx.observables.flags = flags
         gateway.record_transfer(tx, ctx, principal, principal.org_id, agreement,
                                 Direction.INBOUND, "case", {"cases": 1, "case_ids": [case_id]})
         version = tx.cases.update(case_id, draft, principal.user.id if principal.user else None,

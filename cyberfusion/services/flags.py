@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -19,13 +19,24 @@ class WarningMatcher(Protocol):
         ...
 
 
-@cache
-def default_matcher(data_dir: Path | None = None) -> WarningMatcher:
-    """All lists of pymispwarninglists, mapped from the index in `<data_dir>/cache`, once."""
-    from cyberfusion.formats.warninglists import WarningLists
+_LOADED: dict[Path | None, WarningMatcher] = {}
+_LOADING = threading.Lock()
 
-    matcher: WarningMatcher = WarningLists.load(data_dir)
-    return matcher
+
+def default_matcher(data_dir: Path | None = None) -> WarningMatcher:
+    """All lists of pymispwarninglists, mapped from the index in `<data_dir>/cache`, built
+    once per process: callers that come while it is built wait for that one build (each
+    building its own, as `functools.cache` let them, took 40 threads of a loaded server to
+    6 GB and minutes)."""
+    found = _LOADED.get(data_dir)
+    if found is not None:
+        return found
+    with _LOADING:
+        if data_dir not in _LOADED:
+            from cyberfusion.formats.warninglists import WarningLists
+
+            _LOADED[data_dir] = WarningLists.load(data_dir)
+        return _LOADED[data_dir]
 
 
 def matcher_for(ctx: Context) -> WarningMatcher | None:

@@ -139,7 +139,8 @@ def level_expr(org: Organisation, now: Moment) -> ColumnElement[str]:
 
 def public_clause(now: Moment) -> ColumnElement[bool]:
     """WHERE clause: the handling row may be shown to anyone (a published bulletin's source):
-    TLP:CLEAR, no personal data, not past review, no organisation or country excluded."""
+    TLP:CLEAR, no personal data, not past review, no organisation or country excluded
+    (the Python form is `domain.access.shown_publicly`)."""
     return and_(H.tlp == TLP.CLEAR.value, H.personal_data.is_(False), H.review_by >= _on(now),
                 not_(exists(select(literal(1)).where(HandlingTokenRow.handling_id == H.id,
                                                      HandlingTokenRow.kind == "exclude"))))

@@ -35,9 +35,12 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
-        """A read-write transaction, committed on success and rolled back on error."""
+        """A read-write transaction, committed on success and rolled back on error; its
+        audit events are chained just before the commit (see `AuditRepo.seal`)."""
         with self._writers or nullcontext(), self._write() as session, session.begin():
-            yield Tx(session, self.is_sqlite)
+            tx = Tx(session, self.is_sqlite)
+            yield tx
+            tx.before_commit()
 
     @contextmanager
     def read(self) -> Iterator[Tx]:

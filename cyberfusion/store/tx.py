@@ -182,6 +182,12 @@ class Tx:
         """Gateway agreements with partner organisations."""
         return AgreementRepo(self.session)
 
+    def before_commit(self) -> None:
+        """Chain this transaction's audit events: the last step before it commits, so the
+        audit head's lock is held only from here to the commit."""
+        if "audit" in self.__dict__:
+            self.audit.seal()
+
     def flush(self) -> None:
         """Send pending writes so generated ids are known."""
         self.session.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from cyberfusion.jobs.networks import NetworkWorker
 from cyberfusion.jobs.retention import RetentionWorker
 from cyberfusion.jobs.sources import SourceWorker
 from cyberfusion.services.context import Context, utcnow
+from cyberfusion.services.flags import matcher_for
 from cyberfusion.web import openapi_doc, problems
 from cyberfusion.web.api import (
     agreements,
@@ -41,6 +43,7 @@ from cyberfusion.web.api import sources as sources_api
 from cyberfusion.web.middleware import BodyLimit, SecurityHeaders
 from cyberfusion.web.taxii import routes as taxii_routes
 from cyberfusion.web.ui import (
+    account_pages,
     agreement_pages,
     bulletin_pages,
     case_form,
@@ -108,9 +111,15 @@ def background_workers(app: FastAPI, ctx: Context) -> list[Worker]:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the background workers with the server and stop them with it."""
-    workers = background_workers(app, app.state.ctx)
+    ctx: Context = app.state.ctx
+    workers = background_workers(app, ctx)
     for worker in workers:
         worker.start()
+    if ctx.clock is utcnow and ctx.settings.warninglists:
+        # Map (or build) the warning lists now, off the request path: the first case
+        # written waits for this one load instead of paying for it inside its transaction.
+        threading.Thread(target=matcher_for, args=(ctx,), name="cyberfusion-warninglists",
+                         daemon=True).start()
     yield
     for worker in workers:
         worker.stop()
@@ -138,6 +147,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(source_pages.router)
     app.include_router(channel_pages.router)
     app.include_router(settings_pages.router)
+    app.include_router(account_pages.router)
     app.include_router(hit_pages.router)
     app.include_router(network_pages.router)
     app.include_router(entity_pages.router)

@@ -29,6 +29,7 @@ from cyberfusion.domain.imports import (
 from cyberfusion.domain.observables import normalise
 from cyberfusion.errors import InvalidObservable
 from cyberfusion.formats.base import BATCH_OBJECTS, Codec, register_codec
+from cyberfusion.formats.stix.bare import BareObjects, is_bare
 from cyberfusion.formats.stix.cases import CaseAssembler, ReportRecord
 from cyberfusion.formats.stix.extension import EXTENSION_ID, read_extension
 from cyberfusion.formats.stix.mapping import (
@@ -131,6 +132,7 @@ class _Decoder:
         self.handlers = _HANDLERS
         self.floor: TLP | None = None
         self.v20 = 0
+        self.bare = BareObjects()
         self.relationships: dict[str, ImportedRelationship] = {}
         #: The fault that stopped the reader; every batch from it on carries it.
         self.fault: ImportIssue | None = None
@@ -152,6 +154,9 @@ class _Decoder:
                     Severity.INFO, f"{self.source_name}:$", f"{self.v20} STIX 2.0 object(s) "
                     "(no spec_version 2.1): read as STIX 2.1, kept as given, and upgraded to "
                     "valid STIX 2.1 when exported"))
+            bare = self.bare.warning()
+            if bare is not None:
+                self.batch.issues.append(bare)
             self.seen.close()
             self.cache = {}
             held = 0
@@ -205,6 +210,8 @@ class _Decoder:
             self.assembler.first_id = self.assembler.first_id or ref
         if item.get("spec_version") != "2.1" and otype not in _SCO_TYPES:
             self.v20 += 1
+        if len(item) <= 3 and is_bare(item):
+            self.bare.met(self._where(index))
         refs, tlp = ((), None) if "object_marking_refs" not in item and \
             "granular_markings" not in item else self._markings(index, item)
         extension = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from cyberfusion.domain.handling import TLP, parse_tlp
@@ -38,6 +39,7 @@ from cyberfusion.formats.text.sources import (
     looks_like_html,
 )
 from cyberfusion.formats.text.stream import (
+    HtmlPieces,
     Raw,
     TextFault,
     Windows,
@@ -120,7 +122,7 @@ class TextCodec(Codec):
         kind = detect_kind(raw.peek(8192), source_name)
         found = Windows(MAX_OBSERVABLES)
         try:
-            title, problems = _read(kind, raw, found)
+            read = _read(kind, raw, found)
         except TextFault as exc:
             fault = _issue(Severity.ERROR, f"{source_name}:byte {exc.offset}",
                            f"{exc}; the document is not landed")
@@ -133,24 +135,26 @@ class TextCodec(Codec):
                                  f"only the first {MAX_BYTES} bytes were read"))
         unreadable = kind == "pdf" and not found.seen_text
         severity = Severity.ERROR if unreadable else Severity.WARNING
-        issues += [_issue(severity, source_name, p) for p in problems]
-        if not found.seen_text and not found.kept:
+        issues += [_issue(severity, source_name, p) for p in read.problems]
+        if not found.kept and (not found.seen_text or not read.has_text):
+            if not unreadable:
+                issues.append(_issue(Severity.WARNING, source_name, _none_found(kind, read)))
             yield Batch(issues=issues, bytes_read=raw.count)
             return
-        case = self._case(raw, kind, title, found, source_name, defaults, issues)
+        case = self._case(raw, kind, read, found, source_name, defaults, issues)
         yield Batch(cases=[case], issues=issues, bytes_read=raw.count)
 
-    def _case(self, raw: Raw, kind: str, title: str, found: Windows, source_name: str,
+    def _case(self, raw: Raw, kind: str, read: _Read, found: Windows, source_name: str,
               defaults: ImportDefaults, issues: list[ImportIssue]) -> ImportedCase:
         kept = list(found.kept.values())
         if found.more:
             issues.append(_issue(Severity.WARNING, source_name,
                                  f"more than {MAX_OBSERVABLES} observables found; the first "
                                  f"{MAX_OBSERVABLES} are kept"))
-        severity = Severity.INFO if kept else Severity.WARNING
-        issues.append(_issue(severity, source_name,
-                             f"{kind} document: {len(kept)} observables found"))
-        title = _clip(title, TITLE_CHARS) or source_name or "untitled document"
+        issues.append(_issue(Severity.INFO, source_name,
+                             f"{kind} document: {len(kept)} observables found") if kept
+                      else _issue(Severity.WARNING, source_name, _none_found(kind, read)))
+        title = _clip(read.title, TITLE_CHARS) or source_name or "untitled document"
         marks = [t for t in (document_tlp(title), found.tlp) if t is not None]
         tlp = stricter(*marks) if len(marks) == 2 else (marks[0] if marks else None)
         draft = CaseDraft(
@@ -161,7 +165,33 @@ class TextCodec(Codec):
                             revoked=False, draft=draft)
 
 
-def _read(kind: str, raw: Raw, found: Windows) -> tuple[str, list[str]]:
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What reading a document gave besides its observables."""
+
+    title: str
+    problems: list[str] = field(default_factory=list)
+    #: whether it has text of its own, worth a case even without observables (an HTML page
+    #: of bare links has none: its link targets are all it shows)
+    has_text: bool = True
+    #: an HTML page's links and visible characters, said when nothing is found
+    links: int = 0
+    chars: int = 0
+
+
+def _none_found(kind: str, read: _Read) -> str:
+    """The report's warning for a document in which no indicator was found, with why."""
+    if kind == "html":
+        return (f"no indicators found: the page has {read.chars} characters of visible text "
+                f"and {read.links} link(s), and no link points to another host, address or "
+                "e-mail (relative links and anchors name no indicator)"
+                + ("; nothing was landed" if not read.has_text else ""))
+    return (f"no indicators found in this {kind} document: nothing in its text has the "
+            "form of an address, domain, URL, e-mail, hash, wallet, account or phone "
+            "number (defanged forms included)")
+
+
+def _read(kind: str, raw: Raw, found: Windows) -> _Read:
     """Feed the document's text to `found`; return its title and any problems."""
     if kind == "pdf":
         return _read_pdf(raw, found)
@@ -170,21 +200,27 @@ def _read(kind: str, raw: Raw, found: Windows) -> tuple[str, list[str]]:
         found.extras(extras)
         for body in bodies:
             found.feed(body)
-        return title, []
+        return _Read(title)
     if kind == "html":
-        html_title = ""
-        for piece in html_text(decoded(raw.chunks())):
-            if piece.startswith("\0"):
-                html_title = piece[1:]
-            else:
-                found.feed(_BLANKS.sub("\n\n", piece))
-        return html_title or first_line(found.head), []
+        return _read_html(raw, found)
     for piece in decoded(raw.chunks()):
         found.feed(piece)
-    return first_line(found.head), []
+    return _Read(first_line(found.head))
 
 
-def _read_pdf(raw: Raw, found: Windows) -> tuple[str, list[str]]:
+def _read_html(raw: Raw, found: Windows) -> _Read:
+    """An HTML page's visible text (link targets after their text), counted as it goes."""
+    html_title, parser = "", HtmlPieces()
+    for piece in html_text(decoded(raw.chunks()), parser):
+        if piece.startswith("\0"):
+            html_title = piece[1:]
+        else:
+            found.feed(_BLANKS.sub("\n\n", piece))
+    return _Read(html_title or first_line(found.head), has_text=parser.text_chars > 0,
+                 links=parser.link_count, chars=parser.text_chars)
+
+
+def _read_pdf(raw: Raw, found: Windows) -> _Read:
     """A PDF needs seeking: spooled to a temporary file (on disk past 8 MiB), then read
     page by page."""
     with tempfile.SpooledTemporaryFile(max_size=8 << 20) as spool:
@@ -196,7 +232,7 @@ def _read_pdf(raw: Raw, found: Windows) -> tuple[str, list[str]]:
             found.feed(text)
     if not problems and not found.seen_text:
         problems = ["the PDF has no extractable text (scanned images?)"]
-    return title or first_line(found.head), problems
+    return _Read(title or first_line(found.head), problems)
 
 
 def _issue(severity: Severity, source_name: str, message: str) -> ImportIssue:

@@ -91,6 +91,9 @@ class _HtmlText(HTMLParser):
         self.skipping = 0
         self.in_title = False
         self.links: list[tuple[str | None, int]] = []
+        #: links met and visible characters other than blanks (said when nothing is found)
+        self.link_count = 0
+        self.text_chars = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Note titles, skipped blocks, line breaks, cells and links."""
@@ -103,6 +106,7 @@ class _HtmlText(HTMLParser):
         elif tag in _CELL:
             self.parts.append("\t")
         if tag == "a":
+            self.link_count += 1
             self.links.append((dict(attrs).get("href"), len(self.parts)))
 
     def handle_endtag(self, tag: str) -> None:
@@ -130,6 +134,7 @@ class _HtmlText(HTMLParser):
             self.title_parts.append(data)
         elif not self.skipping:
             self.parts.append(data)
+            self.text_chars += len(data) - sum(map(str.isspace, data))
 
 
 _BLANKS = re.compile(r"[ \t]*\n[ \t\n]*\n")

@@ -237,10 +237,11 @@ class HtmlPieces(_HtmlText):
             self.links[-1] = (href, first + self.dropped)
 
 
-def html_text(pieces: Iterable[str]) -> Iterator[str]:
+def html_text(pieces: Iterable[str], parser: HtmlPieces | None = None) -> Iterator[str]:
     """Visible text of an HTML document given in pieces; then its title as the last item
-    prefixed with NUL (the title may close after much of the body)."""
-    parser = HtmlPieces()
+    prefixed with NUL (the title may close after much of the body). A caller that passes
+    `parser` reads its counts (links, visible characters) afterwards."""
+    parser = parser or HtmlPieces()
     for piece in pieces:
         parser.feed(piece)
         yield parser.take()

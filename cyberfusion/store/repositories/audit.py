@@ -1,4 +1,10 @@
-"""The audit trail: append-only rows chained by hash; the head row serialises appends."""
+"""The audit trail: append-only rows chained by hash; the head row serialises appends.
+
+Events are collected during a transaction and chained in one short step just before it
+commits (`seal`), so the head row's lock is held for that step and the commit only, not
+for the whole write transaction: PostgreSQL writers no longer queue behind each other's
+work, and the chain stays gap-free because seq and prev_hash are taken under the lock.
+"""
 
 from __future__ import annotations
 
@@ -30,25 +36,38 @@ class AuditRepo(Repo):
     def __init__(self, session: Session) -> None:
         super().__init__(session)
         self._head: AuditHeadRow | None = None
+        self._pending: list[AuditEvent] = []
 
     def append(self, event: AuditEvent) -> AuditEvent:
-        """Chain `event` after the head (locked once per transaction) and store it.
+        """Queue `event` to be chained when the transaction commits; returned unchained
+        (seq 0): its seq and hashes are only known under the head lock, in `seal`."""
+        self._pending.append(event)
+        return event
 
-        Rows are written at the next flush, so several events of one transaction go to the
-        database as one INSERT and one head update.
-        """
+    def seal(self) -> list[AuditEvent]:
+        """Chain the queued events after the head and store them, as late as possible:
+        the transaction's other writes are flushed first, then the head row is locked,
+        the events inserted and the head moved; the caller commits right after."""
+        if not self._pending:
+            return []
+        self.session.flush()
         head = self._locked_head()
-        detail_json = canonical_detail(event.detail)
-        seq, prev = head.seq + 1, head.hash
-        digest = event_hash(event, seq, prev, detail_json)
-        self.session.add(AuditRow(
-            seq=seq, at=event.at, action=event.action, actor_user_id=event.actor_user_id,
-            actor_org_id=event.actor_org_id, item_type=event.item_type, item_id=event.item_id,
-            owner_org_id=event.owner_org_id, detail=detail_json, prev_hash=prev,
-            hash=digest,
-        ))
-        head.seq, head.hash = seq, digest
-        return replace(event, seq=seq, prev_hash=prev, hash=digest)
+        chained = []
+        for event in self._pending:
+            detail_json = canonical_detail(event.detail)
+            seq, prev = head.seq + 1, head.hash
+            digest = event_hash(event, seq, prev, detail_json)
+            self.session.add(AuditRow(
+                seq=seq, at=event.at, action=event.action, actor_user_id=event.actor_user_id,
+                actor_org_id=event.actor_org_id, item_type=event.item_type,
+                item_id=event.item_id, owner_org_id=event.owner_org_id, detail=detail_json,
+                prev_hash=prev, hash=digest,
+            ))
+            head.seq, head.hash = seq, digest
+            chained.append(replace(event, seq=seq, prev_hash=prev, hash=digest))
+        self._pending.clear()
+        self.session.flush()
+        return chained
 
     def head(self) -> tuple[int, str]:
         """(last seq, last hash) as the head row records them."""
@@ -56,7 +75,9 @@ class AuditRepo(Repo):
         return (row.seq, row.hash) if row else (0, GENESIS)
 
     def walk(self, batch: int = 5000) -> Iterator[tuple[AuditEvent, str]]:
-        """Every event with its stored detail JSON, in seq order, read in batches."""
+        """Every event with its stored detail JSON, in seq order, read in batches (this
+        transaction's own queued events are chained first, so it reads its own writes)."""
+        self.seal()
         last = 0
         while True:
             query = select(AuditRow).where(AuditRow.seq > last).order_by(AuditRow.seq).limit(batch)
@@ -71,6 +92,7 @@ class AuditRepo(Repo):
         self, org_id: str, actions: list[str] | None, before: int | None, limit: int
     ) -> list[AuditEvent]:
         """Events on the org's data or by the org, newest first, paged by seq."""
+        self.seal()
         query = select(AuditRow).where(
             or_(AuditRow.owner_org_id == org_id, AuditRow.actor_org_id == org_id)
         )
@@ -93,7 +115,7 @@ class AuditRepo(Repo):
         """When `action` was last recorded, read under the head lock: a caller that then
         appends holds the lock until commit, so two processes never both see "not yet"."""
         self._locked_head()
-        self.session.flush()
+        self.seal()
         return self.session.scalar(select(AuditRow.at).where(AuditRow.action == action)
                                    .order_by(AuditRow.seq.desc()).limit(1))
 
@@ -104,11 +126,13 @@ class AuditRepo(Repo):
             self.session.flush()
 
     def _locked_head(self) -> AuditHeadRow:
-        """The head row, read with a lock on the transaction's first append."""
+        """The head row, locked and read afresh (not from the session's identity map, which
+        may hold a version read before another writer committed) once per transaction."""
         if self._head is not None:
             return self._head
         row = self.session.scalar(select(AuditHeadRow).where(AuditHeadRow.id == 1)
-                                  .with_for_update())
+                                  .with_for_update()
+                                  .execution_options(populate_existing=True))
         if row is None:
             row = AuditHeadRow(id=1, seq=0, hash=GENESIS)
             self._added(row)

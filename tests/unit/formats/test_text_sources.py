@@ -261,6 +261,28 @@ def test_document_without_observables_warns() -> None:
     (case,) = batch.cases
     assert case.draft.occurrences == ()
     assert batch.issues[-1].severity is Severity.WARNING
+    assert batch.issues[-1].message.startswith("no indicators found in this text document")
+
+
+def test_html_page_of_bare_links_lands_nothing_and_says_why() -> None:
+    links = "".join(f'<a href="/page{i}"></a><a href="#s{i}"><img src="i.png"></a>'
+                    for i in range(100))
+    batch = decode_one(f"<html><body>{links}</body></html>".encode(), "links.html")
+    assert batch.cases == [] and batch.fault is None
+    (issue,) = batch.issues
+    assert issue.severity is Severity.WARNING and issue.location == "links.html"
+    assert issue.message.startswith("no indicators found")
+    assert "0 characters of visible text and 200 link(s)" in issue.message
+    assert "relative links" in issue.message and "nothing was landed" in issue.message
+
+
+def test_html_page_with_text_but_no_indicators_keeps_its_case_and_says_why() -> None:
+    batch = decode_one(b"<html><body><p>Quarterly <a href='/more'>overview</a> of fraud "
+                       b"trends.</p></body></html>", "trends.html")
+    (case,) = batch.cases
+    assert case.draft.occurrences == ()
+    assert "no indicators found: the page has" in batch.issues[-1].message
+    assert "1 link(s)" in batch.issues[-1].message
 
 
 def test_long_summary_and_title_are_clipped() -> None:
