@@ -7,6 +7,7 @@ gives the same document (lists in a fixed order, times from the stored records).
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
@@ -93,3 +94,17 @@ def page(doc: dict[str, Any]) -> str:
 def pdf(doc: dict[str, Any]) -> bytes:
     """The PDF bytes of the report."""
     return report_pdf.render_html(page(doc))
+
+
+#: The after-action report's formats and their media types.
+MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
+         "json": "application/json"}
+
+
+def render(doc: dict[str, Any], fmt: str) -> bytes:
+    """The report as HTML, PDF or JSON bytes."""
+    if fmt == "pdf":
+        return pdf(doc)
+    if fmt == "html":
+        return page(doc).encode("utf-8")
+    return (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode()

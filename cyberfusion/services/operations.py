@@ -43,6 +43,7 @@ from cyberfusion.domain.operations import (
 from cyberfusion.domain.paging import Page
 from cyberfusion.domain.permissions import Permission, require
 from cyberfusion.errors import InvalidInput, Issue, NotFound, PermissionDenied
+from cyberfusion.formats import operation_report
 from cyberfusion.services import audit, networks
 from cyberfusion.services.context import Context
 from cyberfusion.store.tx import Tx
@@ -300,3 +301,20 @@ def after_action(ctx: Context, principal: Principal, operation_id: int) -> Opera
         audit.record(tx, ctx, principal, AuditAction.OPERATION_REPORT, "operation",
                      operation_id, view.operation.lead_org_id, {})
     return view
+
+
+def after_action_document(ctx: Context, principal: Principal,
+                          operation_id: int) -> dict[str, object]:
+    """The after-action report's document (participants only; audited)."""
+    view = after_action(ctx, principal, operation_id)
+    return operation_report.document(view.operation, view.tasks, view.action_days,
+                                     view.results, view.totals, view.takedowns,
+                                     ctx.now().strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def after_action_report(ctx: Context, principal: Principal, operation_id: int,
+                        fmt: str = "pdf") -> bytes:
+    """The after-action report as HTML, PDF or JSON (participants only; audited)."""
+    if fmt not in operation_report.MEDIA:
+        raise InvalidInput("unknown format", [Issue("format", "one of html, pdf, json")])
+    return operation_report.render(after_action_document(ctx, principal, operation_id), fmt)

@@ -152,7 +152,7 @@ def test_tasks_days_results_takedowns_and_the_after_action_report(world: World) 
                                     view.results, view.totals, view.takedowns, "2026-06-01")
     html = operation_report.page(doc)
     assert "After-action report" in html and "185.220.101.4" in html and "5.0 BTC" in html
-    assert [e["what"] for e in doc["timeline"]][0] == "arrest"
+    assert doc["timeline"][0]["what"] == "arrest"
     events = audit.org_trail(ctx, lead, None, limit=1000)
     actions = [e.action for e in events if e.item_type == "operation"]
     for action in ("operation.create", "operation.task", "operation.action_day",

@@ -84,4 +84,5 @@ def network_page(request: Request, ctx: CtxDep, principal: UiPrincipal, ref: str
     bars, low, high = timeline(detail.cases)
     return page(request, "networks/network.html", detail.summary.tlp, principal, d=detail,
                 s=detail.summary, bars=bars, low=low, high=high, width=WIDTH, row=ROW,
-                height=max(ROW, len(bars) * ROW))
+                height=max(ROW, len(bars) * ROW),
+                can_operate=allowed(principal, Permission.OPERATION_WRITE))
