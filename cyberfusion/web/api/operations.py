@@ -223,9 +223,22 @@ def set_takedown(ctx: CtxDep, principal: PrincipalDep, operation_id: Id, takedow
                                                  body.status, body.note))
 
 
+_LIST = {"type": "array", "items": {"type": "object", "additionalProperties": True}}
+AFTER_ACTION_SCHEMA = {"type": "object", "title": "AfterActionDocument", "properties": {
+    "version": {"type": "integer"}, "operation_id": {"type": "integer"},
+    "title": {"type": "string"}, "as_of": {"type": "string"}, "tlp": {"type": "string"},
+    "status": {"type": "string"}, "lead": {"type": "string"},
+    "participants": {"type": "array", "items": {"type": "string"}},
+    "countries": {"type": "array", "items": {"type": "string"}},
+    "network": {"type": "string"}, "summary": {"type": "string"}, "totals": _LIST,
+    "timeline": _LIST, "tasks": _LIST, "takedowns": _LIST, "results": _LIST},
+    "required": ["version", "operation_id", "title", "tlp", "totals", "timeline", "tasks",
+                 "takedowns", "results"]}
+
+
 @router.get("/{operation_id}/report", response_class=Response, responses=media_answer(
     "The after-action report", {"application/pdf": BINARY, "text/html": TEXT,
-                                "application/json": {"schema": {"type": "object"}}}))
+                                "application/json": {"schema": AFTER_ACTION_SCHEMA}}))
 @needs(Permission.OPERATION_READ)
 async def report(ctx: CtxDep, principal: PrincipalDep, operation_id: Id,
                  format: Annotated[str, Query(pattern="^(pdf|html|json)$")] = "pdf"
