@@ -53,6 +53,8 @@ class Permission(StrEnum):
     INCIDENT_READ = "data:incident:read"
     INCIDENT_REPORT = "data:incident:write"
     RANSOMWARE_IDENTIFY = "data:ransomware:identify"
+    OPERATION_READ = "data:operation:read"
+    OPERATION_WRITE = "data:operation:write"
     NETWORK_RUNS_READ = "network:run:read"
     NETWORK_MANAGE = "network:network:manage"
     CHANNEL_READ = "channel:thread:read"
@@ -118,6 +120,8 @@ RULES: dict[Permission, Rule] = {
     Permission.INCIDENT_READ: Rule(_ALL, "read"),
     Permission.INCIDENT_REPORT: Rule(_WRITERS, "write"),
     Permission.RANSOMWARE_IDENTIFY: Rule(_ALL, "read"),
+    Permission.OPERATION_READ: Rule(_ALL, "read"),
+    Permission.OPERATION_WRITE: Rule(_WRITERS, "write"),
     Permission.NETWORK_RUNS_READ: Rule(_ALL, "read", _HUB),
     Permission.NETWORK_MANAGE: Rule(_ADMIN, "admin", _HUB),
     Permission.CHANNEL_READ: Rule(_ALL, "read"),

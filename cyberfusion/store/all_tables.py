@@ -15,12 +15,14 @@ from cyberfusion.store import (
     tables_imports,
     tables_incidents,
     tables_knowledge,
+    tables_operations,
     tables_reports,
     tables_sources,
 )
 from cyberfusion.store.tables import Base
 
 MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge,
-           tables_bulletins, tables_incidents, tables_sources, tables_reports, tables_gateway)
+           tables_bulletins, tables_incidents, tables_sources, tables_reports, tables_gateway,
+           tables_operations)
 
 __all__ = ["MODULES", "Base"]

@@ -26,6 +26,7 @@ from cyberfusion.store.repositories.knowledge import KnowledgeRepo
 from cyberfusion.store.repositories.knowledge_export import KnowledgeExportRepo
 from cyberfusion.store.repositories.networks import NetworkRepo
 from cyberfusion.store.repositories.observables import ObservableRepo
+from cyberfusion.store.repositories.operations import OperationRepo
 from cyberfusion.store.repositories.orgs import OrgRepo
 from cyberfusion.store.repositories.outbox import OutboxRepo
 from cyberfusion.store.repositories.report_data import ReportDataRepo
@@ -106,6 +107,11 @@ class Tx:
     def incidents(self) -> IncidentRepo:
         """Incidents, their checklists and what the pool knows of ransomware families."""
         return IncidentRepo(self.session, self.handlings)
+
+    @cached_property
+    def operations(self) -> OperationRepo:
+        """Operations, their participants, targets, tasks, results and takedowns."""
+        return OperationRepo(self.session, self.handlings)
 
     @cached_property
     def channel(self) -> ChannelRepo:

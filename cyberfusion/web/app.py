@@ -32,6 +32,7 @@ from cyberfusion.web.api import (
     exports,
     imports,
     incidents,
+    operations,
     search,
     system,
 )
@@ -55,6 +56,7 @@ from cyberfusion.web.ui import (
     incident_pages,
     language_pages,
     network_pages,
+    operation_pages,
     pages,
     report_pages,
     settings_pages,
@@ -69,7 +71,7 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     for module in (system, cases, search, exports, audit, imports, channel, directory,
                    hits_api, lookups_api, networks_api, entities, bulletins, incidents,
-                   sources_api, reports_api, agreements):
+                   sources_api, reports_api, agreements, operations):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router
@@ -154,6 +156,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(bulletin_pages.public_router)
     app.include_router(bulletin_pages.router)
     app.include_router(incident_pages.router)
+    app.include_router(operation_pages.router)
     app.include_router(report_pages.router)
     app.include_router(agreement_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

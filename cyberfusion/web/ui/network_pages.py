@@ -93,4 +93,5 @@ def network_page(request: Request, ctx: CtxDep, principal: UiPrincipal, ref: str
                 height=max(ROW, len(bars) * ROW), weak=shown, weak_offset=weak,
                 weak_prev=f"/networks/{ref}?weak={max(0, weak - WEAK_PAGE)}#weak-links"
                 if weak > 0 else "",
-                weak_next=f"/networks/{ref}?weak={weak + WEAK_PAGE}#weak-links" if more else "")
+                weak_next=f"/networks/{ref}?weak={weak + WEAK_PAGE}#weak-links" if more else "",
+                can_operate=allowed(principal, Permission.OPERATION_WRITE))
