@@ -33,8 +33,8 @@ HELP = (
 #: The order commands are listed in `--help`.
 ORDER = ("init", "serve", "demo", "audit", "retention", "sweep", "org", "user", "token",
          "rota", "agreement", "case", "search", "lookup", "hits", "disclosure", "network",
-         "entity", "bulletin", "dashboard", "ransomware", "incident", "import", "export",
-         "source", "send", "inbox", "thread", "ack", "duty")
+         "entity", "bulletin", "dashboard", "ransomware", "incident", "community", "import",
+         "export", "source", "send", "inbox", "thread", "ack", "duty")
 
 
 class GuardedGroup(TyperGroup):
@@ -180,6 +180,9 @@ _COMMANDS: list[tuple[str, str, str, str]] = [
     ("incident", "incidents:incident_app", _RESPOND,
      "Incidents under way: report one (its values are checked and urgent help asked), list, "
      "show, tick checklist steps."),
+    ("community", "communities:community_app", _RESPOND,
+     "Communities (the expert group, the ransomware forum): list yours, show one, post in a "
+     "thread, plan a meeting."),
     ("report", "reports:report_app", _ANALYSE,
      "Cyber activity reports: build, list, show, approve, send."),
     ("sweep", "channel:sweep", _RUN,

@@ -25,6 +25,7 @@ from cyberfusion.web.api import (
     bulletins,
     cases,
     channel,
+    communities,
     directory,
     entities,
     exports,
@@ -45,6 +46,7 @@ from cyberfusion.web.ui import (
     bulletin_pages,
     case_form,
     channel_pages,
+    community_pages,
     entity_pages,
     hit_pages,
     import_pages,
@@ -64,7 +66,7 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     for module in (system, cases, search, exports, audit, imports, channel, directory,
                    hits_api, lookups_api, networks_api, entities, bulletins, incidents,
-                   sources_api, reports_api, agreements):
+                   sources_api, reports_api, agreements, communities):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router
@@ -140,6 +142,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(bulletin_pages.public_router)
     app.include_router(bulletin_pages.router)
     app.include_router(incident_pages.router)
+    app.include_router(community_pages.router)
     app.include_router(report_pages.router)
     app.include_router(agreement_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
