@@ -15,7 +15,8 @@ from cyberfusion.domain.handling import TLP
 
 
 @cache
-def _env() -> Environment:
+def environment() -> Environment:
+    """The Jinja environment of the report templates (shared by every product)."""
     return Environment(loader=PackageLoader("cyberfusion.formats", "report_templates"),
                        autoescape=select_autoescape(default=True, default_for_string=True))
 
@@ -44,7 +45,7 @@ def charts(doc: dict[str, Any]) -> dict[str, str]:
 
 def body(doc: dict[str, Any], chart_uris: dict[str, str] | None = None) -> Markup:
     """The report's sections as an HTML fragment (every value escaped)."""
-    template = _env().get_template("report_body.html")
+    template = environment().get_template("report_body.html")
     cells = {(t["month"], t["crime_type"]): t["cases"] for t in doc["trend"]}
     return Markup(template.render(doc=doc, tlp_label=TLP(doc["tlp"]).label, trend_cells=cells,
                                   charts=chart_uris if chart_uris is not None else charts(doc)))
@@ -52,6 +53,11 @@ def body(doc: dict[str, Any], chart_uris: dict[str, str] | None = None) -> Marku
 
 def page(doc: dict[str, Any]) -> str:
     """A standalone HTML page of the report, styled for screen and print."""
-    template = _env().get_template("report_page.html")
-    return template.render(doc=doc, tlp_label=TLP(doc["tlp"]).label, css=Markup(stylesheet()),
-                           body=body(doc))
+    return standalone(doc["title"], TLP(doc["tlp"]), body(doc))
+
+
+def standalone(title: str, tlp: TLP, content: Markup) -> str:
+    """A standalone HTML page around a product's body, with the report style."""
+    template = environment().get_template("report_page.html")
+    return template.render(doc={"title": title}, tlp_label=tlp.label,
+                           css=Markup(stylesheet()), body=content)

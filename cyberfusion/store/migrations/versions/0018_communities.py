@@ -3,6 +3,8 @@ thread, entry and meeting under its own handling row"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,7 +16,7 @@ down_revision = '0016'
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-def _governed(name: str) -> list[sa.SchemaItem]:
+def _governed(name: str) -> list[Any]:
     """The id, community and handling columns every governed community table starts with."""
     return [
         sa.Column('id', BigId, autoincrement=True, nullable=False),
