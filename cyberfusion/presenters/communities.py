@@ -39,7 +39,7 @@ class MyCommunityDoc(CommunityDoc):
     meetings: int
 
 
-class MemberDoc(TypedDict):
+class CommunityMemberDoc(TypedDict):
     """A member organisation and its role."""
 
     org_id: str
@@ -49,7 +49,7 @@ class MemberDoc(TypedDict):
     added_at: str | None
 
 
-class ThreadDoc(TypedDict):
+class CommunityThreadDoc(TypedDict):
     """A thread's heading, flags and handling."""
 
     id: int
@@ -63,7 +63,7 @@ class ThreadDoc(TypedDict):
     handling: HandlingDoc
 
 
-class PostDoc(TypedDict):
+class CommunityPostDoc(TypedDict):
     """A signed post and its signature check."""
 
     id: int
@@ -74,16 +74,16 @@ class PostDoc(TypedDict):
     signature: VerdictDoc
 
 
-class ThreadDetailDoc(TypedDict):
+class CommunityThreadDetailDoc(TypedDict):
     """A thread with its posts."""
 
-    thread: ThreadDoc
+    thread: CommunityThreadDoc
     community: CommunityDoc
     role: str
-    posts: list[PostDoc]
+    posts: list[CommunityPostDoc]
 
 
-class LibraryItemDoc(TypedDict):
+class CommunityLibraryItemDoc(TypedDict):
     """A library entry: a link to a product (`href`) or an uploaded document."""
 
     id: int
@@ -99,7 +99,7 @@ class LibraryItemDoc(TypedDict):
     handling: HandlingDoc
 
 
-class MeetingDoc(TypedDict):
+class CommunityMeetingDoc(TypedDict):
     """A meeting with its agenda and minutes."""
 
     id: int
@@ -118,10 +118,10 @@ class CommunityDetailDoc(TypedDict):
     community: CommunityDoc
     role: str
     tlp: str
-    members: list[MemberDoc]
-    threads: list[ThreadDoc]
-    library: list[LibraryItemDoc]
-    meetings: list[MeetingDoc]
+    members: list[CommunityMemberDoc]
+    threads: list[CommunityThreadDoc]
+    library: list[CommunityLibraryItemDoc]
+    meetings: list[CommunityMeetingDoc]
 
 
 def community_json(c: Community) -> CommunityDoc:
@@ -137,27 +137,27 @@ def my_community_json(m: MyCommunity) -> MyCommunityDoc:
             "meetings": m.counts["meetings"]}
 
 
-def member_json(m: Member) -> MemberDoc:
+def member_json(m: Member) -> CommunityMemberDoc:
     """A member organisation."""
     return {"org_id": m.org_id, "name": m.org_name, "kind": m.org_kind, "role": m.role.value,
             "added_at": iso(m.added_at)}
 
 
-def thread_json(t: CommunityThread) -> ThreadDoc:
+def thread_json(t: CommunityThread) -> CommunityThreadDoc:
     """A thread's heading."""
     return {"id": t.id, "community_id": t.community_id, "title": t.title,
             "owner": t.owner_org_id, "pinned": t.pinned, "locked": t.locked, "posts": t.posts,
             "created_at": iso(t.created_at), "handling": handling_to_json(t.handling)}
 
 
-def thread_detail_json(v: ThreadView) -> ThreadDetailDoc:
+def thread_detail_json(v: ThreadView) -> CommunityThreadDetailDoc:
     """A thread with its signed posts."""
     return {"thread": thread_json(v.thread), "community": community_json(v.community),
             "role": v.role.value,
             "posts": [post_json(p, v) for p in v.posts]}
 
 
-def post_json(p: Post, v: ThreadView) -> PostDoc:
+def post_json(p: Post, v: ThreadView) -> CommunityPostDoc:
     """A post with its signature check."""
     return {"id": p.id, "org_id": p.org_id, "author": p.author, "body": p.body,
             "created_at": iso(p.created_at), "signature": verdict_json(v.verdicts[p.id])}
@@ -170,7 +170,7 @@ def library_href(i: LibraryItem) -> str:
             LibraryKind.DOCUMENT: f"/api/v1/communities/library/{i.id}/document"}[i.kind]
 
 
-def library_json(i: LibraryItem) -> LibraryItemDoc:
+def library_json(i: LibraryItem) -> CommunityLibraryItemDoc:
     """A library entry."""
     return {"id": i.id, "kind": i.kind.value, "title": i.title, "ref": i.ref,
             "href": library_href(i), "owner": i.owner_org_id, "added_at": iso(i.added_at),
@@ -178,7 +178,7 @@ def library_json(i: LibraryItem) -> LibraryItemDoc:
             "handling": handling_to_json(i.handling)}
 
 
-def meeting_json(m: Meeting) -> MeetingDoc:
+def meeting_json(m: Meeting) -> CommunityMeetingDoc:
     """A meeting."""
     return {"id": m.id, "community_id": m.community_id, "title": m.title,
             "starts_at": iso(m.starts_at), "agenda": m.agenda, "minutes": m.minutes,

@@ -19,13 +19,13 @@ from cyberfusion.presenters.common import Items
 from cyberfusion.presenters.communities import (
     CommunityDetailDoc,
     CommunityDoc,
-    LibraryItemDoc,
-    MeetingDoc,
-    MemberDoc,
+    CommunityLibraryItemDoc,
+    CommunityMeetingDoc,
+    CommunityMemberDoc,
+    CommunityPostDoc,
+    CommunityThreadDetailDoc,
+    CommunityThreadDoc,
     MyCommunityDoc,
-    PostDoc,
-    ThreadDetailDoc,
-    ThreadDoc,
     community_detail_json,
     community_json,
     library_json,
@@ -39,6 +39,7 @@ from cyberfusion.presenters.communities import (
 from cyberfusion.services import communities, community_library
 from cyberfusion.services.context import Context
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.openapi_doc import BINARY, media_answer
 from cyberfusion.web.params import Id
 
 router = APIRouter()
@@ -91,7 +92,7 @@ class MemberBody(BaseModel):
 @router.post("/communities/{community_id}/members", status_code=201)
 @needs(Permission.COMMUNITY_MODERATE)
 def add_member(ctx: CtxDep, principal: PrincipalDep, community_id: Id,
-               body: MemberBody) -> Items[MemberDoc]:
+               body: MemberBody) -> Items[CommunityMemberDoc]:
     """Add a member organisation or change its role (moderators)."""
     found = communities.set_member(ctx, principal, community_id, body.org_id, body.role)
     return {"items": [member_json(m) for m in found]}
@@ -100,7 +101,7 @@ def add_member(ctx: CtxDep, principal: PrincipalDep, community_id: Id,
 @router.delete("/communities/{community_id}/members/{org_id}")
 @needs(Permission.COMMUNITY_MODERATE)
 def remove_member(ctx: CtxDep, principal: PrincipalDep, community_id: Id,
-                  org_id: OrgId) -> Items[MemberDoc]:
+                  org_id: OrgId) -> Items[CommunityMemberDoc]:
     """Remove a member organisation (moderators; the last moderator stays)."""
     found = communities.remove_member(ctx, principal, community_id, org_id)
     return {"items": [member_json(m) for m in found]}
@@ -117,7 +118,7 @@ class ThreadBody(BaseModel):
 @router.post("/communities/{community_id}/threads", status_code=201)
 @needs(Permission.COMMUNITY_POST)
 def start_thread(ctx: CtxDep, principal: PrincipalDep, community_id: Id, body: ThreadBody,
-                 response: Response) -> ThreadDetailDoc:
+                 response: Response) -> CommunityThreadDetailDoc:
     """Open a thread with its first signed post."""
     view = communities.start_thread(ctx, principal, community_id, body.title, body.body,
                                     _handling(ctx, body.handling))
@@ -127,7 +128,7 @@ def start_thread(ctx: CtxDep, principal: PrincipalDep, community_id: Id, body: T
 
 @router.get("/communities/threads/{thread_id}")
 @needs(Permission.COMMUNITY_READ)
-def get_thread(ctx: CtxDep, principal: PrincipalDep, thread_id: Id) -> ThreadDetailDoc:
+def get_thread(ctx: CtxDep, principal: PrincipalDep, thread_id: Id) -> CommunityThreadDetailDoc:
     """A thread with its posts and their signature checks."""
     return thread_detail_json(communities.get_thread(ctx, principal, thread_id))
 
@@ -140,7 +141,7 @@ class PostBody(BaseModel):
 
 @router.post("/communities/threads/{thread_id}/posts", status_code=201)
 @needs(Permission.COMMUNITY_POST)
-def post(ctx: CtxDep, principal: PrincipalDep, thread_id: Id, body: PostBody) -> PostDoc:
+def post(ctx: CtxDep, principal: PrincipalDep, thread_id: Id, body: PostBody) -> CommunityPostDoc:
     """Add a signed post (not to a locked thread, unless you moderate)."""
     made = communities.post(ctx, principal, thread_id, body.body)
     view = communities.get_thread(ctx, principal, thread_id)
@@ -157,7 +158,7 @@ class ModerationBody(BaseModel):
 @router.post("/communities/threads/{thread_id}/moderation")
 @needs(Permission.COMMUNITY_MODERATE)
 def moderate(ctx: CtxDep, principal: PrincipalDep, thread_id: Id,
-             body: ModerationBody) -> ThreadDoc:
+             body: ModerationBody) -> CommunityThreadDoc:
     """Pin or lock a thread (moderators)."""
     return thread_json(communities.moderate_thread(ctx, principal, thread_id, body.pinned,
                                                    body.locked))
@@ -179,7 +180,7 @@ class LibraryBody(BaseModel):
 @router.post("/communities/{community_id}/library", status_code=201)
 @needs(Permission.COMMUNITY_POST)
 def add_to_library(ctx: CtxDep, principal: PrincipalDep, community_id: Id,
-                   body: LibraryBody) -> LibraryItemDoc:
+                   body: LibraryBody) -> CommunityLibraryItemDoc:
     """Share a product you may read, or upload a document, with the community."""
     document = None
     if body.kind is LibraryKind.DOCUMENT:
@@ -194,7 +195,9 @@ def add_to_library(ctx: CtxDep, principal: PrincipalDep, community_id: Id,
         body.ref, document))
 
 
-@router.get("/communities/library/{item_id}/document")
+@router.get("/communities/library/{item_id}/document", response_class=Response,
+            responses=media_answer("The document's bytes",
+                                   {"application/octet-stream": BINARY}))
 @needs(Permission.COMMUNITY_READ)
 def library_document(ctx: CtxDep, principal: PrincipalDep, item_id: Id) -> Response:
     """The bytes of an uploaded document you may read."""
@@ -217,7 +220,7 @@ class MeetingBody(BaseModel):
 @router.post("/communities/{community_id}/meetings", status_code=201)
 @needs(Permission.COMMUNITY_MODERATE)
 def add_meeting(ctx: CtxDep, principal: PrincipalDep, community_id: Id,
-                body: MeetingBody) -> MeetingDoc:
+                body: MeetingBody) -> CommunityMeetingDoc:
     """Plan a meeting with its agenda (moderators)."""
     if body.starts_at.tzinfo is None:
         raise InvalidInput("bad meeting time", [Issue("starts_at", "give a time zone")])
@@ -228,7 +231,7 @@ def add_meeting(ctx: CtxDep, principal: PrincipalDep, community_id: Id,
 
 @router.get("/communities/meetings/{meeting_id}")
 @needs(Permission.COMMUNITY_READ)
-def get_meeting(ctx: CtxDep, principal: PrincipalDep, meeting_id: Id) -> MeetingDoc:
+def get_meeting(ctx: CtxDep, principal: PrincipalDep, meeting_id: Id) -> CommunityMeetingDoc:
     """One meeting with its agenda and minutes."""
     return meeting_json(community_library.get_meeting(ctx, principal, meeting_id))
 
@@ -242,7 +245,7 @@ class MinutesBody(BaseModel):
 @router.put("/communities/meetings/{meeting_id}/minutes")
 @needs(Permission.COMMUNITY_MODERATE)
 def write_minutes(ctx: CtxDep, principal: PrincipalDep, meeting_id: Id,
-                  body: MinutesBody) -> MeetingDoc:
+                  body: MinutesBody) -> CommunityMeetingDoc:
     """Write the minutes (moderators or the organiser)."""
     return meeting_json(community_library.write_minutes(ctx, principal, meeting_id,
                                                         body.minutes))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -43,6 +43,21 @@ from cyberfusion.web.params import Id, Offset
 router = APIRouter()
 
 Limit = Annotated[int, Query(ge=1, le=200)]
+_ROWS: dict[str, Any] = {"type": "array", "items": {"type": "object"}}
+#: The outer shape of a post-incident report document (`domain.post_incident`).
+POST_INCIDENT_SCHEMA: dict[str, Any] = {
+    "type": "object", "description": "A post-incident report",
+    "required": ["incident_id", "title", "tlp", "checklist", "recommendations"],
+    "properties": {
+        "incident_id": {"type": "integer"}, "title": {"type": "string"},
+        "tlp": {"type": "string"}, "type": {"type": "string"},
+        "checklist": _ROWS, "identification": _ROWS, "hits": _ROWS, "payment_stops": _ROWS,
+        "progress": {"type": "object", "properties": {"done": {"type": "integer"},
+                                                      "total": {"type": "integer"}}},
+        "recommendations": {"type": "object", "properties": {
+            "title": {"type": "string"},
+            "recovery": {"type": "array", "items": {"type": "string"}},
+            "resilience": {"type": "array", "items": {"type": "string"}}}}}}
 Position = Annotated[int, Path(ge=1, le=1000)]
 
 
@@ -100,7 +115,7 @@ def get_incident(ctx: CtxDep, principal: PrincipalDep, incident_id: Id) -> Incid
 @router.get("/incidents/{incident_id}/post-incident-report", response_class=Response,
             responses=media_answer("The post-incident report in the asked format", {
                 "application/pdf": BINARY, "text/html": TEXT,
-                "application/json": {"schema": {"type": "object"}}}))
+                "application/json": {"schema": POST_INCIDENT_SCHEMA}}))
 @needs(Permission.INCIDENT_READ)
 def post_incident_report(ctx: CtxDep, principal: PrincipalDep, incident_id: Id,
                          format: PostIncidentFormat = PostIncidentFormat.PDF) -> Response:
