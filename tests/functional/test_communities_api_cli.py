@@ -146,3 +146,42 @@ def test_cli_list_show_post_and_meeting(cli: Cli) -> None:
     bad = cli("community", "meeting", cid, "--as", "hub.analyst", "--title", "X",
               "--starts", "tomorrow")
     assert bad.exit_code == 2 and "starts_at" in bad.output
+
+
+def test_moderators_use_the_pages_to_lock_add_members_and_plan(client: TestClient,
+                                                               world: World,
+                                                               forum: int) -> None:
+    ctx = world.ctx
+    with ctx.db.read() as tx:
+        user = tx.users.by_username("hub.analyst")
+    assert user is not None
+    session = auth.start_session(ctx, user)
+    client.cookies.set("cf_session", session.cookie)
+    csrf = session.csrf_token
+    made = client.post(f"/communities/{forum}/threads", data={
+        "csrf_token": csrf, "title": "Plenary prep", "body": "Topics?", "tlp": "green",
+        "partners": "acme-sec"}, follow_redirects=False)
+    assert made.status_code == 303
+    thread = made.headers["location"]
+    page = client.get(thread)
+    assert 'id="moderation"' in page.text and 'data-tlp="TLP:GREEN"' in page.text
+    assert client.post(f"{thread}/moderation", data={"csrf_token": csrf, "action": "lock"},
+                       follow_redirects=False).status_code == 303
+    assert 'id="locked"' in client.get(thread).text
+    bad = client.post(f"/communities/{forum}/meetings", data={
+        "csrf_token": csrf, "title": "Call", "starts_at": "soon"})
+    assert bad.status_code == 422 and "starts_at" in bad.text
+    assert client.post(f"/communities/{forum}/meetings", data={
+        "csrf_token": csrf, "title": "Call", "starts_at": "2026-07-01T14:00Z",
+        "agenda": "1. Keys"}, follow_redirects=False).status_code == 303
+    assert client.post(f"/communities/{forum}/members", data={
+        "csrf_token": csrf, "org_id": "br-cyber", "role": "member"},
+        follow_redirects=False).status_code == 303
+    shown = client.get(f"/communities/{forum}").text
+    assert 'data-member="br-cyber"' in shown and "data-meeting=" in shown
+    upload = client.post(f"/communities/{forum}/library", data={
+        "csrf_token": csrf, "kind": "document", "title": "Keys list", "tlp": "amber"},
+        files={"document": ("keys.txt", b"k1 k2", "text/plain")}, follow_redirects=False)
+    assert upload.status_code == 303
+    assert "Keys list" in client.get(f"/communities/{forum}").text
+    client.cookies.clear()
