@@ -16,6 +16,7 @@ from cyberfusion.domain.channel import deadline_problem, parse_deadline
 from cyberfusion.domain.incidents import IncidentFilter
 from cyberfusion.domain.model import CrimeType
 from cyberfusion.domain.permissions import Permission, needs
+from cyberfusion.domain.post_incident import PostIncidentFormat
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.incident_json import parse_incident
 from cyberfusion.presenters.incidents import (
@@ -26,7 +27,7 @@ from cyberfusion.presenters.incidents import (
     step_json,
     wallet_board_json,
 )
-from cyberfusion.services import incidents
+from cyberfusion.services import incidents, post_incident
 from cyberfusion.services.incidents import IncidentView
 
 incident_app = typer.Typer(help="Incidents under way: report one (its values are checked "
@@ -196,3 +197,30 @@ def payment_stop(
     json_or_line(as_json, payment_stop_json(made),
                  f"payment stop #{made.thread_id} sent to {', '.join(made.to)}: freeze "
                  f"{made.target} by {made.deadline:%Y-%m-%d %H:%M} UTC")
+
+
+@incident_app.command("post-report")
+@needs(Permission.INCIDENT_READ)
+def post_report(
+    cli: typer.Context, incident_id: IncidentId, as_user: AsUser,
+    pdf: Annotated[Path | None, typer.Option(
+        "--pdf", metavar="FILE", show_default=False, help="Write the report as PDF here.")
+    ] = None,
+    html: Annotated[Path | None, typer.Option(
+        "--html", metavar="FILE", show_default=False, help="Write the report as HTML here.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The post-incident report: what was done and when, hits, family, payment stops, and
+    recovery and resilience recommendations for the incident's type."""
+    ctx = context_of(cli)
+    doc = post_incident.build(ctx, acting_as(ctx, as_user), incident_id)
+    for path, fmt in ((pdf, PostIncidentFormat.PDF), (html, PostIncidentFormat.HTML)):
+        if path is not None:
+            path.write_bytes(post_incident.render(doc, fmt)[0])
+            line(f"{fmt.value.upper()} written to {path}")
+    if as_json:
+        print_json(doc)
+    elif pdf is None and html is None:
+        line(f"{doc['title']} ({doc['progress']['done']}/{doc['progress']['total']} steps "
+             "done); use --pdf FILE or --html FILE to write it")

@@ -33,8 +33,8 @@ HELP = (
 #: The order commands are listed in `--help`.
 ORDER = ("init", "serve", "demo", "audit", "retention", "sweep", "org", "user", "token",
          "rota", "agreement", "case", "search", "lookup", "hits", "disclosure", "network",
-         "entity", "bulletin", "dashboard", "ransomware", "incident", "operation", "import",
-         "export", "source", "send", "inbox", "thread", "ack", "duty")
+         "entity", "bulletin", "dashboard", "ransomware", "incident", "operation", "community",
+         "import", "export", "source", "send", "inbox", "thread", "ack", "duty")
 
 
 class GuardedGroup(TyperGroup):
@@ -183,6 +183,9 @@ _COMMANDS: list[tuple[str, str, str, str]] = [
     ("operation", "operations:operation_app", _RESPOND,
      "Operations against networks: create (from a network or by hand), list, show with your "
      "target package, tasks, action days, results, takedowns, after-action report."),
+    ("community", "communities:community_app", _RESPOND,
+     "Communities (the expert group, the ransomware forum): list yours, show one, post in a "
+     "thread, plan a meeting."),
     ("report", "reports:report_app", _ANALYSE,
      "Cyber activity reports: build, list, show, approve, send."),
     ("sweep", "channel:sweep", _RUN,

@@ -77,6 +77,9 @@ class Permission(StrEnum):
     REPORT_WRITE = "product:report:write"
     REPORT_APPROVE = "product:report:approve"
     REPORT_SEND = "product:report:send"
+    COMMUNITY_READ = "community:community:read"
+    COMMUNITY_POST = "community:thread:post"
+    COMMUNITY_MODERATE = "community:member:moderate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +147,9 @@ RULES: dict[Permission, Rule] = {
     Permission.REPORT_WRITE: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write", _HUB),
     Permission.REPORT_APPROVE: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write", _HUB),
     Permission.REPORT_SEND: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write", _HUB),
+    Permission.COMMUNITY_READ: Rule(_ALL, "read"),
+    Permission.COMMUNITY_POST: Rule(_WRITERS, "write"),
+    Permission.COMMUNITY_MODERATE: Rule(frozenset({Role.ADMIN, Role.ANALYST}), "write"),
 }
 
 

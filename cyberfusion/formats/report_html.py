@@ -17,7 +17,8 @@ from cyberfusion.terms import term
 
 
 @cache
-def _env() -> Environment:
+def environment() -> Environment:
+    """The Jinja environment of the report templates (shared by every product), with `_()`."""
     env = Environment(loader=PackageLoader("cyberfusion.formats", "report_templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       extensions=["jinja2.ext.i18n"])
@@ -52,7 +53,7 @@ def body(doc: dict[str, Any], chart_uris: dict[str, str] | None = None,
          language: str | None = None) -> Markup:
     """The report's sections as an HTML fragment (every value escaped), in `language` (else the
     language of the page being rendered)."""
-    template = _env().get_template("report_body.html")
+    template = environment().get_template("report_body.html")
     cells = {(t["month"], t["crime_type"]): t["cases"] for t in doc["trend"]}
     with i18n.using(language or i18n.current()):
         return Markup(template.render(
@@ -62,8 +63,15 @@ def body(doc: dict[str, Any], chart_uris: dict[str, str] | None = None,
 
 def page(doc: dict[str, Any], language: str = i18n.DEFAULT) -> str:
     """A standalone HTML page of the report in `language`, styled for screen and print."""
-    template = _env().get_template("report_page.html")
     with i18n.using(language):
-        return template.render(doc=doc, tlp_label=TLP(doc["tlp"]).label,
-                               css=Markup(stylesheet()), body=body(doc, language=language),
-                               lang=language, dir=i18n.direction(language))
+        return standalone(doc["title"], TLP(doc["tlp"]), body(doc, language=language))
+
+
+def standalone(title: str, tlp: TLP, content: Markup) -> str:
+    """A standalone HTML page around a product's body, with the report style, in the
+    language being rendered."""
+    template = environment().get_template("report_page.html")
+    language = i18n.current()
+    return template.render(doc={"title": title}, tlp_label=tlp.label,
+                           css=Markup(stylesheet()), body=content, lang=language,
+                           dir=i18n.direction(language))

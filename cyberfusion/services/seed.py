@@ -22,6 +22,7 @@ from cyberfusion.domain.model import OrgKind, Role
 from cyberfusion.errors import Conflict
 from cyberfusion.formats.reference import galaxy_entities
 from cyberfusion.services import audit, auth, bulletins, knowledge, networks
+from cyberfusion.services.community_seed import seed_communities
 from cyberfusion.services.context import Context
 from cyberfusion.services.landing import Lander
 from cyberfusion.store.repositories.cases import NewCase
@@ -78,7 +79,7 @@ def seed_demo(ctx: Context, world: World, progress: Progress | None = None) -> S
     truth = {name: [case_ids[i] for i in members] for name, members in world.truth.items()}
     land_knowledge(ctx, world.today, [(world.cases[i].owner_org_id, case_ids[i])
                                       for i in world.truth[RANSOMWARE]])
-    publish_demo_bulletin(ctx)
+    seed_communities(ctx, publish_demo_bulletin(ctx))
     path = write_truth(ctx.settings.data_dir, truth)
     return SeedReport(len(world.orgs), len(world.users), len(case_ids), occurrences, truth, path,
                       time.perf_counter() - started)

@@ -10,6 +10,7 @@ from cyberfusion.store import (
     tables,
     tables_bulletins,
     tables_channel,
+    tables_communities,
     tables_gateway,
     tables_hits,
     tables_imports,
@@ -23,6 +24,6 @@ from cyberfusion.store.tables import Base
 
 MODULES = (tables, tables_imports, tables_channel, tables_hits, tables_knowledge,
            tables_bulletins, tables_incidents, tables_sources, tables_reports, tables_gateway,
-           tables_operations)
+           tables_operations, tables_communities)
 
 __all__ = ["MODULES", "Base"]

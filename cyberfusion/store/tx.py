@@ -11,6 +11,7 @@ from cyberfusion.store.repositories.auth import AuthRepo
 from cyberfusion.store.repositories.bulletins import BulletinRepo
 from cyberfusion.store.repositories.cases import CaseRepo
 from cyberfusion.store.repositories.channel import ChannelRepo
+from cyberfusion.store.repositories.communities import CommunityRepo
 from cyberfusion.store.repositories.correlation import CorrelationRepo
 from cyberfusion.store.repositories.dashboard import DashboardRepo
 from cyberfusion.store.repositories.directory import DirectoryRepo
@@ -112,6 +113,11 @@ class Tx:
     def operations(self) -> OperationRepo:
         """Operations, their participants, targets, tasks, results and takedowns."""
         return OperationRepo(self.session, self.handlings)
+
+    @cached_property
+    def communities(self) -> CommunityRepo:
+        """Communities: members, signed threads, library and meetings."""
+        return CommunityRepo(self.session, self.handlings)
 
     @cached_property
     def channel(self) -> ChannelRepo:

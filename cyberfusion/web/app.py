@@ -27,6 +27,7 @@ from cyberfusion.web.api import (
     bulletins,
     cases,
     channel,
+    communities,
     directory,
     entities,
     exports,
@@ -50,6 +51,7 @@ from cyberfusion.web.ui import (
     case_form,
     case_pages,
     channel_pages,
+    community_pages,
     entity_pages,
     hit_pages,
     import_pages,
@@ -71,7 +73,8 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     for module in (system, cases, search, exports, audit, imports, channel, directory,
                    hits_api, lookups_api, networks_api, entities, bulletins, incidents,
-                   sources_api, reports_api, agreements, operations):
+                   sources_api, reports_api, agreements, operations,
+                   communities):
         router.include_router(module.router)
     router.include_router(cases.reviews_router)
     return router
@@ -157,6 +160,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(bulletin_pages.router)
     app.include_router(incident_pages.router)
     app.include_router(operation_pages.router)
+    app.include_router(community_pages.router)
     app.include_router(report_pages.router)
     app.include_router(agreement_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,6 +1,7 @@
 """Incident access property suite: on random worlds of incidents (with grants), every
-incident read path (list, filters, one incident, ticking, the wallet board) shows exactly
-what `decide()` gives in full, for every organisation; hits stay with the reporter.
+incident read path (list, filters, one incident, ticking, the wallet board, the
+post-incident report) shows exactly what `decide()` gives in full, for every
+organisation; hits stay with the reporter.
 
 Runs CYBERFUSION_INCIDENT_EXAMPLES worlds (default 30); raise it for a longer run.
 """
@@ -23,7 +24,7 @@ from cyberfusion.domain.handling import Handling, strictest_tlp
 from cyberfusion.domain.incidents import AnswerRef, IncidentDraft, IncidentFilter
 from cyberfusion.domain.model import CrimeType, DisclosureGrant, Organisation, Principal, Role
 from cyberfusion.errors import NotFound, PermissionDenied
-from cyberfusion.services import auth, incidents
+from cyberfusion.services import auth, incidents, post_incident
 from cyberfusion.services.context import Context
 
 EXAMPLES = int(os.environ.get("CYBERFUSION_INCIDENT_EXAMPLES", "30"))
@@ -128,10 +129,14 @@ def check_one(ctx: Context, who: Principal, spec: IncidentSpec, full: bool) -> N
             incidents.get_incident(ctx, who, spec.id)
         with pytest.raises(NotFound):
             incidents.tick_step(ctx, who, spec.id, 1)
+        with pytest.raises(NotFound):
+            post_incident.build(ctx, who, spec.id)
         return
     view = incidents.get_incident(ctx, who, spec.id)
     owner = spec.owner == who.org_id
     assert view.is_owner is owner and bool(view.answers) is owner
+    report = post_incident.build(ctx, who, spec.id)
+    assert report["is_owner"] is owner and bool(report["hits"]) is owner
     if not owner:
         with pytest.raises(PermissionDenied):
             incidents.tick_step(ctx, who, spec.id, 1)

@@ -16,7 +16,7 @@ from cyberfusion.demo.networks import RANSOMWARE_FAMILY
 from cyberfusion.domain.audit import AuditAction
 from cyberfusion.domain.handling import TLP
 from cyberfusion.errors import Conflict
-from cyberfusion.services import audit, auth, bulletins, knowledge
+from cyberfusion.services import audit, auth, bulletins, communities, knowledge
 from cyberfusion.services.context import Context, build_context
 from cyberfusion.services.seed import BATCH, SeedReport, seed_demo
 from cyberfusion.store import schema
@@ -67,7 +67,9 @@ def test_seed_loads_the_whole_world(seeded: Seeded) -> None:
     assert _count(ctx, OrgRow.id) == len(world.orgs)
     assert _count(ctx, UserRow.id) == len(world.users)
     assert _count(ctx, CaseRow.id) == CASES
-    assert _count(ctx, HandlingRow.id) == CASES + 1, "and one for the CLEAR reference data"
+    # one for the CLEAR reference data, and one per community thread, library entry and
+    # meeting (two communities of two threads, two entries and one meeting each)
+    assert _count(ctx, HandlingRow.id) == CASES + 1 + 2 * 5
     assert _count(ctx, OccurrenceRow.id) == occurrences
     assert seeded.calls[0] == (0, CASES) and seeded.calls[-1] == (CASES, CASES)
 
@@ -76,11 +78,29 @@ def test_one_audit_event_per_batch(seeded: Seeded) -> None:
     batches = -(-CASES // BATCH)
     with seeded.ctx.db.read() as tx:
         actions = list(tx.session.scalars(select(AuditRow.action)))
-    # world, batches, knowledge; then the demo bulletin's three steps
-    assert actions == [AuditAction.SEED.value] * (2 + batches) + [
+    # world, batches, knowledge; then the demo bulletin's three steps; then the communities
+    head = [AuditAction.SEED.value] * (2 + batches) + [
         AuditAction.BULLETIN_CREATE.value, AuditAction.BULLETIN_APPROVE.value,
         AuditAction.BULLETIN_PUBLISH.value]
-    assert audit.verify(seeded.ctx) == (5 + batches, None)
+    assert actions[:len(head)] == head
+    assert {a.split(".")[0] for a in actions[len(head):]} == {"community"}
+    assert audit.verify(seeded.ctx) == (len(actions), None)
+
+
+def test_the_demo_seeds_two_communities_partners_see_only_what_names_them(
+        seeded: Seeded) -> None:
+    ctx = seeded.ctx
+    with ctx.db.read() as tx:
+        hub, partner, outsider = (auth.principal_for(tx, tx.users.by_username(name))
+                                  for name in ("hub.analyst", "bluelantern.analyst",
+                                               "br.analyst"))
+    mine = {m.community.slug: m for m in communities.my_communities(ctx, hub)}
+    assert set(mine) == {"expert-group", "ransomware-forum"}
+    assert mine["ransomware-forum"].counts == {"threads": 2, "library": 2, "meetings": 1}
+    forum = communities.get_community(ctx, partner, mine["ransomware-forum"].community.id)
+    assert [t.title for t in forum.threads] == ["Decryptors available this month"]
+    assert [m.community.slug for m in communities.my_communities(ctx, outsider)] == [
+        "expert-group"]
 
 
 def test_the_demo_publishes_a_bulletin_on_the_planted_family(seeded: Seeded) -> None:

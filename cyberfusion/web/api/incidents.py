@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from cyberfusion.domain.incidents import IncidentFilter
 from cyberfusion.domain.model import CrimeType
 from cyberfusion.domain.permissions import Permission, needs
+from cyberfusion.domain.post_incident import PostIncidentFormat
 from cyberfusion.domain.ransomware import MAX_NOTE_CHARS, Clues
 from cyberfusion.errors import InvalidInput, Issue
 from cyberfusion.formats.incident_json import parse_incident
@@ -31,16 +32,32 @@ from cyberfusion.presenters.incidents import (
     wallet_board_json,
 )
 from cyberfusion.presenters.ransomware import IdentificationDoc, identification_json
-from cyberfusion.services import incidents, ransomware
+from cyberfusion.services import incidents, post_incident, ransomware
 from cyberfusion.web.api.body import read_json
 from cyberfusion.web.api.schemas import INCIDENT_BODY
 from cyberfusion.web.blocking import run_blocking
 from cyberfusion.web.deps import CtxDep, PrincipalDep
+from cyberfusion.web.openapi_doc import BINARY, TEXT, media_answer
 from cyberfusion.web.params import Id, Offset
 
 router = APIRouter()
 
 Limit = Annotated[int, Query(ge=1, le=200)]
+_ROWS: dict[str, Any] = {"type": "array", "items": {"type": "object"}}
+#: The outer shape of a post-incident report document (`domain.post_incident`).
+POST_INCIDENT_SCHEMA: dict[str, Any] = {
+    "type": "object", "description": "A post-incident report",
+    "required": ["incident_id", "title", "tlp", "checklist", "recommendations"],
+    "properties": {
+        "incident_id": {"type": "integer"}, "title": {"type": "string"},
+        "tlp": {"type": "string"}, "type": {"type": "string"},
+        "checklist": _ROWS, "identification": _ROWS, "hits": _ROWS, "payment_stops": _ROWS,
+        "progress": {"type": "object", "properties": {"done": {"type": "integer"},
+                                                      "total": {"type": "integer"}}},
+        "recommendations": {"type": "object", "properties": {
+            "title": {"type": "string"},
+            "recovery": {"type": "array", "items": {"type": "string"}},
+            "resilience": {"type": "array", "items": {"type": "string"}}}}}}
 Position = Annotated[int, Path(ge=1, le=1000)]
 
 
@@ -93,6 +110,22 @@ def wallets(ctx: CtxDep, principal: PrincipalDep) -> WalletBoardDoc:
 def get_incident(ctx: CtxDep, principal: PrincipalDep, incident_id: Id) -> IncidentDetailDoc:
     """One incident with its checklist, family candidates and (for its reporter) hits."""
     return incident_detail_json(incidents.get_incident(ctx, principal, incident_id))
+
+
+@router.get("/incidents/{incident_id}/post-incident-report", response_class=Response,
+            responses=media_answer("The post-incident report in the asked format", {
+                "application/pdf": BINARY, "text/html": TEXT,
+                "application/json": {"schema": POST_INCIDENT_SCHEMA}}))
+@needs(Permission.INCIDENT_READ)
+def post_incident_report(ctx: CtxDep, principal: PrincipalDep, incident_id: Id,
+                         format: PostIncidentFormat = PostIncidentFormat.PDF) -> Response:
+    """The post-incident report (what was done and when, hits, family, payment stops,
+    recovery and resilience recommendations) for those who may read the incident."""
+    doc = post_incident.build(ctx, principal, incident_id)
+    data, media = post_incident.render(doc, format)
+    name = f"post-incident-report-{incident_id}.{format.value}"
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.post("/incidents/{incident_id}/steps/{position}")

@@ -14,11 +14,13 @@ from cyberfusion.domain.handling import TLP, strictest_tlp
 from cyberfusion.domain.incidents import VictimSize
 from cyberfusion.domain.model import CrimeType, Principal
 from cyberfusion.domain.permissions import Permission, allowed, needs, require
+from cyberfusion.domain.post_incident import PostIncidentFormat
 from cyberfusion.domain.ransomware import Clues
 from cyberfusion.errors import InvalidInput, Issue
+from cyberfusion.formats import post_incident_html
 from cyberfusion.formats.incident_json import parse_incident
 from cyberfusion.formats.ransom_note import note_text
-from cyberfusion.services import incidents, orgs, ransomware
+from cyberfusion.services import incidents, orgs, post_incident, ransomware
 from cyberfusion.services.context import Context
 from cyberfusion.web.api.incidents import Position, incident_filter
 from cyberfusion.web.blocking import run_blocking
@@ -137,6 +139,26 @@ def incident_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
                 v=view, i=view.incident, d=view.incident.draft,
                 can_tick=view.is_owner and allowed(principal, Permission.INCIDENT_REPORT),
                 orgs=[o for o in orgs.list_orgs(ctx) if o.id != principal.org_id])
+
+
+@router.get("/incidents/{incident_id}/post-incident-report")
+@needs(Permission.INCIDENT_READ)
+def post_incident_page(request: Request, ctx: CtxDep, principal: UiPrincipal,
+                       incident_id: Id) -> Response:
+    """The post-incident report in the page, with a PDF download."""
+    doc = post_incident.build(ctx, principal, incident_id)
+    return page(request, "incidents/post_incident.html", TLP(doc["tlp"]), principal, doc=doc,
+                body=post_incident_html.body(doc))
+
+
+@router.get("/incidents/{incident_id}/post-incident-report.pdf")
+@needs(Permission.INCIDENT_READ)
+def post_incident_pdf(ctx: CtxDep, principal: UiPrincipal, incident_id: Id) -> Response:
+    """The post-incident report as PDF."""
+    doc = post_incident.build(ctx, principal, incident_id)
+    data, media = post_incident.render(doc, PostIncidentFormat.PDF)
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="post-incident-report-{incident_id}.pdf"'})
 
 
 @router.post("/incidents/{incident_id}/payment-stops")
