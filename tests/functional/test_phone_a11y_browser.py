@@ -33,6 +33,7 @@ from cyberfusion.web.app import create_app
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 768, "height": 1024}
 DESKTOP = {"width": 1366, "height": 900}
 SHOTS = os.environ.get("CYBERFUSION_SCREENSHOTS")
 REPO = Path(__file__).resolve().parents[2]
@@ -172,16 +173,19 @@ _STICKING_OUT = """(limit) => [...document.querySelectorAll("body *")]
                    + " " + Math.round(e.getBoundingClientRect().right))"""
 
 
-def test_no_main_page_scrolls_sideways_on_a_phone(browser: Browser, site: Site) -> None:
+@pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["phone", "tablet"])
+def test_no_main_page_scrolls_sideways(browser: Browser, site: Site,
+                                       viewport: dict[str, int]) -> None:
     wide = {}
-    for path, page in _each_page(browser, site, PHONE):
+    for path, page in _each_page(browser, site, viewport):
         width = page.evaluate("document.documentElement.scrollWidth")
         if SHOTS:
             name = path.strip("/").replace("/", "-").replace("?", "-") or "dashboard"
-            page.screenshot(path=str(Path(SHOTS) / f"phone-{name}.png"), full_page=True)
-        if width > PHONE["width"]:
-            wide[path] = (width, page.evaluate(_STICKING_OUT, PHONE["width"]))
-    assert wide == {}, f"pages wider than {PHONE['width']} px: {wide}"
+            page.screenshot(path=str(Path(SHOTS) / f"{viewport['width']}-{name}.png"),
+                            full_page=True)
+        if width > viewport["width"]:
+            wide[path] = (width, page.evaluate(_STICKING_OUT, viewport["width"]))
+    assert wide == {}, f"pages wider than {viewport['width']} px: {wide}"
 
 
 def test_the_collapsed_menu_reaches_the_inbox_and_log_out(browser: Browser, site: Site) -> None:
