@@ -150,13 +150,18 @@ def _visits(site: Site) -> list[tuple[str | None, str]]:
             + [(user, p) for user, paths in site.hub_pages.items() for p in paths])
 
 
-def _each_page(browser: Browser, site: Site,
-               viewport: dict[str, int]) -> Iterator[tuple[str, Page]]:
-    """Open every main page at `viewport`, as the user who can see it; yield (path, page)."""
+def _each_page(browser: Browser, site: Site, viewport: dict[str, int],
+               errors: list[str] | None = None) -> Iterator[tuple[str, Page]]:
+    """Open every main page at `viewport`, as the user who can see it; yield (path, page).
+    Console errors (a CSP refusal, a script failing) go to `errors`."""
     pages: dict[str | None, Page] = {}
     for user, path in _visits(site):
         if user not in pages:
             pages[user] = _logged_in(browser, site, user, viewport)
+            if errors is not None:
+                pages[user].on("console", lambda m: errors.append(m.text)
+                               if m.type == "error" else None)
+                pages[user].on("pageerror", lambda e: errors.append(str(e)))
         page = pages[user]
         response = page.goto(f"{site.base}{path}")
         assert response is not None and response.status == 200, (path, response)
@@ -177,7 +182,8 @@ _STICKING_OUT = """(limit) => [...document.querySelectorAll("body *")]
 def test_no_main_page_scrolls_sideways(browser: Browser, site: Site,
                                        viewport: dict[str, int]) -> None:
     wide = {}
-    for path, page in _each_page(browser, site, viewport):
+    errors: list[str] = []
+    for path, page in _each_page(browser, site, viewport, errors):
         width = page.evaluate("document.documentElement.scrollWidth")
         if SHOTS:
             name = path.strip("/").replace("/", "-").replace("?", "-") or "dashboard"
@@ -186,6 +192,7 @@ def test_no_main_page_scrolls_sideways(browser: Browser, site: Site,
         if width > viewport["width"]:
             wide[path] = (width, page.evaluate(_STICKING_OUT, viewport["width"]))
     assert wide == {}, f"pages wider than {viewport['width']} px: {wide}"
+    assert errors == []
 
 
 def test_the_collapsed_menu_reaches_the_inbox_and_log_out(browser: Browser, site: Site) -> None:
