@@ -106,8 +106,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     reporter, recipient, incident, thread = _report_incident(ctx, world)
     network = networks.list_networks(ctx, auth.acting_as(ctx, recipient))[0][0].ref
     case = _case_in_country_of(world, recipient, json.loads((data / TRUTH_FILE).read_text()))
+    wallet = next(o.value for i in world.truth[RANSOMWARE]
+                  for o in world.cases[i].draft.occurrences if o.role == "ransom wallet")
     common = ["/", "/inbox", f"/threads/{thread}", "/duty", "/cases", "/cases/new",
-              "/search?q=185.220", "/hits", "/networks", "/imports", "/reports",
+              f"/search?value={wallet}", "/hits", "/networks", "/imports", "/reports",
               "/settings/notifications", "/compose", "/entities", "/organisations",
               "/sources"]
     with serving(create_app(ctx)) as base:
