@@ -33,6 +33,7 @@ from cyberfusion.web.app import create_app
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 768, "height": 1024}
 DESKTOP = {"width": 1366, "height": 900}
 SHOTS = os.environ.get("CYBERFUSION_SCREENSHOTS")
 REPO = Path(__file__).resolve().parents[2]
@@ -105,8 +106,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     reporter, recipient, incident, thread = _report_incident(ctx, world)
     network = networks.list_networks(ctx, auth.acting_as(ctx, recipient))[0][0].ref
     case = _case_in_country_of(world, recipient, json.loads((data / TRUTH_FILE).read_text()))
+    wallet = next(o.value for i in world.truth[RANSOMWARE]
+                  for o in world.cases[i].draft.occurrences if o.role == "ransom wallet")
     common = ["/", "/inbox", f"/threads/{thread}", "/duty", "/cases", "/cases/new",
-              "/search?q=185.220", "/hits", "/networks", "/imports", "/reports",
+              f"/search?value={wallet}", "/hits", "/networks", "/imports", "/reports",
               "/settings/notifications", "/compose", "/entities", "/organisations",
               "/sources"]
     with serving(create_app(ctx)) as base:
@@ -149,13 +152,18 @@ def _visits(site: Site) -> list[tuple[str | None, str]]:
             + [(user, p) for user, paths in site.hub_pages.items() for p in paths])
 
 
-def _each_page(browser: Browser, site: Site,
-               viewport: dict[str, int]) -> Iterator[tuple[str, Page]]:
-    """Open every main page at `viewport`, as the user who can see it; yield (path, page)."""
+def _each_page(browser: Browser, site: Site, viewport: dict[str, int],
+               errors: list[str] | None = None) -> Iterator[tuple[str, Page]]:
+    """Open every main page at `viewport`, as the user who can see it; yield (path, page).
+    Console errors (a CSP refusal, a script failing) go to `errors`."""
     pages: dict[str | None, Page] = {}
     for user, path in _visits(site):
         if user not in pages:
             pages[user] = _logged_in(browser, site, user, viewport)
+            if errors is not None:
+                pages[user].on("console", lambda m: errors.append(m.text)
+                               if m.type == "error" else None)
+                pages[user].on("pageerror", lambda e: errors.append(str(e)))
         page = pages[user]
         response = page.goto(f"{site.base}{path}")
         assert response is not None and response.status == 200, (path, response)
@@ -172,16 +180,21 @@ _STICKING_OUT = """(limit) => [...document.querySelectorAll("body *")]
                    + " " + Math.round(e.getBoundingClientRect().right))"""
 
 
-def test_no_main_page_scrolls_sideways_on_a_phone(browser: Browser, site: Site) -> None:
+@pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["phone", "tablet"])
+def test_no_main_page_scrolls_sideways(browser: Browser, site: Site,
+                                       viewport: dict[str, int]) -> None:
     wide = {}
-    for path, page in _each_page(browser, site, PHONE):
+    errors: list[str] = []
+    for path, page in _each_page(browser, site, viewport, errors):
         width = page.evaluate("document.documentElement.scrollWidth")
         if SHOTS:
             name = path.strip("/").replace("/", "-").replace("?", "-") or "dashboard"
-            page.screenshot(path=str(Path(SHOTS) / f"phone-{name}.png"), full_page=True)
-        if width > PHONE["width"]:
-            wide[path] = (width, page.evaluate(_STICKING_OUT, PHONE["width"]))
-    assert wide == {}, f"pages wider than {PHONE['width']} px: {wide}"
+            page.screenshot(path=str(Path(SHOTS) / f"{viewport['width']}-{name}.png"),
+                            full_page=True)
+        if width > viewport["width"]:
+            wide[path] = (width, page.evaluate(_STICKING_OUT, viewport["width"]))
+    assert wide == {}, f"pages wider than {viewport['width']} px: {wide}"
+    assert errors == []
 
 
 def test_the_collapsed_menu_reaches_the_inbox_and_log_out(browser: Browser, site: Site) -> None:
