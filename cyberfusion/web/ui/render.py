@@ -65,9 +65,11 @@ def language_of(request: Request, principal: Principal | None = None) -> str:
     return i18n.choose(chosen or request.cookies.get(LANGUAGE_COOKIE),
                        request.headers.get("accept-language"))
 
-MENU = ("/cases", "/search", "/hits", "/networks", "/entities", "/incidents", "/reports",
-        "/imports", "/sources", "/inbox", "/duty", "/organisations", "/settings/notifications",
-        "/hub/bulletins", "/agreements", "/audit", "/bulletins", "/login")
+
+MENU = ("/cases", "/search", "/hits", "/networks", "/entities", "/incidents", "/operations",
+        "/communities", "/reports", "/imports", "/sources", "/inbox", "/duty", "/organisations",
+        "/settings/notifications", "/settings/security", "/hub/bulletins", "/agreements",
+        "/audit", "/bulletins", "/login")
 MENU_ALIASES = {"/threads": "/inbox", "/compose": "/inbox", "/observable": "/search",
                 "/disclosures": "/hits", "/ransomware": "/incidents",
                 "/settings": "/settings/notifications"}
@@ -77,10 +79,12 @@ def menu_entry(path: str) -> str:
     """The main-menu link a page belongs to, so the menu marks it `aria-current="page"`."""
     if path == "/":
         return "/"
-    for prefix, entry in MENU_ALIASES.items():
-        if path == prefix or path.startswith(prefix + "/"):
-            path = entry
     matches = [m for m in MENU if path == m or path.startswith(m + "/")]
+    if not matches:
+        for prefix, entry in MENU_ALIASES.items():
+            if path == prefix or path.startswith(prefix + "/"):
+                path = entry
+        matches = [m for m in MENU if path == m or path.startswith(m + "/")]
     return max(matches, key=len, default="")
 
 
