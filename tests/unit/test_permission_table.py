@@ -169,7 +169,7 @@ ROUTES: dict[tuple[str, str], Permission | None] = {
     ("POST", f"{API}/ransomware/identify"): P.RANSOMWARE_IDENTIFY,
     # --- web pages
     ("GET", "/login"): None,
-    ("GET", "/language/{language}"): None,
+    ("GET", "/language/{language}"): None,  # a language preference, anyone, signed in or not
     ("GET", "/reports/report.css"): None,
     ("POST", "/login"): None,
     ("POST", "/logout"): None,
