@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -162,6 +162,19 @@ class Operation:
     network_ref: str
     created_at: datetime
     created_by: str
+    created_by_org: str = ""
+
+
+#: What a participant other than the creator's organisation is told of the network: the
+#: creator's name for it holds a case id that participant may not read.
+NETWORK_NAMED_BY_CREATOR = "a network (named in its creator's copy)"
+
+
+def as_seen_by(op: Operation, org_id: str) -> Operation:
+    """The operation for one participant: the network's name only for its creator's org."""
+    if not op.network_ref or org_id == op.created_by_org:
+        return op
+    return replace(op, network_ref=NETWORK_NAMED_BY_CREATOR)
 
 
 @dataclass(frozen=True, slots=True)

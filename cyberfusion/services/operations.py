@@ -32,6 +32,7 @@ from cyberfusion.domain.operations import (
     TargetPackage,
     Task,
     TaskStatus,
+    as_seen_by,
     country_issue,
     draft_issues,
     operation_handling,
@@ -93,7 +94,9 @@ def create(ctx: Context, principal: Principal, draft: OperationDraft) -> Operati
         if issues:
             raise InvalidInput(f"the operation has {len(issues)} problem(s)", issues)
         targets = draft.target_cases
-        if draft.network_ref:
+        if draft.network_ref:  # every case of it: packages cut them per participant, and
+            # no figure about them is shown (not even in the audit trail: some are hidden
+            # from the creator)
             cluster = networks.cluster_of(tx, ctx, principal, draft.network_ref)
             targets = tuple(tx.operations.cluster_cases(cluster))
         partners = [o for o in participants if orgs[o].kind is OrgKind.PARTNER]
@@ -103,15 +106,16 @@ def create(ctx: Context, principal: Principal, draft: OperationDraft) -> Operati
         final = OperationDraft(draft.title.strip(), draft.lead_org_id, participants,
                                draft.countries, draft.summary, handling.tlp, draft.network_ref,
                                targets)
-        op_id = tx.operations.add(final, handling, _name(principal), ctx.now())
+        op_id = tx.operations.add(final, handling, _name(principal), principal.org_id,
+                                  ctx.now())
         audit.record(tx, ctx, principal, AuditAction.OPERATION_CREATE, "operation", op_id,
                      draft.lead_org_id, {"title": final.title, "participants": list(participants),
                                          "countries": list(final.countries),
-                                         "network": draft.network_ref, "targets": len(targets),
+                                         "network": draft.network_ref,
                                          "tlp": handling.tlp.value})
         found = tx.operations.get(op_id)
     assert found is not None
-    return found
+    return as_seen_by(found, principal.org_id)
 
 
 def _readable(tx: Tx, ctx: Context, principal: Principal, operation_id: int) -> Operation:
@@ -121,7 +125,7 @@ def _readable(tx: Tx, ctx: Context, principal: Principal, operation_id: int) -> 
             principal.org, GovernedItem(op.handling_id, op.lead_org_id, op.handling),
             ctx.now()) is not Access.FULL:
         raise NotFound(f"no operation {operation_id}")
-    return op
+    return as_seen_by(op, principal.org_id)
 
 
 def list_operations(ctx: Context, principal: Principal, offset: int = 0,
@@ -131,7 +135,8 @@ def list_operations(ctx: Context, principal: Principal, offset: int = 0,
     limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
     with ctx.db.read() as tx:
         items, total = tx.operations.page(principal.org, ctx.now(), offset, limit)
-    return OperationPage(items, total, offset, limit)
+    return OperationPage([as_seen_by(o, principal.org_id) for o in items], total, offset,
+                         limit)
 
 
 def get_operation(ctx: Context, principal: Principal, operation_id: int) -> OperationView:
@@ -174,7 +179,7 @@ def set_status(ctx: Context, principal: Principal, operation_id: int,
                      op.lead_org_id, {"status": status.value})
         fresh = tx.operations.get(op.id)
     assert fresh is not None
-    return fresh
+    return as_seen_by(fresh, principal.org_id)
 
 
 def add_task(ctx: Context, principal: Principal, operation_id: int, title: str,

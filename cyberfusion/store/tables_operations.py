@@ -25,6 +25,8 @@ class OperationRow(Base):
     network_ref: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str] = mapped_column(String(200), default="")
+    #: The creator's organisation: the only one whose name for the network is shown.
+    created_by_org: Mapped[str] = mapped_column(String(64), default="")
 
 
 class OperationParticipantRow(Base):

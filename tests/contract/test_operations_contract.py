@@ -14,6 +14,7 @@ from worlds import World, build_world, case_doc
 from cyberfusion.domain.access import Access, decide
 from cyberfusion.domain.handling import TLP
 from cyberfusion.domain.operations import (
+    NETWORK_NAMED_BY_CREATOR,
     OperationDraft,
     OperationStatus,
     ResultKind,
@@ -109,6 +110,10 @@ def test_non_participants_see_nothing(world: World) -> None:
             operations.add_result(world.ctx, who, op.id, ResultKind.ARREST, 1, "FR")
     page = operations.list_operations(world.ctx, world.principals["fr-ncb"])
     assert [o.id for o in page.items] == [op.id] and page.total == 1
+    # the creator's name for the network holds a case id others may not read
+    assert page.items[0].network_ref == NETWORK_NAMED_BY_CREATOR
+    assert operations.get_operation(world.ctx, world.principals["de-cyber"],
+                                    op.id).operation.network_ref == ref
 
 
 def test_tasks_days_results_takedowns_and_the_after_action_report(world: World) -> None:

@@ -102,6 +102,12 @@ def test_pages_create_from_the_network_page(client: TestClient, world: World) ->
         "owner_user": "", "due": "2026-07-01"})
     assert added.status_code == 303
     assert "Seize the server" in client.get(made.headers["location"]).text
+    page = client.get(made.headers["location"]).text
+    tracked = client.post(f"{made.headers['location']}/takedowns", follow_redirects=False,
+                          data={"csrf_token": csrf_of(page), "type": "btc_wallet",
+                                "value": WALLET, "country": "DE"})
+    assert tracked.status_code == 303 and "Track its takedown" in page
+    assert 'data-takedown="' in client.get(made.headers["location"]).text
     report = client.get(f"{made.headers['location']}/after-action").text
     assert "After-action report" in report and "Seize the server" in report
     assert client.get("/operations").text.count("data-operation=") == 1

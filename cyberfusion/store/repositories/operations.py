@@ -68,13 +68,14 @@ class OperationRepo(Repo):
         self.handlings = handlings
 
     def add(self, draft: OperationDraft, handling: Handling, created_by: str,
-            now: datetime) -> int:
+            created_by_org: str, now: datetime) -> int:
         """Store an operation under a new handling record owned by its lead; return its id."""
         handling_id = self.handlings.add(draft.lead_org_id, handling)
         row = self._added(OperationRow(
             handling_id=handling_id, title=draft.title, summary=draft.summary,
             status=OperationStatus.PLANNING.value, countries=",".join(draft.countries),
-            network_ref=draft.network_ref, created_at=now, created_by=created_by))
+            network_ref=draft.network_ref, created_at=now, created_by=created_by,
+            created_by_org=created_by_org))
         for org_id in sorted({draft.lead_org_id, *draft.participants}):
             self.session.add(P(operation_id=row.id, org_id=org_id))
         for case_id in sorted(set(draft.target_cases)):
@@ -100,7 +101,8 @@ class OperationRepo(Repo):
         return [Operation(int(r.id), r.handling_id, governed[r.handling_id].handling,
                           governed[r.handling_id].owner_org_id, r.title, r.summary,
                           OperationStatus(r.status), tuple(members[r.id]), _split(r.countries),
-                          r.network_ref, r.created_at, r.created_by) for r in rows]
+                          r.network_ref, r.created_at, r.created_by, r.created_by_org)
+                for r in rows]
 
     def visible(self, org: Organisation, now: datetime) -> Select[Any]:
         """Operations `org` takes part in and reads under their handling."""

@@ -63,7 +63,8 @@ class OperationIn(BaseModel):
     tlp: TLP = TLP.AMBER_STRICT
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201,
+             responses={404: {"description": "No such network, or none the caller sees"}})
 @needs(Permission.OPERATION_WRITE)
 def create(ctx: CtxDep, principal: PrincipalDep, body: OperationIn,
            response: Response) -> OperationDoc:

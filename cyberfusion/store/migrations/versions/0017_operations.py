@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column('network_ref', sa.String(length=64), nullable=False),
         sa.Column('created_at', UTCDateTime(), nullable=False),
         sa.Column('created_by', sa.String(length=200), nullable=False),
+        sa.Column('created_by_org', sa.String(length=64), nullable=False),
         sa.ForeignKeyConstraint(['handling_id'], ['handling.id'],
                                 name=op.f('fk_operation_handling_id_handling')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_operation')),
