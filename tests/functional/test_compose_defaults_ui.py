@@ -27,7 +27,7 @@ def test_thread_dates_carry_the_year(client: TestClient, world: World) -> None:
     thread = send(world.ctx, world.principals["fr-cyber"], to="de-cyber")
     login(client, "fr-cyber.analyst")
     html = client.get(f"/threads/{thread.id}").text
-    assert re.search(r"ack by \d{4}-\d{2}-\d{2} \d{2}:\d{2}", html), html
-    assert not re.search(r"(ack by|delivered) \d{2}-\d{2} ", html)
+    assert re.search(r"acknowledge by [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2}", html), html
+    assert not re.search(r"(acknowledge by|delivered) \d{2}-\d{2} ", html)
     steps = re.findall(r'<span data-contacts="(\d)">\(contacts ([^)]+)\)</span>', html)
     assert ("1", "its duty officer") in steps
