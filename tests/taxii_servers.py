@@ -57,11 +57,13 @@ def medallion(folder: Path, page_size: int, user: str, password: str
 
 
 def wait_up(url: str, auth: tuple[str, str] | None = None, seconds: float = 60) -> None:
-    """Wait until `url` answers (any status but a refused connection)."""
+    """Wait until `url` answers (any status but a refused connection). A server's first
+    answer can take seconds on a loaded machine (it imports what that request needs), so
+    only the connection is timed tightly."""
     deadline = time.monotonic() + seconds
     while True:
         try:
-            requests.get(url, auth=auth, headers={"Accept": MEDIA}, timeout=2)
+            requests.get(url, auth=auth, headers={"Accept": MEDIA}, timeout=(2, 60))
             return
         except requests.ConnectionError:
             assert time.monotonic() < deadline, f"{url} never came up"
